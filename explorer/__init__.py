@@ -1,0 +1,17 @@
+"""Symbolic architecture explorer: exact, closed-form parameter counts.
+
+Example:
+    >>> import explorer
+    >>> c = explorer.count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34)
+    >>> c.total
+    21166080
+"""
+
+from explorer._api import count, formula
+from explorer.conventions import CONVENTIONS, Convention
+from explorer.count import Count
+from explorer.errors import ExplorerError
+from explorer.families import FAMILIES
+
+__all__ = ["CONVENTIONS", "FAMILIES", "Convention", "Count", "ExplorerError", "count", "formula"]
+__version__ = "0.1.0"

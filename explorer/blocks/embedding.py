@@ -1,0 +1,28 @@
+"""Embedding tables."""
+
+from __future__ import annotations
+
+import sympy
+
+from explorer.count._term import Term
+
+__all__ = ["embedding"]
+
+
+def embedding(*, vocab: sympy.Expr, dim: sympy.Expr) -> list[Term]:
+    """``embedding.weight`` (vocab × dim): one row per token.
+
+    Example:
+        >>> v, d = sympy.symbols("v d", positive=True)
+        >>> embedding(vocab=v, dim=d)[0].expr
+        d*v
+    """
+    return [
+        Term(
+            "embedding.weight",
+            "embedding",
+            (vocab, dim),
+            "embedding table, one row of input size per token",
+            "embedding",
+        )
+    ]

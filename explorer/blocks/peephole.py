@@ -1,0 +1,30 @@
+"""Peephole connections: diagonal cell-to-gate weights (Gers & Schmidhuber 2000)."""
+
+from __future__ import annotations
+
+import sympy
+
+from explorer.blocks._context import Place
+from explorer.count._term import Term
+
+__all__ = ["peepholes"]
+
+
+def peepholes(place: Place, *, cells: sympy.Expr) -> list[Term]:
+    """Three diagonal vectors (input, forget, output gates), 3·n weights.
+
+    Example:
+        >>> n = sympy.Symbol("n", positive=True)
+        >>> peepholes(Place("l0", "layer 0", "layer 0"), cells=n)[0].expr
+        3*n
+    """
+    return [
+        Term(
+            f"weight_peephole_{place.suffix}",
+            "peephole",
+            (sympy.Integer(3), cells),
+            f"{place.label}: peephole weights, diagonal cell-to-gate (i, f, o)",
+            place.group,
+            place.copies,
+        )
+    ]

@@ -1,0 +1,23 @@
+"""Terms, counts and their exact evaluation.
+
+``Term`` (sympy) is imported lazily so that evaluating a compiled count never pays for
+importing sympy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.count._compiled import CompiledCount, Slot, TermInfo
+from explorer.count._count import INT64_MAX, Count
+from explorer.count._poly import Polynomial
+
+__all__ = ["INT64_MAX", "KINDS", "CompiledCount", "Count", "Polynomial", "Slot", "Term", "TermInfo"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Term", "KINDS"):
+        from explorer.count import _term
+
+        return getattr(_term, name)
+    raise AttributeError(f"module 'explorer.count' has no attribute {name!r}")

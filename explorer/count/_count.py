@@ -1,0 +1,209 @@
+"""The :class:`Count`: named terms, their closed form, and exact evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from explorer.count._compiled import CompiledCount
+from explorer.errors import CountOverflowError, InvalidSizeError, UnboundSizeError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
+    from explorer.conventions import Convention
+    from explorer.count._build import SymbolicCount
+    from explorer.count._term import Term
+    from explorer.families import Family, Structure
+
+__all__ = ["INT64_MAX", "Count"]
+
+INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """The parameter count of one design: terms, closed form, exact numbers.
+
+    Sizes not given stay symbols (see :func:`explorer.formula`); asking such a count for a
+    number raises :class:`UnboundSizeError`. The total is the sum of the terms by
+    construction: families only name terms, this class adds them.
+
+    Example:
+        >>> import explorer
+        >>> c = explorer.count("lstm", convention="pytorch", input=39, cells=1024, layers=3)
+        >>> c.total, c.weights, c.biases
+        (21155840, 21131264, 24576)
+        >>> c.breakdown["weight_ih_l0"]
+        159744
+        >>> c.evaluate(cells=512)
+        5335040
+    """
+
+    family: Family
+    structure: Structure
+    convention: Convention
+    compiled: CompiledCount
+    values: tuple[int | None, ...]
+
+    # -- numbers ---------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        """Exact number of parameters (a Python int)."""
+        return self.compiled.function("total")(*self._bound())  # type: ignore[no-any-return]
+
+    @property
+    def biases(self) -> int:
+        """Parameters in bias vectors."""
+        return self.compiled.function("biases")(*self._bound())  # type: ignore[no-any-return]
+
+    @property
+    def weights(self) -> int:
+        """Everything that is not a bias: matrices, peepholes, projections, embeddings."""
+        return self.total - self.biases
+
+    @property
+    def breakdown(self) -> dict[str, int]:
+        """Parameters per term name, in order (PyTorch's names under ``pytorch``)."""
+        values = self.compiled.function("terms")(*self._bound())
+        return {t.name: v for t, v in zip(self.compiled.terms, values)}
+
+    @property
+    def subtotals(self) -> dict[str, int]:
+        """Parameters per group: ``embedding``, ``layer 0`` ..., ``output``."""
+        groups: dict[str, int] = {}
+        values = self.compiled.function("terms")(*self._bound())
+        for t, v in zip(self.compiled.terms, values):
+            groups[t.group] = groups.get(t.group, 0) + v
+        return groups
+
+    @property
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each term's shape as numbers (the leading ``L - 1`` copies not included)."""
+        flat = iter(self.compiled.function("shapes")(*self._bound()))
+        return {t.name: tuple(next(flat) for _ in t.shape) for t in self.compiled.terms}
+
+    @property
+    def sizes(self) -> dict[str, int | list[int] | None]:
+        """The sizes by keyword (per-layer sizes as lists; ``None`` where still a symbol)."""
+        sizes: dict[str, Any] = {}
+        for slot, value in zip(self.compiled.slots, self.values):
+            if slot.layer is None:
+                sizes[slot.keyword] = value
+            else:
+                sizes.setdefault(slot.keyword, []).append(value)
+        return sizes
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        """Names of the symbols that are not bound to a number."""
+        return tuple(s.symbol for s, v in zip(self.compiled.slots, self.values) if v is None)
+
+    def evaluate(self, **sizes: Any) -> int:
+        """The total with some sizes replaced (or bound), same structure.
+
+        Example:
+            >>> import explorer
+            >>> explorer.formula("rnn", convention="weights").evaluate(input=3, cells=2, layers=2)
+            18
+        """
+        return self.compiled.function("total")(*self._arguments(sizes, scalar=True))  # type: ignore[no-any-return]
+
+    def evaluate_many(
+        self, *, overflow: Literal["exact", "raise"] = "exact", **arrays: Any
+    ) -> np.ndarray[Any, Any]:
+        """The totals of many designs at once, over numpy arrays (broadcast together).
+
+        int64 overflow is detected before it can happen: an upper bound of every
+        intermediate value is computed exactly from the largest sizes. On overflow,
+        ``overflow="exact"`` returns exact Python ints (object array); ``"raise"`` raises.
+
+        Example:
+            >>> import explorer, numpy as np
+            >>> c = explorer.formula("lstm", convention="weights", output=True)
+            >>> c.evaluate_many(input=39, cells=np.array([512, 1024]), output=34, layers=3)
+            array([ 5340160, 21166080])
+        """
+        import numpy as np
+
+        args = self._arguments(arrays, scalar=False)
+        columns = [np.asarray(a) for a in args]
+        peaks = []
+        for slot, column in zip(self.compiled.slots, columns):
+            if column.dtype.kind not in "iu":
+                raise InvalidSizeError(f"{slot.label} must be an integer array, got {column.dtype}")
+            low, high = (int(column.min()), int(column.max())) if column.size else (1, 1)
+            if low < 1:
+                raise InvalidSizeError(f"{slot.label} must be positive, got {low}")
+            peaks.append(high)
+        shape = np.broadcast_shapes(*(c.shape for c in columns))
+        total = self.compiled.function("total")
+        # The absolute-value polynomial at the largest sizes bounds every intermediate
+        # value of the evaluation (all sizes >= 1), so int64 cannot wrap unnoticed.
+        if self.compiled.function("bound")(*peaks) <= INT64_MAX:
+            result = total(*(c.astype(np.int64, copy=False) for c in columns))
+            return np.array(np.broadcast_to(np.asarray(result, dtype=np.int64), shape))
+        if overflow == "raise":
+            raise CountOverflowError(
+                f"counts up to {self.compiled.function('bound')(*peaks):,} exceed int64; "
+                "use overflow='exact' for Python integers"
+            )
+        exact = total(*(c.astype(object) for c in columns))
+        return np.array(np.broadcast_to(np.asarray(exact, dtype=object), shape))
+
+    # -- symbols ---------------------------------------------------------------------------
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The named terms with sympy shapes (builds the sympy side on first use)."""
+        return self._symbolic().terms
+
+    @property
+    def formula(self) -> sympy.Expr:
+        """The closed form: the sum of the terms, every size a symbol."""
+        return self._symbolic().formula
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The sympy symbols, in argument order."""
+        return self._symbolic().symbols
+
+    def bound_formula(self) -> sympy.Expr:
+        """The formula with the given sizes substituted; free sizes stay symbols."""
+        symbolic = self._symbolic()
+        mapping = {s: v for s, v in zip(symbolic.symbols, self.values) if v is not None}
+        return symbolic.formula.xreplace(mapping)
+
+    def _symbolic(self) -> SymbolicCount:
+        from explorer.count._build import symbolic_count
+
+        return symbolic_count(self.family, self.structure)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _bound(self) -> tuple[int, ...]:
+        if None in self.values:
+            raise UnboundSizeError(
+                f"the count still has free sizes {', '.join(self.free)}: give them to get a number"
+            )
+        return self.values  # type: ignore[return-value]
+
+    def _arguments(self, given: Mapping[str, Any], *, scalar: bool) -> list[Any]:
+        from explorer.sizes import positive_int
+
+        keywords = {s.keyword for s in self.compiled.slots}
+        for key in given:
+            if key not in keywords:
+                raise InvalidSizeError(
+                    f"{key} is not a size of this count; its sizes are "
+                    f"{', '.join(sorted(keywords))}"
+                )
+        args: list[Any] = []
+        for slot, bound in zip(self.compiled.slots, self.values):
+            value = given.get(slot.keyword, bound)
+            if slot.layer is not None and slot.keyword in given:
+                value = value[slot.layer]
+            if value is None:
+                raise UnboundSizeError(f"{slot.label} is a free size: give {slot.keyword}=...")
+            args.append(positive_int(slot.label, value) if scalar else value)
+        return args

@@ -1,0 +1,33 @@
+"""Symbol names of the sizes (sympy-free, so the fast path need not import sympy).
+
+Example:
+    >>> SYMBOL_NAMES["cells"]
+    'n_c'
+"""
+
+__all__ = ["MEANING", "SYMBOL_NAMES", "layer_symbol_name"]
+
+SYMBOL_NAMES = {
+    "input": "n_i",
+    "cells": "n_c",
+    "proj": "n_r",
+    "nonrec_proj": "n_p",
+    "output": "n_o",
+    "vocab": "n_v",
+    "layers": "L",
+}
+
+MEANING = {
+    "input": "input size (the embedding size when a vocabulary is given)",
+    "cells": "cells (hidden units) per layer and direction",
+    "proj": "recurrent projection size",
+    "nonrec_proj": "non-recurrent projection size",
+    "output": "output layer size",
+    "vocab": "vocabulary size (embedding rows)",
+    "layers": "number of recurrent layers",
+}
+
+
+def layer_symbol_name(keyword: str, layer: int) -> str:
+    """``n_c1`` for the cells of layer 1."""
+    return f"{SYMBOL_NAMES[keyword]}{layer}"

@@ -1,0 +1,44 @@
+"""The :class:`Term`: one named parameter tensor (or a group of identical ones)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import sympy
+
+__all__ = ["KINDS", "Kind", "Term"]
+
+Kind = Literal["weight", "bias", "peephole", "projection", "embedding", "skip", "output"]
+KINDS: tuple[str, ...] = get_args(Kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A named parameter tensor with a symbolic shape.
+
+    ``expr`` is ``multiplicity * prod(shape)``; ``multiplicity`` is 1 except for terms
+    that stand for several identical layers when the depth is a symbol (``L - 1``).
+
+    Example:
+        >>> n_c, n_i = sympy.symbols("n_c n_i", positive=True)
+        >>> t = Term("weight_ih_l0", "weight", (4 * n_c, n_i), "input-to-gates", "layer 0")
+        >>> t.expr
+        4*n_c*n_i
+    """
+
+    name: str
+    kind: Kind
+    shape: tuple[sympy.Expr, ...]
+    meaning: str
+    group: str
+    multiplicity: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
+    expr: sympy.Expr = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expr", self.multiplicity * sympy.Mul(*self.shape))
+
+    @property
+    def is_bias(self) -> bool:
+        """Bias vectors are counted apart from weights (``Count.biases``)."""
+        return self.kind == "bias"

@@ -1,0 +1,35 @@
+"""Registry of families. Adding one is a module plus one line here.
+
+Example:
+    >>> sorted(FAMILIES)
+    ['gru', 'lstm', 'lstmp', 'rnn']
+"""
+
+from __future__ import annotations
+
+from explorer.errors import UnknownNameError
+from explorer.families._base import Family, Structure
+from explorer.families._recurrent import MERGES, SIZE_KEYWORDS, RecurrentFamily
+from explorer.families.gru import GRU
+from explorer.families.lstm import LSTM, LSTMP
+from explorer.families.rnn import RNN
+
+__all__ = [
+    "FAMILIES",
+    "MERGES",
+    "SIZE_KEYWORDS",
+    "Family",
+    "RecurrentFamily",
+    "Structure",
+    "get_family",
+]
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (RNN, LSTM, LSTMP, GRU)}
+
+
+def get_family(name: str) -> Family:
+    """The registered family, or an error with a "did you mean"."""
+    try:
+        return FAMILIES[name]
+    except (KeyError, TypeError):
+        raise UnknownNameError.for_name("family", name, FAMILIES) from None

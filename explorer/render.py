@@ -1,0 +1,182 @@
+"""Renderers: a count as a table, as JSON, a formula as text or LaTeX. Data in, text out.
+
+Nothing here computes a count; nothing here imports sympy unless a formula is rendered.
+
+Example:
+    >>> import explorer
+    >>> print(summary_line(explorer.count("rnn", convention="weights", input=3, cells=2)))
+    rnn (convention weights): 10 parameters
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.count import Count
+
+__all__ = ["count_json", "count_table", "formula_json", "formula_text", "human", "summary_line"]
+
+
+def human(n: int) -> str:
+    """``21.2M``, ``6.5k``, ``1.3B`` (for reading, never for comparing).
+
+    Example:
+        >>> human(21_252_205), human(950), human(1_300_000_000)
+        ('21.3M', '950', '1.3B')
+    """
+    for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if abs(n) >= size:
+            return f"{n / size:.3g}{suffix}"
+    return str(n)
+
+
+def summary_line(count: Count) -> str:
+    """The answer in one line."""
+    total = count.total
+    short = f" ({human(total)})" if total >= 1000 else ""
+    return f"{count.family.name} (convention {count.convention.name}): {total:,} parameters{short}"
+
+
+def count_table(count: Count) -> str:
+    """Per-term shapes and counts, subtotals per layer, the total."""
+    values = count.breakdown
+    shapes = count.shapes
+    rows: list[tuple[str, str, str, str, str]] = []
+    groups = count.subtotals
+    current = None
+    for term in count.compiled.terms:
+        if term.group != current:
+            if current is not None:
+                rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
+            current = term.group
+            rows.append((f"{term.group}:", "", "", "", ""))
+        symbolic = " x ".join(term.shape_text)
+        numeric = " x ".join(str(d) for d in shapes[term.name])
+        rows.append((f"  {term.name}", term.kind, f"{symbolic}", f"{values[term.name]:,}", numeric))
+    if current is not None:
+        rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
+    header = ("term", "kind", "shape", "parameters", "as numbers")
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(5)]
+
+    def line(r: tuple[str, ...]) -> str:
+        return (
+            f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
+            f"{r[3]:>{widths[3]}}  {r[4]}"
+        ).rstrip()
+
+    sizes = ", ".join(f"{k}={v}" for k, v in count.sizes.items())
+    out = [summary_line(count), f"sizes: {sizes}", _flags_line(count), "", line(header)]
+    out += [line(r) for r in rows]
+    out.append("")
+    out.append(f"total {count.total:,} = weights {count.weights:,} + biases {count.biases:,}")
+    out.append(f"formula: {count.compiled.formula_text}")
+    return "\n".join(out)
+
+
+def count_json(count: Count) -> dict[str, Any]:
+    """One JSON-ready object: total, weights, biases, terms, formula, and context."""
+    values = count.breakdown
+    shapes = count.shapes
+    return {
+        "family": count.family.name,
+        "convention": count.convention.name,
+        "flags": count.convention.flags(),
+        "sizes": count.sizes,
+        "total": count.total,
+        "weights": count.weights,
+        "biases": count.biases,
+        "terms": [
+            {
+                "name": t.name,
+                "kind": t.kind,
+                "group": t.group,
+                "shape": list(shapes[t.name]),
+                "shape_symbolic": list(t.shape_text),
+                "copies": t.copies_text,
+                "count": values[t.name],
+                "meaning": t.meaning,
+            }
+            for t in count.compiled.terms
+        ],
+        "subtotals": count.subtotals,
+        "formula": count.compiled.formula_text,
+        "symbols": {s.symbol: s.label for s in count.compiled.slots},
+    }
+
+
+def formula_text(count: Count, *, latex: bool = False, expand: bool = False) -> str:
+    """The closed form with the given sizes substituted, as text or LaTeX."""
+    import sympy
+
+    expr = _expression(count, expand=expand)
+    text = sympy.latex(expr) if latex else str(expr)
+    if latex:
+        return text
+    legend = _legend(count)
+    head = f"{count.family.name} (convention {count.convention.name}), P ="
+    return "\n".join([head, f"  {text}", "where", *legend])
+
+
+def formula_json(count: Count, *, expand: bool = False) -> dict[str, Any]:
+    """The formula as text and LaTeX, its free symbols and its terms."""
+    import sympy
+
+    expr = _expression(count, expand=expand)
+    mapping = {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    return {
+        "family": count.family.name,
+        "convention": count.convention.name,
+        "flags": count.convention.flags(),
+        "formula": str(expr),
+        "latex": sympy.latex(expr),
+        "expanded": str(sympy.expand(expr)),
+        "free": list(count.free),
+        "symbols": {s.symbol: _meaning(s.keyword, s.layer) for s in count.compiled.slots},
+        "sizes": {k: v for k, v in count.sizes.items() if v is not None},
+        "value": count.total if not count.free else None,
+        "terms": [
+            {
+                "name": t.name,
+                "kind": t.kind,
+                "group": t.group,
+                "count": str(t.expr.xreplace(mapping)),
+            }
+            for t in count.terms
+        ],
+    }
+
+
+def _expression(count: Count, *, expand: bool) -> Any:
+    import sympy
+
+    expr = count.bound_formula()
+    return sympy.expand(expr) if expand else expr
+
+
+def _legend(count: Count) -> list[str]:
+    lines = []
+    for slot, value in zip(count.compiled.slots, count.values):
+        shown = "free" if value is None else f"= {value}"
+        lines.append(f"  {slot.symbol:<5} {shown:<8} {_meaning(slot.keyword, slot.layer)}")
+    return lines
+
+
+def _meaning(keyword: str, layer: int | None) -> str:
+    from explorer.count._names import MEANING
+
+    text = MEANING[keyword]
+    return text if layer is None else f"{text} (layer {layer})"
+
+
+def _flags_line(count: Count) -> str:
+    flags = count.convention.flags()
+    s = count.structure
+    parts = [f"bias={flags['bias']}"]
+    for name in ("peepholes", "skip", "output_bias", "reset_after"):
+        if getattr(s, name):
+            parts.append(name)
+    if s.bidirectional:
+        parts.append(f"bidirectional ({s.merge})")
+    if s.tied:
+        parts.append("tied")
+    return "counting: " + ", ".join(parts)

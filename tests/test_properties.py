@@ -1,0 +1,93 @@
+"""Property tests (hypothesis): integrality, monotonicity, consistency of every path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import explorer
+from explorer.count import INT64_MAX
+from explorer.errors import ConflictError
+from tests.strategies import designs, split
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _count(design: dict[str, Any]) -> explorer.Count | None:
+    family, convention, sizes = split(design)
+    try:
+        return explorer.count(family, convention=convention, **sizes)
+    except ConflictError:
+        return None  # e.g. tied widths that differ: refused, tested elsewhere
+
+
+@SETTINGS
+@given(designs())
+def test_counts_are_exact_integers_and_add_up(design: dict[str, Any]) -> None:
+    c = _count(design)
+    if c is None:
+        return
+    assert type(c.total) is int
+    assert c.total > 0
+    assert c.weights + c.biases == c.total
+    assert sum(c.breakdown.values()) == c.total
+    assert all(type(v) is int and v > 0 for v in c.breakdown.values())
+
+
+@SETTINGS
+@given(designs(per_layer=False), st.sampled_from(("input", "cells", "output", "vocab", "layers")))
+def test_monotone_in_every_size(design: dict[str, Any], size: str) -> None:
+    c = _count(design)
+    if c is None or design.get(size) is None or design.get("tied"):
+        return
+    family, convention, sizes = split(design)
+    bigger = dict(sizes, **{size: sizes[size] + 1})  # proj stays below growing cells
+    assert explorer.count(family, convention=convention, **bigger).total > c.total
+
+
+@SETTINGS
+@given(designs(per_layer=False))
+def test_fast_path_equals_general_path(design: dict[str, Any]) -> None:
+    family, convention, sizes = split(design)
+    c = _count(design)
+    if c is None:
+        return
+    chosen = explorer.FAMILIES[family]
+    rules = explorer.CONVENTIONS[convention]
+    fast = chosen.parse_fast(sizes, rules)
+    slow = explorer.formula(family, convention=convention, **sizes)
+    assert slow.total == c.total
+    if fast is not None:
+        structure, values = fast
+        general, _ = chosen.parse(sizes, rules, explicit={}, symbolic=False)
+        assert structure == general
+        assert values == c.values
+
+
+@SETTINGS
+@given(designs(), st.integers(min_value=1, max_value=3))
+def test_vectorised_equals_scalar(design: dict[str, Any], scale: int) -> None:
+    c = _count(design)
+    if c is None or isinstance(design["cells"], list) or design.get("tied"):
+        return
+    cells = np.array([design["cells"], design["cells"] * scale + 1, 10**6], dtype=np.int64)
+    family, convention, sizes = split(design)
+    expected = []
+    for n in cells.tolist():
+        changed = dict(sizes, cells=n)
+        expected.append(explorer.count(family, convention=convention, **changed).total)
+    assert c.evaluate_many(cells=cells).tolist() == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=10**6, max_value=10**12))
+def test_overflow_is_never_silent(cells: int) -> None:
+    c = explorer.formula("lstm", convention="pytorch", output=True)
+    result = c.evaluate_many(input=39, cells=np.array([cells]), output=34, layers=3)
+    exact = c.evaluate(input=39, cells=cells, output=34, layers=3)
+    assert int(result[0]) == exact
+    if exact > INT64_MAX:
+        assert result.dtype == object
