@@ -12,6 +12,18 @@ from explorer.conventions import CONVENTIONS, Convention
 from explorer.count import Count
 from explorer.errors import ExplorerError
 from explorer.families import FAMILIES
+from explorer.solve import Solution, solve, solve_all
 
-__all__ = ["CONVENTIONS", "FAMILIES", "Convention", "Count", "ExplorerError", "count", "formula"]
+__all__ = [
+    "CONVENTIONS",
+    "FAMILIES",
+    "Convention",
+    "Count",
+    "ExplorerError",
+    "Solution",
+    "count",
+    "formula",
+    "solve",
+    "solve_all",
+]
 __version__ = "0.1.0"

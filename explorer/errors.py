@@ -17,9 +17,11 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "BudgetError",
     "ConflictError",
     "CountOverflowError",
     "ExplorerError",
+    "FormulaError",
     "InvalidSizeError",
     "UnboundSizeError",
     "UnknownNameError",
@@ -83,6 +85,14 @@ class InvalidSizeError(UsageError):
 
 class ConflictError(UsageError):
     """Options that contradict each other or do not apply to the family."""
+
+
+class FormulaError(UsageError):
+    """A user formula that is malformed or uses anything beyond safe arithmetic."""
+
+
+class BudgetError(UsageError):
+    """A budget that cannot be read, or that no allowed design can meet."""
 
 
 class UnboundSizeError(ExplorerError, ValueError):

@@ -14,7 +14,16 @@ from typing import Any
 
 from explorer.count import Count
 
-__all__ = ["count_json", "count_table", "formula_json", "formula_text", "human", "summary_line"]
+__all__ = [
+    "count_json",
+    "count_table",
+    "formula_json",
+    "formula_text",
+    "human",
+    "solution_json",
+    "solution_text",
+    "summary_line",
+]
 
 
 def human(n: int) -> str:
@@ -180,3 +189,65 @@ def _flags_line(count: Count) -> str:
     if s.tied:
         parts.append("tied")
     return "counting: " + ", ".join(parts)
+
+
+# -- solutions -------------------------------------------------------------------------------
+def _percent(relative: float) -> str:
+    return f"{relative * 100:+.3g}%"
+
+
+def _design(sizes: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
+
+
+def solution_text(solution: Any, *, top: int = 20) -> str:
+    """The answer in one line first, then the design, neighbours, method and assumptions."""
+    s = solution
+    lines = [
+        f"{s.free} = {s.value:,} -> {s.total:,} parameters for a budget of {s.budget:,} "
+        f"({_percent(s.relative_error)})",
+        f"design: {s.family} (convention {s.convention}): {_design(s.sizes)}",
+    ]
+    sides = []
+    if s.below is not None:
+        sides.append(
+            f"{s.free} {s.below.value:,} -> {s.below.total:,} "
+            f"({_percent((s.below.total - s.budget) / s.budget)})"
+        )
+    if s.above is not None:
+        sides.append(
+            f"{s.free} {s.above.value:,} -> {s.above.total:,} "
+            f"({_percent((s.above.total - s.budget) / s.budget)})"
+        )
+    lines.append(f"mode {s.mode}; neighbours: " + "; ".join(sides))
+    lines.append(f"method: {s.method}; {s.evaluations} exact counts checked")
+    for note in s.assumptions:
+        lines.append(f"assumed: {note}")
+    if s.alternatives:
+        lines += ["", f"{len(s.alternatives)} designs, {s.rule}:"]
+        header = ("#", "family", "design", "total", "error")
+        rows = [
+            (
+                str(k + 1),
+                a.family,
+                _design({key: a.sizes[key] for key in a.sizes if key not in ("input", "output")}),
+                f"{a.total:,}",
+                _percent(a.relative_error),
+            )
+            for k, a in enumerate(s.alternatives[:top])
+        ]
+        widths = [max(len(r[c]) for r in [header, *rows]) for c in range(5)]
+        for r in [header, *rows]:
+            lines.append(
+                f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
+                f"{r[3]:>{widths[3]}}  {r[4]:>{widths[4]}}"
+            )
+        if len(s.alternatives) > top:
+            lines.append(f"... {len(s.alternatives) - top} more (--top N, or --json for all)")
+    return "\n".join(lines)
+
+
+def solution_json(solution: Any) -> dict[str, Any]:
+    """One JSON-ready object: sizes, total, budget, relative_error and the rest."""
+    data: dict[str, Any] = solution.to_json()
+    return data

@@ -245,3 +245,141 @@ def test_installed_script_bad_input_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(
+            ["solve", "--budget", "6.5e6", "--layers", "3"],
+            {"cells": 565, "total": 6_505_444},
+            id="as-typed",
+        ),
+        pytest.param(
+            [
+                "solve",
+                "--budget",
+                "21M",
+                "--layers",
+                "3",
+                "--input",
+                "39",
+                "--output",
+                "34",
+                "--convention",
+                "weights",
+            ],
+            {"cells": 1020, "total": 21_001_800},
+            id="forum-21M",
+        ),
+        pytest.param(
+            [
+                "solve",
+                "--budget",
+                "6.5M",
+                "--arch",
+                "lstmp",
+                "--cells",
+                "1024",
+                "--layers",
+                "3",
+                "--convention",
+                "sak2014",
+            ],
+            {"proj": 268, "total": 6_490_008},
+            id="lstmp-projection",
+        ),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--layers", "3", "--multiple-of", "8", "--mode", "under"],
+            {"cells": 560},
+            id="multiple-under",
+        ),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--layers", "3", "--tie", "proj=cells/4"],
+            {"cells": 1048, "proj": 262},
+            id="tie",
+        ),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--free", "layers", "--cells", "512"],
+            {"layers": 4},
+            id="free-layers",
+        ),
+    ],
+)
+def test_solve_json(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: dict[str, int]
+) -> None:
+    status, out, err = _run(capsys, [*argv, "--json"])
+    assert status == 0, err
+    data = json.loads(out)
+    assert {"sizes", "total", "budget", "relative_error"} <= set(data)
+    for key, value in expected.items():
+        assert (data["total"] if key == "total" else data["sizes"][key]) == value
+    assert data["relative_error"] == (data["total"] - data["budget"]) / data["budget"]
+
+
+def test_solve_prints_the_answer_first_and_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(capsys, ["solve", "--budget", "6.5e6", "--layers", "3"])
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("cells = 565 -> 6,505,444 parameters for a budget of 6,500,000")
+    for default in ("family lstm", "convention pytorch", "input 39", "output 34"):
+        assert any(line.startswith("assumed: " + default) for line in lines), default
+
+
+def test_solve_enumerates_ranges_and_families(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(
+        capsys, ["solve", "--budget", "6.5M", "--arch", "lstm,gru", "--layers", "1..4", "--json"]
+    )
+    assert status == 0
+    data = json.loads(out)
+    assert len(data["designs"]) == 8
+    assert {d["family"] for d in data["designs"]} == {"lstm", "gru"}
+    assert sorted(d["sizes"]["layers"] for d in data["designs"]) == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["solve", "--budget", "100", "--layers", "3"],
+            "budget 100 is below the smallest 3-layer LSTM with input 39 and output 34: "
+            "268 parameters under the pytorch convention",
+            id="below",
+        ),
+        pytest.param(["solve", "--budget", "lots"], "is not a number", id="budget-text"),
+        pytest.param(["solve", "--layers", "3"], "solve needs a budget", id="no-budget"),
+        pytest.param(["solve", "--budget", "6.5M", "--layers", "5..2"], "is empty", id="range"),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--tie", "proj"], "--tie must look like", id="tie-syntax"
+        ),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--tie", "proj=lambda: 1"],
+            "found a lambda",
+            id="tie-lambda",
+        ),
+        pytest.param(
+            ["solve", "--budget", "6.5M", "--cells", "3", "--free", "cells"],
+            "both given",
+            id="free-given",
+        ),
+        pytest.param(["solve", "--budget", "6.5M", "--mode", "best"], "invalid choice", id="mode"),
+    ],
+)
+def test_solve_bad_input(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    status, out, err = _run(capsys, argv)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_installed_solve_script_is_explorer_solve() -> None:
+    argv = ["--budget", "6.5e6", "--layers", "3", "--json"]
+    direct = subprocess.run([*_script("solve"), *argv], capture_output=True, text=True, check=False)
+    routed = subprocess.run(
+        [*_script("explorer"), "solve", *argv], capture_output=True, text=True, check=False
+    )
+    assert direct.returncode == routed.returncode == 0, direct.stderr + routed.stderr
+    assert json.loads(direct.stdout) == json.loads(routed.stdout)
+    assert json.loads(direct.stdout)["sizes"]["cells"] == 565

@@ -21,6 +21,18 @@ if TYPE_CHECKING:
 __all__ = ["INT64_MAX", "Count"]
 
 INT64_MAX = 2**63 - 1
+_ORDER = (
+    "input",
+    "cells",
+    "layers",
+    "output",
+    "proj",
+    "nonrec_proj",
+    "vocab",
+    "bidirectional",
+    "merge",
+    "tied",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +98,27 @@ class Count:
         return {t.name: tuple(next(flat) for _ in t.shape) for t in self.compiled.terms}
 
     @property
-    def sizes(self) -> dict[str, int | list[int] | None]:
-        """The sizes by keyword (per-layer sizes as lists; ``None`` where still a symbol)."""
+    def sizes(self) -> dict[str, Any]:
+        """The design by keyword, enough for ``explorer.count(family, convention=...,
+        **sizes)`` to give the same count: per-layer sizes as lists, ``None`` where a size
+        is still a symbol, and the depth and structural options that were set."""
         sizes: dict[str, Any] = {}
         for slot, value in zip(self.compiled.slots, self.values):
             if slot.layer is None:
                 sizes[slot.keyword] = value
             else:
                 sizes.setdefault(slot.keyword, []).append(value)
-        return sizes
+        s = self.structure
+        if s.layers is not None:
+            sizes["layers"] = s.layers
+        if s.bidirectional:
+            sizes["bidirectional"] = True
+            if s.merge != "concat":
+                sizes["merge"] = s.merge
+        if s.tied:
+            sizes["tied"] = True
+            sizes.pop("output", None)
+        return {k: sizes[k] for k in _ORDER if k in sizes}
 
     @property
     def free(self) -> tuple[str, ...]:

@@ -1,0 +1,95 @@
+"""The :class:`Solution` a solve returns: the answer, its neighbours and how it was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Neighbour", "Solution"]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """The nearest allowed value of the free size on one side of the budget."""
+
+    value: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """An integer design that meets a budget, provably the best allowed one for its mode.
+
+    Attributes:
+        sizes: every size of the design by keyword (``explorer.count(family,
+            convention=..., **sizes)`` gives ``total`` back; see :meth:`count_kwargs`).
+        free: the size that was solved for.
+        relative_error: ``(total - budget) / budget``; off-budget is data, not an error.
+        below, above: the best allowed designs at or under, and over, the budget.
+        method: how the continuous root was found before the exact integer check.
+        evaluations: exact counts evaluated to prove the answer.
+        assumptions: defaults the solver filled in, each saying how to change it.
+        alternatives: for several free choices, every solved design, best first.
+
+    Example:
+        >>> import explorer
+        >>> s = explorer.solve("lstm", budget="21M", convention="weights", input=39,
+        ...                    output=34, layers=3)
+        >>> s.sizes["cells"], s.total, round(s.relative_error, 5)
+        (1020, 21001800, 9e-05)
+    """
+
+    family: str
+    convention: str
+    overrides: dict[str, Any]
+    free: str
+    sizes: dict[str, Any]
+    total: int
+    budget: int
+    relative_error: float
+    mode: str
+    below: Neighbour | None
+    above: Neighbour | None
+    method: str
+    evaluations: int
+    assumptions: tuple[str, ...] = ()
+    rule: str = ""
+    alternatives: tuple[Solution, ...] = field(default=(), repr=False)
+
+    @property
+    def value(self) -> int:
+        """The solved value of the free size."""
+        return int(self.sizes[self.free])
+
+    def count_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments with which ``explorer.count(family, **kwargs)`` gives ``total``."""
+        return {"convention": self.convention, **self.overrides, **self.sizes}
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (alternatives included, without their own alternatives)."""
+        data: dict[str, Any] = {
+            "family": self.family,
+            "convention": self.convention,
+            "overrides": self.overrides,
+            "free": self.free,
+            "sizes": self.sizes,
+            "total": self.total,
+            "budget": self.budget,
+            "relative_error": self.relative_error,
+            "mode": self.mode,
+            "below": None
+            if self.below is None
+            else {"value": self.below.value, "total": self.below.total},
+            "above": None
+            if self.above is None
+            else {"value": self.above.value, "total": self.above.total},
+            "method": self.method,
+            "evaluations": self.evaluations,
+            "assumptions": list(self.assumptions),
+        }
+        if self.alternatives:
+            data["rule"] = self.rule
+            data["designs"] = [
+                {k: v for k, v in a.to_json().items() if k != "designs"} for a in self.alternatives
+            ]
+        return data
