@@ -1,0 +1,25 @@
+"""``explorer count FAMILY ...``: the count of one design, as a table or ``--json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from explorer.commands._options import add_design_options, design_kwargs
+
+NAME = "count"
+HELP = "count a design: per-term table, or --json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The design options."""
+    add_design_options(parser, symbolic=False)
+
+
+def run(args: argparse.Namespace) -> str:
+    """Count and render."""
+    from explorer._api import count
+    from explorer.render import count_json, count_table
+
+    result = count(args.family, convention=args.convention, **design_kwargs(args))
+    return json.dumps(count_json(result)) if args.json else count_table(result)
