@@ -23,6 +23,7 @@ __all__ = [
     "ExplorerError",
     "FormulaError",
     "InvalidSizeError",
+    "SpecError",
     "UnboundSizeError",
     "UnknownNameError",
     "UsageError",
@@ -89,6 +90,10 @@ class ConflictError(UsageError):
 
 class FormulaError(UsageError):
     """A user formula that is malformed or uses anything beyond safe arithmetic."""
+
+
+class SpecError(UsageError):
+    """A spec or registry file that is malformed: the message names the file and key."""
 
 
 class BudgetError(UsageError):

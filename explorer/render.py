@@ -10,9 +10,14 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.count import Count
+
+if TYPE_CHECKING:
+    from explorer.spec import SpecCount
+
+    Countable = Count | SpecCount
 
 __all__ = [
     "count_json",
@@ -39,14 +44,14 @@ def human(n: int) -> str:
     return str(n)
 
 
-def summary_line(count: Count) -> str:
+def summary_line(count: Countable) -> str:
     """The answer in one line."""
     total = count.total
     short = f" ({human(total)})" if total >= 1000 else ""
-    return f"{count.family.name} (convention {count.convention.name}): {total:,} parameters{short}"
+    return f"{count.title}: {total:,} parameters{short}"
 
 
-def count_table(count: Count) -> str:
+def count_table(count: Countable) -> str:
     """Per-term shapes and counts, subtotals per layer, the total."""
     values = count.breakdown
     shapes = count.shapes
@@ -74,7 +79,13 @@ def count_table(count: Count) -> str:
         ).rstrip()
 
     sizes = ", ".join(f"{k}={v}" for k, v in count.sizes.items())
-    out = [summary_line(count), f"sizes: {sizes}", _flags_line(count), "", line(header)]
+    out = [
+        summary_line(count),
+        *([f"sizes: {sizes}"] if sizes else []),
+        count.flags_text,
+        "",
+        line(header),
+    ]
     out += [line(r) for r in rows]
     out.append("")
     out.append(f"total {count.total:,} = weights {count.weights:,} + biases {count.biases:,}")
@@ -82,14 +93,12 @@ def count_table(count: Count) -> str:
     return "\n".join(out)
 
 
-def count_json(count: Count) -> dict[str, Any]:
+def count_json(count: Countable) -> dict[str, Any]:
     """One JSON-ready object: total, weights, biases, terms, formula, and context."""
     values = count.breakdown
     shapes = count.shapes
     return {
-        "family": count.family.name,
-        "convention": count.convention.name,
-        "flags": count.convention.flags(),
+        **count.context(),
         "sizes": count.sizes,
         "total": count.total,
         "weights": count.weights,
@@ -113,7 +122,7 @@ def count_json(count: Count) -> dict[str, Any]:
     }
 
 
-def formula_text(count: Count, *, latex: bool = False, expand: bool = False) -> str:
+def formula_text(count: Countable, *, latex: bool = False, expand: bool = False) -> str:
     """The closed form with the given sizes substituted, as text or LaTeX."""
     import sympy
 
@@ -122,25 +131,23 @@ def formula_text(count: Count, *, latex: bool = False, expand: bool = False) -> 
     if latex:
         return text
     legend = _legend(count)
-    head = f"{count.family.name} (convention {count.convention.name}), P ="
+    head = f"{count.title}, P ="
     return "\n".join([head, f"  {text}", "where", *legend])
 
 
-def formula_json(count: Count, *, expand: bool = False) -> dict[str, Any]:
+def formula_json(count: Countable, *, expand: bool = False) -> dict[str, Any]:
     """The formula as text and LaTeX, its free symbols and its terms."""
     import sympy
 
     expr = _expression(count, expand=expand)
     mapping = {s: v for s, v in zip(count.symbols, count.values) if v is not None}
     return {
-        "family": count.family.name,
-        "convention": count.convention.name,
-        "flags": count.convention.flags(),
+        **count.context(),
         "formula": str(expr),
         "latex": sympy.latex(expr),
         "expanded": str(sympy.expand(expr)),
         "free": list(count.free),
-        "symbols": {s.symbol: _meaning(s.keyword, s.layer) for s in count.compiled.slots},
+        "symbols": count.meanings,
         "sizes": {k: v for k, v in count.sizes.items() if v is not None},
         "value": count.total if not count.free else None,
         "terms": [
@@ -155,40 +162,19 @@ def formula_json(count: Count, *, expand: bool = False) -> dict[str, Any]:
     }
 
 
-def _expression(count: Count, *, expand: bool) -> Any:
+def _expression(count: Countable, *, expand: bool) -> Any:
     import sympy
 
     expr = count.bound_formula()
     return sympy.expand(expr) if expand else expr
 
 
-def _legend(count: Count) -> list[str]:
+def _legend(count: Countable) -> list[str]:
     lines = []
     for slot, value in zip(count.compiled.slots, count.values):
         shown = "free" if value is None else f"= {value}"
-        lines.append(f"  {slot.symbol:<5} {shown:<8} {_meaning(slot.keyword, slot.layer)}")
+        lines.append(f"  {slot.symbol:<5} {shown:<8} {count.meanings[slot.symbol]}")
     return lines
-
-
-def _meaning(keyword: str, layer: int | None) -> str:
-    from explorer.count._names import MEANING
-
-    text = MEANING[keyword]
-    return text if layer is None else f"{text} (layer {layer})"
-
-
-def _flags_line(count: Count) -> str:
-    flags = count.convention.flags()
-    s = count.structure
-    parts = [f"bias={flags['bias']}"]
-    for name in ("peepholes", "skip", "output_bias", "reset_after"):
-        if getattr(s, name):
-            parts.append(name)
-    if s.bidirectional:
-        parts.append(f"bidirectional ({s.merge})")
-    if s.tied:
-        parts.append("tied")
-    return "counting: " + ", ".join(parts)
 
 
 # -- solutions -------------------------------------------------------------------------------

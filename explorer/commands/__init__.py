@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from explorer.commands import count, formula, solve
+from explorer.commands import count, formula, reproduce, solve
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (count, formula, solve)
+COMMANDS: tuple[ModuleType, ...] = (count, formula, solve, reproduce)

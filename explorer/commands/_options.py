@@ -16,6 +16,7 @@ __all__ = [
     "int_text",
     "range_text",
     "size_text",
+    "spec_request",
 ]
 
 
@@ -70,7 +71,18 @@ def add_design_options(
     if ranges:
         parser.add_argument("--arch", help="family, or several: lstm,gru (default lstm)")
     else:
-        parser.add_argument("family", metavar="FAMILY", help="one of: " + ", ".join(FAMILIES))
+        parser.add_argument(
+            "family", metavar="FAMILY", nargs="?", help="one of: " + ", ".join(FAMILIES)
+        )
+    parser.add_argument(
+        "--spec", metavar="FILE", help="a model spec file (TOML) instead of a family"
+    )
+    parser.add_argument(
+        "--set",
+        metavar="NAME=VALUE",
+        action="append",
+        help="with --spec: give a value to one of its symbols (repeatable)",
+    )
 
     def read(single: Callable[[str], Any]) -> Callable[[str], Any]:
         return range_text(single) if ranges else single
@@ -153,3 +165,40 @@ DESIGN_KEYS = (
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The design keywords the user gave (``None`` means not given)."""
     return {k: getattr(args, k) for k in DESIGN_KEYS if getattr(args, k) is not None}
+
+
+def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
+    """With ``--spec``: the loaded spec and the ``--set`` values; ``None`` without it.
+
+    A family or design options next to ``--spec`` contradict it and are refused.
+    """
+    from explorer.errors import ConflictError, InvalidSizeError, UsageError
+
+    family = getattr(args, "family", None) or getattr(args, "arch", None)
+    if args.spec is None:
+        if args.set:
+            raise ConflictError("--set gives values to a spec's symbols: add --spec FILE")
+        if family is None:
+            raise UsageError("give a FAMILY (" + ", ".join(FAMILIES) + ") or --spec FILE")
+        return None
+    if family is not None:
+        raise ConflictError(f"give either a family ({family}) or --spec, not both")
+    given = [k for k in DESIGN_KEYS if getattr(args, k) is not None]
+    if given:
+        listed = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise ConflictError(
+            f"with --spec the sizes come from the file; drop {listed} "
+            "(use --set NAME=VALUE for its symbols)"
+        )
+    from explorer.spec import load_spec
+
+    values: dict[str, int] = {}
+    for text in args.set or []:
+        name, equals, number = text.partition("=")
+        try:
+            values[name.strip()] = int(number.replace("_", ""))
+        except ValueError:
+            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}") from None
+        if not equals:
+            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}")
+    return load_spec(args.spec), values

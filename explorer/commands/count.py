@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from explorer.commands._options import add_design_options, design_kwargs
+from explorer.commands._options import add_design_options, design_kwargs, spec_request
 
 NAME = "count"
 HELP = "count a design: per-term table, or --json"
@@ -21,5 +21,11 @@ def run(args: argparse.Namespace) -> str:
     from explorer._api import count
     from explorer.render import count_json, count_table
 
-    result = count(args.family, convention=args.convention, **design_kwargs(args))
+    request = spec_request(args)
+    if request is not None:
+        spec, values = request
+        result = spec.count(**values)
+        result.total  # noqa: B018 - refuse free symbols here, before rendering
+    else:
+        result = count(args.family, convention=args.convention, **design_kwargs(args))
     return json.dumps(count_json(result)) if args.json else count_table(result)

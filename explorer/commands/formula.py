@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from explorer.commands._options import add_design_options, design_kwargs
+from explorer.commands._options import add_design_options, design_kwargs, spec_request
 
 NAME = "formula"
 HELP = "the closed form, sizes not given (the depth too) left as symbols"
@@ -23,7 +23,12 @@ def run(args: argparse.Namespace) -> str:
     from explorer._api import formula
     from explorer.render import formula_json, formula_text
 
-    result = formula(args.family, convention=args.convention, **design_kwargs(args))
+    request = spec_request(args)
+    if request is not None:
+        spec, values = request
+        result = spec.count(**values)
+    else:
+        result = formula(args.family, convention=args.convention, **design_kwargs(args))
     if args.json:
         return json.dumps(formula_json(result, expand=args.expand))
     return formula_text(result, latex=args.latex, expand=args.expand)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from explorer.commands._options import add_design_options, design_kwargs, int_text
+from explorer.commands._options import add_design_options, design_kwargs, int_text, spec_request
 from explorer.errors import UsageError
 
 NAME = "solve"
@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> str:
     if args.budget is None:
         raise UsageError("solve needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k, 1.3B)")
     budget = parse_budget(args.budget)
+    if args.spec is not None:
+        return _run_spec(args, budget)
     families: list[str] = (args.arch or "lstm").split(",")
     ties = {}
     for text in args.tie or []:
@@ -81,3 +83,25 @@ def run(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _run_spec(args: argparse.Namespace, budget: int) -> str:
+    from explorer.render import solution_json, solution_text
+    from explorer.solve import solve_spec
+
+    if args.tie:
+        raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")
+    request = spec_request(args)
+    assert request is not None
+    spec, values = request
+    solution = solve_spec(
+        spec,
+        budget=budget,
+        free=args.free,
+        mode=args.mode,
+        multiple_of=args.multiple_of,
+        minimum=args.min,
+        maximum=args.max,
+        **values,
+    )
+    return json.dumps(solution_json(solution)) if args.json else solution_text(solution)

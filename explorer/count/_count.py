@@ -177,6 +177,44 @@ class Count:
         exact = total(*(c.astype(object) for c in columns))
         return np.array(np.broadcast_to(np.asarray(exact, dtype=object), shape))
 
+    # -- description (for renderers) ----------------------------------------------------
+    @property
+    def title(self) -> str:
+        """``lstm (convention pytorch)``."""
+        return f"{self.family.name} (convention {self.convention.name})"
+
+    @property
+    def flags_text(self) -> str:
+        """What the count includes, in one line."""
+        s = self.structure
+        parts = [f"bias={s.bias}"]
+        parts += [
+            name for name in ("peepholes", "skip", "output_bias", "reset_after") if getattr(s, name)
+        ]
+        if s.bidirectional:
+            parts.append(f"bidirectional ({s.merge})")
+        if s.tied:
+            parts.append("tied")
+        return "counting: " + ", ".join(parts)
+
+    @property
+    def meanings(self) -> dict[str, str]:
+        """What each symbol stands for."""
+        from explorer.count._names import MEANING
+
+        return {
+            s.symbol: MEANING[s.keyword] + ("" if s.layer is None else f" (layer {s.layer})")
+            for s in self.compiled.slots
+        }
+
+    def context(self) -> dict[str, Any]:
+        """Family, convention and flags, for JSON."""
+        return {
+            "family": self.family.name,
+            "convention": self.convention.name,
+            "flags": self.convention.flags(),
+        }
+
     # -- symbols ---------------------------------------------------------------------------
     @property
     def terms(self) -> tuple[Term, ...]:

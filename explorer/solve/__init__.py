@@ -9,6 +9,7 @@ Example:
 from explorer.solve._budget import parse_budget
 from explorer.solve._solution import Neighbour, Solution
 from explorer.solve._solver import DEFAULTS, MODES, RANKING, SOLVABLE, Mode, solve, solve_all
+from explorer.solve._spec import solve_spec
 
 __all__ = [
     "DEFAULTS",
@@ -21,4 +22,5 @@ __all__ = [
     "parse_budget",
     "solve",
     "solve_all",
+    "solve_spec",
 ]

@@ -212,43 +212,23 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         tied=tied,
         known=known,
     )
-    lo_k, hi_k = -(-lo // step), None if hi is None else hi // step
-    if hi_k is not None and hi_k < lo_k:
-        raise BudgetError(
-            f"no multiple of {step} lies between {lo} and {hi}: "
-            f"the constraints exclude every {free}"
-        )
-
     guess, method = _guess(
         template, free_index, values, budget, count_at=count_at, tie_slots=tie_slots, lo=lo, hi=hi
     )
-    best, evaluations = largest_within(  # a count that never exceeds the budget stops at CEILING
-        lambda k: count_at(k * step), budget, lo=lo_k, hi=hi_k, guess=max(lo_k, guess // step)
+    smallest = f"{_describe(family_name, sizes, free)}"
+    chosen, under, above, evaluations = pick_integer(
+        count_at,
+        budget,
+        free=free,
+        lo=lo,
+        hi=hi,
+        step=step,
+        mode=mode,
+        guess=guess,
+        smallest=lambda total: (
+            f"{smallest}: {total:,} parameters under the {rules.name} convention"
+        ),
     )
-    if best is None:
-        smallest = count_at(lo_k * step)
-        raise BudgetError(
-            f"budget {budget:,} is below the smallest {_describe(family_name, sizes, free)}: "
-            f"{smallest:,} parameters under the {rules.name} convention"
-        )
-    under = Neighbour(best * step, count_at(best * step))
-    above = None
-    if under.total != budget and (hi_k is None or best + 1 <= hi_k):
-        above = Neighbour((best + 1) * step, count_at((best + 1) * step))
-        evaluations += 1
-    if (
-        under.total == budget
-        or mode == "under"
-        or (mode == "nearest" and (above is None or budget - under.total <= above.total - budget))
-    ):
-        chosen = under
-    elif above is None:
-        raise BudgetError(
-            f"no allowed {free} reaches the budget {budget:,}: the largest, {under.value}, "
-            f"gives {under.total:,}; raise the maximum or use mode 'nearest'"
-        )
-    else:
-        chosen = above
 
     design = {**sizes, free: chosen.value}
     for name, expression in tied.items():
@@ -448,3 +428,54 @@ def _replace(solution: Solution, **changes: Any) -> Solution:
     import dataclasses
 
     return dataclasses.replace(solution, **changes)
+
+
+def pick_integer(
+    count_at: Callable[[int], int],
+    budget: int,
+    *,
+    free: str,
+    lo: int,
+    hi: int | None,
+    step: int,
+    mode: str,
+    guess: int,
+    smallest: Callable[[int], str],
+) -> tuple[Neighbour, Neighbour, Neighbour | None, int]:
+    """The allowed integer (a multiple of ``step`` in ``[lo, hi]``) that the mode asks for,
+    on a non-decreasing exact count: (chosen, below, above, evaluations).
+
+    Raises:
+        BudgetError: no multiple in range; the budget is below the smallest design; or
+            mode ``over`` and no allowed size reaches the budget.
+    """
+    lo_k, hi_k = -(-lo // step), None if hi is None else hi // step
+    if hi_k is not None and hi_k < lo_k:
+        raise BudgetError(
+            f"no multiple of {step} lies between {lo} and {hi}: "
+            f"the constraints exclude every {free}"
+        )
+    best, evaluations = largest_within(  # a count that never exceeds the budget stops at CEILING
+        lambda k: count_at(k * step), budget, lo=lo_k, hi=hi_k, guess=max(lo_k, guess // step)
+    )
+    if best is None:
+        raise BudgetError(
+            f"budget {budget:,} is below the smallest {smallest(count_at(lo_k * step))}"
+        )
+    under = Neighbour(best * step, count_at(best * step))
+    above = None
+    if under.total != budget and (hi_k is None or best + 1 <= hi_k):
+        above = Neighbour((best + 1) * step, count_at((best + 1) * step))
+        evaluations += 1
+    if (
+        under.total == budget
+        or mode == "under"
+        or (mode == "nearest" and (above is None or budget - under.total <= above.total - budget))
+    ):
+        return under, under, above, evaluations
+    if above is None:
+        raise BudgetError(
+            f"no allowed {free} reaches the budget {budget:,}: the largest, {under.value}, "
+            f"gives {under.total:,}; raise the maximum or use mode 'nearest'"
+        )
+    return above, under, above, evaluations

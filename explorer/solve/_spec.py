@@ -1,0 +1,98 @@
+"""Solving a spec file's free symbol for a budget (several parts, one shared size)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.errors import ConflictError, UnknownNameError
+from explorer.solve._budget import parse_budget
+from explorer.solve._integer import closed_form_guess
+from explorer.solve._solution import Solution
+from explorer.solve._solver import MODES, pick_integer
+from explorer.spec import Spec
+
+__all__ = ["solve_spec"]
+
+
+def solve_spec(
+    spec: Spec,
+    *,
+    budget: object,
+    free: str | None = None,
+    mode: str = "nearest",
+    multiple_of: int = 1,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    **values: int,
+) -> Solution:
+    """The value of the spec's free symbol that meets ``budget`` (other symbols bound).
+
+    Example:
+        >>> from explorer.spec import parse_spec
+        >>> spec = parse_spec({"symbols": {"d": "width"}, "convention": "keras", "parts": [
+        ...     {"name": "lm", "family": "lstm", "vocab": 10000, "input": "d", "cells": "d",
+        ...      "layers": 2, "output": 10000}]}, "inline")
+        >>> solve_spec(spec, budget="66M").sizes
+        {'d': 1500}
+    """
+    import sympy
+
+    target = parse_budget(budget)
+    if mode not in MODES:
+        raise UnknownNameError.for_name("mode", mode, MODES)
+    template = spec.count(**values)
+    unbound = list(template.free)
+    if free is None:
+        if len(unbound) != 1:
+            listed = ", ".join(unbound) or "none"
+            raise ConflictError(
+                f"{spec.source}: solve needs exactly one free symbol, found {listed}; "
+                "bind the others with --set NAME=VALUE or choose one with --free"
+            )
+        free = unbound[0]
+    elif free not in unbound:
+        raise UnknownNameError.for_name("free symbol", free, unbound)
+    others = {k: v for k, v in template.bound.items() if v is not None}
+    if set(unbound) - {free}:
+        raise ConflictError(
+            f"{spec.source}: bind {', '.join(sorted(set(unbound) - {free}))} with --set NAME=VALUE"
+        )
+    symbol = sympy.Symbol(free, positive=True)
+    poly = sympy.Poly(sympy.expand(template.bound_formula()), symbol)
+    coefficients = [int(c) for c in reversed(poly.all_coeffs())]
+    if not any(coefficients[1:]):
+        raise ConflictError(f"{free} does not change the count of this spec: nothing to solve")
+    guess, method = closed_form_guess(coefficients, target)
+    if guess is None:
+        guess, method = 1, "exact exponential search on the monotone count"
+
+    def count_at(x: int) -> int:
+        return spec.count(**others, **{free: x}).total
+
+    chosen, under, above, evaluations = pick_integer(
+        count_at,
+        target,
+        free=free,
+        lo=minimum or 1,
+        hi=maximum,
+        step=multiple_of,
+        mode=mode,
+        guess=guess,
+        smallest=lambda total: f"design of {spec.name}: {total:,} parameters",
+    )
+    sizes: dict[str, Any] = {**others, free: chosen.value}
+    return Solution(
+        family=f"spec {spec.name}",
+        convention="(per part)",
+        overrides={},
+        free=free,
+        sizes=sizes,
+        total=chosen.total,
+        budget=target,
+        relative_error=(chosen.total - target) / target,
+        mode=mode,
+        below=under,
+        above=above,
+        method=method,
+        evaluations=evaluations,
+    )

@@ -1,0 +1,503 @@
+"""Model spec files (TOML): several parts composed, sizes left symbolic, shared matrices.
+
+The same format holds the paper registry's configurations. A spec names parts (each a
+recurrent stack with its own family, sizes and convention overrides, optionally an
+embedding in front and an output layer), symbols that stand for sizes shared across
+parts, and matrices shared between parts (counted once)::
+
+    name = "seq2seq"
+    convention = "keras"
+    [symbols]
+    d = "model width"
+    [[parts]]
+    name = "encoder"
+    family = "lstm"
+    vocab = 160000
+    input = "d"
+    cells = "d"
+    layers = 4
+    [[parts]]
+    name = "decoder"
+    family = "lstm"
+    vocab = 80000
+    input = "d"
+    cells = "d"
+    layers = 4
+    output = 80000
+    [[shared]]
+    term = "decoder/embedding.weight"
+    with = "encoder/embedding.weight"
+
+Example:
+    >>> spec = parse_spec({"symbols": {"n": "cells"}, "convention": "weights", "parts": [
+    ...     {"family": "lstm", "input": 39, "cells": "n", "layers": 3, "output": 34}]}, "inline")
+    >>> spec.count(n=1024).total
+    21166080
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from explorer.conventions import CONVENTIONS, FLAGS
+from explorer.count import Count, Slot, TermInfo
+from explorer.errors import (
+    ExplorerError,
+    InvalidSizeError,
+    SpecError,
+    UnboundSizeError,
+    did_you_mean,
+)
+from explorer.families import FAMILIES, SIZE_KEYWORDS
+
+if TYPE_CHECKING:
+    import sympy
+
+    from explorer.count._term import Term
+
+__all__ = ["Spec", "SpecCount", "load_spec", "parse_spec"]
+
+_TOP_KEYS = ("name", "description", "convention", "symbols", "parts", "shared")
+_PART_KEYS = ("name", "family", "convention", *SIZE_KEYWORDS, *FLAGS)
+_SYMBOLIC_KEYS = ("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One recurrent stack of a spec: family, convention and sizes (symbols as names)."""
+
+    name: str
+    family: str
+    convention: str
+    sizes: dict[str, Any]
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A parsed, validated spec. :meth:`count` binds its symbols."""
+
+    name: str
+    description: str
+    source: str
+    symbols: dict[str, str]
+    parts: tuple[Part, ...]
+    shared: tuple[tuple[str, str], ...] = ()
+
+    def count(self, **values: int) -> SpecCount:
+        """The count with some (or all) symbols bound; unbound ones stay symbols."""
+        for key, value in values.items():
+            if key not in self.symbols:
+                guess = did_you_mean(key, self.symbols)
+                hint = f"; did you mean '{guess}'?" if guess else ""
+                known = ", ".join(self.symbols) or "none"
+                raise InvalidSizeError(f"{self.source}: no symbol {key!r}{hint} (symbols: {known})")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidSizeError(f"{key} must be a positive integer, got {value!r}")
+        return SpecCount(self, {k: values.get(k) for k in self.symbols})
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    terms: tuple[TermInfo, ...]
+    slots: tuple[Slot, ...]
+    formula_text: str
+
+
+@dataclass(frozen=True)
+class SpecCount:
+    """The count of a spec: the parts' terms (names prefixed ``part/``) minus shared ones.
+
+    It offers what :class:`explorer.Count` offers (total, weights, biases, breakdown,
+    shapes, subtotals, formula, evaluate), so renderers and ``explain`` take either.
+    """
+
+    spec: Spec
+    bound: dict[str, int | None]
+    _parts: list[tuple[Part, Count, dict[int, str]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from explorer._api import formula
+
+        parts = []
+        for part in self.spec.parts:
+            sizes = {k: _symbolic_value(k, v) for k, v in part.sizes.items()}
+            sizes = {k: v for k, v in sizes.items() if v is not None}
+            try:
+                count = formula(part.family, convention=part.convention, **sizes)
+            except ExplorerError as error:
+                raise SpecError(f"{self.spec.source}: part {part.name!r}: {error}") from None
+            links = {}
+            for index, slot in enumerate(count.compiled.slots):
+                if count.values[index] is None:
+                    links[index] = part.sizes[slot.keyword]
+            parts.append((part, count, links))
+        object.__setattr__(self, "_parts", parts)
+
+    # -- what renderers use ------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """``spec NAME``."""
+        return f"spec {self.spec.name}"
+
+    @property
+    def flags_text(self) -> str:
+        """The parts' families and conventions."""
+        return "parts: " + "; ".join(
+            f"{p.name} ({p.family}, {c.convention.name})" for p, c, _ in self._parts
+        )
+
+    @property
+    def compiled(self) -> _Compiled:
+        """The kept terms (TermInfo), the symbols as slots, the formula as text."""
+        terms = tuple(
+            TermInfo(
+                name=f"{p.prefix}{t.name}",
+                kind=t.kind,
+                meaning=t.meaning,
+                group=_group(p, t.group),
+                shape_text=t.shape_text,
+                copies_text=t.copies_text,
+                shape=t.shape,
+                count=t.count,
+            )
+            for p, c, _ in self._parts
+            for t in c.compiled.terms
+            if f"{p.prefix}{t.name}" not in self._dropped
+        )
+        slots = tuple(Slot(name, None, name) for name in self.spec.symbols)
+        return _Compiled(terms, slots, str(self.formula))
+
+    @property
+    def meanings(self) -> dict[str, str]:
+        """What each symbol stands for, as the spec says."""
+        return dict(self.spec.symbols)
+
+    def context(self) -> dict[str, Any]:
+        """The spec and its parts, for JSON."""
+        return {
+            "spec": self.spec.name,
+            "source": self.spec.source,
+            "parts": [
+                {"name": p.name, "family": p.family, "convention": c.convention.name}
+                for p, c, _ in self._parts
+            ],
+            "shared": [list(pair) for pair in self.spec.shared],
+        }
+
+    @property
+    def values(self) -> tuple[int | None, ...]:
+        """The symbols' values in declaration order (``None`` where unbound)."""
+        return tuple(self.bound[name] for name in self.spec.symbols)
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        """Unbound symbols."""
+        return tuple(name for name, value in self.bound.items() if value is None)
+
+    @property
+    def sizes(self) -> dict[str, Any]:
+        """The symbols' values."""
+        return dict(self.bound)
+
+    # -- numbers ---------------------------------------------------------------------------
+    @property
+    def breakdown(self) -> dict[str, int]:
+        """Parameters per kept term."""
+        self._require_bound()
+        result: dict[str, int] = {}
+        for part, count, links in self._parts:
+            bound = self._part_count(count, links)
+            for name, value in bound.breakdown.items():
+                if f"{part.prefix}{name}" not in self._dropped:
+                    result[f"{part.prefix}{name}"] = value
+        return result
+
+    @property
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each kept term's shape as numbers."""
+        self._require_bound()
+        result = {}
+        for part, count, links in self._parts:
+            for name, shape in self._part_count(count, links).shapes.items():
+                if f"{part.prefix}{name}" not in self._dropped:
+                    result[f"{part.prefix}{name}"] = shape
+        return result
+
+    @property
+    def subtotals(self) -> dict[str, int]:
+        """Parameters per ``part: group``."""
+        groups: dict[str, int] = {}
+        for term, value in zip(self.compiled.terms, self.breakdown.values()):
+            groups[term.group] = groups.get(term.group, 0) + value
+        return groups
+
+    @property
+    def total(self) -> int:
+        """Exact total, shared matrices counted once."""
+        return sum(self.breakdown.values())
+
+    @property
+    def biases(self) -> int:
+        """Parameters in bias vectors."""
+        kinds = {t.name: t.kind for t in self.compiled.terms}
+        return sum(v for k, v in self.breakdown.items() if kinds[k] == "bias")
+
+    @property
+    def weights(self) -> int:
+        """Everything that is not a bias."""
+        return self.total - self.biases
+
+    def evaluate(self, **values: int) -> int:
+        """The total with symbols bound (overriding bound ones)."""
+        return self.spec.count(**{**{k: v for k, v in self.bound.items() if v}, **values}).total
+
+    # -- symbols ---------------------------------------------------------------------------
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The spec's symbols (names chosen by the spec's author, checked identifiers)."""
+        import sympy
+
+        return tuple(sympy.Symbol(name, positive=True) for name in self.spec.symbols)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """Kept terms as sympy Terms, sizes in the spec's symbols."""
+        from explorer.count._term import Term
+
+        result = []
+        for part, count, links in self._parts:
+            mapping = self._mapping(count, links, bind=False)
+            for t in count.terms:
+                name = f"{part.prefix}{t.name}"
+                if name in self._dropped:
+                    continue
+                result.append(
+                    Term(
+                        name,
+                        t.kind,
+                        tuple(d.xreplace(mapping) for d in t.shape),
+                        t.meaning,
+                        _group(part, t.group),
+                        t.multiplicity.xreplace(mapping),
+                    )
+                )
+        return tuple(result)
+
+    @property
+    def formula(self) -> sympy.Expr:
+        """The closed form in the spec's symbols."""
+        import sympy
+
+        return sympy.Add(*(t.expr for t in self.terms))
+
+    def bound_formula(self) -> sympy.Expr:
+        """The formula with bound symbols substituted."""
+        mapping = {s: v for s, v in zip(self.symbols, self.values) if v is not None}
+        return self.formula.xreplace(mapping)
+
+    # -- helpers ---------------------------------------------------------------------------
+    @property
+    def _dropped(self) -> set[str]:
+        return {term for term, _ in self.spec.shared}
+
+    def _require_bound(self) -> None:
+        if self.free:
+            raise UnboundSizeError(
+                f"the spec still has free symbols {', '.join(self.free)}: give them a value "
+                "(--set NAME=VALUE)"
+            )
+
+    def _part_count(self, count: Count, links: Mapping[int, str]) -> Count:
+        values = tuple(
+            self.bound[links[i]] if i in links else v for i, v in enumerate(count.values)
+        )
+        return Count(count.family, count.structure, count.convention, count.compiled, values)
+
+    def _mapping(self, count: Count, links: Mapping[int, str], *, bind: bool) -> dict[Any, Any]:
+        import sympy
+
+        mapping: dict[Any, Any] = {}
+        for index, symbol in enumerate(count.symbols):
+            if index in links:
+                name = links[index]
+                value = self.bound[name]
+                mapping[symbol] = value if bind and value else sympy.Symbol(name, positive=True)
+            else:
+                mapping[symbol] = count.values[index]
+        return mapping
+
+
+def _group(part: Part, group: str) -> str:
+    return f"{part.name}: {group}" if part.prefix else group
+
+
+def _symbolic_value(key: str, value: Any) -> Any:
+    """A symbol name becomes "free" for :func:`explorer.formula` (omitted or True)."""
+    if isinstance(value, str) and key in _SYMBOLIC_KEYS:
+        return True if key in ("output", "proj", "nonrec_proj", "vocab") else None
+    return value
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and validate a spec file; errors name the file, the key and what was expected."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(f"{file}: cannot read the spec file ({error.strerror})") from None
+    from explorer._toml import TOMLDecodeError, loads
+
+    try:
+        data = loads(text)
+    except TOMLDecodeError as error:
+        raise SpecError(f"{file}: not valid TOML: {error}") from None
+    return parse_spec(data, str(file))
+
+
+def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
+    """Validate spec data (from TOML or a registry) into a :class:`Spec`."""
+    _known_keys(data, _TOP_KEYS, source)
+    convention = data.get("convention", "pytorch")
+    _check_convention(convention, source, "convention")
+    symbols = data.get("symbols", {})
+    if not isinstance(symbols, dict):
+        raise SpecError(f"{source}: 'symbols' must be a table of name = \"meaning\"")
+    for name, meaning in symbols.items():
+        if not _NAME.match(name) or name in _PART_KEYS:
+            raise SpecError(
+                f"{source}: symbols: {name!r} is not a usable symbol name "
+                "(letters, digits, _; starting with a letter; not a size keyword)"
+            )
+        if not isinstance(meaning, str):
+            raise SpecError(f"{source}: symbols.{name} must be a text saying what it means")
+    raw_parts = data.get("parts")
+    if not isinstance(raw_parts, list) or not raw_parts:
+        raise SpecError(f"{source}: expected at least one [[parts]] table")
+    declared = dict(symbols)
+    parts = []
+    for index, raw in enumerate(raw_parts):
+        parts.append(_part(raw, index, source, convention, declared))
+    if len(parts) == 1 and "name" not in raw_parts[0]:
+        parts = [Part(parts[0].name, parts[0].family, parts[0].convention, parts[0].sizes, "")]
+    names = [p.name for p in parts]
+    if len(set(names)) != len(names):
+        raise SpecError(f"{source}: part names must differ, got {', '.join(names)}")
+    shared = []
+    for index, raw in enumerate(data.get("shared", [])):
+        where = f"{source}: shared[{index}]"
+        if not isinstance(raw, dict):
+            raise SpecError(f"{where}: expected a table with 'term' and 'with'")
+        _known_keys(raw, ("term", "with"), where)
+        term, other = raw.get("term"), raw.get("with")
+        if not isinstance(term, str) or not isinstance(other, str):
+            raise SpecError(f'{where}: expected term = "part/name" and with = "part/name"')
+        shared.append((term, other))
+    spec = Spec(
+        str(data.get("name", Path(source).stem)),
+        str(data.get("description", "")),
+        source,
+        declared,
+        tuple(parts),
+        tuple(shared),
+    )
+    _check_shared(spec)
+    return spec
+
+
+def _part(raw: Any, index: int, source: str, convention: str, symbols: dict[str, str]) -> Part:
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: parts[{index}] must be a table")
+    name = str(raw.get("name", f"part{index}"))
+    where = f"{source}: part {name!r}"
+    _known_keys(raw, _PART_KEYS, where)
+    family = raw.get("family")
+    if family not in FAMILIES:
+        guess = did_you_mean(str(family), FAMILIES) if family else None
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise SpecError(
+            f"{where}: family must be one of {', '.join(FAMILIES)}, got {family!r}{hint}"
+        )
+    own = raw.get("convention", convention)
+    _check_convention(own, where, "convention")
+    sizes = {k: v for k, v in raw.items() if k not in ("name", "family", "convention")}
+    for key in ("input", "cells"):
+        if key not in sizes:
+            raise SpecError(f"{where}: {key} is required (a number or a symbol from [symbols])")
+    if "layers" not in sizes and not any(isinstance(v, list) for v in sizes.values()):
+        sizes["layers"] = 1  # as for `explorer count`: one layer unless said otherwise
+    for key, value in sizes.items():
+        if isinstance(value, str) and key in _SYMBOLIC_KEYS:
+            if value not in symbols:
+                guess = did_you_mean(value, symbols)
+                hint = f"; did you mean '{guess}'?" if guess else ""
+                raise SpecError(
+                    f"{where}: {key} = {value!r} is not a symbol declared in "
+                    f"[symbols]{hint}; declare it there or give a number"
+                )
+        elif isinstance(value, list) and any(isinstance(v, str) for v in value):
+            raise SpecError(f"{where}: {key}: per-layer lists take numbers, not symbols")
+    return Part(name, str(family), str(own), sizes, f"{name}/")
+
+
+def _check_shared(spec: Spec) -> None:
+    if not spec.shared:
+        return
+    count = SpecCount(spec, dict.fromkeys(spec.symbols))
+    names = {f"{p.prefix}{t.name}": t for p, c, _ in count._parts for t in c.compiled.terms}
+    exprs = {t.name: t.expr for t in _all_terms(count)}
+    for term, other in spec.shared:
+        for name in (term, other):
+            if name not in names:
+                guess = did_you_mean(name, names)
+                hint = f"; did you mean '{guess}'?" if guess else ""
+                raise SpecError(f"{spec.source}: shared: no term {name!r}{hint}")
+        if exprs[term] != exprs[other]:
+            raise SpecError(
+                f"{spec.source}: shared: {term} ({exprs[term]}) and {other} "
+                f"({exprs[other]}) differ in size, so they cannot be one matrix"
+            )
+
+
+def _all_terms(count: SpecCount) -> list[Term]:
+    from explorer.count._term import Term
+
+    result = []
+    for part, c, links in count._parts:
+        mapping = count._mapping(c, links, bind=False)
+        for t in c.terms:
+            result.append(
+                Term(
+                    f"{part.prefix}{t.name}",
+                    t.kind,
+                    tuple(d.xreplace(mapping) for d in t.shape),
+                    t.meaning,
+                    t.group,
+                    t.multiplicity.xreplace(mapping),
+                )
+            )
+    return result
+
+
+def _known_keys(data: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{where}: expected a table")
+    for key in data:
+        if key not in known:
+            guess = did_you_mean(str(key), known)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise SpecError(f"{where}: unknown key {key!r}{hint}")
+
+
+def _check_convention(value: Any, where: str, key: str) -> None:
+    if value not in CONVENTIONS:
+        guess = did_you_mean(str(value), CONVENTIONS)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise SpecError(
+            f"{where}: {key} must be one of {', '.join(CONVENTIONS)}, got {value!r}{hint}"
+        )
