@@ -215,7 +215,6 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     guess, method = _guess(
         template, free_index, values, budget, count_at=count_at, tie_slots=tie_slots, lo=lo, hi=hi
     )
-    smallest = f"{_describe(family_name, sizes, free)}"
     chosen, under, above, evaluations = pick_integer(
         count_at,
         budget,
@@ -226,7 +225,8 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         mode=mode,
         guess=guess,
         smallest=lambda total: (
-            f"{smallest}: {total:,} parameters under the {rules.name} convention"
+            f"{_describe(family_name, sizes, free)}: {total:,} parameters "
+            f"under the {rules.name} convention"
         ),
     )
 
