@@ -153,7 +153,18 @@ def _depth(node: ast.AST) -> int:
     return 1 + max((_depth(c) for c in children), default=0)
 
 
+#: No size or count comes near this; nested powers could otherwise build huge numbers.
+MAX_VALUE = 10**60
+
+
 def _evaluate(node: ast.expr, values: Mapping[str, Any]) -> Fraction:
+    value = _evaluate_node(node, values)
+    if abs(value.numerator) > MAX_VALUE or value.denominator > MAX_VALUE:
+        raise FormulaError("formula refused: a value exceeds 10^60 for these sizes")
+    return value
+
+
+def _evaluate_node(node: ast.expr, values: Mapping[str, Any]) -> Fraction:
     if isinstance(node, ast.Constant):
         return Fraction(node.value)  # type: ignore[arg-type]  # int or float, checked
     if isinstance(node, ast.Name):
@@ -173,7 +184,10 @@ def _evaluate(node: ast.expr, values: Mapping[str, Any]) -> Fraction:
             if right == 0:
                 raise FormulaError("formula divides by zero for these sizes")
             return left / right
-        return left ** int(right)
+        exponent = int(right)
+        if exponent and max(abs(left.numerator), left.denominator).bit_length() * exponent > 400:
+            raise FormulaError("formula refused: a power exceeds 10^120 for these sizes")
+        return left**exponent
     raise FormulaError(f"cannot evaluate {ast.dump(node)}")  # unreachable after _check
 
 

@@ -84,3 +84,9 @@ def test_very_long_and_deep_input_is_refused_before_parsing() -> None:
 def test_division_by_zero_is_an_error() -> None:
     with pytest.raises(FormulaError, match="divides by zero"):
         parse_expression("nc/(nr - nr)", NAMES).evaluate({"nc": 1, "nr": 2})
+
+
+def test_nested_powers_cannot_build_huge_numbers() -> None:
+    expression = parse_expression("(((((2**8)**8)**8)**8)**8)*nc", NAMES)
+    with pytest.raises(FormulaError, match="exceeds"):
+        expression.evaluate({"nc": 3})

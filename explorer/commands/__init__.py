@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from explorer.commands import count, formula, reproduce, solve
+from explorer.commands import count, explain, formula, reproduce, search, solve, sweep
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (count, formula, solve, reproduce)
+COMMANDS: tuple[ModuleType, ...] = (count, formula, solve, reproduce, explain, search, sweep)
