@@ -340,3 +340,13 @@ def test_budget_syntax(text: object, value: int) -> None:
 def test_bad_budgets(text: object, match: str) -> None:
     with pytest.raises(BudgetError, match=match):
         parse_budget(text)
+
+
+def test_tie_capped_by_a_maximum_below_the_budget() -> None:
+    s = explorer.solve("lstmp", budget=6.5e6, ties={"proj": "cells/4"}, maximum=600, layers=1)
+    assert s.sizes["cells"] == 600
+    assert s.sizes["proj"] == 150
+    assert s.above is None
+    with pytest.raises(BudgetError, match="no allowed cells reaches the budget"):
+        explorer.solve("lstmp", budget=6.5e6, ties={"proj": "cells/4"}, maximum=600, layers=1,
+                       mode="over")

@@ -385,6 +385,8 @@ def _bracket(count_at: Callable[[int], int], budget: int, lo: int, hi: int | Non
         top = top * 2 if hi is None else min(hi, top * 2)
     if count_at(lo) >= budget or top == lo:
         return lo
+    if count_at(top) < budget:  # capped by the maximum: the largest allowed size
+        return top
     root = brentq(lambda x: float(count_at(int(x))) - budget, lo, top, xtol=0.5)
     return int(root)
 

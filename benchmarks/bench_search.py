@@ -1,0 +1,314 @@
+"""Benchmark: the budget-constrained search against plain Optuna, and sweep throughput.
+
+1. Search, side by side in one run. The same budget (6.5M parameters), design space
+   (lstm, lstmp, gru; 1..6 layers; lstmp projection = cells // 4), sampler (Optuna TPE,
+   multivariate, seeded) and trial count for both:
+   - constrained: Optuna samples the structure, ``explorer.solve`` fills in the cells, so
+     every trial is on budget by construction;
+   - baseline: plain Optuna samples the cells too (log scale, 1 .. 2 x the widest
+     on-budget design: a generous range) with the budget as Optuna 5's soft constraint
+     (``trial.set_constraint``).
+   Reported per objective (``macs``: minimise multiply-accumulates per time step;
+   ``aspect``: distance to 64 cells per layer per layer of depth) and seed: the fraction
+   of trials on budget (within the integer step), within 1% of it, and the best
+   objective reached among on-budget trials (and among trials within 1%).
+2. Sweep throughput: ``searches.sweep`` over families x budgets x depths x directions,
+   every point solved exactly; designs per second for the vectorised engine and for
+   ``explorer.solve`` point by point (on a subset), rows compared between the engines.
+
+Run it from the project root with the project's interpreter::
+
+    python benchmarks/bench_search.py            # full run, about 10 s here
+    python benchmarks/bench_search.py --quick    # fewer trials and seeds, ~3 s
+    python benchmarks/bench_search.py --json     # one JSON object with every figure
+
+The exit status is 0 when the measurements ran, 1 when a correctness check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import explorer
+from searches import SearchResult, baseline, make_space, search, sweep
+
+BUDGET = 6_500_000
+FAMILIES = ("lstm", "lstmp", "gru")
+LAYERS = tuple(range(1, 7))
+OBJECTIVES = ("macs", "aspect")
+SWEEP_FAMILIES = ("lstm", "lstmp", "gru", "rnn")
+NEAR = 0.01  # "within 1%": a looser yardstick, reported next to the exact one
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much to run: the full run, or ``--quick``."""
+
+    name: str
+    trials: int
+    seeds: tuple[int, ...]
+    sweep_budget_step: int
+    pointwise_points: int
+
+
+FULL = Settings(
+    "full", trials=200, seeds=(0, 1, 2), sweep_budget_step=50_000, pointwise_points=3000
+)
+QUICK = Settings("quick", trials=60, seeds=(0,), sweep_budget_step=250_000, pointwise_points=800)
+
+
+class CheckFailedError(AssertionError):
+    """A figure that cannot be trusted: a row or trial disagrees with explorer.count."""
+
+
+def check(condition: bool, message: str) -> None:
+    """An assertion that survives ``python -O``."""
+    if not condition:
+        raise CheckFailedError(message)
+
+
+def progress(message: str) -> None:
+    """Progress on stderr, so ``--json`` stays one object on stdout."""
+    print(f"[bench_search] {message}", file=sys.stderr, flush=True)
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    """Interpreter, libraries, CPUs."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(affinity(0)) if affinity else None,
+        "optuna": _version("optuna"),
+        "numpy": _version("numpy"),
+        "sympy": _version("sympy"),
+        "explorer": explorer.__version__,
+    }
+
+
+# -- part 1: constrained vs baseline --------------------------------------------------------
+def summarise(result: SearchResult, seconds: float) -> dict[str, Any]:
+    """Fractions on budget and near it, best values among them; every design re-counted."""
+    sign = 1.0 if result.directions[0] == "minimize" else -1.0
+    on, near = [], []
+    for trial in result.trials:
+        design = trial.design
+        values = trial.values
+        if design is None or values is None:
+            raise CheckFailedError(f"trial {trial.number} has no design")
+        check(
+            explorer.count(design.family, **design.sizes).total == design.total,
+            f"trial {trial.number}: sizes do not give the total back",
+        )
+        if design.on_budget:
+            on.append(values[0])
+        if abs(design.relative_error) <= NEAR:
+            near.append(values[0])
+    if result.kind == "constrained":
+        check(len(on) == len(result.trials), "a constrained trial off budget")
+
+    def best(values: list[float]) -> float | None:
+        return min(values, key=lambda v: sign * v) if values else None
+
+    return {
+        "trials": result.finished,
+        "on_budget": len(on),
+        "on_budget_fraction": len(on) / result.finished,
+        "within_1pct_fraction": len(near) / result.finished,
+        "pruned": len(result.pruned),
+        "best_on_budget": best(on),
+        "best_within_1pct": best(near),
+        "seconds": seconds,
+    }
+
+
+def bench_search(settings: Settings) -> list[dict[str, Any]]:
+    """Both modes, each objective and seed, the same trial count."""
+    space = make_space(families=FAMILIES, layers=LAYERS)
+    rows = []
+    for objective in OBJECTIVES:
+        for seed in settings.seeds:
+            row: dict[str, Any] = {"objective": objective, "seed": seed}
+            for name, runner in (("constrained", search), ("baseline", baseline)):
+                start = time.perf_counter()
+                result = runner(
+                    space, budget=BUDGET, objectives=objective, trials=settings.trials, seed=seed
+                )
+                row[name] = summarise(result, time.perf_counter() - start)
+                row["direction"] = result.directions[0]
+            rows.append(row)
+            progress(f"search: {objective}, seed {seed} done")
+    return rows
+
+
+# -- part 2: sweep throughput ---------------------------------------------------------------
+def bench_sweep(settings: Settings) -> dict[str, Any]:
+    """Designs per second, vectorised and point by point; both engines' rows compared."""
+    space = make_space(families=SWEEP_FAMILIES, layers=range(1, 9), bidirectional=(False, True))
+    budgets = tuple(range(1_000_000, 100_000_001, settings.sweep_budget_step))
+    list(sweep(space, budgets=budgets[:2]))  # compile every structure's formula once
+    start = time.perf_counter()
+    solved = sum(1 for _ in sweep(space, budgets=budgets))
+    vectorised_s = time.perf_counter() - start
+    points = len(budgets) * space.size
+
+    subset = budgets[:: max(1, len(budgets) * space.size // settings.pointwise_points)]
+    start = time.perf_counter()
+    by_solve = [r.to_json() for r in sweep(space, budgets=subset, engine="solve")]
+    pointwise_s = time.perf_counter() - start
+    by_vector = [r.to_json() for r in sweep(space, budgets=subset)]
+    check(by_solve == by_vector, "the engines disagree on the subset")
+    for row in by_vector[:: max(1, len(by_vector) // 200)]:
+        check(
+            explorer.count(row["family"], **row["sizes"]).total == row["total"],
+            f"sweep row does not count back: {row}",
+        )
+    return {
+        "grid": {
+            "families": list(SWEEP_FAMILIES),
+            "budgets": [budgets[0], budgets[-1], settings.sweep_budget_step],
+            "layers": [1, 8],
+            "bidirectional": "both",
+        },
+        "points": points,
+        "solved": solved,
+        "vectorised_s": vectorised_s,
+        "vectorised_designs_per_s": solved / vectorised_s,
+        "pointwise_points": len(by_solve),
+        "pointwise_s": pointwise_s,
+        "pointwise_designs_per_s": len(by_solve) / pointwise_s,
+        "engines_agree_rows": len(by_solve),
+    }
+
+
+# -- report ---------------------------------------------------------------------------------
+def _value(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4f}"
+
+
+def render(report: dict[str, Any]) -> str:
+    """The side-by-side table."""
+    env, settings = report["environment"], report["settings"]
+    lines = [
+        "budget-constrained search vs plain Optuna (soft constraint); sweep throughput",
+        f"  python {env['python']}, {env['platform']}",
+        f"  optuna {env['optuna']}, numpy {env['numpy']}, sympy {env['sympy']}, "
+        f"explorer {env['explorer']}",
+        f"  cpus: {env['cpu_count']} (usable {env['cpus_usable']}); mode {settings['name']}",
+        "",
+        f"1. Search at {BUDGET:,} parameters: {', '.join(FAMILIES)}, layers 1..6, "
+        f"{settings['trials']} trials each, TPE (multivariate), same seed for both",
+        f"   {'objective':<9}{'seed':>5}  {'mode':<12}{'on budget':>10}{'within 1%':>10}"
+        f"{'pruned':>7}{'best on budget':>16}{'best within 1%':>16}{'time':>8}",
+    ]
+    for row in report["search"]:
+        for mode in ("constrained", "baseline"):
+            r = row[mode]
+            lines.append(
+                f"   {row['objective']:<9}{row['seed']:>5}  {mode:<12}"
+                f"{r['on_budget_fraction']:>10.1%}{r['within_1pct_fraction']:>10.1%}"
+                f"{r['pruned']:>7}{_value(r['best_on_budget']):>16}"
+                f"{_value(r['best_within_1pct']):>16}{r['seconds']:>7.1f}s"
+            )
+    lines.append(
+        "   (objective macs: minimise multiply-accumulates per step; aspect: minimise "
+        "|ln(cells/layers/64)|)"
+    )
+    summary = report["search_summary"]
+    for objective, s in summary.items():
+        lines.append(
+            f"   {objective}: on budget, median over seeds: constrained "
+            f"{s['constrained_on_budget']:.1%} vs baseline {s['baseline_on_budget']:.1%}; "
+            f"best on budget: constrained {_value(s['constrained_best'])} vs baseline "
+            f"{_value(s['baseline_best'])}"
+        )
+    sw = report["sweep"]
+    grid = sw["grid"]
+    lines += [
+        "",
+        f"2. Sweep: {', '.join(grid['families'])} x budgets {grid['budgets'][0]:,}.."
+        f"{grid['budgets'][1]:,} step {grid['budgets'][2]:,} x layers 1..8 x both directions",
+        f"   vectorised: {sw['solved']:,} designs solved in {sw['vectorised_s']:.2f} s: "
+        f"{sw['vectorised_designs_per_s']:,.0f} designs/s",
+        f"   explorer.solve per point: {sw['pointwise_points']:,} designs in "
+        f"{sw['pointwise_s']:.2f} s: {sw['pointwise_designs_per_s']:,.0f} designs/s",
+        f"   speed-up {sw['vectorised_designs_per_s'] / sw['pointwise_designs_per_s']:.0f}x; "
+        f"rows identical between the engines: {sw['engines_agree_rows']:,}",
+        "",
+        f"   benchmark took {report['elapsed_s']:.1f} s",
+    ]
+    return "\n".join(lines)
+
+
+def search_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over seeds of the on-budget fraction; the best value over all seeds."""
+    summary = {}
+    for objective in OBJECTIVES:
+        chosen = [r for r in rows if r["objective"] == objective]
+        sign = 1.0 if chosen[0]["direction"] == "minimize" else -1.0
+
+        def best(
+            mode: str, chosen: list[dict[str, Any]] = chosen, sign: float = sign
+        ) -> float | None:
+            values = [r[mode]["best_on_budget"] for r in chosen]
+            found = [v for v in values if v is not None]
+            return min(found, key=lambda v: sign * v) if found else None
+
+        summary[objective] = {
+            "constrained_on_budget": statistics.median(
+                r["constrained"]["on_budget_fraction"] for r in chosen
+            ),
+            "baseline_on_budget": statistics.median(
+                r["baseline"]["on_budget_fraction"] for r in chosen
+            ),
+            "constrained_best": best("constrained"),
+            "baseline_best": best("baseline"),
+        }
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run both parts and print the table (or ``--json``)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer trials and seeds")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    report: dict[str, Any] = {"environment": environment(), "settings": vars(settings)}
+    try:
+        progress(f"part 1: search, {settings.trials} trials x {len(settings.seeds)} seeds")
+        report["search"] = bench_search(settings)
+        report["search_summary"] = search_summary(report["search"])
+        progress("part 2: sweep throughput")
+        report["sweep"] = bench_sweep(settings)
+    except CheckFailedError as error:
+        print(f"bench_search: correctness check failed: {error}", file=sys.stderr)
+        return 1
+    report["elapsed_s"] = time.perf_counter() - started
+    print(json.dumps(report, indent=2) if args.json else render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

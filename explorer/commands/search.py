@@ -1,0 +1,180 @@
+"""``explorer search``: a budget-constrained Optuna study (or the plain-Optuna baseline).
+
+Optuna samples the structure (family, depth, directions, projection ratio); the solver
+fills in the cells, so every trial is on budget. optuna is imported only when this runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from searches._options import TOGGLES, budget_choices, int_choices, name_list, toggle
+
+NAME = "search"
+HELP = "an Optuna study where every trial is on budget (the solver fills in the cells)"
+
+
+def add_space_options(parser: argparse.ArgumentParser, *, layers: str) -> None:
+    """The structural choices and fixed sizes shared by ``search`` and ``sweep``."""
+    space = parser.add_argument_group("design space (ranges 1..6, lists lstm,gru)")
+    space.add_argument(
+        "--arch", type=name_list, default=("lstm",), help="families to choose from (default lstm)"
+    )
+    space.add_argument(
+        "--layers", type=int_choices, default=int_choices(layers), help=f"depths (default {layers})"
+    )
+    space.add_argument(
+        "--bidirectional",
+        type=toggle,
+        nargs="?",
+        const=(True,),
+        default=(False,),
+        metavar="|".join(TOGGLES),
+        help="directions: no (default), yes (alone: yes), both",
+    )
+    space.add_argument(
+        "--proj-ratio",
+        type=int_choices,
+        default=(4,),
+        help="lstmp: projection = cells // ratio, ratios to choose from (default 4)",
+    )
+    space.add_argument("--input", type=_int, help="input size (default 39)")
+    space.add_argument("--output", type=_int, help="output size, 0 for none (default 34)")
+    space.add_argument("--convention", help="counting convention (default pytorch)")
+    space.add_argument(
+        "--mode", default="nearest", choices=("nearest", "under", "over"), help="side of the budget"
+    )
+    space.add_argument("--multiple-of", type=_int, default=1, help="cells a multiple of N")
+    space.add_argument("--min-cells", type=_int, help="fewest cells per layer allowed")
+    space.add_argument("--max-cells", type=_int, help="most cells per layer allowed")
+
+
+def add_output_options(
+    parser: argparse.ArgumentParser, *, top: int, seed: str = "random seed, for reproducible runs"
+) -> None:
+    """``--seed``, ``--plot``, ``--json``, ``--top``, ``--no-progress``."""
+    parser.add_argument("--seed", type=_int, help=seed)
+    parser.add_argument("--plot", metavar="FILE.png", help="write a picture")
+    parser.add_argument("--top", type=_int, default=top, help=f"rows shown (default {top})")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (none when stderr is no TTY)"
+    )
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Budget, design space, objectives, trials, storage and workers."""
+    parser.add_argument("--budget", type=budget_choices, help="parameters: 6.5e6, 6.5M, 21M")
+    add_space_options(parser, layers="1..4")
+    goal = parser.add_argument_group("objectives")
+    goal.add_argument(
+        "--objective",
+        default="macs",
+        help="macs (default), depth, aspect, error, or your own module:function; "
+        "several separated by commas give a Pareto front",
+    )
+    goal.add_argument(
+        "--direction", type=name_list, help="minimize/maximize, one per value (overrides)"
+    )
+    goal.add_argument(
+        "--target-ratio", type=_float, default=64.0, help="aspect: target cells per layer / depth"
+    )
+    run = parser.add_argument_group("study")
+    run.add_argument("--trials", type=_int, default=100, help="finished trials (default 100)")
+    run.add_argument(
+        "--baseline",
+        action="store_true",
+        help="plain Optuna over raw sizes, the budget a soft constraint (for comparison)",
+    )
+    run.add_argument(
+        "--storage",
+        help="journal file (search.log), sqlite:///search.db or postgresql://...; "
+        "default in memory",
+    )
+    run.add_argument("--study-name", help="resume or share this study (default from the options)")
+    run.add_argument("--workers", type=_int, default=1, help="local processes on one storage")
+    add_output_options(parser, top=10)
+
+
+def space_from(args: argparse.Namespace) -> object:
+    """The :class:`searches.Space` of the command line."""
+    from searches import make_space
+
+    return make_space(
+        families=args.arch,
+        layers=args.layers,
+        bidirectional=args.bidirectional,
+        proj_ratios=args.proj_ratio,
+        convention=args.convention,
+        input=args.input,
+        output=args.output,
+        mode=args.mode,
+        multiple_of=args.multiple_of,
+        min_cells=args.min_cells,
+        max_cells=args.max_cells,
+    )
+
+
+def progress_wanted(args: argparse.Namespace) -> bool:
+    """A progress bar only for a person watching: stderr a TTY and not --no-progress."""
+    return not args.no_progress and sys.stderr.isatty()
+
+
+def run(args: argparse.Namespace) -> str:
+    """Run the study; the best design first, or ``--json``."""
+    from explorer.errors import BudgetError, UsageError
+    from searches._optional import require
+
+    require("optuna", feature="explorer search")
+    from searches import baseline, search
+    from searches._files import Outputs
+    from searches.render import search_text
+
+    if args.budget is None:
+        raise UsageError("search needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k)")
+    if len(args.budget) != 1:
+        raise BudgetError("search takes one budget; sweep several with 'explorer sweep'")
+    outputs = Outputs()
+    if args.plot:
+        outputs.check_picture(args.plot)
+    runner = baseline if args.baseline else search
+    result = runner(
+        space_from(args),  # type: ignore[arg-type]
+        budget=args.budget[0],
+        objectives=args.objective,
+        directions=args.direction,
+        target_ratio=args.target_ratio,
+        trials=args.trials,
+        seed=args.seed,
+        storage=args.storage,
+        study_name=args.study_name,
+        workers=args.workers,
+        progress=progress_wanted(args),
+    )
+    if args.plot:
+        from searches.plots import draw_search
+
+        with outputs:
+            outputs.picture(args.plot, lambda handle: draw_search(result, handle))
+    if args.json:
+        data = result.to_json()
+        data["plot"] = args.plot
+        return json.dumps(data)
+    text = search_text(result, top=args.top)
+    return text + (f"\nwrote: {args.plot}" if args.plot else "")

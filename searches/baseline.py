@@ -1,0 +1,151 @@
+"""The baseline for comparison: plain Optuna over raw sizes, the budget a soft constraint.
+
+The same structural choices as :mod:`searches.budget_search`, plus the cell count sampled
+as one more integer (log scale) in ``[min_cells or 1, 2 x the widest on-budget design]``,
+a range that already knows the budget's scale (a generous baseline). The budget enters
+only through Optuna 5's ``trial.set_constraint``: a trial is feasible when it lies
+within the integer step of the budget. Off-budget trials are spent and bias the sampler;
+that is what this mode measures.
+
+Example:
+    >>> from searches import baseline, make_space
+    >>> space = make_space(families=("lstm",), layers=range(1, 4))
+    >>> result = baseline(space, budget="6.5M", objectives="depth", trials=10, seed=1)
+    >>> result.on_budget < 10
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import explorer
+from explorer.errors import BudgetError, ConflictError, InvalidSizeError
+from explorer.solve import DEFAULTS
+from searches._study import SearchConfig, run_study
+from searches._trial import record, suggest_choice
+from searches.design import Design
+from searches.objectives import ObjectiveFunction, ObjectivePlan
+from searches.results import SearchResult
+from searches.space import Choice, Space, has_projection
+
+__all__ = ["baseline", "cells_range", "make_objective"]
+
+
+def cells_range(space: Space, budget: int) -> tuple[int, int]:
+    """The baseline's cell range: from ``min_cells`` (or 1; at least the largest ratio
+    when a family has a projection) to twice the widest design that meets the budget (or
+    ``max_cells``).
+
+    Raises:
+        BudgetError: no structural choice meets the budget at all.
+    """
+    low = space.min_cells or 1
+    if any(has_projection(f) for f in space.families):  # proj = cells // ratio >= 1
+        low = max(low, *space.proj_ratios)
+    if space.max_cells is not None:
+        return low, space.max_cells
+    widest = 0
+    for choice in space.choices():
+        try:
+            solution = space.solve(
+                choice.family,
+                budget=budget,
+                layers=choice.layers,
+                bidirectional=choice.bidirectional,
+                ratio=choice.ratio,
+            )
+        except (BudgetError, ConflictError, InvalidSizeError):
+            continue
+        widest = max(widest, solution.value)
+    if widest == 0:
+        raise BudgetError(f"no design of this space meets the budget {budget:,}")
+    return low, max(low, 2 * widest)
+
+
+def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+    """The Optuna objective of a baseline study."""
+    import optuna
+
+    space, budget = config.space, config.budget
+    low, high = cells_range(space, budget)
+    step = space.multiple_of
+    fixed: dict[str, Any] = {
+        "convention": space.convention or DEFAULTS["convention"],
+        "input": space.input if space.input is not None else DEFAULTS["input"],
+    }
+    output = space.output if space.output is not None else DEFAULTS["output"]
+
+    def sizes_at(choice: Choice, cells: int) -> dict[str, Any]:
+        sizes: dict[str, Any] = {**fixed, "cells": cells, "layers": choice.layers}
+        sizes["output"] = output
+        if choice.ratio is not None:
+            sizes["proj"] = cells // choice.ratio
+        if choice.bidirectional:
+            sizes["bidirectional"] = True
+        return sizes
+
+    def integer_step(choice: Choice, total: int, cells: int) -> int | None:
+        """The integer step on the budget's side: to the next size down when over it,
+        up when under it (the same rule as a solved design's neighbours)."""
+        other = cells - step if total >= budget else cells + step
+        if other < 1:
+            return None
+        try:
+            return abs(total - explorer.count(choice.family, **sizes_at(choice, other)).total)
+        except (ConflictError, InvalidSizeError):
+            return None
+
+    def objective(trial: Any) -> list[float]:
+        choice = suggest_choice(trial, space)
+        if step == 1:
+            cells = int(trial.suggest_int("cells", low, high, log=True))
+        else:
+            first = -(-low // step) * step
+            cells = int(trial.suggest_int("cells", first, max(first, high), step=step))
+        sizes = sizes_at(choice, cells)
+        try:
+            total = explorer.count(choice.family, **sizes).total
+        except (ConflictError, InvalidSizeError) as error:
+            trial.set_user_attr("reason", str(error))
+            raise optuna.TrialPruned(str(error)) from None
+        design = Design(choice.family, sizes, total, budget, integer_step(choice, total, cells))
+        return record(trial, design, plan)
+
+    return objective
+
+
+def baseline(
+    space: Space,
+    *,
+    budget: object,
+    objectives: str | tuple[str | ObjectiveFunction, ...] = "macs",
+    directions: tuple[str, ...] | None = None,
+    target_ratio: float = 64.0,
+    trials: int = 100,
+    seed: int | None = None,
+    storage: str | None = None,
+    study_name: str | None = None,
+    workers: int = 1,
+    progress: bool = False,
+) -> SearchResult:
+    """Run (or resume) the plain-Optuna baseline study; arguments as
+    :func:`searches.search`."""
+    config = SearchConfig.make(
+        "baseline",
+        space,
+        budget=budget,
+        objectives=objectives,
+        directions=directions,
+        target_ratio=target_ratio,
+        seed=seed,
+    )
+    return run_study(
+        config,
+        trials=trials,
+        storage=storage,
+        study_name=study_name,
+        workers=workers,
+        progress=progress,
+    )

@@ -1,0 +1,106 @@
+"""The budget-constrained study: Optuna samples the structure, the solver fills in the cells.
+
+Every design a trial evaluates is on budget by construction (within the integer step):
+Optuna chooses the family, depth, directions and projection ratio; :func:`explorer.solve`
+then finds the exact cell count. A choice that cannot meet the budget (too deep for it,
+or under ``min_cells``) is pruned with the solver's reason, never a crash.
+
+Example:
+    >>> from searches import make_space, search
+    >>> space = make_space(families=("lstm", "gru"), layers=range(1, 5))
+    >>> result = search(space, budget="6.5M", objectives="depth", trials=8, seed=1)
+    >>> result.on_budget_fraction, result.best[0].design.layers
+    (1.0, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from explorer.errors import BudgetError, ConflictError, InvalidSizeError
+from searches._study import SearchConfig, run_study
+from searches._trial import record, suggest_choice
+from searches.design import Design
+from searches.objectives import ObjectiveFunction, ObjectivePlan
+from searches.results import SearchResult
+from searches.space import Choice, Space
+
+__all__ = ["make_objective", "search"]
+
+
+def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+    """The Optuna objective of a constrained study (solutions cached per choice)."""
+    import optuna
+
+    space, budget = config.space, config.budget
+    solved: dict[Choice, Design | str] = {}
+
+    def objective(trial: Any) -> list[float]:
+        choice = suggest_choice(trial, space)
+        found = solved.get(choice)
+        if found is None:
+            try:
+                solution = space.solve(
+                    choice.family,
+                    budget=budget,
+                    layers=choice.layers,
+                    bidirectional=choice.bidirectional,
+                    ratio=choice.ratio,
+                )
+                found = Design.from_solution(solution)
+            except (BudgetError, ConflictError, InvalidSizeError) as error:
+                found = str(error)
+            solved[choice] = found
+        if isinstance(found, str):
+            trial.set_user_attr("reason", found)
+            raise optuna.TrialPruned(found)
+        return record(trial, found, plan)
+
+    return objective
+
+
+def search(
+    space: Space,
+    *,
+    budget: object,
+    objectives: str | tuple[str | ObjectiveFunction, ...] = "macs",
+    directions: tuple[str, ...] | None = None,
+    target_ratio: float = 64.0,
+    trials: int = 100,
+    seed: int | None = None,
+    storage: str | None = None,
+    study_name: str | None = None,
+    workers: int = 1,
+    progress: bool = False,
+) -> SearchResult:
+    """Run (or resume) a budget-constrained study; see :func:`searches._study.run_study`.
+
+    Args:
+        space: the structural choices (:func:`searches.make_space`).
+        budget: parameters (``6.5M``, ``6.5e6``, 6500000).
+        objectives: ``macs``, ``depth``, ``aspect``, ``error``, ``module:function`` or
+            callables taking a :class:`~searches.design.Design`; several for a Pareto front.
+        directions: one per value, to override the objectives' own.
+        trials: finished trials the study should hold at the end (a resumed study runs
+            only the missing ones).
+        storage: ``None`` (in memory), a journal file, ``sqlite:///FILE.db`` or any RDB URL.
+        workers: local processes sharing the storage.
+    """
+    config = SearchConfig.make(
+        "constrained",
+        space,
+        budget=budget,
+        objectives=objectives,
+        directions=directions,
+        target_ratio=target_ratio,
+        seed=seed,
+    )
+    return run_study(
+        config,
+        trials=trials,
+        storage=storage,
+        study_name=study_name,
+        workers=workers,
+        progress=progress,
+    )

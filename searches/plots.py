@@ -1,0 +1,161 @@
+"""Pictures of sweeps and searches, drawn with matplotlib's Agg canvas (no pyplot state,
+no display needed). Data in, PNG bytes out; :class:`searches._files.Outputs` writes them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from searches._optional import require
+from searches.results import SearchResult
+from searches.sweep import SweepRow
+
+__all__ = ["SweepPoints", "draw_search", "draw_sweep"]
+
+_MAX_LINES = 8  # per panel: more budgets or depths than this are thinned evenly
+
+
+@dataclass
+class SweepPoints:
+    """What the sweep plot needs of each row (a few ints per row, not the rows)."""
+
+    lines: dict[tuple[str, bool, int | None, int], list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    curves: dict[tuple[str, bool, int | None, int], list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add(self, row: SweepRow) -> None:
+        """Keep (layers, cells) per budget and (cells, total) per depth."""
+        sizes = row.sizes
+        key = (row.family, bool(sizes.get("bidirectional")), _ratio(sizes))
+        self.lines[(key[0], key[1], key[2], row.budget)].append((sizes["layers"], sizes["cells"]))
+        self.curves[(key[0], key[1], key[2], sizes["layers"])].append((sizes["cells"], row.total))
+
+
+def _ratio(sizes: dict[str, Any]) -> int | None:
+    proj = sizes.get("proj")
+    return None if not proj else round(sizes["cells"] / proj)
+
+
+def _order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(0 if part is None else part for part in key)
+
+
+def _label(family: str, bidirectional: bool, ratio: int | None) -> str:
+    text = family + (" bi" if bidirectional else "")
+    return text + (f" r~{ratio}" if ratio else "")
+
+
+def _thin(keys: Sequence[Any], limit: int) -> list[Any]:
+    if len(keys) <= limit:
+        return list(keys)
+    step = (len(keys) - 1) / (limit - 1)
+    return [keys[round(i * step)] for i in range(limit)]
+
+
+def _figure(panels: int) -> tuple[Any, list[Any]]:
+    require("matplotlib", feature="--plot")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.0 * panels, 4.5), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = [figure.add_subplot(1, panels, i + 1) for i in range(panels)]
+    return figure, axes
+
+
+def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
+    """Left: cells per layer against depth, one line per structure and budget. Right: the
+    count against the cells (count vs size curves), one curve per structure and depth."""
+    figure, (left, right) = _figure(2)
+    for key in _thin(sorted(points.lines, key=_order), _MAX_LINES * 2):
+        family, bidirectional, ratio, budget = key
+        xy = sorted(points.lines[key])
+        left.plot(
+            *zip(*xy), marker="o", label=f"{_label(family, bidirectional, ratio)} @ {budget:,}"
+        )
+    left.set(xlabel="layers", ylabel="cells per layer", title="cells per layer at each budget")
+    if points.lines:
+        left.legend(fontsize="x-small")
+    for key in _thin(sorted(points.curves, key=_order), _MAX_LINES * 2):
+        family, bidirectional, ratio, layers = key
+        xy = sorted(points.curves[key])
+        right.plot(
+            *zip(*xy), marker=".", label=f"{_label(family, bidirectional, ratio)} L={layers}"
+        )
+    right.set(xlabel="cells per layer", ylabel="parameters", title="count vs size")
+    right.set_xscale("log")
+    right.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    right.xaxis.set_minor_formatter(NullFormatter())
+    if points.curves:
+        right.legend(fontsize="x-small")
+    figure.suptitle(title)
+    figure.savefig(handle, format="png", dpi=110)
+
+
+def draw_search(result: SearchResult, handle: IO[bytes]) -> None:
+    """One objective: its value per trial (on-budget filled, off-budget hollow) and the
+    running best. Two or more: the first two values against each other, the Pareto front
+    joined."""
+    figure, (axes,) = _figure(1)
+    names = result.objectives
+    best = {t.number for t in result.best}
+    families = sorted({t.family or "" for t in result.trials})
+    colours = {f: f"C{i}" for i, f in enumerate(families)}
+    for family in families:
+        rows = [t for t in result.trials if t.family == family and t.values is not None]
+        for on_budget in (True, False):
+            chosen = [t for t in rows if t.design is not None and t.design.on_budget == on_budget]
+            if not chosen:
+                continue
+            xs = [t.number for t in chosen] if len(names) == 1 else [t.values[0] for t in chosen]  # type: ignore[index]
+            ys = [t.values[0] for t in chosen] if len(names) == 1 else [t.values[1] for t in chosen]  # type: ignore[index]
+            axes.scatter(
+                xs,
+                ys,
+                s=18,
+                facecolors=colours[family] if on_budget else "none",
+                edgecolors=colours[family],
+                label=family + ("" if on_budget else " (off budget)"),
+            )
+    front = sorted((t for t in result.trials if t.number in best), key=lambda t: t.values or ())
+    if len(names) == 1:
+        running = _running_best(result)
+        if running:
+            axes.step(*zip(*running), where="post", color="black", lw=1, label="best so far")
+        axes.set(xlabel="trial", ylabel=names[0])
+    elif front:
+        axes.plot(
+            [t.values[0] for t in front],  # type: ignore[index]
+            [t.values[1] for t in front],  # type: ignore[index]
+            color="black",
+            lw=1,
+            marker="x",
+            label="Pareto front",
+        )
+        axes.set(xlabel=names[0], ylabel=names[1])
+    axes.set_title(f"{result.kind} search at {result.budget:,} parameters")
+    if result.trials:
+        axes.legend(fontsize="x-small")
+    figure.savefig(handle, format="png", dpi=110)
+
+
+def _running_best(result: SearchResult) -> list[tuple[int, float]]:
+    sign = 1.0 if result.directions[0] == "minimize" else -1.0
+    best: float | None = None
+    points = []
+    for trial in result.trials:
+        if trial.values is None or trial.design is None or not trial.design.on_budget:
+            continue
+        value = trial.values[0]
+        if best is None or sign * value < sign * best:
+            best = value
+        points.append((trial.number, best))
+    return points

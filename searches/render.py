@@ -1,0 +1,162 @@
+"""Text renderings of searches and sweeps: the answer first, then a small table.
+
+Example:
+    >>> print(table([("a", "bb"), ("ccc", "d")], right=(1,)))
+    a    bb
+    ccc   d
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from searches.design import Design
+from searches.results import SearchResult, TrialRecord
+from searches.sweep import SweepRow
+
+__all__ = ["design_cells", "search_text", "sweep_header", "sweep_table", "table"]
+
+DESIGN_HEADER = ("family", "layers", "bidir", "cells", "proj", "total", "error")
+
+
+def table(rows: Sequence[Sequence[str]], *, right: Iterable[int] = ()) -> str:
+    """Columns padded to their widest cell; ``right`` columns right-aligned."""
+    aligned = set(right)
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            f"{cell:>{widths[c]}}" if c in aligned else f"{cell:<{widths[c]}}"
+            for c, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _percent(relative: float) -> str:
+    return f"{relative * 100:+.3g}%"
+
+
+def design_cells(family: str, sizes: dict[str, Any], total: int, relative: float) -> list[str]:
+    """A design as table cells (DESIGN_HEADER)."""
+    proj = sizes.get("proj")
+    return [
+        family,
+        str(sizes.get("layers", 1)),
+        "yes" if sizes.get("bidirectional") else "no",
+        f"{sizes['cells']}",
+        "-" if proj is None else str(proj),
+        f"{total:,}",
+        _percent(relative),
+    ]
+
+
+def _value(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) and abs(value) >= 1000 else f"{value:.6g}"
+
+
+def _trial_row(trial: TrialRecord) -> list[str]:
+    design = trial.design
+    assert design is not None
+    assert trial.values is not None
+    cells = design_cells(design.family, dict(design.sizes), design.total, design.relative_error)
+    return [
+        str(trial.number),
+        *cells,
+        "yes" if design.on_budget else "NO",
+        *map(_value, trial.values),
+    ]
+
+
+def _describe(design: Design) -> str:
+    sizes = ", ".join(f"{k}={v}" for k, v in design.sizes.items() if k != "convention")
+    error = _percent(design.relative_error)
+    return f"{design.family} ({sizes}) -> {design.total:,} parameters ({error})"
+
+
+def search_text(result: SearchResult, *, top: int = 10) -> str:
+    """The best design(s) first, then the top trials, the run's settings and assumptions."""
+    what = (
+        "budget-constrained search"
+        if result.kind == "constrained"
+        else "baseline search (plain Optuna, soft budget constraint)"
+    )
+    objectives = ", ".join(f"{n} ({d})" for n, d in zip(result.objectives, result.directions))
+    lines = [
+        f"{what}: {result.finished} trials at a budget of {result.budget:,}; "
+        f"{result.on_budget} on budget ({result.on_budget_fraction:.0%}), "
+        f"{len(result.pruned)} pruned (no design at the budget)",
+        f"objective: {objectives}",
+    ]
+    if not result.best:
+        lines.append("best: none (no trial on budget)")
+    elif not result.multi_objective:
+        best = result.best[0]
+        assert best.design is not None
+        assert best.values is not None
+        lines.append(
+            f"best: trial {best.number}: {_describe(best.design)}; "
+            f"{result.objectives[0]} {_value(best.values[0])}"
+        )
+    header = ["#", *DESIGN_HEADER, "on budget", *result.objectives]
+    right = [0, 2, 4, 5, 6, 7, *range(9, 9 + len(result.objectives))]
+    if result.multi_objective and result.best:
+        lines += ["", f"Pareto front ({len(result.best)} trials):"]
+        lines.append(table([header, *(_trial_row(t) for t in result.best)], right=right))
+    distinct = _ranked(result)
+    ranked = distinct[:top]
+    if ranked:
+        lines += [
+            "",
+            f"top {len(ranked)} of {len(distinct)} distinct designs in {len(result.trials)} "
+            f"trials (on budget first, by {result.objectives[0]}):",
+        ]
+        rows = [[*_trial_row(t), str(n)] for t, n in ranked]
+        lines.append(table([[*header, "trials"], *rows], right=[*right, len(header)]))
+    lines += [
+        "",
+        f"study {result.study_name} ({result.storage}); seed {result.seed}; "
+        f"workers {result.workers}",
+    ]
+    lines += [f"assumed: {note}" for note in result.assumptions]
+    return "\n".join(lines)
+
+
+def _ranked(result: SearchResult) -> list[tuple[TrialRecord, int]]:
+    """Distinct designs, best first (on budget first), each with its number of trials."""
+    sign = 1.0 if result.directions[0] == "minimize" else -1.0
+    first: dict[str, TrialRecord] = {}
+    seen: dict[str, int] = {}
+    for trial in result.trials:
+        assert trial.design is not None
+        key = json.dumps([trial.design.family, dict(trial.design.sizes)], sort_keys=True)
+        first.setdefault(key, trial)
+        seen[key] = seen.get(key, 0) + 1
+
+    def order(key: str) -> tuple[bool, float, int]:
+        trial = first[key]
+        assert trial.design is not None
+        assert trial.values is not None
+        return (not trial.design.on_budget, sign * trial.values[0], trial.number)
+
+    return [(first[key], seen[key]) for key in sorted(first, key=order)]
+
+
+def sweep_header(size: int, rows: int, skipped: int, engine: str, seconds: float) -> str:
+    """One line: how many points, solved, skipped, how fast."""
+    rate = f", {rows / seconds:,.0f} designs/s" if seconds > 0 and rows else ""
+    return (
+        f"sweep: {size:,} grid points, {rows:,} solved, {skipped:,} without a design at their "
+        f"budget; engine {engine}, {seconds:.2f} s{rate}"
+    )
+
+
+def sweep_table(rows: Sequence[SweepRow]) -> str:
+    """The rows as a table (budget first)."""
+    header = ["budget", *DESIGN_HEADER]
+    body = [
+        [f"{r.budget:,}", *design_cells(r.family, r.sizes, r.total, r.relative_error)] for r in rows
+    ]
+    return table([header, *body], right=(0, 2, 4, 5, 6, 7))

@@ -1,0 +1,173 @@
+"""What a search returns: one record per finished trial, the best ones, and the settings.
+
+Data only; :mod:`searches.render` turns it into text and :mod:`searches.plots` into a
+picture.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from searches.design import Design
+
+__all__ = ["SearchResult", "TrialRecord", "records_from_study"]
+
+
+@dataclass(frozen=True, slots=True)
+class TrialRecord:
+    """One finished trial: its sampled choices, its design and values (``None`` when the
+    trial was pruned: no design of that choice meets the budget; ``reason`` says why)."""
+
+    number: int
+    state: str
+    params: Mapping[str, Any]
+    design: Design | None
+    values: tuple[float, ...] | None
+    reason: str | None = None
+
+    @property
+    def family(self) -> str | None:
+        """The sampled family."""
+        if self.design is not None:
+            return self.design.family
+        family = self.params.get("family")
+        return None if family is None else str(family)
+
+    def to_json(self) -> dict[str, Any]:
+        """``number``, ``state``, ``family``, ``sizes``, ``total``, ``values`` and the rest."""
+        data: dict[str, Any] = {"number": self.number, "state": self.state, "family": self.family}
+        if self.design is not None:
+            data.update(self.design.to_json())
+            data["values"] = None if self.values is None else list(self.values)
+        else:
+            data["reason"] = self.reason
+        data["params"] = dict(self.params)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A finished search.
+
+    Attributes:
+        kind: ``constrained`` (every design solved onto the budget) or ``baseline``
+            (plain Optuna over raw sizes, the budget a soft constraint).
+        trials: every trial with a design, in trial order (on budget or not).
+        pruned: trials whose choice has no design at the budget (too deep, too small).
+        best: the best feasible trial (one objective) or the Pareto front (several), one
+            trial per distinct design (the first that found it).
+        requested: the trial count asked for (finished trials in the study at the end).
+    """
+
+    kind: str
+    study_name: str
+    storage: str
+    budget: int
+    objectives: tuple[str, ...]
+    directions: tuple[str, ...]
+    seed: int | None
+    requested: int
+    workers: int
+    trials: tuple[TrialRecord, ...]
+    pruned: tuple[TrialRecord, ...]
+    best: tuple[TrialRecord, ...]
+    assumptions: tuple[str, ...] = field(default=())
+
+    @property
+    def finished(self) -> int:
+        """Trials with a design plus pruned ones."""
+        return len(self.trials) + len(self.pruned)
+
+    @property
+    def on_budget(self) -> int:
+        """Trials whose design is within the integer step of the budget."""
+        return sum(1 for t in self.trials if t.design is not None and t.design.on_budget)
+
+    @property
+    def on_budget_fraction(self) -> float:
+        """On-budget trials over all finished trials (pruned ones are wasted)."""
+        return self.on_budget / self.finished if self.finished else 0.0
+
+    @property
+    def multi_objective(self) -> bool:
+        """More than one value per trial."""
+        return len(self.directions) > 1
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON-ready object: ``trials``, ``best`` (a trial, or the Pareto front's list
+        with several objectives), ``pruned`` and the settings."""
+        best: Any = [t.to_json() for t in self.best]
+        if not self.multi_objective:
+            best = best[0] if best else None
+        return {
+            "kind": self.kind,
+            "study_name": self.study_name,
+            "storage": self.storage,
+            "budget": self.budget,
+            "objectives": list(self.objectives),
+            "directions": list(self.directions),
+            "seed": self.seed,
+            "requested_trials": self.requested,
+            "workers": self.workers,
+            "finished_trials": self.finished,
+            "on_budget_trials": self.on_budget,
+            "on_budget_fraction": self.on_budget_fraction,
+            "trials": [t.to_json() for t in self.trials],
+            "pruned": [t.to_json() for t in self.pruned],
+            "best": best,
+            "assumptions": list(self.assumptions),
+        }
+
+
+def records_from_study(
+    study: Any,
+) -> tuple[list[TrialRecord], list[TrialRecord], list[TrialRecord]]:
+    """(trials with a design, pruned trials, best trials) of a finished Optuna study."""
+    from optuna.trial import TrialState
+
+    trials: list[TrialRecord] = []
+    pruned: list[TrialRecord] = []
+    by_number: dict[int, TrialRecord] = {}
+    for frozen in study.get_trials(deepcopy=False):
+        stored = frozen.user_attrs.get("design")
+        if frozen.state == TrialState.COMPLETE and stored is not None:
+            record = TrialRecord(
+                frozen.number,
+                "complete",
+                dict(frozen.params),
+                Design.from_json(stored),
+                tuple(frozen.values),
+            )
+            trials.append(record)
+            by_number[frozen.number] = record
+        elif frozen.state in (TrialState.PRUNED, TrialState.FAIL):
+            reason = frozen.user_attrs.get("reason", "failed")
+            pruned.append(
+                TrialRecord(
+                    frozen.number,
+                    frozen.state.name.lower(),
+                    dict(frozen.params),
+                    None,
+                    None,
+                    reason,
+                )
+            )
+    best: dict[str, TrialRecord] = {}  # one trial per distinct design, the first found
+    for frozen in sorted(_best_trials(study), key=lambda t: t.number):
+        found = by_number.get(frozen.number)
+        if found is not None and found.design is not None:
+            key = json.dumps([found.design.family, dict(found.design.sizes)], sort_keys=True)
+            best.setdefault(key, found)
+    return trials, pruned, list(best.values())
+
+
+def _best_trials(study: Any) -> Sequence[Any]:
+    if len(study.directions) > 1:
+        return list(study.best_trials)
+    try:
+        return [study.best_trial]
+    except ValueError:  # no feasible trial finished
+        return []
