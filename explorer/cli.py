@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from explorer.commands import COMMANDS
+from explorer.commands import COMMANDS, load
 from explorer.errors import ExplorerError, UsageError, did_you_mean
 
 __all__ = ["main", "solve_main"]
@@ -34,6 +34,11 @@ class _Parser(argparse.ArgumentParser):
             guess = did_you_mean(unknown.split("=")[0], options)
             if guess:
                 message = f"unknown option {unknown}; did you mean {guess}?"
+        if "invalid choice: " in message:
+            wrong = message.split("invalid choice: ", 1)[1].split("'")[1]
+            guess = did_you_mean(wrong, COMMANDS)
+            if guess and "COMMAND" in message:
+                message = f"unknown command {wrong!r}; did you mean '{guess}'?"
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
@@ -48,12 +53,18 @@ def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
     return sorted(set(options))
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``selected``, only that command's options are built (and its
+    module imported), so a quick command does not pay for the others' imports."""
     parser = _Parser(prog="explorer", description="Exact symbolic parameter counts.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for command in COMMANDS:
-        sub = commands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+    for name in COMMANDS:
+        if selected is not None and name != selected:
+            commands.add_parser(name)  # listed as a choice; never parsed in this run
+            continue
+        command = load(name)
+        sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
@@ -63,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 2 for bad input)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _build_parser().parse_args(arguments)
+        selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
+        args = _build_parser(selected).parse_args(arguments)
         output = args.run(args)
     except ExplorerError as error:
         print(f"error: {error}", file=sys.stderr)

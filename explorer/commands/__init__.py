@@ -1,14 +1,32 @@
 """The CLI's commands: one module each, registered here (the CLI's choices come from it).
 
 Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> str``.
+Modules load on demand: ``explorer count`` must not import what ``explorer search`` needs.
+
+Example:
+    >>> load("count").NAME
+    'count'
 """
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
-from explorer.commands import count, explain, formula, reproduce, search, solve, sweep
+__all__ = ["COMMANDS", "load"]
 
-__all__ = ["COMMANDS"]
+#: Command name -> module, in the order ``explorer --help`` lists them.
+COMMANDS: dict[str, str] = {
+    "count": "explorer.commands.count",
+    "formula": "explorer.commands.formula",
+    "solve": "explorer.commands.solve",
+    "reproduce": "explorer.commands.reproduce",
+    "explain": "explorer.commands.explain",
+    "search": "explorer.commands.search",
+    "sweep": "explorer.commands.sweep",
+}
 
-COMMANDS: tuple[ModuleType, ...] = (count, formula, solve, reproduce, explain, search, sweep)
+
+def load(name: str) -> ModuleType:
+    """The module of a registered command."""
+    return importlib.import_module(COMMANDS[name])

@@ -5,18 +5,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
 from explorer.conventions import FLAGS, resolve_convention
 from explorer.count import Count
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from explorer.expressions import Expression, parse_expression
 from explorer.families import get_family
 from explorer.solve._budget import parse_budget
 from explorer.solve._integer import CEILING, closed_form_guess, largest_within
 from explorer.solve._solution import Neighbour, Solution
+
+if TYPE_CHECKING:
+    from explorer.expressions import Expression
 
 __all__ = ["DEFAULTS", "MODES", "SOLVABLE", "Mode", "solve", "solve_all"]
 
@@ -291,6 +293,8 @@ def _defaults(
 
 
 def _tie(target: str, text: str, free: str, sizes: Mapping[str, Any]) -> Expression:
+    from explorer.expressions import parse_expression
+
     if target not in SOLVABLE:
         raise UnknownNameError.for_name("tied size", target, SOLVABLE)
     if target == free or target in sizes:
