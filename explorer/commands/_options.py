@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from explorer.conventions import BIASES, CONVENTIONS
+from explorer.conventions import BIASES, CONVENTIONS, FLAGS
+from explorer.count._names import DESIGN_ORDER
 from explorer.families import FAMILIES, MERGES
 
 __all__ = [
@@ -143,23 +144,7 @@ def add_design_options(
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-DESIGN_KEYS = (
-    "input",
-    "cells",
-    "layers",
-    "output",
-    "proj",
-    "nonrec_proj",
-    "vocab",
-    "bidirectional",
-    "merge",
-    "tied",
-    "bias",
-    "peepholes",
-    "skip",
-    "output_bias",
-    "reset_after",
-)
+DESIGN_KEYS = (*DESIGN_ORDER, *FLAGS)
 
 
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.count._compiled import CompiledCount
+from explorer.count._names import DESIGN_ORDER as _ORDER
 from explorer.errors import CountOverflowError, InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
@@ -21,18 +22,6 @@ if TYPE_CHECKING:
 __all__ = ["INT64_MAX", "Count"]
 
 INT64_MAX = 2**63 - 1
-_ORDER = (
-    "input",
-    "cells",
-    "layers",
-    "output",
-    "proj",
-    "nonrec_proj",
-    "vocab",
-    "bidirectional",
-    "merge",
-    "tied",
-)
 
 
 @dataclass(frozen=True, slots=True)

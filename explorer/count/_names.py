@@ -5,7 +5,21 @@ Example:
     'n_c'
 """
 
-__all__ = ["MEANING", "SYMBOL_NAMES", "layer_symbol_name"]
+__all__ = ["DESIGN_ORDER", "MEANING", "SYMBOL_NAMES", "layer_symbol_name"]
+
+#: The order in which a design's keywords are shown (sizes, then structural options).
+DESIGN_ORDER = (
+    "input",
+    "cells",
+    "layers",
+    "output",
+    "proj",
+    "nonrec_proj",
+    "vocab",
+    "bidirectional",
+    "merge",
+    "tied",
+)
 
 SYMBOL_NAMES = {
     "input": "n_i",

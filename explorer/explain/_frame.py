@@ -112,7 +112,10 @@ class Frame:
         difference when it can be (``4*nc*(np - ni)``, not ``-4*nc*(ni - np)``)."""
         import sympy
 
-        return _positive_text(sympy.sympify(expr).xreplace(self.fixed).xreplace(self.yours))
+        if not isinstance(expr, sympy.Basic):  # numbers only: user text never reaches sympify
+            value = Fraction(expr)
+            expr = sympy.Rational(value.numerator, value.denominator)
+        return _positive_text(expr.xreplace(self.fixed).xreplace(self.yours))
 
 
 def _positive_text(expr: Any) -> str:

@@ -11,6 +11,7 @@ from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
 from explorer.conventions import FLAGS, resolve_convention
 from explorer.count import Count
+from explorer.count._names import DESIGN_ORDER as _ORDER
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import get_family
 from explorer.solve._budget import parse_budget
@@ -34,18 +35,6 @@ _OPTIONAL_PARTS = ("output", "proj", "nonrec_proj", "vocab")
 #: question this project started from (39 acoustic features in, 34 classes out).
 DEFAULTS: dict[str, Any] = {"convention": "pytorch", "input": 39, "output": 34, "layers": 1}
 
-_ORDER = (
-    "input",
-    "cells",
-    "layers",
-    "output",
-    "proj",
-    "nonrec_proj",
-    "vocab",
-    "bidirectional",
-    "merge",
-    "tied",
-)
 
 RANKING = "closest to the budget first (|relative error|), then fewer parameters"
 
