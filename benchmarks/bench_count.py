@@ -40,24 +40,20 @@ explorer cache is never touched.
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
 import json
-import os
-import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import numpy as np
+from _common import check
 
 import explorer
 
@@ -96,62 +92,29 @@ SEED = 20240611
 
 @dataclass(frozen=True)
 class Settings:
-    """How much to repeat: the full run, or ``--quick``."""
+    """How much to repeat: the full run (the defaults), or ``--quick``."""
 
-    name: str
-    process_runs: int
-    designs: int
-    explorer_passes: int
-    torch_passes: int
-    grid_repeats: int
-    spot_checks: int
+    name: str = "full"
+    process_runs: int = 7
+    designs: int = 500
+    explorer_passes: int = 5
+    torch_passes: int = 3
+    grid_repeats: int = 3
+    spot_checks: int = 24
 
 
-FULL = Settings(
-    "full",
-    process_runs=7,
-    designs=500,
-    explorer_passes=5,
-    torch_passes=3,
-    grid_repeats=3,
-    spot_checks=24,
-)
+FULL = Settings()
 QUICK = Settings(
-    "quick",
-    process_runs=3,
-    designs=300,
-    explorer_passes=3,
-    torch_passes=1,
-    grid_repeats=3,
-    spot_checks=12,
+    "quick", process_runs=3, designs=300, explorer_passes=3, torch_passes=1, spot_checks=12
 )
 
 Design = tuple[int, int, int, int]  # input, cells, layers, output
 
 
-class CheckFailedError(AssertionError):
-    """Two routes disagree, or an answer is malformed: the figures cannot be trusted."""
-
-
-def check(condition: bool, message: str) -> None:
-    """An assertion that survives ``python -O``."""
-    if not condition:
-        raise CheckFailedError(message)
-
-
-def progress(message: str) -> None:
-    """Progress goes to stderr so that ``--json`` output stays one object on stdout."""
-    print(f"[bench_count] {message}", file=sys.stderr, flush=True)
+progress = common.progress_printer("bench_count")
 
 
 # -- environment ----------------------------------------------------------------------------
-def _version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def probe_torch() -> tuple[str | None, str | None]:
     """torch's version as a fresh process sees it, or the reason it cannot be imported.
 
@@ -169,47 +132,21 @@ def probe_torch() -> tuple[str | None, str | None]:
 
 def environment(torch_version: str | None, torch_error: str | None) -> dict[str, Any]:
     """Interpreter, library versions and CPUs."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "executable": sys.executable,
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": platform.processor() or None,
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(affinity(0)) if affinity else None,
-        "torch": torch_version,
-        "torch_missing_reason": torch_error,
-        "numpy": np.__version__,
-        "sympy": _version("sympy"),
-        "explorer": explorer.__version__,
-    }
+    return common.base_environment(
+        {
+            "torch": torch_version,
+            "torch_missing_reason": torch_error,
+            "numpy": np.__version__,
+            "sympy": common.version("sympy"),
+            "explorer": explorer.__version__,
+        }
+    )
 
 
 # -- part 1: whole process ------------------------------------------------------------------
 def explorer_command() -> list[str]:
     """The ``explorer`` console script next to the interpreter, else ``python -m explorer``."""
-    script = Path(sys.executable).parent / "explorer"
-    if script.is_file() and os.access(script, os.X_OK):
-        return [str(script), *CLI_ARGS]
-    return [sys.executable, "-m", "explorer", *CLI_ARGS]
-
-
-def run_timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
-    """Wall time of one fresh process (spawn to exit) and its stdout; fails loudly."""
-    start = time.perf_counter()
-    done = subprocess.run(list(command), env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{command[0]} exited with {done.returncode}: {done.stderr.strip()[-500:]}"
-        )
-    return elapsed, done.stdout
-
-
-def _cache_entries(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+    return common.console_command("explorer", ("explorer",), CLI_ARGS)
 
 
 def _explorer_total(stdout: str) -> int:
@@ -218,24 +155,13 @@ def _explorer_total(stdout: str) -> int:
     return int(data["total"])
 
 
-def _summary(times: list[float]) -> dict[str, Any]:
-    return {
-        "median_s": statistics.median(times),
-        "min_s": min(times),
-        "max_s": max(times),
-        "runs": len(times),
-        "times_s": times,
-    }
-
-
 class ProcessBench:
     """The three fresh-process commands of part 1, and what their runs showed."""
 
     def __init__(self, scratch: Path, torch_ok: bool) -> None:
         self.command = explorer_command()
         self.torch_command = [sys.executable, "-c", TORCH_SNIPPET] if torch_ok else None
-        self.env = dict(os.environ)
-        self.env.pop("EXPLORER_CACHE", None)  # the cache must be on for these measurements
+        self.env = common.cache_enabled_environ()  # the cache must be on for these measurements
         self.scratch = scratch
         self.primed_env = {**self.env, "EXPLORER_CACHE_DIR": str(scratch / "primed")}
         self.primed_entries: set[str] = set()
@@ -256,15 +182,15 @@ class ProcessBench:
         every file each command reads into the page cache."""
         self.first_run()
         self.fresh_entries_written.clear()
-        _, stdout = run_timed(self.command, self.primed_env)
+        _, stdout, _ = common.run_timed(self.command, self.primed_env)
         check(
             _explorer_total(stdout) == self.expected,
             "explorer CLI total differs from explorer.count",
         )
-        self.primed_entries = _cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
+        self.primed_entries = common.cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
         check(len(self.primed_entries) >= 1, "explorer wrote no cache entry while priming")
         if self.torch_command is not None:
-            self.torch_total = int(run_timed(self.torch_command, self.env)[1].strip())
+            self.torch_total = int(common.run_timed(self.torch_command, self.env)[1].strip())
             check(
                 self.torch_total == self.expected,
                 f"torch meta total {self.torch_total} != explorer total {self.expected}",
@@ -273,16 +199,16 @@ class ProcessBench:
     def first_run(self) -> float:
         """explorer with a fresh, empty cache dir: imports sympy and derives the formula."""
         env, folder = self._fresh_env()
-        elapsed, stdout = run_timed(self.command, env)
+        elapsed, stdout, _ = common.run_timed(self.command, env)
         check(_explorer_total(stdout) == self.expected, "explorer CLI total (first run) is wrong")
-        self.fresh_entries_written.append(len(_cache_entries(folder)))
+        self.fresh_entries_written.append(len(common.cache_entries(folder)))
         return elapsed
 
     def cached(self) -> float:
         """explorer with the primed cache dir: the steady state."""
-        elapsed, stdout = run_timed(self.command, self.primed_env)
+        elapsed, stdout, _ = common.run_timed(self.command, self.primed_env)
         check(_explorer_total(stdout) == self.expected, "explorer CLI total (cached) is wrong")
-        entries = _cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
+        entries = common.cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
         if entries != self.primed_entries:  # a new entry: this run missed and derived
             self.cache_misses += 1
             self.primed_entries = entries
@@ -291,7 +217,7 @@ class ProcessBench:
     def torch_route(self) -> float:
         """A fresh python that imports torch and builds the model on the meta device."""
         assert self.torch_command is not None
-        elapsed, stdout = run_timed(self.torch_command, self.env)
+        elapsed, stdout, _ = common.run_timed(self.torch_command, self.env)
         check(int(stdout.strip()) == self.expected, "torch meta total changed between runs")
         return elapsed
 
@@ -306,14 +232,8 @@ def bench_process(settings: Settings, scratch: Path, torch_ok: bool) -> dict[str
     }
     if torch_ok:
         variants["torch_meta"] = bench.torch_route
-    names = list(variants)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for round_ in range(settings.process_runs):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            times[name].append(variants[name]())
-
-    summaries = {name: _summary(values) for name, values in times.items()}
+    times = common.alternate(variants, settings.process_runs)
+    summaries = {name: common.summarise_times(values) for name, values in times.items()}
     speedups: dict[str, float | None] = {"speedup_cached": None, "speedup_first_run": None}
     if torch_ok:
         torch_median = summaries["torch_meta"]["median_s"]
@@ -562,13 +482,12 @@ def targets(
 
 def _render_environment(env: dict[str, Any], settings: dict[str, Any]) -> list[str]:
     torch_text = env["torch"] if env["torch"] else f"MISSING ({env['torch_missing_reason']})"
-    lines = [
+    lines = common.environment_lines(
         "explorer vs the torch route (meta device): parameter-count benchmark",
-        f"  python {env['python']} ({env['implementation']}), {env['platform']}",
-        f"  torch {torch_text}, numpy {env['numpy']}, sympy {env['sympy']}, "
-        f"explorer {env['explorer']}",
-        f"  cpus: {env['cpu_count']} (usable {env['cpus_usable']}); mode {settings['name']}",
-    ]
+        {**env, "torch": torch_text},
+        ("torch", "numpy", "sympy", "explorer"),
+        settings["name"],
+    )
     if not env["torch"]:
         lines.append("  torch is missing: torch-route figures and ratios are skipped")
     return lines
@@ -687,25 +606,14 @@ def render(report: dict[str, Any]) -> str:
         _render_warm(report["warm"]),
         _render_grid(report["vectorised"]),
         _render_targets(report["targets"], report["process"]["speedup_first_run"]),
-        [f"   benchmark took {report['elapsed_s']:.1f} s"],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run every part and print the table (or ``--json``)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (~30 s)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
-    started = time.perf_counter()
-
-    scratch = Path(tempfile.mkdtemp(prefix="bench_count_"))
-    saved_cache_dir = os.environ.get("EXPLORER_CACHE_DIR")
+def measure(settings: Settings) -> dict[str, Any]:
+    """Run every part and check the targets: the report."""
     # In-process counts use a scratch cache too, never the user's.
-    os.environ["EXPLORER_CACHE_DIR"] = str(scratch / "in-process")
-    try:
+    with common.scratch_cache("bench_count_") as scratch:
         progress("probing torch")
         torch_version, torch_error = probe_torch()
         torch_ok = torch_version is not None
@@ -720,21 +628,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch_rate = report["warm"]["torch_meta"]["designs_per_s"] if torch_ok else None
         progress("part 3: vectorised grid")
         report["vectorised"] = bench_grid(settings, torch_rate)
-    except CheckFailedError as error:
-        print(f"bench_count: correctness check failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if saved_cache_dir is None:
-            os.environ.pop("EXPLORER_CACHE_DIR", None)
-        else:
-            os.environ["EXPLORER_CACHE_DIR"] = saved_cache_dir
-        shutil.rmtree(scratch, ignore_errors=True)
     report["targets"] = targets(report["process"], report["warm"], report["vectorised"])
     verdicts = [row["met"] for row in report["targets"]]
     report["all_targets_met"] = None if None in verdicts else all(verdicts)
-    report["elapsed_s"] = time.perf_counter() - started
-    print(json.dumps(report, indent=2) if args.json else render(report))
-    return 0
+    return report
+
+
+main = common.make_main(
+    "bench_count", __doc__, "fewer repetitions (~30 s)", (FULL, QUICK), measure, render=render
+)
 
 
 if __name__ == "__main__":

@@ -27,17 +27,14 @@ The exit status is 0 when the measurements ran, 1 when a correctness check faile
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
-import json
-import os
-import platform
 import statistics
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import _common as common
+from _common import CheckFailedError, check
 
 import explorer
 from searches import SearchResult, baseline, make_space, search, sweep
@@ -67,41 +64,20 @@ FULL = Settings(
 QUICK = Settings("quick", trials=60, seeds=(0,), sweep_budget_step=250_000, pointwise_points=800)
 
 
-class CheckFailedError(AssertionError):
-    """A figure that cannot be trusted: a row or trial disagrees with explorer.count."""
-
-
-def check(condition: bool, message: str) -> None:
-    """An assertion that survives ``python -O``."""
-    if not condition:
-        raise CheckFailedError(message)
-
-
-def progress(message: str) -> None:
-    """Progress on stderr, so ``--json`` stays one object on stdout."""
-    print(f"[bench_search] {message}", file=sys.stderr, flush=True)
-
-
-def _version(name: str) -> str | None:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+progress = common.progress_printer("bench_search")
 
 
 def environment() -> dict[str, Any]:
     """Interpreter, libraries, CPUs."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(affinity(0)) if affinity else None,
-        "optuna": _version("optuna"),
-        "numpy": _version("numpy"),
-        "sympy": _version("sympy"),
-        "explorer": explorer.__version__,
-    }
+    return common.base_environment(
+        {
+            "optuna": common.version("optuna"),
+            "numpy": common.version("numpy"),
+            "sympy": common.version("sympy"),
+            "explorer": explorer.__version__,
+        },
+        detailed=False,
+    )
 
 
 # -- part 1: constrained vs baseline --------------------------------------------------------
@@ -210,11 +186,12 @@ def render(report: dict[str, Any]) -> str:
     """The side-by-side table."""
     env, settings = report["environment"], report["settings"]
     lines = [
-        "budget-constrained search vs plain Optuna (soft constraint); sweep throughput",
-        f"  python {env['python']}, {env['platform']}",
-        f"  optuna {env['optuna']}, numpy {env['numpy']}, sympy {env['sympy']}, "
-        f"explorer {env['explorer']}",
-        f"  cpus: {env['cpu_count']} (usable {env['cpus_usable']}); mode {settings['name']}",
+        *common.environment_lines(
+            "budget-constrained search vs plain Optuna (soft constraint); sweep throughput",
+            env,
+            ("optuna", "numpy", "sympy", "explorer"),
+            settings["name"],
+        ),
         "",
         f"1. Search at {BUDGET:,} parameters: {', '.join(FAMILIES)}, layers 1..6, "
         f"{settings['trials']} trials each, TPE (multivariate), same seed for both",
@@ -254,8 +231,6 @@ def render(report: dict[str, Any]) -> str:
         f"{sw['pointwise_s']:.2f} s: {sw['pointwise_designs_per_s']:,.0f} designs/s",
         f"   speed-up {sw['vectorised_designs_per_s'] / sw['pointwise_designs_per_s']:.0f}x; "
         f"rows identical between the engines: {sw['engines_agree_rows']:,}",
-        "",
-        f"   benchmark took {report['elapsed_s']:.1f} s",
     ]
     return "\n".join(lines)
 
@@ -287,27 +262,20 @@ def search_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run both parts and print the table (or ``--json``)."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer trials and seeds")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
-    started = time.perf_counter()
+def measure(settings: Settings) -> dict[str, Any]:
+    """Run both parts: the report."""
     report: dict[str, Any] = {"environment": environment(), "settings": vars(settings)}
-    try:
-        progress(f"part 1: search, {settings.trials} trials x {len(settings.seeds)} seeds")
-        report["search"] = bench_search(settings)
-        report["search_summary"] = search_summary(report["search"])
-        progress("part 2: sweep throughput")
-        report["sweep"] = bench_sweep(settings)
-    except CheckFailedError as error:
-        print(f"bench_search: correctness check failed: {error}", file=sys.stderr)
-        return 1
-    report["elapsed_s"] = time.perf_counter() - started
-    print(json.dumps(report, indent=2) if args.json else render(report))
-    return 0
+    progress(f"part 1: search, {settings.trials} trials x {len(settings.seeds)} seeds")
+    report["search"] = bench_search(settings)
+    report["search_summary"] = search_summary(report["search"])
+    progress("part 2: sweep throughput")
+    report["sweep"] = bench_sweep(settings)
+    return report
+
+
+main = common.make_main(
+    "bench_search", __doc__, "fewer trials and seeds", (FULL, QUICK), measure, render=render
+)
 
 
 if __name__ == "__main__":

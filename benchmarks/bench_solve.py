@@ -45,16 +45,9 @@ explorer cache is never touched.
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
 import json
-import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -62,7 +55,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _common as common
 import numpy as np
+from _common import CheckFailedError, check
 
 import explorer
 from explorer.errors import BudgetError
@@ -149,47 +144,21 @@ QUICK = Settings(
 )
 
 
-class CheckFailedError(AssertionError):
-    """Two routes disagree, or an answer is malformed: the figures cannot be trusted."""
-
-
-def check(condition: bool, message: str) -> None:
-    """An assertion that survives ``python -O``."""
-    if not condition:
-        raise CheckFailedError(message)
-
-
-def progress(message: str) -> None:
-    """Progress goes to stderr so that ``--json`` output stays one object on stdout."""
-    print(f"[bench_solve] {message}", file=sys.stderr, flush=True)
+progress = common.progress_printer("bench_solve")
 
 
 # -- environment ----------------------------------------------------------------------------
-def _version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def environment() -> dict[str, Any]:
     """Interpreter, library versions and CPUs."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "executable": sys.executable,
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "processor": platform.processor() or None,
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(affinity(0)) if affinity else None,
-        "numpy": np.__version__,
-        "sympy": _version("sympy"),
-        "scipy": _version("scipy"),
-        "optuna": _version("optuna"),
-        "explorer": explorer.__version__,
-    }
+    return common.base_environment(
+        {
+            "numpy": np.__version__,
+            "sympy": common.version("sympy"),
+            "scipy": common.version("scipy"),
+            "optuna": common.version("optuna"),
+            "explorer": explorer.__version__,
+        }
+    )
 
 
 # -- timing helpers -------------------------------------------------------------------------
@@ -465,26 +434,12 @@ def bench_case(case: Case, budget: int, settings: Settings) -> dict[str, Any]:
 # -- part 4: cold start ---------------------------------------------------------------------
 def solve_command() -> list[str]:
     """The ``solve`` console script next to the interpreter, else ``python -m explorer solve``."""
-    script = Path(sys.executable).parent / "solve"
-    if script.is_file() and os.access(script, os.X_OK):
-        return [str(script), *CLI_ARGS]
-    return [sys.executable, "-m", "explorer", "solve", *CLI_ARGS]
+    return common.console_command("solve", ("explorer", "solve"), CLI_ARGS)
 
 
-def run_timed(command: Sequence[str], env: dict[str, str]) -> tuple[float, str, str]:
-    """Wall time of one fresh process (spawn to exit), its stdout and stderr."""
-    start = time.perf_counter()
-    done = subprocess.run(list(command), env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise CheckFailedError(
-            f"{command[0]} exited with {done.returncode}: {done.stderr.strip()[-500:]}"
-        )
-    return elapsed, done.stdout, done.stderr
-
-
-def _cache_entries(folder: Path) -> set[str]:
-    return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+def run_checked(command: Sequence[str], env: dict[str, str]) -> tuple[float, str, str]:
+    """Wall time of one fresh process, its stdout and stderr; a failed run fails the check."""
+    return common.run_timed(command, env, failure=CheckFailedError)
 
 
 def parse_importtime(stderr: str) -> dict[str, Any]:
@@ -515,8 +470,7 @@ def parse_importtime(stderr: str) -> dict[str, Any]:
 def bench_process(settings: Settings, scratch: Path) -> dict[str, Any]:
     """Part 4: fresh ``solve`` processes, primed vs empty cache, alternating; importtime."""
     command = solve_command()
-    base = dict(os.environ)
-    base.pop("EXPLORER_CACHE", None)  # the cache must be on for these measurements
+    base = common.cache_enabled_environ()  # the cache must be on for these measurements
     primed_dir = scratch / "primed"
     primed_env = {**base, "EXPLORER_CACHE_DIR": str(primed_dir)}
     expected = explorer.solve("lstm", budget="6.5e6", layers=3)
@@ -538,53 +492,39 @@ def bench_process(settings: Settings, scratch: Path) -> dict[str, Any]:
         return {**base, "EXPLORER_CACHE_DIR": str(folder)}
 
     misses = [0]
-    answer_ok(run_timed(command, primed_env)[1], "priming run")
-    entries = [_cache_entries(primed_dir)]
+    answer_ok(run_checked(command, primed_env)[1], "priming run")
+    entries = [common.cache_entries(primed_dir)]
     check(bool(entries[0]), "the solve command wrote no cache entry while priming")
-    answer_ok(run_timed(command, fresh_env())[1], "warm-up, empty cache")
+    answer_ok(run_checked(command, fresh_env())[1], "warm-up, empty cache")
 
     def primed() -> float:
-        elapsed, stdout, _ = run_timed(command, primed_env)
+        elapsed, stdout, _ = run_checked(command, primed_env)
         answer_ok(stdout, "primed cache")
-        now = _cache_entries(primed_dir)
+        now = common.cache_entries(primed_dir)
         if now != entries[0]:  # a new entry: this run missed and derived
             misses[0] += 1
             entries[0] = now
         return elapsed
 
     def empty() -> float:
-        elapsed, stdout, _ = run_timed(command, fresh_env())
+        elapsed, stdout, _ = run_checked(command, fresh_env())
         answer_ok(stdout, "empty cache")
         return elapsed
 
     variants: dict[str, Callable[[], float]] = {"primed_cache": primed, "empty_cache": empty}
-    names = list(variants)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for round_ in range(settings.process_runs):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            times[name].append(variants[name]())
+    times = common.alternate(variants, settings.process_runs)
 
     importtime_command = [sys.executable, "-X", "importtime", "-c", IMPORTTIME_SNIPPET]
-    _, stdout, stderr = run_timed(importtime_command, primed_env)
+    _, stdout, stderr = run_checked(importtime_command, primed_env)
     answer_ok(stdout, "importtime, primed cache")
     imports_primed = parse_importtime(stderr)
-    _, stdout, stderr = run_timed(importtime_command, fresh_env())
+    _, stdout, stderr = run_checked(importtime_command, fresh_env())
     answer_ok(stdout, "importtime, empty cache")
     imports_empty = parse_importtime(stderr)
     return {
         "command": command,
         "answer": {"sizes": expected.sizes, "total": expected.total},
-        "variants": {
-            name: {
-                "median_s": statistics.median(values),
-                "min_s": min(values),
-                "max_s": max(values),
-                "runs": len(values),
-                "times_s": values,
-            }
-            for name, values in times.items()
-        },
+        "variants": {name: common.summarise_times(values) for name, values in times.items()},
         "primed_runs_that_missed_the_cache": misses[0],
         "importtime_command": importtime_command,
         "imports_primed_cache": imports_primed,
@@ -644,13 +584,12 @@ def _budget(value: int) -> str:
 
 
 def _render_environment(env: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    return [
+    return common.environment_lines(
         "explorer.solve vs brute force vs Optuna: inverse-solver benchmark",
-        f"  python {env['python']} ({env['implementation']}), {env['platform']}",
-        f"  numpy {env['numpy']}, sympy {env['sympy']}, scipy {env['scipy']}, "
-        f"optuna {env['optuna']}, explorer {env['explorer']}",
-        f"  cpus: {env['cpu_count']} (usable {env['cpus_usable']}); mode {settings['name']}",
-    ]
+        env,
+        ("numpy", "sympy", "scipy", "optuna", "explorer"),
+        settings["name"],
+    )
 
 
 def _render_cases(settings: dict[str, Any]) -> list[str]:
@@ -827,25 +766,14 @@ def render(report: dict[str, Any]) -> str:
         _render_optuna(rows, settings),
         _render_process(report["process"]),
         _render_targets(report),
-        [f"   benchmark took {report['elapsed_s']:.1f} s"],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run every part and print the table (or ``--json``)."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller caps (~45 s)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
-    started = time.perf_counter()
-
-    scratch = Path(tempfile.mkdtemp(prefix="bench_solve_"))
-    saved_cache_dir = os.environ.get("EXPLORER_CACHE_DIR")
+def measure(settings: Settings) -> dict[str, Any]:
+    """Run every part and check the targets: the report."""
     # In-process counts use a scratch cache too, never the user's.
-    os.environ["EXPLORER_CACHE_DIR"] = str(scratch / "in-process")
-    try:
+    with common.scratch_cache("bench_solve_") as scratch:
         _optuna_quiet()
         report: dict[str, Any] = {"environment": environment(), "settings": vars(settings)}
         rows = []
@@ -856,24 +784,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["rows"] = rows
         progress(f"cold start: {settings.process_runs} runs per variant")
         report["process"] = bench_process(settings, scratch)
-    except CheckFailedError as error:
-        print(f"bench_solve: correctness check failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if saved_cache_dir is None:
-            os.environ.pop("EXPLORER_CACHE_DIR", None)
-        else:
-            os.environ["EXPLORER_CACHE_DIR"] = saved_cache_dir
-        shutil.rmtree(scratch, ignore_errors=True)
     report["targets"] = targets(rows)
     report["speedup_target_met_against"] = {
         "loop scan": report["targets"][1]["met"],
         "numpy scan": report["targets"][2]["met"],
     }
     report["all_targets_met"] = all(t["met"] for t in report["targets"])
-    report["elapsed_s"] = time.perf_counter() - started
-    print(json.dumps(report, indent=2) if args.json else render(report))
-    return 0
+    return report
+
+
+main = common.make_main(
+    "bench_solve", __doc__, "smaller caps (~45 s)", (FULL, QUICK), measure, render=render
+)
 
 
 if __name__ == "__main__":
