@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -22,9 +21,7 @@ from explorer.cli import main
 from explorer.errors import FormulaError, UnknownNameError, UsageError
 from explorer.explain import compare_formula, explain, guess_keyword, parse_mapping
 from explorer.expressions import parse_expression
-
-GOLDEN = Path(__file__).parent / "golden" / "explain"
-UPDATE = os.environ.get("EXPLORER_UPDATE_GOLDEN") == "1"
+from tests.golden_files import check_golden
 
 FORUM = "(nc*nr*4*di)+(ni*nc*4*di)+((nr+np)*no)+(nc*nr*di)+(nc*3*di)+(nr*nc*4*(di-1))"
 LSTMP: dict[str, Any] = {
@@ -61,12 +58,7 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str,
 
 
 def _golden(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path}; run with EXPLORER_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
+    check_golden("explain", name, text)
 
 
 # -- golden explanations ----------------------------------------------------------------------
