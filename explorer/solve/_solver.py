@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
-from explorer.conventions import FLAGS, resolve_convention
+from explorer.conventions import CONVENTIONS, FLAGS, Convention, resolve_convention
 from explorer.count import Count
 from explorer.count._names import DESIGN_ORDER as _ORDER
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
@@ -172,7 +172,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     for name in (free, *tied):
         if name in _OPTIONAL_PARTS:
             symbolic[name] = True
-    template = symbolic_design(family_name, convention=rules, **symbolic)
+    template = _template(family_name, rules, symbolic)
     slot_of = {s.keyword: i for i, s in enumerate(template.compiled.slots) if s.layer is None}
     unexpected = set(template.free) - {
         template.compiled.slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of
@@ -224,7 +224,9 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     design = {**sizes, free: chosen.value}
     for name, expression in tied.items():
         design[name] = int(expression.evaluate(known(chosen.value)) // 1)
-    check = count_design(family_name, convention=rules, **design)  # validates the design too
+    # Count the answer through the front door: it validates the design as a whole.
+    preset = rules.name if rules.name in CONVENTIONS else rules
+    check = count_design(family_name, convention=preset, **design)
     if check.total != chosen.total:  # pragma: no cover - a solver bug, never user input
         raise AssertionError(f"solver total {chosen.total} != count {check.total}")
     return Solution(
@@ -243,6 +245,26 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         evaluations=evaluations,
         assumptions=tuple(assumptions),
     )
+
+
+_TEMPLATES: dict[tuple[Any, ...], Count] = {}
+
+
+def _template(family: str, rules: Convention, sizes: Mapping[str, Any]) -> Count:
+    """The design's count with its free size a symbol; the same design asked again (the
+    usual case: many budgets, or a search) reuses it instead of parsing it again."""
+    key = (
+        family,
+        rules,
+        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in sizes.items())),
+    )
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        template = symbolic_design(family, convention=rules, **sizes)
+        _TEMPLATES[key] = template
+    return template
 
 
 def _free_size(
