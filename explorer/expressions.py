@@ -19,7 +19,8 @@ Example:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -156,64 +157,67 @@ def _depth(node: ast.AST) -> int:
 #: No size or count comes near this; nested powers could otherwise build huge numbers.
 MAX_VALUE = 10**60
 
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+
+
+def _fold(
+    node: ast.expr,
+    leaf: Callable[[ast.Constant | ast.Name], Any],
+    combine: Callable[[ast.operator, Any, Any], Any],
+) -> Any:
+    """Walk a checked tree: ``leaf`` gives numbers and names their value, ``combine``
+    applies a binary operator (exactly, or building sympy objects)."""
+    if isinstance(node, ast.Constant | ast.Name):
+        return leaf(node)
+    if isinstance(node, ast.UnaryOp):
+        inner = _fold(node.operand, leaf, combine)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        left, right = _fold(node.left, leaf, combine), _fold(node.right, leaf, combine)
+        return combine(node.op, left, right)
+    raise FormulaError(f"cannot evaluate {ast.dump(node)}")  # unreachable after _check
+
 
 def _evaluate(node: ast.expr, values: Mapping[str, Any]) -> Fraction:
-    value = _evaluate_node(node, values)
+    def leaf(item: ast.Constant | ast.Name) -> Fraction:
+        if isinstance(item, ast.Name):
+            return _bounded(Fraction(values[item.id]))
+        return Fraction(item.value)  # type: ignore[arg-type]  # int or float, checked
+
+    def combine(op: ast.operator, left: Fraction, right: Fraction) -> Fraction:
+        if isinstance(op, ast.Div) and right == 0:
+            raise FormulaError("formula divides by zero for these sizes")
+        if isinstance(op, ast.Pow):
+            exponent = int(right)
+            size = max(abs(left.numerator), left.denominator).bit_length()
+            if exponent and size * exponent > 400:
+                raise FormulaError("formula refused: a power exceeds 10^120 for these sizes")
+        return _bounded(_BINARY[type(op)](left, right))
+
+    result: Fraction = _fold(node, leaf, combine)
+    return result
+
+
+def _bounded(value: Fraction) -> Fraction:
     if abs(value.numerator) > MAX_VALUE or value.denominator > MAX_VALUE:
         raise FormulaError("formula refused: a value exceeds 10^60 for these sizes")
     return value
 
 
-def _evaluate_node(node: ast.expr, values: Mapping[str, Any]) -> Fraction:
-    if isinstance(node, ast.Constant):
-        return Fraction(node.value)  # type: ignore[arg-type]  # int or float, checked
-    if isinstance(node, ast.Name):
-        return Fraction(values[node.id])
-    if isinstance(node, ast.UnaryOp):
-        inner = _evaluate(node.operand, values)
-        return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            if right == 0:
-                raise FormulaError("formula divides by zero for these sizes")
-            return left / right
-        exponent = int(right)
-        if exponent and max(abs(left.numerator), left.denominator).bit_length() * exponent > 400:
-            raise FormulaError("formula refused: a power exceeds 10^120 for these sizes")
-        return left**exponent
-    raise FormulaError(f"cannot evaluate {ast.dump(node)}")  # unreachable after _check
-
-
 def _to_sympy(node: ast.expr, symbols: Mapping[str, Any]) -> Any:
     import sympy
 
-    if isinstance(node, ast.Constant):
-        return (
-            sympy.Rational(str(node.value))
-            if isinstance(node.value, float)
-            else sympy.Integer(node.value)
-        )
-    if isinstance(node, ast.Name):
-        return symbols[node.id]
-    if isinstance(node, ast.UnaryOp):
-        inner = _to_sympy(node.operand, symbols)
-        return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp):
-        left, right = _to_sympy(node.left, symbols), _to_sympy(node.right, symbols)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            return left / right
-        return left**right
-    raise FormulaError(f"cannot convert {ast.dump(node)}")  # unreachable after _check
+    def leaf(item: ast.Constant | ast.Name) -> Any:
+        if isinstance(item, ast.Name):
+            return symbols[item.id]
+        if isinstance(item.value, float):
+            return sympy.Rational(str(item.value))
+        return sympy.Integer(item.value)  # int, checked
+
+    return _fold(node, leaf, lambda op, left, right: _BINARY[type(op)](left, right))

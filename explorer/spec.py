@@ -120,6 +120,7 @@ class SpecCount:
     spec: Spec
     bound: dict[str, int | None]
     _parts: list[tuple[Part, Count, dict[int, str]]] = field(init=False, repr=False)
+    _dropped: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         from explorer._api import formula
@@ -138,6 +139,8 @@ class SpecCount:
                     links[index] = part.sizes[slot.keyword]
             parts.append((part, count, links))
         object.__setattr__(self, "_parts", parts)
+        # the first term of each shared pair is the same matrix as the second: counted once
+        object.__setattr__(self, "_dropped", frozenset(term for term, _ in self.spec.shared))
 
     # -- what renderers use ------------------------------------------------------------------
     @property
@@ -302,10 +305,6 @@ class SpecCount:
         return self.formula.xreplace(mapping)
 
     # -- helpers ---------------------------------------------------------------------------
-    @property
-    def _dropped(self) -> set[str]:
-        return {term for term, _ in self.spec.shared}
-
     def _require_bound(self) -> None:
         if self.free:
             raise UnboundSizeError(

@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer.cli import main
+from tests.cli_helpers import run as _run
 
 COUNT = ["count", "lstm", "--input", "39", "--cells", "1024", "--layers", "3", "--output", "34"]
-
-
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.mark.parametrize(

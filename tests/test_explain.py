@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 import explorer
-from explorer.cli import main
 from explorer.errors import FormulaError, UnknownNameError, UsageError
 from explorer.explain import compare_formula, explain, guess_keyword, parse_mapping
 from explorer.expressions import parse_expression
+from tests.cli_helpers import run as _run
 from tests.golden_files import check_golden
 
 FORUM = "(nc*nr*4*di)+(ni*nc*4*di)+((nr+np)*no)+(nc*nr*di)+(nc*3*di)+(nr*nc*4*(di-1))"
@@ -49,12 +49,6 @@ LSTMP_ARGV = [
     "--layers",
     "3",
 ]
-
-
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def _golden(name: str, text: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
 import os
 import sqlite3
 import subprocess
@@ -18,7 +17,8 @@ from typing import Any
 import pytest
 
 import explorer
-from explorer.cli import main
+from tests.cli_helpers import run as _run
+from tests.cli_helpers import run_json as _json
 
 optuna = pytest.importorskip("optuna", reason="the search extra is not installed")
 
@@ -29,19 +29,6 @@ BUDGET = 6_500_000
 SEARCH = ["search", "--budget", "6.5e6", "--arch", "lstm,lstmp,gru", "--layers", "1..6"]
 TINY = ["search", "--budget", "15000", "--arch", "lstm", "--layers", "1..8"]
 POSTGRES_URL = os.environ.get("EXPLORER_TEST_POSTGRES_URL")
-
-
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, Any]:
-    status, out, err = _run(capsys, [*argv, "--json"])
-    assert status == 0, err
-    data: dict[str, Any] = json.loads(out)
-    return data
 
 
 def _assert_on_budget(trial: dict[str, Any]) -> None:

@@ -348,5 +348,6 @@ def test_tie_capped_by_a_maximum_below_the_budget() -> None:
     assert s.sizes["proj"] == 150
     assert s.above is None
     with pytest.raises(BudgetError, match="no allowed cells reaches the budget"):
-        explorer.solve("lstmp", budget=6.5e6, ties={"proj": "cells/4"}, maximum=600, layers=1,
-                       mode="over")
+        explorer.solve(
+            "lstmp", budget=6.5e6, ties={"proj": "cells/4"}, maximum=600, layers=1, mode="over"
+        )

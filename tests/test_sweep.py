@@ -15,23 +15,11 @@ from typing import Any
 import pytest
 
 import explorer
-from explorer.cli import main
 from searches import make_space, sweep
+from tests.cli_helpers import run as _run
+from tests.cli_helpers import run_json as _json
 
 SWEEP = ["sweep", "--budget", "1M,6.5M", "--arch", "lstm,lstmp,gru,rnn", "--layers", "1..4"]
-
-
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, Any]:
-    status, out, err = _run(capsys, [*argv, "--json"])
-    assert status == 0, err
-    data: dict[str, Any] = json.loads(out)
-    return data
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,13 @@ Writes go to a temporary file and are ``os.replace``d; a corrupt entry is rebuil
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from explorer._files import write_atomically
 from explorer.count._compiled import CompiledCount
 
 __all__ = ["cache_dir", "load", "store"]
@@ -71,14 +70,6 @@ def store(key: str, compiled: CompiledCount) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"key": key, "compiled": compiled.to_json()})
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(payload)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        write_atomically(path, json.dumps({"key": key, "compiled": compiled.to_json()}))
     except OSError:
         return

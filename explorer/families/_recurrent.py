@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer.conventions import Convention
 from explorer.count._compiled import Slot
-from explorer.count._names import SYMBOL_NAMES, layer_symbol_name
+from explorer.count._names import DESIGN_ORDER, SYMBOL_NAMES, layer_symbol_name
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families._base import Family, Structure
 from explorer.sizes import flag, non_negative_int, positive_int, size_or_list
@@ -30,18 +30,8 @@ __all__ = ["MERGES", "SIZE_KEYWORDS", "Merge", "RecurrentFamily"]
 Merge = Literal["concat", "sum", "mul", "ave"]
 MERGES: tuple[str, ...] = get_args(Merge)
 
-SIZE_KEYWORDS: tuple[str, ...] = (
-    "input",
-    "cells",
-    "layers",
-    "output",
-    "proj",
-    "nonrec_proj",
-    "bidirectional",
-    "merge",
-    "vocab",
-    "tied",
-)
+#: The keywords a recurrent design takes (besides the convention overrides).
+SIZE_KEYWORDS: tuple[str, ...] = DESIGN_ORDER
 
 ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
