@@ -8,11 +8,11 @@ Example:
 """
 
 from explorer._api import count, formula
+from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention
-from explorer.count import Count
 from explorer.errors import ExplorerError
 from explorer.families import FAMILIES
-from explorer.solve import Solution, solve, solve_all
+from explorer.solver import Solution, solve, solve_all
 
 __all__ = [
     "CONVENTIONS",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.algebra import Count
+from explorer.algebra._build import compiled_count
 from explorer.conventions import CONVENTIONS, FLAGS, Convention, resolve_convention
-from explorer.count import Count
-from explorer.count._build import compiled_count
 from explorer.families import FAMILIES, get_family
 
 __all__ = ["count", "formula"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from explorer.count import Count
+from explorer.algebra import Count
 
 if TYPE_CHECKING:
     from explorer.spec import SpecCount

@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from explorer.algebra import Count, Slot, TermInfo
 from explorer.conventions import CONVENTIONS, FLAGS
-from explorer.count import Count, Slot, TermInfo
 from explorer.errors import (
     ExplorerError,
     InvalidSizeError,
@@ -57,7 +57,7 @@ from explorer.families import FAMILIES, SIZE_KEYWORDS
 if TYPE_CHECKING:
     import sympy
 
-    from explorer.count._term import Term
+    from explorer.algebra._term import Term
 
 __all__ = ["Spec", "SpecCount", "load_spec", "parse_spec"]
 
@@ -271,7 +271,7 @@ class SpecCount:
     @property
     def terms(self) -> tuple[Term, ...]:
         """Kept terms as sympy Terms, sizes in the spec's symbols."""
-        from explorer.count._term import Term
+        from explorer.algebra._term import Term
 
         result = []
         for part, count, links in self._parts:
@@ -464,7 +464,7 @@ def _check_shared(spec: Spec) -> None:
 
 
 def _all_terms(count: SpecCount) -> list[Term]:
-    from explorer.count._term import Term
+    from explorer.algebra._term import Term
 
     result = []
     for part, c, links in count._parts:

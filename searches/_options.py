@@ -58,7 +58,7 @@ def int_choices(text: str) -> tuple[int, ...]:
 def budget_choices(text: str) -> tuple[int, ...]:
     """Budgets: ``6.5M``, ``1M,6.5M,21M`` or ``1M..10M/1M`` (a range needs its step)."""
     from explorer.errors import BudgetError
-    from explorer.solve import parse_budget
+    from explorer.solver import parse_budget
 
     values: set[int] = set()
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.errors import InvalidSizeError
-from explorer.solve import parse_budget
+from explorer.solver import parse_budget
 from searches._optional import require
 from searches.errors import StorageError
 from searches.objectives import ObjectiveFunction, ObjectivePlan, resolve_objectives

@@ -22,7 +22,7 @@ from typing import Any
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from explorer.solve import DEFAULTS
+from explorer.solver import DEFAULTS
 from searches._study import SearchConfig, run_study
 from searches._trial import record, suggest_choice
 from searches.design import Design

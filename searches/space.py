@@ -24,7 +24,7 @@ from explorer.errors import InvalidSizeError, UnknownNameError
 
 __all__ = ["MODES", "Choice", "Space", "has_projection", "make_space"]
 
-MODES = ("nearest", "under", "over")  # explorer.solve.MODES
+MODES = ("nearest", "under", "over")  # explorer.solver.MODES
 
 
 @dataclass(frozen=True, slots=True)

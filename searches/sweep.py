@@ -29,7 +29,7 @@ from typing import Any, Literal, get_args
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from explorer.solve import DEFAULTS, parse_budget
+from explorer.solver import DEFAULTS, parse_budget
 from searches._progress import bar as progress_bar
 from searches.space import Space, make_space
 

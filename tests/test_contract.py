@@ -16,9 +16,9 @@ import pytest
 import sympy
 
 import explorer
-from explorer.count import _cache
-from explorer.count._build import _compile, symbolic_count
-from explorer.count._compiled import CompiledCount
+from explorer.algebra import _cache
+from explorer.algebra._build import _compile, symbolic_count
+from explorer.algebra._compiled import CompiledCount
 
 FAMILIES = ("rnn", "lstm", "lstmp", "gru")
 CONVENTIONS = tuple(explorer.CONVENTIONS)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer.count import INT64_MAX
+from explorer.algebra import INT64_MAX
 from explorer.errors import ConflictError
 from tests.strategies import designs, split
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, FormulaError, UnknownNameError
-from explorer.solve import Mode, parse_budget
+from explorer.solver import Mode, parse_budget
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONVENTIONS = tuple(explorer.CONVENTIONS)

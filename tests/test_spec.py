@@ -12,7 +12,7 @@ import sympy
 import explorer
 from explorer.cli import main
 from explorer.errors import InvalidSizeError, SpecError, UnboundSizeError
-from explorer.solve import solve_spec
+from explorer.solver import solve_spec
 from explorer.spec import load_spec, parse_spec
 
 SPECS = Path(__file__).parent / "specs"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from explorer.count._term import Term
+from explorer.algebra._term import Term
 
 __all__ = ["embedding"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy
 
+from explorer.algebra._term import Term
 from explorer.blocks._context import Place
 from explorer.conventions import Bias
-from explorer.count._term import Term
 
 __all__ = ["gate_set"]
 

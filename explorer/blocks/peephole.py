@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy
 
+from explorer.algebra._term import Term
 from explorer.blocks._context import Place
-from explorer.count._term import Term
 
 __all__ = ["peepholes"]
 

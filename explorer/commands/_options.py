@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from explorer.algebra._names import DESIGN_ORDER
 from explorer.conventions import BIASES, CONVENTIONS, FLAGS
-from explorer.count._names import DESIGN_ORDER
 from explorer.families import FAMILIES, MERGES
 
 __all__ = [

@@ -10,7 +10,7 @@ from explorer.errors import UsageError
 
 NAME = "solve"
 HELP = "the integer sizes that meet a parameter budget"
-MODES = ("nearest", "under", "over")  # explorer.solve.MODES, without importing the solver
+MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing the solver
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> str:
     import dataclasses
 
     from explorer.render import solution_json, solution_text
-    from explorer.solve import parse_budget, solve
+    from explorer.solver import parse_budget, solve
 
     if args.budget is None:
         raise UsageError("solve needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k, 1.3B)")
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> str:
 
 def _run_spec(args: argparse.Namespace, budget: int) -> str:
     from explorer.render import solution_json, solution_text
-    from explorer.solve import solve_spec
+    from explorer.solver import solve_spec
 
     if args.tie:
         raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")

@@ -31,7 +31,7 @@ from explorer.explain._sentences import alike, sentence
 if TYPE_CHECKING:
     from sympy.polys.rings import PolyElement
 
-    from explorer.count import Count
+    from explorer.algebra import Count
 
 __all__ = ["find_causes"]
 

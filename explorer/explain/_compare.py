@@ -24,7 +24,7 @@ from explorer.explain._names import resolve_names, sizes_for
 from explorer.explain._sentences import sum_text
 
 if TYPE_CHECKING:
-    from explorer.count import Count
+    from explorer.algebra import Count
     from explorer.expressions import Expression
 
 __all__ = ["FormulaComparison", "compare_formula"]

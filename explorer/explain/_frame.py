@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from explorer.count._names import SYMBOL_NAMES
+from explorer.algebra._names import SYMBOL_NAMES
 
 if TYPE_CHECKING:
     from sympy.polys.rings import PolyElement
 
-    from explorer.count import Count
+    from explorer.algebra import Count
 
 __all__ = ["Frame"]
 

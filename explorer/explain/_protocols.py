@@ -10,7 +10,7 @@ __all__ = ["CompiledLike", "CountLike", "TermInfoLike"]
 
 
 class TermInfoLike(Protocol):
-    """What :func:`explain` reads of a term (:class:`explorer.count.TermInfo`)."""
+    """What :func:`explain` reads of a term (:class:`explorer.algebra.TermInfo`)."""
 
     @property
     def name(self) -> str: ...

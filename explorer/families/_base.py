@@ -6,11 +6,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from explorer.algebra._compiled import Slot
 from explorer.conventions import Convention
-from explorer.count._compiled import Slot
 
 if TYPE_CHECKING:
-    from explorer.count._term import Term
+    from explorer.algebra._term import Term
 
 __all__ = ["Family", "Structure"]
 

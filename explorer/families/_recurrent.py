@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from explorer.algebra._compiled import Slot
+from explorer.algebra._names import DESIGN_ORDER, SYMBOL_NAMES, layer_symbol_name
 from explorer.conventions import Convention
-from explorer.count._compiled import Slot
-from explorer.count._names import DESIGN_ORDER, SYMBOL_NAMES, layer_symbol_name
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families._base import Family, Structure
 from explorer.sizes import flag, non_negative_int, positive_int, size_or_list
@@ -22,8 +22,8 @@ from explorer.sizes import flag, non_negative_int, positive_int, size_or_list
 if TYPE_CHECKING:
     import sympy
 
+    from explorer.algebra._term import Term
     from explorer.blocks import Place
-    from explorer.count._term import Term
 
 __all__ = ["MERGES", "SIZE_KEYWORDS", "Merge", "RecurrentFamily"]
 
@@ -285,8 +285,8 @@ class RecurrentFamily(Family):
         # count (the common path) must not pay for importing sympy.
         import sympy
 
+        from explorer.algebra._symbols import SYMBOLS, layer_symbol
         from explorer.blocks import Place, embedding, output_layer
-        from explorer.count._symbols import SYMBOLS, layer_symbol
 
         s = structure
 
@@ -326,6 +326,7 @@ class RecurrentFamily(Family):
     def _layer(
         self, s: Structure, size: Any, k: int, place: Place, input_width: sympy.Expr
     ) -> list[Term]:
+        from explorer.algebra._symbols import SYMBOLS
         from explorer.blocks import (
             gate_set,
             nonrecurrent_projection,
@@ -333,7 +334,6 @@ class RecurrentFamily(Family):
             recurrent_projection,
             skip_from_input,
         )
-        from explorer.count._symbols import SYMBOLS
 
         cells, proj, nonrec = size("cells", k), size("proj", k), size("nonrec_proj", k)
         terms = gate_set(

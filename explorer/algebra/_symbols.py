@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy
 
-from explorer.count._names import SYMBOL_NAMES, layer_symbol_name
+from explorer.algebra._names import SYMBOL_NAMES, layer_symbol_name
 
 __all__ = ["SYMBOLS", "layer_symbol", "symbol"]
 

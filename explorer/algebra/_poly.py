@@ -88,7 +88,7 @@ def compile_functions(polys: Sequence[Polynomial], slots: int) -> list[Callable[
     signature = ", ".join(names)
     lines = [f"def f{k}({signature}):\n    return {p.source(names)}\n" for k, p in enumerate(polys)]
     namespace: dict[str, Any] = {}
-    exec(compile("".join(lines), "<explorer.count>", "exec"), namespace)
+    exec(compile("".join(lines), "<explorer.algebra>", "exec"), namespace)
     return [namespace[f"f{k}"] for k in range(len(polys))]
 
 
@@ -102,6 +102,6 @@ def compile_tuple_function(
         f"def terms({', '.join(names)}):\n    return ({body}{',' if len(polys) == 1 else ''})\n"
     )
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<explorer.count>", "exec"), namespace)
+    exec(compile(source, "<explorer.algebra>", "exec"), namespace)
     function: Callable[..., tuple[Any, ...]] = namespace["terms"]
     return function

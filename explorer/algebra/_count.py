@@ -6,17 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from explorer.count._compiled import CompiledCount
-from explorer.count._names import DESIGN_ORDER as _ORDER
+from explorer.algebra._compiled import CompiledCount
+from explorer.algebra._names import DESIGN_ORDER as _ORDER
 from explorer.errors import CountOverflowError, InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
     import numpy as np
     import sympy
 
+    from explorer.algebra._build import SymbolicCount
+    from explorer.algebra._term import Term
     from explorer.conventions import Convention
-    from explorer.count._build import SymbolicCount
-    from explorer.count._term import Term
     from explorer.families import Family, Structure
 
 __all__ = ["INT64_MAX", "Count"]
@@ -189,7 +189,7 @@ class Count:
     @property
     def meanings(self) -> dict[str, str]:
         """What each symbol stands for."""
-        from explorer.count._names import MEANING
+        from explorer.algebra._names import MEANING
 
         return {
             s.symbol: MEANING[s.keyword] + ("" if s.layer is None else f" (layer {s.layer})")
@@ -227,7 +227,7 @@ class Count:
         return symbolic.formula.xreplace(mapping)
 
     def _symbolic(self) -> SymbolicCount:
-        from explorer.count._build import symbolic_count
+        from explorer.algebra._build import symbolic_count
 
         return symbolic_count(self.family, self.structure)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.errors import ConflictError, UnknownNameError
-from explorer.solve._budget import parse_budget
-from explorer.solve._integer import closed_form_guess
-from explorer.solve._solution import Solution
-from explorer.solve._solver import MODES, pick_integer
+from explorer.solver._budget import parse_budget
+from explorer.solver._integer import closed_form_guess
+from explorer.solver._solution import Solution
+from explorer.solver._solver import MODES, pick_integer
 from explorer.spec import Spec
 
 __all__ = ["solve_spec"]

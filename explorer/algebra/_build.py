@@ -15,14 +15,14 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from explorer.count import _cache
-from explorer.count._compiled import CompiledCount, TermInfo
-from explorer.count._poly import Polynomial
+from explorer.algebra import _cache
+from explorer.algebra._compiled import CompiledCount, TermInfo
+from explorer.algebra._poly import Polynomial
 
 if TYPE_CHECKING:
     import sympy
 
-    from explorer.count._term import Term
+    from explorer.algebra._term import Term
     from explorer.families import Family, Structure
 
 __all__ = ["SymbolicCount", "compiled_count", "symbolic_count"]
@@ -53,7 +53,7 @@ class SymbolicCount:
     def __init__(self, family: Family, structure: Structure) -> None:
         import sympy
 
-        from explorer.count._symbols import symbol
+        from explorer.algebra._symbols import symbol
 
         self.slots = family.slots(structure)
         self.terms: tuple[Term, ...] = family.build_terms(structure)

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from explorer._files import write_atomically
-from explorer.count._compiled import CompiledCount
+from explorer.algebra._compiled import CompiledCount
 
 __all__ = ["cache_dir", "load", "store"]
 

@@ -1,28 +1,28 @@
 """The inverse solver: budget -> integer sizes.
 
 Example:
-    >>> from explorer.solve import solve
+    >>> from explorer.solver import solve
     >>> solve("lstm", budget="21M", convention="weights", input=39, output=34, layers=3).sizes
     {'input': 39, 'cells': 1020, 'layers': 3, 'output': 34}
 """
 
 from typing import TYPE_CHECKING, Any
 
-from explorer.solve._budget import parse_budget
-from explorer.solve._solution import Neighbour, Solution
-from explorer.solve._solver import DEFAULTS, MODES, RANKING, SOLVABLE, Mode, solve, solve_all
+from explorer.solver._budget import parse_budget
+from explorer.solver._solution import Neighbour, Solution
+from explorer.solver._solver import DEFAULTS, MODES, RANKING, SOLVABLE, Mode, solve, solve_all
 
 if TYPE_CHECKING:
-    from explorer.solve._spec import solve_spec
+    from explorer.solver._spec import solve_spec
 
 
 def __getattr__(name: str) -> Any:
     # Spec files load on first use: counting and solving families need not import them.
     if name == "solve_spec":
-        from explorer.solve._spec import solve_spec
+        from explorer.solver._spec import solve_spec
 
         return solve_spec
-    raise AttributeError(f"module 'explorer.solve' has no attribute {name!r}")
+    raise AttributeError(f"module 'explorer.solver' has no attribute {name!r}")
 
 
 __all__ = [

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.count._compiled import CompiledCount, Slot, TermInfo
-from explorer.count._count import INT64_MAX, Count
-from explorer.count._poly import Polynomial
+from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
+from explorer.algebra._count import INT64_MAX, Count
+from explorer.algebra._poly import Polynomial
 
 __all__ = ["INT64_MAX", "KINDS", "CompiledCount", "Count", "Polynomial", "Slot", "Term", "TermInfo"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Term", "KINDS"):
-        from explorer.count import _term
+        from explorer.algebra import _term
 
         return getattr(_term, name)
-    raise AttributeError(f"module 'explorer.count' has no attribute {name!r}")
+    raise AttributeError(f"module 'explorer.algebra' has no attribute {name!r}")

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
+from explorer.algebra import Count
+from explorer.algebra._names import DESIGN_ORDER as _ORDER
 from explorer.conventions import CONVENTIONS, FLAGS, Convention, resolve_convention
-from explorer.count import Count
-from explorer.count._names import DESIGN_ORDER as _ORDER
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import get_family
-from explorer.solve._budget import parse_budget
-from explorer.solve._integer import CEILING, closed_form_guess, largest_within
-from explorer.solve._solution import Neighbour, Solution
+from explorer.solver._budget import parse_budget
+from explorer.solver._integer import CEILING, closed_form_guess, largest_within
+from explorer.solver._solution import Neighbour, Solution
 
 if TYPE_CHECKING:
     from explorer.expressions import Expression

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.count._poly import Polynomial, compile_functions, compile_tuple_function
+from explorer.algebra._poly import Polynomial, compile_functions, compile_tuple_function
 
 __all__ = ["CompiledCount", "Slot", "TermInfo"]
 
