@@ -6,43 +6,48 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.algebra._build import compiled_count
-from explorer.conventions import CONVENTIONS, FLAGS, Convention, resolve_convention
+from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.families import FAMILIES, get_family
 
 __all__ = ["count", "formula"]
 
-_FLAG_SET = frozenset(FLAGS)
 
-
-def count(family: str, *, convention: str | Convention = "pytorch", **sizes: Any) -> Count:
+def count(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
     """Count the parameters of a design exactly.
 
     Args:
-        family: ``rnn``, ``lstm``, ``lstmp`` or ``gru``.
-        convention: ``weights``, ``keras``, ``pytorch``, ``sak2014`` or ``graves2013``.
-        **sizes: ``input``, ``cells`` (int or one per layer), ``layers`` (default 1),
+        family: a registered family (``explorer.FAMILIES``): ``rnn``, ``lstm``, ``lstmp``,
+            ``gru`` ...
+        convention: a preset of the family's kind (``weights``, ``keras``, ``pytorch``,
+            ``sak2014``, ``graves2013`` for recurrent families); ``None``: the family's
+            default.
+        **sizes: the family's keywords (``explorer.FAMILIES[family].keywords``; recurrent:
+            ``input``, ``cells`` (int or one per layer), ``layers`` (default 1),
             ``output``, ``proj``, ``nonrec_proj``, ``bidirectional``, ``merge``, ``vocab``,
-            ``tied``, and the convention overrides ``bias``, ``peepholes``, ``skip``,
-            ``output_bias``, ``reset_after``.
+            ``tied``) or their aliases (``hidden_size``, ``num_layers`` ...), and the
+            convention's flags to override (``bias``, ``peepholes``, ``skip`` ...).
 
     Example:
         >>> count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34).total
         21166080
         >>> count("lstm", convention="graves2013", input=205, cells=700, layers=5, output=205).total
         21252205
+        >>> count("LSTM", input_size=39, hidden_size=1024, num_layers=3).total
+        21155840
     """
-    # Fast path for the common request (a preset by name, no overrides, plain sizes);
-    # anything it declines goes through the general path, which also explains errors.
-    if type(convention) is str and _FLAG_SET.isdisjoint(sizes):
-        chosen, rules = FAMILIES.get(family), CONVENTIONS.get(convention)
-        if chosen is not None and rules is not None:
+    # Fast path for the common request (a preset by name, plain sizes); anything it
+    # declines goes through the general path, which also explains errors.
+    chosen = FAMILIES.get(family)
+    if chosen is not None and (convention is None or type(convention) is str):
+        rules = CONVENTIONS.get(convention or chosen.default_convention)
+        if rules is not None and chosen.kind == rules.KIND:
             fast = chosen.parse_fast(sizes, rules)
             if fast is not None:
                 return Count(chosen, fast[0], rules, compiled_count(chosen, fast[0]), fast[1])
     return _count(family, convention, sizes, symbolic=False)
 
 
-def formula(family: str, *, convention: str | Convention = "pytorch", **sizes: Any) -> Count:
+def formula(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
     """The count with every size not given left as a symbol, the depth included.
 
     Optional parts that should be present with a symbolic size are passed as ``True``
@@ -56,12 +61,17 @@ def formula(family: str, *, convention: str | Convention = "pytorch", **sizes: A
 
 
 def _count(
-    family: str, convention: str | Convention, sizes: dict[str, Any], *, symbolic: bool
+    family: str, convention: str | Convention | None, sizes: dict[str, Any], *, symbolic: bool
 ) -> Count:
     chosen = get_family(family)
-    overrides = {flag: sizes.pop(flag) for flag in FLAGS if flag in sizes}
-    rules = resolve_convention(convention, **overrides)
-    structure, values = chosen.parse(sizes, rules, explicit=overrides, symbolic=symbolic)
+    given = chosen.canonical(sizes)
+    overrides = {f.name: given.pop(f.name) for f in chosen.flags if f.name in given}
+    rules = resolve_convention(
+        chosen.default_convention if convention is None else convention,
+        kind=chosen.kind,
+        **overrides,
+    )
+    structure, values = chosen.parse(given, rules, explicit=overrides, symbolic=symbolic)
     compiled = compiled_count(chosen, structure)
     bound = tuple(
         values[s.keyword]

@@ -16,7 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from explorer.commands import COMMANDS, load
 from explorer.errors import ExplorerError, UsageError, did_you_mean
@@ -25,7 +25,10 @@ __all__ = ["main", "solve_main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing usage and exiting."""
+    """argparse that raises instead of printing usage and exiting. ``families``: the
+    families whose options a command shows (set for ``--help`` of a named family)."""
+
+    families: tuple[Any, ...] = ()
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments:"):
@@ -53,9 +56,12 @@ def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
     return sorted(set(options))
 
 
-def _build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+def _build_parser(
+    selected: str | None = None, families: tuple[Any, ...] = ()
+) -> argparse.ArgumentParser:
     """The parser; with ``selected``, only that command's options are built (and its
-    module imported), so a quick command does not pay for the others' imports."""
+    module imported), so a quick command does not pay for the others' imports; with
+    ``families``, the commands show only those families' options."""
     parser = _Parser(prog="explorer", description="Exact symbolic parameter counts.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
@@ -65,6 +71,7 @@ def _build_parser(selected: str | None = None) -> argparse.ArgumentParser:
             continue
         command = load(name)
         sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
+        sub.families = families
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
@@ -75,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
-        args = _build_parser(selected).parse_args(arguments)
+        args = _build_parser(selected, _named_families(arguments)).parse_args(arguments)
         output = args.run(args)
     except ExplorerError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -86,6 +93,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `explorer ... | head`: the reader left; not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
+    """For ``--help``: the families the command line names (``count lstm``, ``--arch
+    lstm,gru``), so that help shows their options only; none otherwise."""
+    if not any(a in ("-h", "--help") for a in arguments):
+        return ()
+    from explorer.commands._options import chosen_families
+    from explorer.families import FAMILIES
+
+    names: list[str] = []
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--arch="):
+            names += argument.split("=", 1)[1].split(",")
+        elif argument == "--arch" and index + 1 < len(arguments):
+            names += arguments[index + 1].split(",")
+        elif argument.lower() in FAMILIES:
+            names.append(argument)
+    return chosen_families(names) if names else ()
 
 
 def solve_main(argv: Sequence[str] | None = None) -> int:

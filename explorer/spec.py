@@ -1,9 +1,9 @@
 """Model spec files (TOML): several parts composed, sizes left symbolic, shared matrices.
 
 The same format holds the paper registry's configurations. A spec names parts (each a
-recurrent stack with its own family, sizes and convention overrides, optionally an
-embedding in front and an output layer), symbols that stand for sizes shared across
-parts, and matrices shared between parts (counted once)::
+model of one family with its own sizes and convention overrides: the keys of a part are
+its family's keywords), symbols that stand for sizes shared across parts, and matrices
+shared between parts (counted once)::
 
     name = "seq2seq"
     convention = "keras"
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Count, Slot, TermInfo
-from explorer.conventions import CONVENTIONS, FLAGS
+from explorer.conventions import CONVENTIONS
 from explorer.errors import (
     ExplorerError,
     InvalidSizeError,
@@ -52,7 +52,7 @@ from explorer.errors import (
     UnboundSizeError,
     did_you_mean,
 )
-from explorer.families import FAMILIES, SIZE_KEYWORDS
+from explorer.families import FAMILIES, Family
 
 if TYPE_CHECKING:
     import sympy
@@ -62,14 +62,13 @@ if TYPE_CHECKING:
 __all__ = ["Spec", "SpecCount", "load_spec", "parse_spec"]
 
 _TOP_KEYS = ("name", "description", "convention", "symbols", "parts", "shared")
-_PART_KEYS = ("name", "family", "convention", *SIZE_KEYWORDS, *FLAGS)
-_SYMBOLIC_KEYS = ("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab")
+_OWN_KEYS = ("name", "family", "convention")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
 
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One recurrent stack of a spec: family, convention and sizes (symbols as names)."""
+    """One part of a spec: family, convention and sizes (symbols as names)."""
 
     name: str
     family: str
@@ -127,7 +126,8 @@ class SpecCount:
 
         parts = []
         for part in self.spec.parts:
-            sizes = {k: _symbolic_value(k, v) for k, v in part.sizes.items()}
+            family = FAMILIES[part.family]
+            sizes = {k: _symbolic_value(family, k, v) for k, v in part.sizes.items()}
             sizes = {k: v for k, v in sizes.items() if v is not None}
             try:
                 count = formula(part.family, convention=part.convention, **sizes)
@@ -168,6 +168,7 @@ class SpecCount:
                 copies_text=t.copies_text,
                 shape=t.shape,
                 count=t.count,
+                role=t.role,
             )
             for p, c, _ in self._parts
             for t in c.compiled.terms
@@ -288,6 +289,7 @@ class SpecCount:
                         t.meaning,
                         _group(part, t.group),
                         t.multiplicity.xreplace(mapping),
+                        t.role,
                     )
                 )
         return tuple(result)
@@ -336,10 +338,12 @@ def _group(part: Part, group: str) -> str:
     return f"{part.name}: {group}" if part.prefix else group
 
 
-def _symbolic_value(key: str, value: Any) -> Any:
-    """A symbol name becomes "free" for :func:`explorer.formula` (omitted or True)."""
-    if isinstance(value, str) and key in _SYMBOLIC_KEYS:
-        return True if key in ("output", "proj", "nonrec_proj", "vocab") else None
+def _symbolic_value(family: Family, key: str, value: Any) -> Any:
+    """A symbol name becomes "free" for :func:`explorer.formula` (omitted, or ``True``
+    for an optional part: present, its size a symbol)."""
+    keyword = family.keyword(key)
+    if isinstance(value, str) and keyword is not None and keyword.is_size:
+        return True if keyword.kind == "part" else None
     return value
 
 
@@ -362,13 +366,14 @@ def load_spec(path: str | Path) -> Spec:
 def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
     """Validate spec data (from TOML or a registry) into a :class:`Spec`."""
     _known_keys(data, _TOP_KEYS, source)
-    convention = data.get("convention", "pytorch")
-    _check_convention(convention, source, "convention")
+    convention = data.get("convention")
+    if convention is not None:
+        _check_convention(convention, source, "convention")
     symbols = data.get("symbols", {})
     if not isinstance(symbols, dict):
         raise SpecError(f"{source}: 'symbols' must be a table of name = \"meaning\"")
     for name, meaning in symbols.items():
-        if not _NAME.match(name) or name in _PART_KEYS:
+        if not _NAME.match(name) or name in _reserved():
             raise SpecError(
                 f"{source}: symbols: {name!r} is not a usable symbol name "
                 "(letters, digits, _; starting with a letter; not a size keyword)"
@@ -409,29 +414,56 @@ def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
     return spec
 
 
-def _part(raw: Any, index: int, source: str, convention: str, symbols: dict[str, str]) -> Part:
+def _reserved() -> set[str]:
+    """Names a symbol may not take: every family's keywords, aliases and flags."""
+    names = set(_OWN_KEYS)
+    for family in FAMILIES.values():
+        names.update(n for k in family.keywords for n in k.names)
+        names.update(flag.name for flag in family.flags)
+    return names
+
+
+def _part(
+    raw: Any, index: int, source: str, convention: str | None, symbols: dict[str, str]
+) -> Part:
     if not isinstance(raw, dict):
         raise SpecError(f"{source}: parts[{index}] must be a table")
     name = str(raw.get("name", f"part{index}"))
     where = f"{source}: part {name!r}"
-    _known_keys(raw, _PART_KEYS, where)
-    family = raw.get("family")
-    if family not in FAMILIES:
-        guess = did_you_mean(str(family), FAMILIES) if family else None
+    family_name = raw.get("family")
+    if family_name not in FAMILIES:
+        guess = did_you_mean(str(family_name), FAMILIES) if family_name else None
         hint = f"; did you mean '{guess}'?" if guess else ""
         raise SpecError(
-            f"{where}: family must be one of {', '.join(FAMILIES)}, got {family!r}{hint}"
+            f"{where}: family must be one of {', '.join(FAMILIES)}, got {family_name!r}{hint}"
         )
+    family = FAMILIES[family_name]
+    keys = [*_OWN_KEYS, *(n for k in family.keywords for n in k.names)]
+    _known_keys(raw, (*keys, *(flag.name for flag in family.flags)), where)
     own = raw.get("convention", convention)
+    if own is None:
+        own = family.default_convention
     _check_convention(own, where, "convention")
-    sizes = {k: v for k, v in raw.items() if k not in ("name", "family", "convention")}
-    for key in ("input", "cells"):
-        if key not in sizes:
-            raise SpecError(f"{where}: {key} is required (a number or a symbol from [symbols])")
-    if "layers" not in sizes and not any(isinstance(v, list) for v in sizes.values()):
-        sizes["layers"] = 1  # as for `explorer count`: one layer unless said otherwise
+    sizes = {k: v for k, v in raw.items() if k not in _OWN_KEYS}
+    try:
+        sizes = family.canonical(sizes)
+    except ExplorerError as error:
+        raise SpecError(f"{where}: {error}") from None
+    for required in family.keywords:
+        if required.required and required.name not in sizes:
+            raise SpecError(
+                f"{where}: {required.name} is required (a number or a symbol from [symbols])"
+            )
+    depth = family.keyword(family.depth)
+    if (
+        depth is not None
+        and depth.name not in sizes
+        and not any(isinstance(v, list) for v in sizes.values())
+    ):
+        sizes[depth.name] = depth.default  # as for `explorer count`, unless said otherwise
     for key, value in sizes.items():
-        if isinstance(value, str) and key in _SYMBOLIC_KEYS:
+        declared = family.keyword(key)
+        if isinstance(value, str) and declared is not None and declared.is_size:
             if value not in symbols:
                 guess = did_you_mean(value, symbols)
                 hint = f"; did you mean '{guess}'?" if guess else ""
@@ -441,7 +473,7 @@ def _part(raw: Any, index: int, source: str, convention: str, symbols: dict[str,
                 )
         elif isinstance(value, list) and any(isinstance(v, str) for v in value):
             raise SpecError(f"{where}: {key}: per-layer lists take numbers, not symbols")
-    return Part(name, str(family), str(own), sizes, f"{name}/")
+    return Part(name, family.name, str(own), sizes, f"{name}/")
 
 
 def _check_shared(spec: Spec) -> None:
@@ -478,6 +510,7 @@ def _all_terms(count: SpecCount) -> list[Term]:
                     t.meaning,
                     t.group,
                     t.multiplicity.xreplace(mapping),
+                    t.role,
                 )
             )
     return result

@@ -22,7 +22,6 @@ from typing import Any
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from explorer.solver import DEFAULTS
 from searches._study import SearchConfig, run_study
 from searches._trial import record, suggest_choice
 from searches.design import Design
@@ -72,10 +71,10 @@ def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any],
     low, high = cells_range(space, budget)
     step = space.multiple_of
     fixed: dict[str, Any] = {
-        "convention": space.convention or DEFAULTS["convention"],
-        "input": space.input if space.input is not None else DEFAULTS["input"],
+        "convention": space.convention or "pytorch",
+        "input": space.input if space.input is not None else 39,
     }
-    output = space.output if space.output is not None else DEFAULTS["output"]
+    output = space.output if space.output is not None else 34
 
     def sizes_at(choice: Choice, cells: int) -> dict[str, Any]:
         sizes: dict[str, Any] = {**fixed, "cells": cells, "layers": choice.layers}

@@ -2,7 +2,8 @@
 
 Example:
     >>> import explorer
-    >>> d = Design.from_solution(explorer.solve("lstm", budget="6.5M", layers=3))
+    >>> s = explorer.solve("lstm", budget="6.5M", layers=3, input=39, output=34)
+    >>> d = Design.from_solution(s)
     >>> d.family, d.cells, d.layers, d.total, d.on_budget
     ('lstm', 565, 3, 6505444, True)
     >>> explorer.count(d.family, **d.sizes).total == d.total

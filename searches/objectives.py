@@ -10,7 +10,8 @@ Example:
     >>> plan = resolve_objectives(["macs", "depth"])
     >>> plan.names, plan.directions
     (('macs', 'depth'), ('minimize', 'maximize'))
-    >>> d = Design.from_solution(explorer.solve("gru", budget="1M", layers=2))
+    >>> s = explorer.solve("gru", budget="1M", layers=2, input=39, output=34)
+    >>> d = Design.from_solution(s)
     >>> plan.evaluate(d)
     [995652.0, 2.0]
 """

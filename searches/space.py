@@ -88,8 +88,10 @@ class Space:
 
     def fixed(self) -> dict[str, Any]:
         """The sizes every design shares, as keywords for :func:`explorer.solve`."""
-        given = {"input": self.input, "output": self.output}
-        return {k: v for k, v in given.items() if v is not None}
+        return {
+            "input": 39 if self.input is None else self.input,
+            "output": 34 if self.output is None else self.output,
+        }
 
     def solve(
         self,

@@ -29,7 +29,7 @@ from typing import Any, Literal, get_args
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from explorer.solver import DEFAULTS, parse_budget
+from explorer.solver import parse_budget
 from searches._progress import bar as progress_bar
 from searches.space import Space, make_space
 
@@ -148,11 +148,11 @@ class Sweep:
         """The design's keywords in :meth:`explorer.Solution.count_kwargs`'s order."""
         space = self.space
         sizes: dict[str, Any] = {
-            "convention": space.convention or DEFAULTS["convention"],
-            "input": space.input if space.input is not None else DEFAULTS["input"],
+            "convention": space.convention or "pytorch",
+            "input": space.input if space.input is not None else 39,
             "cells": cells,
             "layers": layers,
-            "output": space.output if space.output is not None else DEFAULTS["output"],
+            "output": space.output if space.output is not None else 34,
         }
         if structure.ratio is not None:
             sizes["proj"] = cells // structure.ratio

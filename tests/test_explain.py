@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import explorer
+from explorer.algebra import Role
 from explorer.errors import FormulaError, UnknownNameError, UsageError
 from explorer.explain import compare_formula, explain, guess_keyword, parse_mapping
 from explorer.expressions import parse_expression
@@ -228,6 +229,7 @@ class _Info:
     group: str
     shape_text: tuple[str, ...]
     copies_text: str = "1"
+    role: Role = field(default_factory=lambda: Role("", ""))
 
 
 @dataclass
@@ -251,9 +253,8 @@ class _DuckCount:
 
 
 def test_explain_takes_any_count_like_object() -> None:
-    info = _Info(
-        "enc/weight_ih_l0", "weight", "layer 0: ..., 4 gates (i, f, g, o)", "enc", ("4*d", "d")
-    )
+    role = Role("weight_ih", "input-to-gates", "0", block="gates", extras=(("gates", "ifgo"),))
+    info = _Info("enc/weight_ih_l0", "weight", "layer 0: input", "enc", ("4*d", "d"), role=role)
     duck = _DuckCount(
         compiled=_Compiled((info,)),
         breakdown={"enc/weight_ih_l0": 4 * 8 * 8},
@@ -457,19 +458,19 @@ def test_a_formula_value_may_be_a_fraction(capsys: pytest.CaptureFixture[str]) -
     ],
 )
 def test_guess_keyword(name: str, keyword: str | None) -> None:
-    assert guess_keyword(name) == keyword
+    assert guess_keyword(name, "lstm") == keyword
 
 
 def test_parse_mapping() -> None:
-    assert parse_mapping("nc=cells, np=nonrec-proj,di=layers") == {
+    assert parse_mapping("nc=cells, np=nonrec-proj,di=layers", "lstm") == {
         "nc": "cells",
         "np": "nonrec_proj",
         "di": "layers",
     }
     with pytest.raises(UnknownNameError, match="did you mean 'cells'"):
-        parse_mapping("nc=cels")
+        parse_mapping("nc=cels", "lstm")
     with pytest.raises(UsageError, match="names 'nc' twice"):
-        parse_mapping("nc=cells,nc=input")
+        parse_mapping("nc=cells,nc=input", "lstm")
 
 
 def test_library_refuses_with_the_hierarchy() -> None:

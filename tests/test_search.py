@@ -66,6 +66,8 @@ def test_every_trial_lies_within_the_integer_step(
             mode=_mode(extra),
             multiple_of=8 if "8" in extra else 1,
             convention=trial["sizes"]["convention"],
+            input=39,
+            output=34,
             layers=trial["sizes"]["layers"],
             ties={"proj": f"cells/{trial['params']['proj_ratio']}"}
             if trial["family"] == "lstmp"

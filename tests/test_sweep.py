@@ -67,6 +67,8 @@ def test_vectorised_points_equal_explorer_solve(ratio: int) -> None:
             row.family,
             budget=row.budget,
             multiple_of=4,
+            input=39,
+            output=34,
             layers=sizes["layers"],
             ties={"proj": f"cells/{ratio}"} if "proj" in sizes else None,
             **extra,

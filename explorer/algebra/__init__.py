@@ -1,7 +1,8 @@
-"""Terms, counts and their exact evaluation.
+"""The algebra: terms, integer polynomials, compiled forms and :class:`Count`.
 
-``Term`` (sympy) is imported lazily so that evaluating a compiled count never pays for
-importing sympy.
+It names no architecture and imports nothing above it: a family reaches it through the
+small protocol of :mod:`explorer.algebra._protocol`. ``Term`` (sympy) is imported lazily
+so that evaluating a compiled count never pays for importing sympy.
 """
 
 from __future__ import annotations
@@ -10,14 +11,36 @@ from typing import Any
 
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._count import INT64_MAX, Count
+from explorer.algebra._kinds import BIAS, EMBEDDING
 from explorer.algebra._poly import Polynomial
+from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.algebra._role import GROUPED, Role
 
-__all__ = ["INT64_MAX", "KINDS", "CompiledCount", "Count", "Polynomial", "Slot", "Term", "TermInfo"]
+__all__ = [
+    "BIAS",
+    "EMBEDDING",
+    "GROUPED",
+    "INT64_MAX",
+    "CompiledCount",
+    "ConventionLike",
+    "Count",
+    "FamilyLike",
+    "Polynomial",
+    "Role",
+    "Slot",
+    "Term",
+    "TermInfo",
+    "symbol",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Term", "KINDS"):
-        from explorer.algebra import _term
+    if name == "Term":
+        from explorer.algebra._term import Term
 
-        return getattr(_term, name)
+        return Term
+    if name == "symbol":
+        from explorer.algebra._symbols import symbol
+
+        return symbol
     raise AttributeError(f"module 'explorer.algebra' has no attribute {name!r}")

@@ -1,48 +1,52 @@
 """From a family's sympy terms to a compiled count, built once per structure.
 
 Example:
-    >>> from explorer.families import FAMILIES
-    >>> from explorer.conventions import CONVENTIONS
-    >>> family = FAMILIES["lstm"]
-    >>> structure, _ = family.parse({"input": 39, "cells": 1024, "layers": 3, "output": 34},
-    ...                             CONVENTIONS["weights"], explicit={}, symbolic=False)
-    >>> compiled_count(family, structure).function("total")(39, 1024, 34)
+    >>> import explorer
+    >>> c = explorer.count("lstm", convention="weights", input=39, cells=1024, layers=3,
+    ...                    output=34)
+    >>> compiled_count(c.family, c.structure).function("total")(39, 1024, 34)
     21166080
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import _cache
 from explorer.algebra._compiled import CompiledCount, TermInfo
 from explorer.algebra._poly import Polynomial
+from explorer.algebra._protocol import FamilyLike
 
 if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._term import Term
-    from explorer.families import Family, Structure
 
-__all__ = ["SymbolicCount", "compiled_count", "symbolic_count"]
+__all__ = ["SymbolicCount", "cache_key", "compiled_count", "symbolic_count"]
 
 _COMPILED: dict[tuple[Any, ...], CompiledCount] = {}
 
 
-def compiled_count(family: Family, structure: Structure) -> CompiledCount:
+def compiled_count(family: FamilyLike, structure: Hashable) -> CompiledCount:
     """The compiled count of a structure: from memory, else the disk cache, else sympy."""
     try:
-        return _COMPILED[structure]
+        return _COMPILED[(family.name, structure)]
     except KeyError:
         pass
-    key = repr(tuple(structure))
+    key = cache_key(family, structure)
     compiled = _cache.load(key)
     if compiled is None:
         compiled = _compile(symbolic_count(family, structure))
         _cache.store(key, compiled)
-    _COMPILED[structure] = compiled
+    _COMPILED[(family.name, structure)] = compiled
     return compiled
+
+
+def cache_key(family: FamilyLike, structure: Hashable) -> str:
+    """The disk cache's key of a structure: the family's name and the structure's repr."""
+    return f"{family.name}|{structure!r}"
 
 
 class SymbolicCount:
@@ -50,7 +54,7 @@ class SymbolicCount:
 
     __slots__ = ("formula", "slots", "symbols", "terms")
 
-    def __init__(self, family: Family, structure: Structure) -> None:
+    def __init__(self, family: FamilyLike, structure: Hashable) -> None:
         import sympy
 
         from explorer.algebra._symbols import symbol
@@ -65,7 +69,7 @@ class SymbolicCount:
 
 
 @functools.lru_cache(maxsize=512)
-def symbolic_count(family: Family, structure: Structure) -> SymbolicCount:
+def symbolic_count(family: FamilyLike, structure: Hashable) -> SymbolicCount:
     """Build (once) the sympy terms of a structure."""
     return SymbolicCount(family, structure)
 
@@ -96,6 +100,7 @@ def _compile(symbolic: SymbolicCount) -> CompiledCount:
             copies_text=str(t.multiplicity),
             shape=tuple(_polynomial(d, symbols) for d in t.shape),
             count=_polynomial(t.expr, symbols),
+            role=t.role,
         )
         for t in symbolic.terms
     )

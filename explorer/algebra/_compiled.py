@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.algebra._poly import Polynomial, compile_functions, compile_tuple_function
+from explorer.algebra._role import NO_ROLE, Role
 
 __all__ = ["CompiledCount", "Slot", "TermInfo"]
 
@@ -14,6 +15,9 @@ __all__ = ["CompiledCount", "Slot", "TermInfo"]
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One size the count depends on: a keyword, and the layer for per-layer sizes.
+
+    A ``derived`` slot follows other slots by a rule of its family (``head_dim = d_model //
+    heads``): it is filled in, not given, when the others change.
 
     Example:
         >>> Slot("cells", 1, "n_c1").label
@@ -23,6 +27,7 @@ class Slot:
     keyword: str
     layer: int | None
     symbol: str
+    derived: bool = False
 
     @property
     def label(self) -> str:
@@ -32,7 +37,7 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class TermInfo:
-    """What a table needs of a term: its name, kind, group, meaning and polynomials."""
+    """What a table needs of a term: its name, kind, group, meaning, role and polynomials."""
 
     name: str
     kind: str
@@ -42,6 +47,7 @@ class TermInfo:
     copies_text: str
     shape: tuple[Polynomial, ...]
     count: Polynomial
+    role: Role = NO_ROLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +88,7 @@ class CompiledCount:
     def to_json(self) -> dict[str, Any]:
         """Plain data for the on-disk cache."""
         return {
-            "slots": [[s.keyword, s.layer, s.symbol] for s in self.slots],
+            "slots": [[s.keyword, s.layer, s.symbol, s.derived] for s in self.slots],
             "terms": [
                 {
                     "name": t.name,
@@ -93,6 +99,7 @@ class CompiledCount:
                     "copies_text": t.copies_text,
                     "shape": [d.to_json() for d in t.shape],
                     "count": t.count.to_json(),
+                    "role": t.role.to_json(),
                 }
                 for t in self.terms
             ],
@@ -106,8 +113,8 @@ class CompiledCount:
         """Rebuild from :meth:`to_json`; raises ``ValueError``/``KeyError``/``TypeError``
         on anything malformed (the cache then rebuilds the entry)."""
         slots = tuple(
-            Slot(str(k), None if layer is None else int(layer), str(sym))
-            for k, layer, sym in data["slots"]
+            Slot(str(k), None if layer is None else int(layer), str(sym), bool(derived))
+            for k, layer, sym, derived in data["slots"]
         )
         arity = len(slots)
         terms = tuple(
@@ -120,6 +127,7 @@ class CompiledCount:
                 copies_text=str(t["copies_text"]),
                 shape=tuple(Polynomial.from_json(d, arity) for d in t["shape"]),
                 count=Polynomial.from_json(t["count"], arity),
+                role=Role.from_json(t["role"]),
             )
             for t in data["terms"]
         )

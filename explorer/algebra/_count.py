@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.algebra._compiled import CompiledCount
-from explorer.algebra._names import DESIGN_ORDER as _ORDER
+from explorer.algebra._kinds import EMBEDDING
+from explorer.algebra._protocol import ConventionLike, FamilyLike
 from explorer.errors import CountOverflowError, InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
     from explorer.algebra._build import SymbolicCount
     from explorer.algebra._term import Term
-    from explorer.conventions import Convention
-    from explorer.families import Family, Structure
 
 __all__ = ["INT64_MAX", "Count"]
 
@@ -43,9 +42,9 @@ class Count:
         5335040
     """
 
-    family: Family
-    structure: Structure
-    convention: Convention
+    family: FamilyLike
+    structure: Hashable
+    convention: ConventionLike
     compiled: CompiledCount
     values: tuple[int | None, ...]
 
@@ -62,8 +61,19 @@ class Count:
 
     @property
     def weights(self) -> int:
-        """Everything that is not a bias: matrices, peepholes, projections, embeddings."""
+        """Everything that is not a bias (embedding tables included)."""
         return self.total - self.biases
+
+    @property
+    def embedding(self) -> int:
+        """Parameters in embedding tables (token, position, type)."""
+        values = self.compiled.function("terms")(*self._bound())
+        return sum(v for t, v in zip(self.compiled.terms, values) if t.kind == EMBEDDING)
+
+    @property
+    def non_embedding(self) -> int:
+        """Everything but the embedding tables (Kaplan et al. 2020's N)."""
+        return self.total - self.embedding
 
     @property
     def breakdown(self) -> dict[str, int]:
@@ -89,25 +99,8 @@ class Count:
     @property
     def sizes(self) -> dict[str, Any]:
         """The design by keyword, enough for ``explorer.count(family, convention=...,
-        **sizes)`` to give the same count: per-layer sizes as lists, ``None`` where a size
-        is still a symbol, and the depth and structural options that were set."""
-        sizes: dict[str, Any] = {}
-        for slot, value in zip(self.compiled.slots, self.values):
-            if slot.layer is None:
-                sizes[slot.keyword] = value
-            else:
-                sizes.setdefault(slot.keyword, []).append(value)
-        s = self.structure
-        if s.layers is not None:
-            sizes["layers"] = s.layers
-        if s.bidirectional:
-            sizes["bidirectional"] = True
-            if s.merge != "concat":
-                sizes["merge"] = s.merge
-        if s.tied:
-            sizes["tied"] = True
-            sizes.pop("output", None)
-        return {k: sizes[k] for k in _ORDER if k in sizes}
+        **sizes)`` to give the same count (``None`` where a size is still a symbol)."""
+        return self.family.design(self.structure, self.values)
 
     @property
     def free(self) -> tuple[str, ...]:
@@ -175,26 +168,12 @@ class Count:
     @property
     def flags_text(self) -> str:
         """What the count includes, in one line."""
-        s = self.structure
-        parts = [f"bias={s.bias}"]
-        parts += [
-            name for name in ("peepholes", "skip", "output_bias", "reset_after") if getattr(s, name)
-        ]
-        if s.bidirectional:
-            parts.append(f"bidirectional ({s.merge})")
-        if s.tied:
-            parts.append("tied")
-        return "counting: " + ", ".join(parts)
+        return self.family.describe(self.structure)
 
     @property
     def meanings(self) -> dict[str, str]:
         """What each symbol stands for."""
-        from explorer.algebra._names import MEANING
-
-        return {
-            s.symbol: MEANING[s.keyword] + ("" if s.layer is None else f" (layer {s.layer})")
-            for s in self.compiled.slots
-        }
+        return {s.symbol: self.family.meaning(s) for s in self.compiled.slots}
 
     def context(self) -> dict[str, Any]:
         """Family, convention and flags, for JSON."""
@@ -242,7 +221,8 @@ class Count:
     def _arguments(self, given: Mapping[str, Any], *, scalar: bool) -> list[Any]:
         from explorer.sizes import positive_int
 
-        keywords = {s.keyword for s in self.compiled.slots}
+        slots = self.compiled.slots
+        keywords = {s.keyword for s in slots}
         for key in given:
             if key not in keywords:
                 raise InvalidSizeError(
@@ -250,11 +230,18 @@ class Count:
                     f"{', '.join(sorted(keywords))}"
                 )
         args: list[Any] = []
-        for slot, bound in zip(self.compiled.slots, self.values):
+        derived = False
+        for slot, bound in zip(slots, self.values):
+            if slot.derived and slot.keyword not in given:
+                derived = True
+                args.append(None)  # follows the others: filled in below
+                continue
             value = given.get(slot.keyword, bound)
             if slot.layer is not None and slot.keyword in given:
                 value = value[slot.layer]
             if value is None:
                 raise UnboundSizeError(f"{slot.label} is a free size: give {slot.keyword}=...")
             args.append(positive_int(slot.label, value) if scalar else value)
+        if derived:
+            self.family.complete(self.structure, args)
         return args

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, get_args
 
 import sympy
 
-__all__ = ["KINDS", "Kind", "Term"]
+from explorer.algebra._kinds import BIAS
+from explorer.algebra._role import NO_ROLE, Role
 
-Kind = Literal["weight", "bias", "peephole", "projection", "embedding", "skip", "output"]
-KINDS: tuple[str, ...] = get_args(Kind)
+__all__ = ["Term"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +27,12 @@ class Term:
     """
 
     name: str
-    kind: Kind
+    kind: str
     shape: tuple[sympy.Expr, ...]
     meaning: str
     group: str
     multiplicity: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
+    role: Role = NO_ROLE
     expr: sympy.Expr = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -41,4 +41,4 @@ class Term:
     @property
     def is_bias(self) -> bool:
         """Bias vectors are counted apart from weights (``Count.biases``)."""
-        return self.kind == "bias"
+        return self.kind == BIAS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from explorer.algebra import Role
 from explorer.algebra._term import Term
 from explorer.blocks._context import Place
 
@@ -32,10 +33,20 @@ def output_layer(
                 (outputs, width),
                 "output layer weights, outputs x width of what feeds it",
                 "output",
+                role=Role("output.weight", "output weights", block="output", feeds=True),
             )
         )
     if bias:
-        terms.append(Term("output.bias", "bias", (outputs,), "output layer biases", "output"))
+        terms.append(
+            Term(
+                "output.bias",
+                "bias",
+                (outputs,),
+                "output layer biases",
+                "output",
+                role=Role("output.bias", "output biases", block="output"),
+            )
+        )
     return terms
 
 
@@ -48,7 +59,7 @@ def skip_from_input(
 
     Example:
         >>> n, m = sympy.symbols("n m", positive=True)
-        >>> skip_from_input(Place("l1", "layer 1", "layer 1"), gates=4, cells=n, inputs=m)[0].expr
+        >>> skip_from_input(Place("l1", "layer 1", "1"), gates=4, cells=n, inputs=m)[0].expr
         4*m*n
     """
     return [
@@ -59,5 +70,6 @@ def skip_from_input(
             f"{place.label}: skip connection, network input straight to the gates",
             place.group,
             place.copies,
+            place.role("weight_skip", "skip connection from the input", block="skip", feeds=True),
         )
     ]

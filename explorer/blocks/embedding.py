@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from explorer.algebra import Role
 from explorer.algebra._term import Term
 
 __all__ = ["embedding"]
@@ -24,5 +25,6 @@ def embedding(*, vocab: sympy.Expr, dim: sympy.Expr) -> list[Term]:
             (vocab, dim),
             "embedding table, one row of input size per token",
             "embedding",
+            role=Role("embedding.weight", "embedding table", block="embedding"),
         )
     ]

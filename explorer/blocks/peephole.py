@@ -15,7 +15,7 @@ def peepholes(place: Place, *, cells: sympy.Expr) -> list[Term]:
 
     Example:
         >>> n = sympy.Symbol("n", positive=True)
-        >>> peepholes(Place("l0", "layer 0", "layer 0"), cells=n)[0].expr
+        >>> peepholes(Place("l0", "layer 0", "0"), cells=n)[0].expr
         3*n
     """
     return [
@@ -26,5 +26,6 @@ def peepholes(place: Place, *, cells: sympy.Expr) -> list[Term]:
             f"{place.label}: peephole weights, diagonal cell-to-gate (i, f, o)",
             place.group,
             place.copies,
+            place.role("weight_peephole", "peepholes", block="peepholes"),
         )
     ]

@@ -15,7 +15,7 @@ def recurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr) -
 
     Example:
         >>> r, n = sympy.symbols("r n", positive=True)
-        >>> recurrent_projection(Place("l0", "layer 0", "layer 0"), proj=r, cells=n)[0].expr
+        >>> recurrent_projection(Place("l0", "layer 0", "0"), proj=r, cells=n)[0].expr
         n*r
     """
     return [
@@ -26,6 +26,7 @@ def recurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr) -
             f"{place.label}: recurrent projection, cells -> projection fed back to the gates",
             place.group,
             place.copies,
+            place.role("weight_hr", "recurrent projection", block="projection"),
         )
     ]
 
@@ -35,7 +36,7 @@ def nonrecurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr
 
     Example:
         >>> p, n = sympy.symbols("p n", positive=True)
-        >>> nonrecurrent_projection(Place("l0", "layer 0", "layer 0"), proj=p, cells=n)[0].expr
+        >>> nonrecurrent_projection(Place("l0", "layer 0", "0"), proj=p, cells=n)[0].expr
         n*p
     """
     return [
@@ -46,5 +47,6 @@ def nonrecurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr
             f"{place.label}: non-recurrent projection, cells -> outputs that only feed forward",
             place.group,
             place.copies,
+            place.role("weight_hp", "non-recurrent projection", block="projection"),
         )
     ]

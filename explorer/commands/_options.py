@@ -1,18 +1,23 @@
-"""Options shared by the commands: sizes, ranges, convention flags, ``--json``."""
+"""Options shared by the commands, generated from the families' declarations.
+
+No option here names a family's words: the sizes (``--cells``, ``--d-model`` ...), their
+aliases (``--hidden-size``, ``--num-layers``), the convention flags (``--bias``,
+``--peepholes``) and their help all come from :attr:`explorer.families.Family.keywords`
+and the conventions' :class:`~explorer.conventions.Flag` declarations.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from explorer.algebra._names import DESIGN_ORDER
-from explorer.conventions import BIASES, CONVENTIONS, FLAGS
-from explorer.families import FAMILIES, MERGES
+from explorer.conventions import CONVENTIONS
+from explorer.families import FAMILIES, Family, Keyword
 
 __all__ = [
-    "DESIGN_KEYS",
     "add_design_options",
+    "chosen_families",
     "design_kwargs",
     "int_text",
     "range_text",
@@ -20,8 +25,13 @@ __all__ = [
     "spec_request",
 ]
 
+#: The attribute of a namespace that lists the design options' destinations.
+_DESTS = "_design_dests"
+
 
 def size_text(option: str) -> Callable[[str], Any]:
+    """An integer, or a comma-separated list of integers (one per layer)."""
+
     def parse(text: str) -> int | list[int]:
         parts = [p.strip() for p in text.split(",")]
         try:
@@ -36,6 +46,8 @@ def size_text(option: str) -> Callable[[str], Any]:
 
 
 def int_text(option: str) -> Callable[[str], int]:
+    """An integer (``_`` allowed as a separator)."""
+
     def parse(text: str) -> int:
         try:
             return int(text.replace("_", ""))
@@ -66,11 +78,46 @@ def range_text(single: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+def chosen_families(names: Iterable[str] | None) -> tuple[Family, ...]:
+    """The registered families among ``names`` (any case); every family when none is."""
+    picked = [FAMILIES[n.lower()] for n in names or () if n.lower() in FAMILIES]
+    return tuple(dict.fromkeys(picked)) or tuple(FAMILIES.values())
+
+
+def _options(families: Sequence[Family]) -> dict[str, Keyword]:
+    """Every option name (keyword or alias) of ``families``, to the keyword it stands
+    for in the first family that has it (the registry test checks that families agree
+    on the kind of a shared name)."""
+    options: dict[str, Keyword] = {}
+    for family in families:
+        for keyword in family.keywords:
+            if not family.applies(keyword):
+                continue
+            for name in keyword.names:
+                options.setdefault(name, keyword)
+    return options
+
+
+def _reader(keyword: Keyword) -> Callable[[str], Any]:
+    option = keyword.option
+    return size_text(option) if keyword.lists else int_text(option)
+
+
 def add_design_options(
-    parser: argparse.ArgumentParser, *, symbolic: bool, ranges: bool = False
+    parser: argparse.ArgumentParser,
+    *,
+    symbolic: bool,
+    ranges: bool = False,
 ) -> None:
+    """The family (or ``--arch``), ``--spec``/``--set``, the families' sizes and options,
+    the convention and its flags, ``--json``. A parser whose ``families`` attribute names
+    some shows only theirs (``explorer count lstm --help``); otherwise every family's
+    options are accepted, and the family refuses what is not its own."""
+    shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
     if ranges:
-        parser.add_argument("--arch", help="family, or several: lstm,gru (default lstm)")
+        parser.add_argument(
+            "--arch", help="family, or several: " + ",".join(FAMILIES) + " (default lstm)"
+        )
     else:
         parser.add_argument(
             "family", metavar="FAMILY", nargs="?", help="one of: " + ", ".join(FAMILIES)
@@ -88,68 +135,78 @@ def add_design_options(
     def read(single: Callable[[str], Any]) -> Callable[[str], Any]:
         return range_text(single) if ranges else single
 
-    group = "sizes (A..B or A..B/STEP: enumerate the choices)" if ranges else "sizes"
-    sizes = parser.add_argument_group(group)
-    sizes.add_argument("--input", type=read(int_text("--input")), help="input size n_i")
-    sizes.add_argument(
-        "--cells",
-        type=read(size_text("--cells")),
-        help="cells per layer n_c, or one per layer: 1024,1024,512",
-    )
-    sizes.add_argument(
-        "--layers",
-        type=read(int_text("--layers")),
-        help="number of layers L" + (" (a symbol when omitted)" if symbolic else " (default 1)"),
-    )
-    present = " (alone: present, size left a symbol)" if symbolic else ""
-    optional = {"nargs": "?", "const": True} if symbolic else {}
-    for option, kind, text in (
-        ("--output", int_text, "output layer size n_o; omitted or 0: no output layer"),
-        ("--proj", size_text, "recurrent projection n_r (lstm/lstmp)"),
-        ("--nonrec-proj", size_text, "non-recurrent projection n_p (Sak et al. 2014)"),
-        ("--vocab", int_text, "vocabulary: an embedding of vocab x input in front"),
-    ):
-        sizes.add_argument(
-            option,
-            type=read(kind(option)),
-            **optional,  # type: ignore[arg-type]
-            help=text + present,
-        )
-    sizes.add_argument(
-        "--bidirectional", action="store_true", default=None, help="two directions per layer"
-    )
-    sizes.add_argument("--merge", help="how directions meet: " + ", ".join(MERGES))
-    sizes.add_argument(
-        "--tied", action="store_true", default=None, help="output layer shares the embedding matrix"
-    )
+    title = "sizes (A..B or A..B/STEP: enumerate the choices)" if ranges else "sizes"
+    sizes = parser.add_argument_group(title)
+    dests: list[str] = []
+    options = _options(shown)
+    for name, keyword in options.items():
+        option = "--" + name.replace("_", "-")
+        alias = name != keyword.name
+        text = f"same as {keyword.option}" if alias else keyword.describe(symbolic=symbolic)
+        others = [a for a in keyword.aliases if a in options and options[a] is keyword]
+        if others and not alias:
+            text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
+        dests.append(name)
+        if keyword.kind == "flag":
+            sizes.add_argument(
+                option,
+                dest=name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=argparse.SUPPRESS if alias else text,
+            )
+        elif keyword.kind == "choice":
+            sizes.add_argument(option, dest=name, help=argparse.SUPPRESS if alias else text)
+        else:
+            present = keyword.kind == "part" and symbolic
+            extra: dict[str, Any] = {"nargs": "?", "const": True} if present else {}
+            if present and not alias:
+                text += " (alone: present, size left a symbol)"
+            sizes.add_argument(
+                option,
+                dest=name,
+                type=read(_reader(keyword)),
+                help=argparse.SUPPRESS if alias else text,
+                **extra,
+            )
     rules = parser.add_argument_group("convention")
+    kinds = {family.kind for family in shown}
+    names = [n for n, c in CONVENTIONS.items() if c.KIND in kinds]
+    defaults = sorted({family.default_convention for family in shown})
     rules.add_argument(
         "--convention",
-        default=None if ranges else "pytorch",
-        help="one of: " + ", ".join(CONVENTIONS) + " (default pytorch)",
-    )
-    rules.add_argument("--bias", help="override: " + "|".join(BIASES))
-    boolean = argparse.BooleanOptionalAction
-    rules.add_argument("--peepholes", action=boolean, default=None, help="override peepholes")
-    rules.add_argument(
-        "--skip",
-        action=boolean,
         default=None,
-        help="override skip connections (input->layers, layers->output)",
+        help="one of: " + ", ".join(names) + f" (default {', '.join(defaults)})",
     )
-    rules.add_argument("--output-bias", action=boolean, default=None, help="override output bias")
-    rules.add_argument(
-        "--reset-after", action=boolean, default=None, help="override GRU reset_after form"
-    )
+    seen: set[str] = set()
+    for family in shown:
+        for flag in family.flags:
+            if flag.name in seen:
+                continue
+            seen.add(flag.name)
+            dests.append(flag.name)
+            option = "--" + flag.name.replace("_", "-")
+            if flag.choices:
+                rules.add_argument(
+                    option, dest=flag.name, help=f"override: {'|'.join(flag.choices)}"
+                )
+            else:
+                rules.add_argument(
+                    option,
+                    dest=flag.name,
+                    action=argparse.BooleanOptionalAction,
+                    default=None,
+                    help=f"override {flag.help}",
+                )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-DESIGN_KEYS = (*DESIGN_ORDER, *FLAGS)
+    parser.set_defaults(**{_DESTS: tuple(dests)})
 
 
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The design keywords the user gave (``None`` means not given)."""
-    return {k: getattr(args, k) for k in DESIGN_KEYS if getattr(args, k) is not None}
+    """The design keywords the user gave (``None`` means not given), under the names
+    typed (aliases are renamed by the family)."""
+    dests: tuple[str, ...] = getattr(args, _DESTS, ())
+    return {k: getattr(args, k) for k in dests if getattr(args, k, None) is not None}
 
 
 def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
@@ -168,7 +225,7 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
         return None
     if family is not None:
         raise ConflictError(f"give either a family ({family}) or --spec, not both")
-    given = [k for k in DESIGN_KEYS if getattr(args, k) is not None]
+    given = design_kwargs(args)
     if given:
         listed = ", ".join("--" + k.replace("_", "-") for k in given)
         raise ConflictError(

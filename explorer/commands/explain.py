@@ -55,9 +55,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--map",
         metavar="NAME=SIZE,...",
-        help="what the formula's names stand for, e.g. nc=cells,ni=input,di=layers (sizes: "
-        "input, cells, layers, output, proj, nonrec_proj, vocab); guessed when omitted",
+        help="what the formula's names stand for, e.g. NAME=SIZE,NAME=SIZE (sizes: "
+        + _sizes_listed(parser)
+        + "); guessed when omitted",
     )
+
+
+def _sizes_listed(parser: argparse.ArgumentParser) -> str:
+    """The size keywords a formula's names may stand for, per family shown."""
+    from explorer.commands._options import chosen_families
+    from explorer.explain._names import size_keywords
+
+    families = getattr(parser, "families", ()) or chosen_families(None)
+    listed = {family.name: ", ".join(size_keywords(family)) for family in families}
+    if len(set(listed.values())) == 1:
+        return next(iter(listed.values()))
+    return "; ".join(f"{name}: {sizes}" for name, sizes in listed.items())
 
 
 def run(args: argparse.Namespace) -> str:
@@ -78,7 +91,7 @@ def run(args: argparse.Namespace) -> str:
         explanation = explain_spec(counted)
         return json.dumps(explanation.to_json()) if args.json else explanation_text(explanation)
     if args.formula is not None:
-        mapping = None if args.map is None else parse_mapping(args.map)
+        mapping = None if args.map is None else parse_mapping(args.map, args.family)
         comparison = compare_formula(
             args.family,
             args.formula,

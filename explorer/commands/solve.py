@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from explorer.commands._options import add_design_options, design_kwargs, int_text, spec_request
-from explorer.errors import UsageError
+from explorer.errors import ExplorerError, UsageError
 
 NAME = "solve"
 HELP = "the integer sizes that meet a parameter budget"
@@ -18,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
     add_design_options(parser, symbolic=False, ranges=True)
     solving = parser.add_argument_group("solving")
-    solving.add_argument("--free", help="the size to solve for (default: cells; proj for lstmp)")
+    solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
         "--mode",
         default="nearest",
@@ -46,40 +47,96 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _free_help(parser: argparse.ArgumentParser) -> str:
+    """``--free``'s help: each shown family's default free size, and what is assumed."""
+    from explorer.commands._options import chosen_families
+
+    families = getattr(parser, "families", ()) or chosen_families(None)
+    lines = []
+    for family in families:
+        stated = ", ".join(f"{k} {v}" for k, v in family.stated_defaults().items())
+        order = " (else ".join(family.free_order) + ")" * (len(family.free_order) - 1)
+        lines.append(f"{family.name}: {order}" + (f"; assumes {stated}" if stated else ""))
+    return "the size to solve for (default: the first not given; " + "; ".join(lines) + ")"
+
+
+def _assume(
+    family: Any, given: dict[str, Any], free: str | None, ties: dict[str, str]
+) -> tuple[dict[str, Any], list[str]]:
+    """``given`` completed with the stated defaults that apply, and the notes saying so."""
+    names = {family.keyword(k).name for k in given if family.keyword(k) is not None}
+    free_name = None if free is None else getattr(family.keyword(free), "name", free)
+    free_name = free_name or next((k for k in family.free_order if k not in names), None)
+    design = dict(given)
+    notes = []
+    for name, value in family.stated_defaults().items():
+        keyword = family.keyword(name)
+        skip = any(family.keyword(other) and other in names for other in keyword.stated_unless)
+        if name in names or name == free_name or name in ties or skip:
+            continue
+        design[name] = value
+        zero = ", 0 for none" if keyword.kind == "part" else ""
+        notes.append(f"{name} {value} (default; change with {keyword.option}{zero})")
+    return design, notes
+
+
 def run(args: argparse.Namespace) -> str:
     """Solve and render (the answer first, then the detail)."""
     import dataclasses
 
+    from explorer.families import get_family
     from explorer.render import solution_json, solution_text
-    from explorer.solver import parse_budget, solve
+    from explorer.solver import parse_budget, rank, solve_all
 
     if args.budget is None:
         raise UsageError("solve needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k, 1.3B)")
     budget = parse_budget(args.budget)
     if args.spec is not None:
         return _run_spec(args, budget)
-    families: list[str] = (args.arch or "lstm").split(",")
+    names: list[str] = (args.arch or "lstm").split(",")
     ties = {}
     for text in args.tie or []:
         target, equals, expression = text.partition("=")
         if not equals or not target.strip() or not expression.strip():
             raise UsageError(f"--tie must look like proj=cells/4, got {text!r}")
         ties[target.strip().replace("-", "_")] = expression.strip()
-    solution = solve(
-        families[0] if len(families) == 1 else families,
-        budget=budget,
-        convention=args.convention,
-        free=None if args.free is None else args.free.replace("-", "_"),
-        mode=args.mode,
-        multiple_of=args.multiple_of,
-        minimum=args.min,
-        maximum=args.max,
-        ties=ties,
-        **design_kwargs(args),
-    )
+    free = None if args.free is None else args.free.replace("-", "_")
+    given = design_kwargs(args)
+    solutions = []
+    notes: list[str] = []
     if args.arch is None:
-        note = "family lstm (default; change with --arch)"
-        solution = dataclasses.replace(solution, assumptions=(note, *solution.assumptions))
+        notes.append("family lstm (default; change with --arch)")
+    skipped: list[tuple[str, ExplorerError]] = []
+    for name in names:
+        family = get_family(name.strip())
+        design, assumed = _assume(family, given, free, ties)
+        if args.convention is None:
+            assumed.insert(
+                0, f"convention {family.default_convention} (default; change with --convention)"
+            )
+        try:
+            solutions += solve_all(
+                family.name,
+                budget=budget,
+                convention=args.convention,
+                free=free,
+                mode=args.mode,
+                multiple_of=args.multiple_of,
+                minimum=args.min,
+                maximum=args.max,
+                ties=ties,
+                **design,
+            )
+        except ExplorerError as error:
+            if len(names) == 1:
+                raise
+            skipped.append((family.name, error))
+            continue
+        notes += [note for note in assumed if note not in notes]
+    if not solutions:
+        raise skipped[0][1]
+    notes += [f"{name} left out: {error}" for name, error in skipped]
+    solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)

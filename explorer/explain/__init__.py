@@ -42,14 +42,13 @@ from explorer.explain._explanation import (
 )
 from explorer.explain._formula import MAX_BITS as MAX_BITS
 from explorer.explain._formula import MAX_DEGREE as MAX_DEGREE
-from explorer.explain._names import KEYWORDS, guess_keyword, parse_mapping
+from explorer.explain._names import guess_keyword, parse_mapping, size_keywords
 from explorer.explain._protocols import CompiledLike as CompiledLike
 from explorer.explain._protocols import CountLike
 from explorer.explain._protocols import TermInfoLike as TermInfoLike
 from explorer.explain._search import MAX_CAUSES as MAX_CAUSES
 
 __all__ = [
-    "KEYWORDS",
     "Cause",
     "CountLike",
     "Explanation",
@@ -60,4 +59,5 @@ __all__ = [
     "explain",
     "guess_keyword",
     "parse_mapping",
+    "size_keywords",
 ]

@@ -7,7 +7,8 @@ Example:
     >>> from explorer._api import formula
     >>> from explorer.explain._frame import Frame
     >>> true = formula("rnn", convention="keras", layers=1)
-    >>> frame = Frame.of(true, {"h": "cells", "x": "input"}, {"h": 2, "x": 3})
+    >>> frame = Frame.of(true, {"h": "cells", "x": "input"}, {"h": 2, "x": 3},
+    ...                  {"cells": "n_c", "input": "n_i"}, depth="L")
     >>> bound = explorer.count("rnn", convention="keras", input=3, cells=2)
     >>> causes, note = find_causes(frame, true, bound, frame.symbol_of["h"])
     >>> [(c.kind, c.terms, c.expression, c.value) for c in causes]
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from explorer.explain._cause import Cause
 from explorer.explain._explanation import explain
 from explorer.explain._frame import Frame
-from explorer.explain._roles import FEEDING, LAYER_TERM, role, where
+from explorer.explain._roles import where
 from explorer.explain._search import Candidate, Change, search
 from explorer.explain._sentences import alike, sentence
 
@@ -97,7 +98,7 @@ class _Finder:
         frame, ring = self.frame, self.frame.ring
         found = []
         whole, dim = _product(copies, dims), dims[index]
-        feeds = index == len(dims) - 1 and role(self.terms[j].name) in FEEDING
+        feeds = index == len(dims) - 1 and self.terms[j].role.feeds
         for k in self.ordinary:
             for new in self.ordinary:
                 if new != k and dim.degree(k) > 0:
@@ -133,7 +134,7 @@ class _Finder:
         change = c.change
         return (
             change.kind,
-            role(self.terms[c.term].name),
+            self.terms[c.term].role.part or self.terms[c.term].name,
             change.index,
             str(change.old),
             str(change.new),
@@ -149,13 +150,14 @@ class _Finder:
         for c in sorted(chosen, key=lambda c: c.term):
             groups.setdefault(self.group_key(c), []).append(c)
         explained = {t.name: t.why for t in explain(bound).terms}
-        every = {f["layer"] for t in self.terms if (f := LAYER_TERM.search(t.name))}
+        every = {t.role.layer for t in self.terms if t.role.layer}
         causes = []
         for members in groups.values():
             poly = sum((m.poly for m in members), frame.ring.zero)
             names = tuple(self.terms[m.term].name for m in members)
             first = members[0]
-            text = sentence(frame, self.terms[first.term], first.change, names, where(names, every))
+            roles = [self.terms[m.term].role for m in members]
+            text = sentence(frame, self.terms[first.term], first.change, names, where(roles, every))
             causes.append(
                 Cause(
                     kind=first.change.kind,

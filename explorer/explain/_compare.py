@@ -79,7 +79,7 @@ def compare_formula(
     family: str,
     text: str,
     *,
-    convention: str = "pytorch",
+    convention: str | None = None,
     mapping: Mapping[str, str] | None = None,
     **sizes: Any,
 ) -> FormulaComparison:
@@ -88,9 +88,10 @@ def compare_formula(
     Args:
         family: the family the formula claims to count.
         text: the formula; only numbers, names, ``+ - * / **`` and parentheses.
-        convention: the convention of the true count.
+        convention: the convention of the true count (``None``: the family's default).
         mapping: formula name -> size keyword (``{"nc": "cells"}``); without it, the names
-            are guessed (``nc``, ``hidden``, ``h`` -> cells; ``di``, ``L`` -> layers ...).
+            are guessed from the family's declared guesses (``nc``, ``hidden``, ``h`` ->
+            cells; ``di``, ``L`` -> layers ...).
         **sizes: the design, as for :func:`explorer.count`; the sizes the formula names are
             left symbolic for the comparison and used for the numbers.
 
@@ -106,22 +107,27 @@ def compare_formula(
         layer 0: gate biases (bias_l0; h) missing from the formula
     """
     from explorer._api import formula as symbolic_formula
+    from explorer.families import get_family
 
+    chosen = get_family(family)
+    sizes = chosen.canonical(sizes)
     expression = parse_formula(text)
-    names, guessed = resolve_names(expression, mapping)
-    values = sizes_for(names, sizes)
+    names, guessed = resolve_names(expression, mapping, chosen)
+    values = sizes_for(names, sizes, chosen)
     check_magnitude(expression, values)
     design = dict(sizes)
-    if not any(isinstance(v, list) for v in design.values()):
-        design.setdefault("layers", 1)  # as for explorer.count; symbolic only when named
+    depth = chosen.keyword(chosen.depth)
+    if depth is not None and not any(isinstance(v, list) for v in design.values()):
+        design.setdefault(depth.name, depth.default)  # as for count; a symbol only when named
     for key in names.values():
-        if key in ("input", "cells", "layers"):
-            design.pop(key, None)
-        else:
+        if getattr(chosen.keyword(key), "kind", "") == "part":
             design[key] = True
-    true = symbolic_formula(family, convention=convention, **design)
+        else:
+            design.pop(key, None)
+    true = symbolic_formula(chosen.name, convention=convention, **design)
     bound = dataclasses.replace(true, values=_bind(true, names, values))
-    frame = Frame.of(true, names, values)
+    symbols = {k.name: k.symbol for k in chosen.keywords if k.is_size}
+    frame = Frame.of(true, names, values, symbols, depth=depth.symbol if depth else "")
     return _compare(expression, frame, guessed=guessed, true=true, bound=bound)
 
 

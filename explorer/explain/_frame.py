@@ -8,7 +8,7 @@ grouped layers a factor ``K``, so a whole term is a clean part of the difference
 Example:
     >>> from explorer._api import formula
     >>> frame = Frame.of(formula("lstm", convention="weights"), {"nc": "cells", "L": "layers"},
-    ...                  {"nc": 1024, "L": 3})
+    ...                  {"nc": 1024, "L": 3}, {"cells": "n_c", "layers": "L"}, depth="L")
     >>> n_c, depth = frame.symbol_of["nc"], frame.symbol_of["L"]
     >>> poly = frame.poly(8 * n_c**2 * (depth - 1))  # 8*n_c**2*K in the ring
     >>> frame.text(frame.expr(poly)), frame.value(poly)
@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
-
-from explorer.algebra._names import SYMBOL_NAMES
 
 if TYPE_CHECKING:
     from sympy.polys.rings import PolyElement
@@ -66,23 +64,32 @@ class Frame:
     ring: Any
 
     @classmethod
-    def of(cls, true: Count, names: Mapping[str, str], values: Mapping[str, int]) -> Frame:
-        """The frame of the symbolic count ``true`` for the formula's ``names``."""
+    def of(
+        cls,
+        true: Count,
+        names: Mapping[str, str],
+        values: Mapping[str, int],
+        symbols: Mapping[str, str],
+        *,
+        depth: str,
+    ) -> Frame:
+        """The frame of the symbolic count ``true`` for the formula's ``names``;
+        ``symbols`` gives each size keyword's symbol, ``depth`` the depth's symbol."""
         import sympy
         from sympy.polys.domains import QQ
         from sympy.polys.rings import ring
 
         ours = {str(s): s for s in true.symbols}
         symbol_of = {
-            name: ours.get(SYMBOL_NAMES[key], sympy.Symbol(SYMBOL_NAMES[key], positive=True))
+            name: ours.get(symbols[key], sympy.Symbol(symbols[key], positive=True))
             for name, key in names.items()
         }
         yours = {symbol_of[n]: sympy.Symbol(n, positive=True) for n in names}
         fixed = {s: sympy.Integer(v) for s, v in zip(true.symbols, true.values) if v is not None}
         gens = tuple(yours)
-        depth = next((s for s in gens if str(s) == "L"), None)
-        ring_of_sizes = ring([_offset() if g == depth else g for g in gens], QQ)[0]
-        return cls(names, values, symbol_of, yours, fixed, gens, depth, ring_of_sizes)
+        by_depth = next((s for s in gens if str(s) == depth), None)
+        ring_of_sizes = ring([_offset() if g == by_depth else g for g in gens], QQ)[0]
+        return cls(names, values, symbol_of, yours, fixed, gens, by_depth, ring_of_sizes)
 
     def poly(self, expr: Any) -> PolyElement:
         """``expr`` (sympy, fixed sizes substituted) in the ring, the depth as ``K + 1``."""

@@ -1,8 +1,9 @@
-"""A formula's names and the sizes they stand for: guessed (``nc`` -> cells) or given
-with ``--map nc=cells,ni=input``, checked, and given their values from the design.
+"""A formula's names and the sizes they stand for: guessed (``nc`` -> cells, from the
+family's declared guesses) or given with ``--map nc=cells,ni=input``, checked, and given
+their values from the design.
 
 Example:
-    >>> guess_keyword("nc"), parse_mapping("nc=cells,np=nonrec-proj")
+    >>> guess_keyword("nc", "lstm"), parse_mapping("nc=cells,np=nonrec-proj", "lstm")
     ('cells', {'nc': 'cells', 'np': 'nonrec_proj'})
 """
 
@@ -15,65 +16,58 @@ from typing import Any
 
 from explorer.errors import UnknownNameError, UsageError
 from explorer.expressions import Expression
+from explorer.families import Family, get_family
 
 __all__ = [
     "IDENTIFIER",
-    "KEYWORDS",
     "check_name",
     "guess_keyword",
     "parse_mapping",
     "resolve_names",
     "short",
+    "size_keywords",
     "sizes_for",
 ]
-
-KEYWORDS: tuple[str, ...] = ("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab")
-"""The sizes a formula's names can stand for (``--map nc=cells``)."""
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A name in a formula or in a shape's text."""
 
-_GUESSES: dict[str, tuple[str, ...]] = {
-    "input": ("ni", "n_i", "input", "inputs", "input_size", "inp", "n_in", "d_in", "m", "x"),
-    "cells": (
-        "nc",
-        "n_c",
-        "cells",
-        "cell",
-        "hidden",
-        "hidden_size",
-        "units",
-        "nh",
-        "n_h",
-        "h",
-        "n",
-    ),
-    "proj": ("nr", "n_r", "r", "proj", "proj_size", "rec_proj"),
-    "nonrec_proj": ("np", "n_p", "p", "nonrec_proj", "nonrec"),
-    "output": ("no", "n_o", "output", "outputs", "output_size", "out", "n_out", "o", "y"),
-    "layers": ("L", "layers", "num_layers", "n_layers", "di", "depth", "nl", "n_l"),
-    "vocab": ("V", "vocab", "vocab_size", "nv", "n_v"),
-}
-_GUESS = {name.lower(): key for key, names in _GUESSES.items() for name in names}
 
-
-def guess_keyword(name: str) -> str | None:
-    """The size a formula's name most likely stands for, or ``None``.
+def size_keywords(family: str | Family) -> tuple[str, ...]:
+    """The sizes a formula's names can stand for (``--map nc=cells``).
 
     Example:
-        >>> guess_keyword("nc"), guess_keyword("di"), guess_keyword("hidden"), guess_keyword("q")
-        ('cells', 'layers', 'cells', None)
+        >>> size_keywords("rnn")
+        ('input', 'cells', 'layers', 'output', 'vocab')
     """
-    return _GUESS.get(name.lower())
+    chosen = get_family(family) if isinstance(family, str) else family
+    return tuple(k.name for k in chosen.keywords if k.is_size and chosen.applies(k))
 
 
-def parse_mapping(text: str) -> dict[str, str]:
+def guess_keyword(name: str, family: str | Family) -> str | None:
+    """The size a formula's name most likely stands for in ``family``, or ``None``.
+
+    Example:
+        >>> [guess_keyword(n, "lstm") for n in ("nc", "di", "hidden", "q")]
+        ['cells', 'layers', 'cells', None]
+    """
+    chosen = get_family(family) if isinstance(family, str) else family
+    lowered = name.lower()
+    for keyword_ in chosen.keywords:
+        names = (g.lower() for g in (*keyword_.guesses, *keyword_.names))
+        if keyword_.is_size and chosen.applies(keyword_) and lowered in names:
+            return keyword_.name
+    return None
+
+
+def parse_mapping(text: str, family: str | Family) -> dict[str, str]:
     """``nc=cells,ni=input`` as a dict (dashes in keywords allowed: ``np=nonrec-proj``).
 
     Example:
-        >>> parse_mapping("nc=cells, np=nonrec-proj")
+        >>> parse_mapping("nc=cells, np=nonrec-proj", "lstm")
         {'nc': 'cells', 'np': 'nonrec_proj'}
     """
+    known = size_keywords(family)
     mapping: dict[str, str] = {}
     for item in text.split(","):
         name, equals, target = (part.strip() for part in item.partition("="))
@@ -83,8 +77,8 @@ def parse_mapping(text: str) -> dict[str, str]:
             )
         check_name(name)
         target = target.replace("-", "_")
-        if target not in KEYWORDS:
-            raise UnknownNameError.for_name("size keyword", short(target), KEYWORDS)
+        if target not in known:
+            raise UnknownNameError.for_name("size keyword", short(target), known)
         if name in mapping:
             raise UsageError(f"--map names {name!r} twice")
         mapping[name] = target
@@ -111,34 +105,35 @@ def _listed(names: list[str]) -> str:
 
 
 def resolve_names(
-    expression: Expression, mapping: Mapping[str, str] | None
+    expression: Expression, mapping: Mapping[str, str] | None, family: str | Family
 ) -> tuple[dict[str, str], bool]:
     """Every name of the formula -> its size keyword, in the order they appear, and
     whether they were guessed (no ``mapping``); one name per size."""
+    known = size_keywords(family)
     order = [m[0] for m in IDENTIFIER.finditer(expression.text)]
     used = sorted(expression.names, key=order.index)
     if mapping is not None:
         for name, target in mapping.items():
             check_name(name)
-            if target not in KEYWORDS:
-                raise UnknownNameError.for_name("size keyword", target, KEYWORDS)
+            if target not in known:
+                raise UnknownNameError.for_name("size keyword", target, known)
         missing = [n for n in used if n not in mapping]
         if missing:
             raise UsageError(
                 f"--map does not say what {_listed(missing)} for; add "
-                f"{missing[0]}=KEYWORD (keywords: {', '.join(KEYWORDS)})"
+                f"{missing[0]}=KEYWORD (keywords: {', '.join(known)})"
             )
         unused = [n for n in mapping if n not in expression.names]
         if unused:
             raise UsageError(f"--map names {', '.join(map(short, unused))}, not in the formula")
         names, guessed = {n: mapping[n] for n in used}, False
     else:
-        names = {n: key for n in used if (key := guess_keyword(n)) is not None}
+        names = {n: key for n in used if (key := guess_keyword(n, family)) is not None}
         unknown = [n for n in used if n not in names]
         if unknown:
             raise UsageError(
                 f"cannot guess what {_listed(unknown)} for; say it with "
-                f"--map {unknown[0]}=KEYWORD,... (keywords: {', '.join(KEYWORDS)})"
+                f"--map {unknown[0]}=KEYWORD,... (keywords: {', '.join(known)})"
             )
         guessed = True
     twice = sorted({k for k in names.values() if list(names.values()).count(k) > 1})
@@ -151,18 +146,21 @@ def resolve_names(
     return names, guessed
 
 
-def sizes_for(names: Mapping[str, str], sizes: Mapping[str, Any]) -> dict[str, int]:
-    """The value of every formula name, from the design.
+def sizes_for(
+    names: Mapping[str, str], sizes: Mapping[str, Any], family: str | Family
+) -> dict[str, int]:
+    """The value of every formula name, from the design (a size the design leaves out
+    takes the family's default).
 
     Example:
-        >>> sizes_for({"nc": "cells", "di": "layers"}, {"cells": 1024})
+        >>> sizes_for({"nc": "cells", "di": "layers"}, {"cells": 1024}, "lstm")
         {'nc': 1024, 'di': 1}
     """
+    chosen = get_family(family) if isinstance(family, str) else family
     values = {}
     for name, key in names.items():
-        value = sizes.get(key, 1 if key == "layers" else None)
-        if key == "output" and value is None and sizes.get("tied"):
-            value = sizes.get("vocab")
+        declared = chosen.keyword(key)
+        value = sizes.get(key, None if declared is None else declared.default)
         option = "--" + key.replace("_", "-")
         if value is None:
             raise UsageError(f"the formula uses {name} for {key}: give its size, {option} N")

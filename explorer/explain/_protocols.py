@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from explorer.algebra import Role
 
 __all__ = ["CompiledLike", "CountLike", "TermInfoLike"]
 
@@ -24,6 +27,8 @@ class TermInfoLike(Protocol):
     def shape_text(self) -> tuple[str, ...]: ...
     @property
     def copies_text(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
 
 
 class CompiledLike(Protocol):

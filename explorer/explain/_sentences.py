@@ -15,7 +15,6 @@ from typing import Any
 
 from explorer.explain._cause import Cause
 from explorer.explain._frame import Frame
-from explorer.explain._roles import FEEDING, ROLE_TITLES, role
 from explorer.explain._search import Candidate, Change
 
 __all__ = ["alike", "sentence", "sum_text"]
@@ -23,7 +22,7 @@ __all__ = ["alike", "sentence", "sum_text"]
 
 def sentence(frame: Frame, term: Any, change: Change, names: tuple[str, ...], where: str) -> str:
     """One sentence: where, which terms with their shape, and what the formula did."""
-    title = ROLE_TITLES.get(role(term.name), term.name)
+    title = term.role.title or term.name
     head = f"{where}: {title}" if where else title
     shape = " x ".join(_dimension_text(frame, d) for d in term.shape)
     listed = ", ".join(names)
@@ -54,7 +53,7 @@ def _substituted(frame: Frame, term: Any, change: Change) -> str:
         wrong = frame.text(dim.xreplace({change.old: change.new}))
         old = frame.text(change.old)
         detail = f" ({new} counted where the network has {old})" if wrong != new else ""
-    feeds = change.index == len(term.shape) - 1 and role(term.name) in FEEDING
+    feeds = change.index == len(term.shape) - 1 and term.role.feeds
     if feeds:
         return f"fed with {wrong} where the real input is {right}{detail}"
     return f"counted with {wrong} where the network has {right}{detail}"

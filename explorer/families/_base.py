@@ -1,51 +1,118 @@
-"""The family base: turn validated sizes into a structure, and a structure into terms."""
+"""The family base: a family declares its vocabulary and turns sizes into named terms.
+
+A family's job is to declare what the layers above need (its keywords, its convention
+kind, the sizes a solve looks for, the choices a search samples) and to turn validated
+sizes into a structure and a structure into named terms. It never computes a total:
+:class:`explorer.algebra.Count` adds the terms.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from explorer.algebra._compiled import Slot
-from explorer.conventions import Convention
+from explorer.errors import ConflictError, UnknownNameError
+from explorer.families._keywords import Keyword, SearchChoice
 
 if TYPE_CHECKING:
+    from explorer.algebra import Slot
     from explorer.algebra._term import Term
+    from explorer.conventions import Convention, Flag
 
-__all__ = ["Family", "Structure"]
-
-
-class Structure(NamedTuple):
-    """Everything that shapes the formula, and nothing that only sets its numbers.
-
-    Two designs with equal structures share one compiled count; the sizes are its
-    arguments. ``layers`` is ``None`` when the depth is a symbol. ``cells``, ``proj`` and
-    ``nonrec`` say how a size is given: 0 absent, 1 one for all layers, 2 per layer.
-    """
-
-    family: str
-    bias: str
-    peepholes: bool
-    skip: bool
-    output_bias: bool
-    reset_after: bool
-    layers: int | None
-    cells: int
-    proj: int
-    nonrec: int
-    bidirectional: bool
-    merge: str
-    output: bool
-    vocab: bool
-    tied: bool
+__all__ = ["Family"]
 
 
 class Family(ABC):
-    """A family's only job: its structure and named terms for given sizes and convention."""
+    """The base of every family: declarations, and the algebra's protocol.
+
+    Subclasses provide ``name``, ``description``, ``kind`` (the convention kind),
+    ``default_convention``, ``keywords``, ``free_order`` and ``search_choices``, and
+    implement :meth:`parse`, :meth:`slots`, :meth:`build_terms`, :meth:`design` and
+    :meth:`describe`.
+    """
 
     name: str
     description: str
+    kind: str
+    default_convention: str
+    keywords: tuple[Keyword, ...]
+    #: The sizes solved for when none is named: the first one not given.
+    free_order: tuple[str, ...]
+    search_choices: tuple[SearchChoice, ...]
+    #: The keyword that measures width and the one that measures depth (searches' aspect).
+    width: str
+    depth: str
 
+    # -- the vocabulary ----------------------------------------------------------------
+    def keyword(self, name: str) -> Keyword | None:
+        """The keyword called ``name``, or aliased so (``hidden_size``); ``None`` if none."""
+        for keyword in self.keywords:
+            if name == keyword.name or name in keyword.aliases:
+                return keyword
+        return None
+
+    def applies(self, keyword: Keyword) -> bool:
+        """Whether a keyword is this family's to use (``--help`` lists only those)."""
+        return True
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        """The convention flags a user may override for this family."""
+        from explorer.conventions import CONVENTIONS
+
+        return CONVENTIONS[self.default_convention].FLAGS
+
+    @property
+    def solvable(self) -> tuple[str, ...]:
+        """The sizes the solver may solve for."""
+        return tuple(k.name for k in self.keywords if k.solvable)
+
+    def stated_defaults(self) -> dict[str, Any]:
+        """What the commands assume when a size is not given (the keywords' ``stated``
+        values, then their library defaults); each is stated in the answer, and the
+        library itself never assumes a ``stated`` value.
+
+        Example:
+            >>> from explorer.families import FAMILIES
+            >>> FAMILIES["lstm"].stated_defaults()
+            {'input': 39, 'output': 34, 'layers': 1}
+        """
+        stated = {k.name: k.stated for k in self.keywords if k.stated is not None}
+        for keyword in self.keywords:
+            if keyword.default is not None and keyword.is_size:
+                stated.setdefault(keyword.name, keyword.default)
+        return stated
+
+    def canonical(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """``given`` with aliases renamed to keywords (``hidden_size`` -> ``cells``);
+        convention flags pass through. Unknown names get a "did you mean", by spelling
+        or by meaning.
+
+        Example:
+            >>> from explorer.families import FAMILIES
+            >>> FAMILIES["lstm"].canonical({"hidden_size": 8, "num_layers": 2})
+            {'cells': 8, 'layers': 2}
+        """
+        flags = {flag.name for flag in self.flags}
+        result: dict[str, Any] = {}
+        for name, value in given.items():
+            keyword = self.keyword(name)
+            if keyword is None:
+                if name in flags:
+                    result[name] = value
+                    continue
+                known = [k.name for k in self.keywords if self.applies(k)] + sorted(flags)
+                raise UnknownNameError.for_name(f"{self.name} size or option", name, known)
+            if keyword.name in result:
+                raise ConflictError(
+                    f"{name} and {keyword.name} name the same size ({keyword.meaning}); "
+                    "give it once"
+                )
+            result[keyword.name] = value
+        return result
+
+    # -- sizes -> structure -> terms -------------------------------------------------------
     @abstractmethod
     def parse(
         self,
@@ -54,21 +121,54 @@ class Family(ABC):
         *,
         explicit: Mapping[str, object],
         symbolic: bool,
-    ) -> tuple[Structure, dict[str, Any]]:
-        """Validate ``sizes``; return the structure and the value of each keyword
-        (``None`` where the size stays a symbol)."""
+    ) -> tuple[Hashable, dict[str, Any]]:
+        """Validate ``sizes`` (keywords, not aliases); return the structure and the value
+        of each keyword (``None`` where the size stays a symbol). ``explicit`` holds the
+        convention flags the user set (a family may refuse one that does not apply)."""
 
     def parse_fast(
         self, sizes: Mapping[str, Any], convention: Convention
-    ) -> tuple[Structure, tuple[int, ...]] | None:
+    ) -> tuple[Hashable, tuple[int, ...]] | None:
         """Optional shortcut for common requests: the structure and the slot values, or
         ``None`` to fall back to :meth:`parse`. Must agree with :meth:`parse`."""
         return None
 
     @abstractmethod
-    def slots(self, structure: Structure) -> tuple[Slot, ...]:
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
         """The sizes the formula depends on, in argument order."""
 
     @abstractmethod
-    def build_terms(self, structure: Structure) -> tuple[Term, ...]:
+    def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         """The named terms (sympy) of the structure."""
+
+    @abstractmethod
+    def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
+        """The design as keywords (``Count.sizes``)."""
+
+    @abstractmethod
+    def describe(self, structure: Hashable) -> str:
+        """What the count includes, in one line."""
+
+    def meaning(self, slot: Slot) -> str:
+        """What a slot's symbol stands for."""
+        keyword = self.keyword(slot.keyword)
+        text = keyword.meaning if keyword is not None else slot.keyword
+        return text + ("" if slot.layer is None else f" (layer {slot.layer})")
+
+    def complete(self, structure: Hashable, values: list[Any]) -> None:  # noqa: B027
+        """Fill derived slots in place (none unless a family has a rule: not abstract,
+        since most families derive nothing)."""
+
+    # -- for the solver ------------------------------------------------------------------
+    def domain(
+        self, free: str, sizes: Mapping[str, Any], convention: Convention
+    ) -> tuple[int, int | None]:
+        """The allowed range of a free size given the others (``hi`` ``None``: unbounded)."""
+        return 1, None
+
+    def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
+        """A step the free size must keep (``d_model`` a multiple of ``heads``); 1 if none."""
+        return 1
+
+    def __repr__(self) -> str:
+        return f"<family {self.name}>"

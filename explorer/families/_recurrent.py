@@ -8,15 +8,15 @@ or average), optionally behind an embedding and in front of an output layer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from explorer.algebra._compiled import Slot
-from explorer.algebra._names import DESIGN_ORDER, SYMBOL_NAMES, layer_symbol_name
-from explorer.conventions import Convention
+from explorer.algebra import GROUPED, Slot
+from explorer.conventions import Convention, RecurrentConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
-from explorer.families._base import Family, Structure
+from explorer.families._base import Family
+from explorer.families._keywords import Keyword, SearchChoice
 from explorer.sizes import flag, non_negative_int, positive_int, size_or_list
 
 if TYPE_CHECKING:
@@ -25,21 +25,151 @@ if TYPE_CHECKING:
     from explorer.algebra._term import Term
     from explorer.blocks import Place
 
-__all__ = ["MERGES", "SIZE_KEYWORDS", "Merge", "RecurrentFamily"]
+__all__ = ["KEYWORDS", "MERGES", "Merge", "RecurrentFamily", "RecurrentStructure"]
 
 Merge = Literal["concat", "sum", "mul", "ave"]
 MERGES: tuple[str, ...] = get_args(Merge)
 
-#: The keywords a recurrent design takes (besides the convention overrides).
-SIZE_KEYWORDS: tuple[str, ...] = DESIGN_ORDER
+#: The keywords of every recurrent family, in the order a design is shown.
+KEYWORDS: tuple[Keyword, ...] = (
+    Keyword(
+        "input",
+        "input size (the embedding size when a vocabulary is given)",
+        symbol="n_i",
+        help="input size n_i",
+        stated=39,
+        required=True,
+        solvable=True,
+        aliases=("input_size", "input_dim"),
+        guesses=("ni", "n_i", "input", "inputs", "input_size", "inp", "n_in", "d_in", "m", "x"),
+    ),
+    Keyword(
+        "cells",
+        "cells (hidden units) per layer and direction",
+        kind="sizes",
+        symbol="n_c",
+        help="cells per layer n_c, or one per layer: 1024,1024,512",
+        required=True,
+        solvable=True,
+        aliases=("hidden_size", "hidden", "units", "num_units"),
+        guesses=(
+            *("nc", "n_c", "cells", "cell", "hidden", "hidden_size", "units"),
+            *("nh", "n_h", "h", "n"),
+        ),
+    ),
+    Keyword(
+        "layers",
+        "number of recurrent layers",
+        symbol="L",
+        help="number of layers L",
+        default=1,
+        solvable=True,
+        aliases=("num_layers", "n_layers"),
+        guesses=("L", "layers", "num_layers", "n_layers", "di", "depth", "nl", "n_l"),
+    ),
+    Keyword(
+        "output",
+        "output layer size",
+        kind="part",
+        symbol="n_o",
+        help="output layer size n_o; omitted or 0: no output layer",
+        stated=34,
+        stated_unless=("vocab",),
+        solvable=True,
+        aliases=("output_size", "num_classes"),
+        guesses=("no", "n_o", "output", "outputs", "output_size", "out", "n_out", "o", "y"),
+    ),
+    Keyword(
+        "proj",
+        "recurrent projection size",
+        kind="part",
+        symbol="n_r",
+        help="recurrent projection n_r (lstm/lstmp)",
+        solvable=True,
+        per_layer=True,
+        aliases=("proj_size", "num_proj"),
+        guesses=("nr", "n_r", "r", "proj", "proj_size", "rec_proj"),
+    ),
+    Keyword(
+        "nonrec_proj",
+        "non-recurrent projection size",
+        kind="part",
+        symbol="n_p",
+        help="non-recurrent projection n_p (Sak et al. 2014)",
+        solvable=True,
+        per_layer=True,
+        guesses=("np", "n_p", "p", "nonrec_proj", "nonrec"),
+    ),
+    Keyword(
+        "vocab",
+        "vocabulary size (embedding rows)",
+        kind="part",
+        symbol="n_v",
+        help="vocabulary: an embedding of vocab x input in front",
+        solvable=True,
+        aliases=("vocab_size", "num_embeddings"),
+        guesses=("V", "vocab", "vocab_size", "nv", "n_v"),
+    ),
+    Keyword("bidirectional", "two directions per layer", kind="flag"),
+    Keyword(
+        "merge",
+        "how the two directions meet",
+        kind="choice",
+        default="concat",
+        choices=MERGES,
+        aliases=("merge_mode",),
+    ),
+    Keyword(
+        "tied",
+        "the output layer shares the embedding matrix",
+        kind="flag",
+        aliases=("tie_weights",),
+    ),
+)
+
+_BY_NAME = {k.name: k for k in KEYWORDS}
+_ORDER = tuple(k.name for k in KEYWORDS)
+_CHOICES = (
+    SearchChoice("layers", "depths", "int", "layers", "1..4"),
+    SearchChoice("bidirectional", "directions", "bool", "bidirectional", "no"),
+)
+_PROJECTION_RATIO = SearchChoice(
+    "proj_ratio", "projection = cells // ratio, ratios to choose from", "ratio", "proj", "4"
+)
 
 ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
-_FAST_STRUCTURES: dict[tuple[Any, ...], Structure] = {}
+_FAST_STRUCTURES: dict[tuple[Any, ...], RecurrentStructure] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class RecurrentStructure:
+    """Everything that shapes a recurrent formula, and nothing that only sets its numbers.
+
+    Two designs with equal structures share one compiled count; the sizes are its
+    arguments. ``layers`` is ``None`` when the depth is a symbol. ``cells``, ``proj`` and
+    ``nonrec`` say how a size is given: 0 absent, 1 one for all layers, 2 per layer.
+    """
+
+    family: str
+    bias: str
+    peepholes: bool
+    skip: bool
+    output_bias: bool
+    reset_after: bool
+    layers: int | None
+    cells: int
+    proj: int
+    nonrec: int
+    bidirectional: bool
+    merge: str
+    output: bool
+    vocab: bool
+    tied: bool
+
+
+@dataclass(frozen=True, repr=False)
 class RecurrentFamily(Family):
     """A recurrent family described by data: its gates and what its cells support.
 
@@ -56,16 +186,37 @@ class RecurrentFamily(Family):
     requires_projection: bool = False
     supports_peepholes: bool = False
     has_reset_gate: bool = False
+    kind: str = "recurrent"
+    default_convention: str = "pytorch"
+    keywords: tuple[Keyword, ...] = KEYWORDS
+    width: str = "cells"
+    depth: str = "layers"
+
+    @property
+    def free_order(self) -> tuple[str, ...]:  # type: ignore[override]
+        """Cells, or the projection of a family that needs one when the cells are given."""
+        return ("cells", "proj") if self.requires_projection else ("cells",)
+
+    @property
+    def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
+        """Depth and directions; the projection ratio for a family that needs one."""
+        return (*_CHOICES, _PROJECTION_RATIO) if self.requires_projection else _CHOICES
+
+    def applies(self, keyword: Keyword) -> bool:
+        """Projections only where the cells support them."""
+        if keyword.name in ("proj", "nonrec_proj"):
+            return self.supports_projection
+        return True
 
     # -- sizes -> structure ------------------------------------------------------------
     def parse_fast(
         self, sizes: Mapping[str, Any], convention: Convention
-    ) -> tuple[Structure, tuple[int, ...]] | None:
+    ) -> tuple[RecurrentStructure, tuple[int, ...]] | None:
         """The common case in a fraction of the time: plain positive ints, one size for
         every layer, one direction, no tying. Returns ``None`` for anything else, which
         :meth:`parse` then handles (and explains, when it is wrong). A property test checks
         that both paths agree."""
-        if not _FAST_KEYWORDS.issuperset(sizes):
+        if not _FAST_KEYWORDS.issuperset(sizes) or not isinstance(convention, RecurrentConvention):
             return None
         get = sizes.get
         n_i, n_c, layers = get("input"), get("cells"), get("layers", 1)
@@ -131,10 +282,12 @@ class RecurrentFamily(Family):
         *,
         explicit: Mapping[str, object],
         symbolic: bool,
-    ) -> tuple[Structure, dict[str, Any]]:
+    ) -> tuple[RecurrentStructure, dict[str, Any]]:
+        if not isinstance(convention, RecurrentConvention):  # resolved for our kind above
+            raise ConflictError(f"{convention.name} is not a recurrent convention")
         for key in sizes:
-            if key not in SIZE_KEYWORDS:
-                raise UnknownNameError.for_name("size or option", key, SIZE_KEYWORDS)
+            if key not in _BY_NAME:
+                raise UnknownNameError.for_name("size or option", key, _ORDER)
         self._check_flags(explicit)
         bidirectional = flag("bidirectional", sizes.get("bidirectional"))
         tied = flag("tied", sizes.get("tied"))
@@ -175,7 +328,7 @@ class RecurrentFamily(Family):
             values["output"] = values["vocab"]
         has_output = values["output"] != 0
 
-        structure = Structure(
+        structure = RecurrentStructure(
             family=self.name,
             bias=convention.bias,
             peepholes=convention.peepholes and self.supports_peepholes,
@@ -228,7 +381,7 @@ class RecurrentFamily(Family):
         return layers
 
     def _check_projections(
-        self, proj: int, nonrec: int, values: dict[str, Any], convention: Convention
+        self, proj: int, nonrec: int, values: dict[str, Any], convention: RecurrentConvention
     ) -> None:
         if (proj or nonrec) and not self.supports_projection:
             raise ConflictError(
@@ -251,7 +404,7 @@ class RecurrentFamily(Family):
                         f"{convention.name} convention (PyTorch requires proj_size < hidden_size)"
                     )
 
-    def _check_tied_width(self, s: Structure, values: dict[str, Any]) -> None:
+    def _check_tied_width(self, s: RecurrentStructure, values: dict[str, Any]) -> None:
         sized = {k: v for k, v in values.items() if v is not None and v is not True}
         if len(sized) < len(values) or s.layers is None:
             return  # symbolic: nothing to check yet
@@ -262,16 +415,65 @@ class RecurrentFamily(Family):
                 f"embedding size (input={sized['input']}); change input, cells or proj"
             )
 
+    # -- what the layers above read ---------------------------------------------------------
+    def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
+        """The design by keyword: per-layer sizes as lists, ``None`` where a size is still
+        a symbol, the depth and the structural options that were set."""
+        s = _structure(structure)
+        sizes: dict[str, Any] = {}
+        for slot, value in zip(self.slots(s), values):
+            if slot.layer is None:
+                sizes[slot.keyword] = value
+            else:
+                sizes.setdefault(slot.keyword, []).append(value)
+        if s.layers is not None:
+            sizes["layers"] = s.layers
+        if s.bidirectional:
+            sizes["bidirectional"] = True
+            if s.merge != "concat":
+                sizes["merge"] = s.merge
+        if s.tied:
+            sizes["tied"] = True
+            sizes.pop("output", None)
+        return {k: sizes[k] for k in _ORDER if k in sizes}
+
+    def describe(self, structure: Hashable) -> str:
+        """``counting: bias=double, peepholes, bidirectional (concat)``."""
+        s = _structure(structure)
+        parts = [f"bias={s.bias}"]
+        parts += [
+            name for name in ("peepholes", "skip", "output_bias", "reset_after") if getattr(s, name)
+        ]
+        if s.bidirectional:
+            parts.append(f"bidirectional ({s.merge})")
+        if s.tied:
+            parts.append("tied")
+        return "counting: " + ", ".join(parts)
+
+    def domain(
+        self, free: str, sizes: Mapping[str, Any], convention: Convention
+    ) -> tuple[int, int | None]:
+        """Under PyTorch's rule a projection stays below the cells: the cells start above
+        the widest projection, the projection stops below the narrowest cells."""
+        if not getattr(convention, "proj_below_cells", False):
+            return 1, None
+        if free == "cells" and (projections := _as_list(sizes.get("proj"))):
+            return max(projections) + 1, None
+        if free == "proj" and (cells := _as_list(sizes.get("cells"))):
+            return 1, min(cells) - 1
+        return 1, None
+
     # -- structure -> terms --------------------------------------------------------------
-    def slots(self, structure: Structure) -> tuple[Slot, ...]:
-        s = structure
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        s = _structure(structure)
         layers = s.layers or 1
         slots = [Slot("input", None, "n_i")]
         for key, mode in (("cells", s.cells), ("proj", s.proj), ("nonrec_proj", s.nonrec)):
+            symbol = _BY_NAME[key].symbol
             if mode == UNIFORM:
-                slots.append(Slot(key, None, SYMBOL_NAMES[key]))
+                slots.append(Slot(key, None, symbol))
             elif mode == PER_LAYER:
-                slots += [Slot(key, k, layer_symbol_name(key, k)) for k in range(layers)]
+                slots += [Slot(key, k, f"{symbol}{k}") for k in range(layers)]
         if s.output and not s.tied:
             slots.append(Slot("output", None, "n_o"))
         if s.vocab:
@@ -280,53 +482,49 @@ class RecurrentFamily(Family):
             slots.append(Slot("layers", None, "L"))
         return tuple(slots)
 
-    def build_terms(self, structure: Structure) -> tuple[Term, ...]:
+    def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         # sympy and the blocks are imported here, not at the top: evaluating a compiled
         # count (the common path) must not pay for importing sympy.
         import sympy
 
-        from explorer.algebra._symbols import SYMBOLS, layer_symbol
-        from explorer.blocks import Place, embedding, output_layer
+        from explorer.blocks import embedding, output_layer
 
-        s = structure
+        s = _structure(structure)
 
         def size(key: str, layer: int) -> sympy.Expr:
             mode = {"cells": s.cells, "proj": s.proj, "nonrec_proj": s.nonrec}[key]
             if mode == ABSENT:
                 return sympy.Integer(0)
-            return SYMBOLS[key] if mode == UNIFORM else layer_symbol(key, layer)
+            name = _BY_NAME[key].symbol
+            return _symbol(name) if mode == UNIFORM else _symbol(f"{name}{layer}")
 
-        n_i = SYMBOLS["input"]
+        n_i = _symbol("n_i")
         terms: list[Term] = []
         if s.vocab:
-            terms += embedding(vocab=SYMBOLS["vocab"], dim=n_i)
+            terms += embedding(vocab=_symbol("n_v"), dim=n_i)
         directions = ("", "_reverse") if s.bidirectional else ("",)
         if s.layers is None:
-            depth = SYMBOLS["layers"]
+            depth = _symbol("L")
             below = self._output_width(s, size, layer=0)
             for d in directions:
-                terms += self._layer(s, size, 0, Place(f"l0{d}", "layer 0", _label(0, d)), n_i)
+                terms += self._layer(s, size, 0, _place("0", d), n_i)
             for d in directions:
-                place = Place(f"l[1:L]{d}", "layers 1..L-1", _label("1..L-1", d), depth - 1)
-                terms += self._layer(s, size, 1, place, below)
+                terms += self._layer(s, size, 1, _place(GROUPED, d, depth - 1), below)
             width = depth * below if s.skip else below
         else:
             for k in range(s.layers):
                 input_width = n_i if k == 0 else self._output_width(s, size, layer=k - 1)
                 for d in directions:
-                    terms += self._layer(
-                        s, size, k, Place(f"l{k}{d}", f"layer {k}", _label(k, d)), input_width
-                    )
+                    terms += self._layer(s, size, k, _place(str(k), d), input_width)
             width = self._output_width(s, size)
         if s.output:
-            outputs = SYMBOLS["vocab"] if s.tied else SYMBOLS["output"]
+            outputs = _symbol("n_v") if s.tied else _symbol("n_o")
             terms += output_layer(outputs=outputs, width=width, bias=s.output_bias, tied=s.tied)
         return tuple(terms)
 
     def _layer(
-        self, s: Structure, size: Any, k: int, place: Place, input_width: sympy.Expr
+        self, s: RecurrentStructure, size: Any, k: int, place: Place, input_width: sympy.Expr
     ) -> list[Term]:
-        from explorer.algebra._symbols import SYMBOLS
         from explorer.blocks import (
             gate_set,
             nonrecurrent_projection,
@@ -338,7 +536,7 @@ class RecurrentFamily(Family):
         cells, proj, nonrec = size("cells", k), size("proj", k), size("nonrec_proj", k)
         terms = gate_set(
             place,
-            gates="".join(self.gates),
+            gates=self.gates,
             cells=cells,
             input_width=input_width,
             recurrent_width=proj if s.proj else cells,
@@ -353,11 +551,11 @@ class RecurrentFamily(Family):
             terms += peepholes(place, cells=cells)
         if s.skip and k > 0:
             terms += skip_from_input(
-                place, gates=len(self.gates), cells=cells, inputs=SYMBOLS["input"]
+                place, gates=len(self.gates), cells=cells, inputs=_symbol("n_i")
             )
         return terms
 
-    def _output_width(self, s: Structure, size: Any, layer: int | None = None) -> Any:
+    def _output_width(self, s: RecurrentStructure, size: Any, layer: int | None = None) -> Any:
         """Width a layer hands on (``layer``), or that feeds the output layer (None)."""
 
         def one(k: int) -> Any:
@@ -373,8 +571,30 @@ class RecurrentFamily(Family):
         return one(s.layers - 1)
 
 
-def _label(layer: int | str, direction: str) -> str:
-    return f"layer {layer}" + (" (reverse)" if direction else "")
+def _place(layer: str, reverse: str, copies: Any = None) -> Place:
+    """Where a layer's terms sit: PyTorch's name suffix (``l0``, ``l[1:L]_reverse``)."""
+    from explorer.blocks import Place
+
+    direction = "reverse" if reverse else ""
+    group = "layers 1..L-1" if layer == GROUPED else f"layer {layer}"
+    place = Place(f"l{layer}{reverse}", group, layer, direction)
+    return place if copies is None else place.repeated(copies)
+
+
+def _symbol(name: str) -> sympy.Symbol:
+    from explorer.algebra import symbol
+
+    return symbol(name)
+
+
+def _structure(structure: Hashable) -> RecurrentStructure:
+    if not isinstance(structure, RecurrentStructure):  # a caller's bug, never user input
+        raise TypeError(f"not a recurrent structure: {structure!r}")
+    return structure
+
+
+def _as_list(value: Any) -> list[int]:
+    return [v for v in (value if isinstance(value, list) else [value]) if type(v) is int]
 
 
 def _at(value: Any, layer: int) -> Any:

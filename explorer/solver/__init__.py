@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.solver._budget import parse_budget
 from explorer.solver._solution import Neighbour, Solution
-from explorer.solver._solver import DEFAULTS, MODES, RANKING, SOLVABLE, Mode, solve, solve_all
+from explorer.solver._solver import MODES, RANKING, Mode, rank, solve, solve_all
 
 if TYPE_CHECKING:
     from explorer.solver._spec import solve_spec
@@ -26,14 +26,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "DEFAULTS",
     "MODES",
     "RANKING",
-    "SOLVABLE",
     "Mode",
     "Neighbour",
     "Solution",
     "parse_budget",
+    "rank",
     "solve",
     "solve_all",
     "solve_spec",

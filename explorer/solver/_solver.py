@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -10,10 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
 from explorer.algebra import Count
-from explorer.algebra._names import DESIGN_ORDER as _ORDER
-from explorer.conventions import CONVENTIONS, FLAGS, Convention, resolve_convention
+from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from explorer.families import get_family
+from explorer.families import Family, get_family
 from explorer.solver._budget import parse_budget
 from explorer.solver._integer import CEILING, closed_form_guess, largest_within
 from explorer.solver._solution import Neighbour, Solution
@@ -21,19 +21,10 @@ from explorer.solver._solution import Neighbour, Solution
 if TYPE_CHECKING:
     from explorer.expressions import Expression
 
-__all__ = ["DEFAULTS", "MODES", "SOLVABLE", "Mode", "solve", "solve_all"]
+__all__ = ["MODES", "RANKING", "Mode", "rank", "solve", "solve_all"]
 
 Mode = Literal["nearest", "under", "over"]
 MODES: tuple[str, ...] = get_args(Mode)
-
-#: Sizes the solver can solve for.
-SOLVABLE: tuple[str, ...] = ("cells", "proj", "nonrec_proj", "layers", "input", "output", "vocab")
-#: Sizes that appear only when given (an optional part); the others are always there.
-_OPTIONAL_PARTS = ("output", "proj", "nonrec_proj", "vocab")
-
-#: What ``solve --budget 6.5e6 --layers 3`` assumes, each stated in the answer: the forum
-#: question this project started from (39 acoustic features in, 34 classes out).
-DEFAULTS: dict[str, Any] = {"convention": "pytorch", "input": 39, "output": 34, "layers": 1}
 
 
 RANKING = "closest to the budget first (|relative error|), then fewer parameters"
@@ -86,10 +77,21 @@ def solve(
         ties=ties,
         **fixed,
     )
-    best = solutions[0]
-    if len(solutions) == 1:
+    return rank(solutions)
+
+
+def rank(solutions: Sequence[Solution]) -> Solution:
+    """The best of several solved designs, by :data:`RANKING`, with every design in its
+    ``alternatives`` (best first) when there are several."""
+    ordered = sorted(solutions, key=_closeness)
+    best = ordered[0]
+    if len(ordered) == 1:
         return best
-    return _replace(best, alternatives=tuple(solutions), rule=RANKING)
+    return _replace(best, alternatives=tuple(ordered), rule=RANKING)
+
+
+def _closeness(solution: Solution) -> tuple[int, int]:
+    return abs(solution.total - solution.budget), solution.total
 
 
 def solve_all(
@@ -134,7 +136,7 @@ def solve_all(
                 failures.append(error)
     if not solutions:
         raise failures[0]
-    solutions.sort(key=lambda s: (abs(s.total - s.budget), s.total))
+    solutions.sort(key=_closeness)
     return solutions
 
 
@@ -153,59 +155,71 @@ class _Request:
 
 
 def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> Solution:
-    budget, convention, mode, step = (
-        request.budget,
-        request.convention,
-        request.mode,
-        request.step,
-    )
-    ties = request.ties
-    overrides = {k: given[k] for k in FLAGS if k in given}
-    sizes = {k: v for k, v in given.items() if k not in FLAGS}
-    rules = resolve_convention(convention or DEFAULTS["convention"], **overrides)
-    free = _free_size(family_name, request.free, sizes, ties)
-    assumptions = _defaults(sizes, free, convention, ties)
-    tied = {k: _tie(k, text, free, sizes) for k, text in ties.items()}
+    budget, mode = request.budget, request.mode
+    family = get_family(family_name)
+    given = family.canonical(given)
+    overrides = {f.name: given.pop(f.name) for f in family.flags if f.name in given}
+    sizes = given
+    convention = request.convention or family.default_convention
+    rules = resolve_convention(convention, kind=family.kind, **overrides)
+    ties = {_keyword(family, k): v for k, v in request.ties.items()}
+    free = _free_size(family, request.free, sizes, ties)
+    tied = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
+    for keyword in family.keywords:  # the family's own defaults (one layer), as count has
+        name = keyword.name
+        if keyword.default is not None and keyword.is_size and name not in (*sizes, free, *tied):
+            sizes[name] = keyword.default
 
     # The design with the free size (and tied sizes) left as symbols: one compiled count.
     symbolic = dict(sizes)
     for name in (free, *tied):
-        if name in _OPTIONAL_PARTS:
+        if _kind(family, name) == "part":
             symbolic[name] = True
-    template = _template(family_name, rules, symbolic)
-    slot_of = {s.keyword: i for i, s in enumerate(template.compiled.slots) if s.layer is None}
-    unexpected = set(template.free) - {
-        template.compiled.slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of
-    }
-    if free not in slot_of or unexpected:
+    template = _template(family, rules, symbolic)
+    slots = template.compiled.slots
+    slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
+    wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
+    if free not in slot_of:
         raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
+    unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
+    if unexpected and not any(s.derived for s in unexpected):
+        missing = list(dict.fromkeys(s.keyword for s in unexpected))
+        raise InvalidSizeError(
+            f"to solve for {free}, give {' and '.join(missing)}: "
+            + ", ".join(f"{k}=N" for k in missing)
+        )
 
-    values = [v if v is not None else 0 for v in template.values]
+    values: list[Any] = [v if v is not None else 0 for v in template.values]
     total_of = template.compiled.function("total")
     free_index = slot_of[free]
     tie_slots = [(slot_of[k], e) for k, e in tied.items()]
+    derived = [i for i, s in enumerate(slots) if s.derived]
+    known_sizes = {k: v for k, v in sizes.items() if type(v) is int}
 
-    def known(x: int) -> dict[str, Any]:
-        return {**{k: v for k, v in sizes.items() if isinstance(v, int)}, free: x}
+    def tied_value(expression: Expression, x: int) -> int:
+        return int(expression.evaluate({**known_sizes, free: x}) // 1)
 
     def count_at(x: int) -> int:
         values[free_index] = x
         for index, expression in tie_slots:
-            values[index] = int(expression.evaluate(known(x)) // 1)
+            values[index] = tied_value(expression, x)
+        if derived:
+            for index in derived:
+                values[index] = None
+            family.complete(template.structure, values)
         return total_of(*values)  # type: ignore[no-any-return]
 
     lo, hi = _domain(
-        family_name,
-        rules.proj_below_cells,
-        free,
-        sizes,
-        bounds=(request.low, request.high),
+        family,
+        rules=rules,
+        free=free,
+        sizes=sizes,
+        request=request,
         tied=tied,
-        known=known,
+        tied_value=tied_value,
     )
-    guess, method = _guess(
-        template, free_index, values, budget, count_at=count_at, tie_slots=tie_slots, lo=lo, hi=hi
-    )
+    step = math.lcm(request.step, family.multiple(free, sizes))
+    guess, method = _guess(template, free_index, values, budget, plain=not (tie_slots or derived))
     chosen, under, above, evaluations = pick_integer(
         count_at,
         budget,
@@ -214,27 +228,28 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         hi=hi,
         step=step,
         mode=mode,
-        guess=guess,
+        guess=guess if guess is not None else lo,
         smallest=lambda total: (
-            f"{_describe(family_name, sizes, free)}: {total:,} parameters "
+            f"{_describe(family, sizes, free)}: {total:,} parameters "
             f"under the {rules.name} convention"
         ),
     )
 
     design = {**sizes, free: chosen.value}
     for name, expression in tied.items():
-        design[name] = int(expression.evaluate(known(chosen.value)) // 1)
+        design[name] = tied_value(expression, chosen.value)
     # Count the answer through the front door: it validates the design as a whole.
     preset = rules.name if rules.name in CONVENTIONS else rules
-    check = count_design(family_name, convention=preset, **design)
+    check = count_design(family.name, convention=preset, **design)
     if check.total != chosen.total:  # pragma: no cover - a solver bug, never user input
         raise AssertionError(f"solver total {chosen.total} != count {check.total}")
+    order = [k.name for k in family.keywords]
     return Solution(
-        family=family_name,
-        convention=convention or DEFAULTS["convention"],
+        family=family.name,
+        convention=convention,
         overrides=overrides,
         free=free,
-        sizes={k: design[k] for k in _ORDER if k in design},
+        sizes={k: design[k] for k in order if k in design},
         total=chosen.total,
         budget=budget,
         relative_error=(chosen.total - budget) / budget,
@@ -243,18 +258,17 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         above=above,
         method=method,
         evaluations=evaluations,
-        assumptions=tuple(assumptions),
     )
 
 
 _TEMPLATES: dict[tuple[Any, ...], Count] = {}
 
 
-def _template(family: str, rules: Convention, sizes: Mapping[str, Any]) -> Count:
+def _template(family: Family, rules: Convention, sizes: Mapping[str, Any]) -> Count:
     """The design's count with its free size a symbol; the same design asked again (the
     usual case: many budgets, or a search) reuses it instead of parsing it again."""
     key = (
-        family,
+        family.name,
         rules,
         tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in sizes.items())),
     )
@@ -262,56 +276,51 @@ def _template(family: str, rules: Convention, sizes: Mapping[str, Any]) -> Count
     if template is None:
         if len(_TEMPLATES) > 4096:
             _TEMPLATES.clear()
-        template = symbolic_design(family, convention=rules, **sizes)
+        template = symbolic_design(family.name, convention=rules, **sizes)
         _TEMPLATES[key] = template
     return template
 
 
+def _keyword(family: Family, name: str) -> str:
+    keyword = family.keyword(name)
+    if keyword is None or not keyword.solvable:
+        raise UnknownNameError.for_name(f"{family.name} size to tie", name, family.solvable)
+    return keyword.name
+
+
+def _kind(family: Family, name: str) -> str:
+    keyword = family.keyword(name)
+    return "" if keyword is None else keyword.kind
+
+
 def _free_size(
-    family: str, free: str | None, sizes: Mapping[str, Any], ties: Mapping[str, str]
+    family: Family, free: str | None, sizes: Mapping[str, Any], ties: Mapping[str, str]
 ) -> str:
     if free is not None:
-        if free not in SOLVABLE:
-            raise UnknownNameError.for_name("free size", free, SOLVABLE)
-        if free in sizes:
-            raise ConflictError(f"{free} is both given ({sizes[free]}) and free; drop one")
-        return free
-    if "cells" not in sizes and "cells" not in ties:
-        return "cells"
-    if getattr(get_family(family), "requires_projection", False) and "proj" not in sizes:
-        return "proj"
+        keyword = family.keyword(free)
+        if keyword is None or not keyword.solvable:
+            raise UnknownNameError.for_name(f"{family.name} free size", free, family.solvable)
+        if keyword.name in sizes:
+            raise ConflictError(
+                f"{keyword.name} is both given ({sizes[keyword.name]}) and free; drop one"
+            )
+        return keyword.name
+    for name in family.free_order:
+        if name not in sizes and name not in ties:
+            return name
     raise ConflictError(
         "nothing to solve for: every size is given; leave one out or name it with "
-        f"free=... (one of {', '.join(SOLVABLE)})"
+        f"free=... (one of {', '.join(family.solvable)})"
     )
 
 
-def _defaults(
-    sizes: dict[str, Any], free: str, convention: str | None, ties: Mapping[str, str]
-) -> list[str]:
-    notes = []
-    if convention is None:
-        notes.append(f"convention {DEFAULTS['convention']} (default; change with --convention)")
-    for key, option in (("input", "--input"), ("layers", "--layers"), ("output", "--output")):
-        if key in sizes or key == free or key in ties:
-            continue
-        if key == "output" and "vocab" in sizes:
-            continue
-        sizes[key] = DEFAULTS[key]
-        extra = ", 0 for none" if key == "output" else ""
-        notes.append(f"{key} {DEFAULTS[key]} (default; change with {option}{extra})")
-    return notes
-
-
-def _tie(target: str, text: str, free: str, sizes: Mapping[str, Any]) -> Expression:
+def _tie(family: Family, target: str, text: str, free: str, sizes: Mapping[str, Any]) -> Expression:
     from explorer.expressions import parse_expression
 
-    if target not in SOLVABLE:
-        raise UnknownNameError.for_name("tied size", target, SOLVABLE)
     if target == free or target in sizes:
         raise ConflictError(f"{target} is tied to a formula and also given or free; drop one")
-    expression = parse_expression(text, SOLVABLE)
-    missing = [n for n in expression.names if n != free and not isinstance(sizes.get(n), int)]
+    expression = parse_expression(text, family.solvable)
+    missing = [n for n in expression.names if n != free and type(sizes.get(n)) is not int]
     if missing:
         raise ConflictError(
             f"tie {target}={text} uses {', '.join(missing)}, which is neither the free size "
@@ -321,24 +330,23 @@ def _tie(target: str, text: str, free: str, sizes: Mapping[str, Any]) -> Express
 
 
 def _domain(
-    family: str,
-    proj_below_cells: bool,
+    family: Family,
+    *,
+    rules: Convention,
     free: str,
     sizes: Mapping[str, Any],
-    *,
-    bounds: tuple[int | None, int | None],
+    request: _Request,
     tied: Mapping[str, Expression],
-    known: Callable[[int], dict[str, Any]],
+    tied_value: Callable[[Expression, int], int],
 ) -> tuple[int, int | None]:
-    lo, hi = bounds[0] or 1, bounds[1]
-    if proj_below_cells and free == "cells" and "proj" in sizes:
-        lo = max(lo, max(_as_list(sizes["proj"])) + 1)
-    if proj_below_cells and free == "proj" and "cells" in sizes:
-        top = min(_as_list(sizes["cells"])) - 1
-        hi = top if hi is None else min(hi, top)
+    lo, hi = family.domain(free, sizes, rules)
+    if request.low is not None:
+        lo = max(lo, request.low)
+    if request.high is not None:
+        hi = request.high if hi is None else min(hi, request.high)
     if tied:  # the smallest free size for which every tied size is at least 1
         first, _ = largest_within(
-            lambda x: 0 if all(e.evaluate(known(x)) < 1 for e in tied.values()) else 1,
+            lambda x: 0 if all(tied_value(e, x) < 1 for e in tied.values()) else 1,
             0,
             lo=lo,
             hi=hi,
@@ -350,33 +358,25 @@ def _domain(
         lo = lo if first is None else first + 1
     if hi is not None and hi < lo:
         raise BudgetError(
-            f"no {free} is allowed: it must lie between {lo} and {hi} for this {family} design"
+            f"no {free} is allowed: it must lie between {lo} and {hi} for this {family.name} design"
         )
     return lo, hi
 
 
 def _guess(
-    template: Count,
-    free_index: int,
-    values: list[int],
-    budget: int,
-    *,
-    count_at: Callable[[int], int],
-    tie_slots: list[Any],
-    lo: int,
-    hi: int | None,
-) -> tuple[int, str]:
-    if not tie_slots:
-        coefficients = _univariate(template, free_index, values)
-        if not any(coefficients[1:]):
-            name = template.compiled.slots[free_index].keyword
-            raise ConflictError(
-                f"{name} does not change the count of this design: nothing to solve"
-            )
-        guess, method = closed_form_guess(coefficients, budget)
-        if guess is not None:
-            return guess, method
-    return _bracket(count_at, budget, lo, hi), "scipy brentq bracketing on the monotone count"
+    template: Count, free_index: int, values: list[int], budget: int, *, plain: bool
+) -> tuple[int | None, str]:
+    """A closed-form floor root when the count is a plain polynomial of degree 1 or 2 in
+    the free size; else ``None``, and the exact integer search starts from the bottom."""
+    search = "exact exponential search and bisection on the monotone count"
+    if not plain:
+        return None, search
+    coefficients = _univariate(template, free_index, values)
+    if not any(coefficients[1:]):
+        name = template.compiled.slots[free_index].keyword
+        raise ConflictError(f"{name} does not change the count of this design: nothing to solve")
+    guess, method = closed_form_guess(coefficients, budget)
+    return (guess, method) if guess is not None else (None, search)
 
 
 def _univariate(template: Count, free_index: int, values: Sequence[int]) -> list[int]:
@@ -392,31 +392,17 @@ def _univariate(template: Count, free_index: int, values: Sequence[int]) -> list
     return [coefficients.get(d, 0) for d in range(max(coefficients) + 1)]
 
 
-def _bracket(count_at: Callable[[int], int], budget: int, lo: int, hi: int | None) -> int:
-    from scipy.optimize import brentq
-
-    top = lo
-    while count_at(top) < budget and (hi is None or top < hi):
-        top = top * 2 if hi is None else min(hi, top * 2)
-    if count_at(lo) >= budget or top == lo:
-        return lo
-    if count_at(top) < budget:  # capped by the maximum: the largest allowed size
-        return top
-    root = brentq(lambda x: float(count_at(int(x))) - budget, lo, top, xtol=0.5)
-    return int(root)
-
-
-def _describe(family: str, sizes: Mapping[str, Any], free: str) -> str:
-    layers = sizes.get("layers")
+def _describe(family: Family, sizes: Mapping[str, Any], free: str) -> str:
+    depth = sizes.get(family.depth)
     head = (
-        f"{layers}-layer {family.upper()}"
-        if isinstance(layers, int) and free != "layers"
-        else family.upper()
+        f"{depth}-{family.depth.rstrip('s')} {family.name.upper()}"
+        if isinstance(depth, int) and free != family.depth
+        else family.name.upper()
     )
     parts = [
         f"{k.replace('_', ' ')} {v}"
         for k, v in sizes.items()
-        if k not in ("layers", free) and v not in (None, False, True)
+        if k not in (family.depth, free) and v not in (None, False, True)
     ]
     if not parts:
         return head
@@ -435,10 +421,6 @@ def _positive(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidSizeError(f"{name} must be a positive integer, got {value!r}")
     return value
-
-
-def _as_list(value: Any) -> list[int]:
-    return list(value) if isinstance(value, list) else [value]
 
 
 def _replace(solution: Solution, **changes: Any) -> Solution:

@@ -1,0 +1,67 @@
+"""What the algebra needs of a family and a convention, declared here, implemented above.
+
+The algebra never imports a family: a :class:`Count` holds any object that offers these
+methods, so the direction of dependency runs one way, from the families down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from explorer.algebra._compiled import Slot
+    from explorer.algebra._term import Term
+
+__all__ = ["ConventionLike", "FamilyLike"]
+
+
+class FamilyLike(Hashable, Protocol):
+    """A family, as the algebra sees it: a structure in, slots and named terms out.
+
+    A structure is the family's own hashable value: everything that shapes the formula and
+    nothing that only sets its numbers. Its ``repr`` is stable (it keys the disk cache).
+    """
+
+    @property
+    def name(self) -> str:
+        """The registry name (``lstm``)."""
+        ...
+
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        """The sizes the formula depends on, in argument order."""
+        ...
+
+    def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
+        """The named terms (sympy) of the structure."""
+        ...
+
+    def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
+        """The design as keywords: with them the family's count gives the same numbers."""
+        ...
+
+    def describe(self, structure: Hashable) -> str:
+        """What the count includes, in one line (``counting: bias=double``)."""
+        ...
+
+    def meaning(self, slot: Slot) -> str:
+        """What a slot's symbol stands for, in words."""
+        ...
+
+    def complete(self, structure: Hashable, values: list[Any]) -> None:
+        """Fill the derived slots (a size that follows others by a rule, such as
+        ``head_dim = d_model // heads``) in place, for ints and numpy arrays alike."""
+        ...
+
+
+class ConventionLike(Protocol):
+    """A convention, as the algebra sees it: a name and its flags."""
+
+    @property
+    def name(self) -> str:
+        """The preset's name, with overrides appended."""
+        ...
+
+    def flags(self) -> dict[str, object]:
+        """The counting flags as plain data."""
+        ...
