@@ -1,4 +1,11 @@
-"""Hypothesis strategies shared by the property tests: valid designs of every family."""
+"""Hypothesis strategies shared by the property tests: valid designs of every family.
+
+A design starts from one of the family's declared examples; its sizes are scaled by one
+common factor (which keeps their order, such as a projection below its cells) plus a
+little noise, its depth redrawn where no per-layer list fixes it, and the convention and
+its flags drawn from the family's kind. A design the family refuses is skipped by the
+tests (``count`` returns ``None``), so the draws stay valid without knowing the rules.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +13,42 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from explorer import CONVENTIONS
+import explorer
+from explorer.conventions import conventions_of
 
-FAMILY_NAMES = ("rnn", "lstm", "lstmp", "gru")
-CONVENTION_NAMES = tuple(CONVENTIONS)
-
-sizes = st.integers(min_value=1, max_value=5000)
-small = st.integers(min_value=1, max_value=64)
+FAMILY_NAMES = tuple(explorer.FAMILIES)
 
 
 @st.composite
 def designs(draw: st.DrawFn, *, max_layers: int = 5, per_layer: bool = True) -> dict[str, Any]:
     """Keyword arguments for ``explorer.count`` (family and convention included)."""
-    family = draw(st.sampled_from(FAMILY_NAMES))
-    convention = draw(st.sampled_from(CONVENTION_NAMES))
-    layers = draw(st.integers(min_value=1, max_value=max_layers))
-    design: dict[str, Any] = {"family": family, "convention": convention, "layers": layers}
-    design["input"] = draw(sizes)
-    listed = per_layer and draw(st.booleans())
-    if listed:
-        design["cells"] = draw(st.lists(st.integers(2, 5000), min_size=layers, max_size=layers))
-    else:
-        design["cells"] = draw(st.integers(2, 5000))
-    if family in ("lstm", "lstmp") and (family == "lstmp" or draw(st.booleans())):
-        # a projection smaller than the cells (PyTorch's rule applies under pytorch)
-        cells = design["cells"] if listed else [design["cells"]] * layers
-        projections = [draw(st.integers(1, c - 1)) for c in cells]
-        design["proj"] = projections if listed else min(projections)
+    family = explorer.FAMILIES[draw(st.sampled_from(FAMILY_NAMES))]
+    examples = [
+        e for e in family.examples if per_layer or not any(isinstance(v, list) for v in e.values())
+    ]
+    example = draw(st.sampled_from(examples))
+    scale = draw(st.integers(min_value=1, max_value=40))
+    design: dict[str, Any] = {
+        "family": family.name,
+        "convention": draw(st.sampled_from(tuple(conventions_of(family.kind)))),
+    }
+    lists = any(isinstance(v, list) for v in example.values())
+    for name, value in example.items():
+        keyword = family.keyword(name)
+        if keyword is None or not keyword.is_size:
+            design[name] = value
+        elif name == family.depth:
+            design[name] = value if lists else draw(st.integers(1, max_layers))
+        elif isinstance(value, list):
+            design[name] = [v * scale + draw(st.integers(0, scale - 1)) for v in value]
+        else:
+            design[name] = value * scale + draw(st.integers(0, scale - 1))
+    if family.depth not in design and not lists:
+        design[family.depth] = draw(st.integers(1, max_layers))
+    for flag in family.flags:
         if draw(st.booleans()):
-            design["nonrec_proj"] = draw(small)
-    if draw(st.booleans()):
-        design["output"] = draw(sizes)
-    if draw(st.booleans()):
-        design["bidirectional"] = True
-        design["merge"] = draw(st.sampled_from(("concat", "sum", "mul", "ave")))
-    if draw(st.booleans()):
-        design["vocab"] = draw(sizes)
-    if draw(st.booleans()):
-        design["bias"] = draw(st.sampled_from(("none", "single", "double")))
-    if draw(st.booleans()):
-        design["skip"] = draw(st.booleans())
-    if family in ("lstm", "lstmp") and draw(st.booleans()):
-        design["peepholes"] = draw(st.booleans())
-    if family == "gru" and draw(st.booleans()):
-        design["reset_after"] = draw(st.booleans())
+            choices = flag.choices or (False, True)
+            design[flag.name] = draw(st.sampled_from(choices))
     return design
 
 

@@ -8,7 +8,6 @@ fast request path equals the general one; a disk-cached count equals a fresh one
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -19,43 +18,21 @@ import explorer
 from explorer.algebra import _cache
 from explorer.algebra._build import _compile, cache_key, symbolic_count
 from explorer.algebra._compiled import CompiledCount
-
-FAMILIES = ("rnn", "lstm", "lstmp", "gru")
-CONVENTIONS = tuple(explorer.CONVENTIONS)
-
-VARIANTS: dict[str, dict[str, Any]] = {
-    "plain": {},
-    "output": {"output": 34},
-    "deep-output": {"layers": 4, "output": 34},
-    "bidirectional": {"layers": 3, "bidirectional": True, "output": 10},
-    "bidirectional-sum": {"layers": 2, "bidirectional": True, "merge": "sum"},
-    "skip": {"layers": 3, "skip": True, "output": 7},
-    "skip-bidirectional": {"layers": 3, "skip": True, "bidirectional": True, "output": 7},
-    "embedding": {"layers": 2, "vocab": 1000, "output": 1000},
-    "per-layer": {"layers": 3, "cells": [64, 48, 32], "output": 5},
-    "no-bias": {"layers": 2, "bias": "none"},
-    "single-bias": {"layers": 2, "bias": "single"},
-}
-
-PROJECTED: dict[str, dict[str, Any]] = {
-    "proj": {"layers": 2, "proj": 16},
-    "proj-nonrec": {"layers": 3, "proj": 16, "nonrec_proj": 8, "output": 9},
-    "proj-per-layer": {"layers": 3, "cells": [64, 48, 32], "proj": [20, 16, 12]},
-    "proj-bidirectional-skip": {"layers": 2, "proj": 16, "bidirectional": True, "skip": True},
-}
+from explorer.conventions import conventions_of
 
 
 def _cases() -> list[Any]:
+    """Every registered family's examples under every convention of its kind: a family
+    is under contract the moment it is registered."""
     cases = []
-    for family, convention in itertools.product(FAMILIES, CONVENTIONS):
-        variants = dict(PROJECTED) if family == "lstmp" else {**VARIANTS}
-        if family == "lstm":
-            variants.update(PROJECTED)
-        for name, variant in variants.items():
-            sizes = {"input": 39, "cells": 64, **variant}
-            cases.append(
-                pytest.param(family, convention, sizes, id=f"{family}-{convention}-{name}")
-            )
+    for family in explorer.FAMILIES.values():
+        for convention in conventions_of(family.kind):
+            for index, example in enumerate(family.examples):
+                cases.append(
+                    pytest.param(
+                        family.name, convention, example, id=f"{family.name}-{convention}-{index}"
+                    )
+                )
     return cases
 
 
@@ -97,36 +74,38 @@ def test_free_symbols_are_the_declared_sizes(
 @pytest.mark.parametrize(("family", "convention", "sizes"), CASES)
 def test_vectorised_equals_scalar(family: str, convention: str, sizes: dict[str, Any]) -> None:
     c = explorer.count(family, convention=convention, **sizes)
-    if isinstance(sizes["cells"], list):
-        grid = [[n + k for n in sizes["cells"]] for k in range(5)]
-        many = c.evaluate_many(cells=[np.array([g[j] for g in grid]) for j in range(len(grid[0]))])
-        assert many.tolist() == [c.evaluate(cells=g) for g in grid]
+    width = explorer.FAMILIES[family].width
+    if isinstance(sizes[width], list):
+        grid = [[n + k for n in sizes[width]] for k in range(5)]
+        columns = [np.array([g[j] for g in grid]) for j in range(len(grid[0]))]
+        arrays: dict[str, Any] = {width: columns}
+        many = c.evaluate_many(**arrays)
+        assert many.tolist() == [c.evaluate(**{width: g}) for g in grid]
     else:
-        cells = np.arange(sizes["cells"], sizes["cells"] + 40)
-        many = c.evaluate_many(cells=cells)
+        values = np.arange(sizes[width], sizes[width] + 40)
+        by_width: dict[str, Any] = {width: values}
+        many = c.evaluate_many(**by_width)
         assert many.dtype == np.int64
-        assert many.tolist() == [c.evaluate(cells=int(n)) for n in cells]
+        assert many.tolist() == [c.evaluate(**{width: int(n)}) for n in values]
 
 
 @pytest.mark.parametrize(
     ("family", "convention", "sizes"),
-    [p for p in CASES if not isinstance(p.values[2]["cells"], list)],
+    [p for p in CASES if not any(isinstance(v, list) for v in p.values[2].values())],
 )
 def test_symbolic_depth_equals_unrolled(
     family: str, convention: str, sizes: dict[str, Any]
 ) -> None:
-    rest = {k: v for k, v in sizes.items() if k != "layers"}
+    depth_keyword = explorer.FAMILIES[family].keyword(explorer.FAMILIES[family].depth)
+    assert depth_keyword is not None
+    name, symbol = depth_keyword.name, sympy.Symbol(depth_keyword.symbol, positive=True)
+    rest = {k: v for k, v in sizes.items() if k != name}
     symbolic = explorer.formula(family, convention=convention, **rest)
-    assert "L" in symbolic.free
+    assert str(symbol) in symbolic.free
     for depth in range(1, 7):
-        unrolled = explorer.count(family, convention=convention, **rest, layers=depth)
-        assert symbolic.evaluate(layers=depth) == unrolled.total
-        assert (
-            sympy.expand(
-                symbolic.formula.subs(sympy.Symbol("L", positive=True), depth) - unrolled.formula
-            )
-            == 0
-        )
+        unrolled = explorer.count(family, convention=convention, **rest, **{name: depth})
+        assert symbolic.evaluate(**{name: depth}) == unrolled.total
+        assert sympy.expand(symbolic.formula.subs(symbol, depth) - unrolled.formula) == 0
 
 
 @pytest.mark.parametrize(("family", "convention", "sizes"), CASES)
@@ -136,6 +115,24 @@ def test_disk_cache_round_trip(family: str, convention: str, sizes: dict[str, An
     assert CompiledCount.from_json(fresh.to_json()) == fresh
     assert _cache.load(cache_key(c.family, c.structure)) in (None, fresh)
     assert fresh == c.compiled
+
+
+def test_every_family_is_under_contract() -> None:
+    covered = {p.values[0] for p in CASES}
+    assert covered == set(explorer.FAMILIES)
+
+
+def test_families_agree_on_shared_option_names() -> None:
+    """An option name (keyword or alias) shared by families means one kind of value, so
+    one command-line option can serve them all."""
+    kinds: dict[str, set[tuple[str, bool]]] = {}
+    for family in explorer.FAMILIES.values():
+        for keyword in family.keywords:
+            for name in keyword.names:
+                kinds.setdefault(name, set()).add((keyword.kind, keyword.lists))
+        for flag in family.flags:
+            kinds.setdefault(flag.name, set()).add(("flag", bool(flag.choices)))
+    assert {name: k for name, k in kinds.items() if len(k) > 1} == {}
 
 
 def test_fast_path_declines_what_it_cannot_check() -> None:

@@ -43,6 +43,9 @@ class Family(ABC):
     #: The keyword that measures width and the one that measures depth (searches' aspect).
     width: str
     depth: str
+    #: Small valid designs covering the family's options (the contract tests run them
+    #: under every convention of the family's kind).
+    examples: tuple[dict[str, Any], ...]
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:

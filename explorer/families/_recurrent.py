@@ -137,6 +137,26 @@ _PROJECTION_RATIO = SearchChoice(
     "proj_ratio", "projection = cells // ratio, ratios to choose from", "ratio", "proj", "4"
 )
 
+_PLAIN_EXAMPLES: tuple[dict[str, Any], ...] = (
+    {},
+    {"output": 34},
+    {"layers": 4, "output": 34},
+    {"layers": 3, "bidirectional": True, "output": 10},
+    {"layers": 2, "bidirectional": True, "merge": "sum"},
+    {"layers": 3, "skip": True, "output": 7},
+    {"layers": 3, "skip": True, "bidirectional": True, "output": 7},
+    {"layers": 2, "vocab": 1000, "output": 1000},
+    {"layers": 3, "cells": [64, 48, 32], "output": 5},
+    {"layers": 2, "bias": "none"},
+    {"layers": 2, "bias": "single"},
+)
+_PROJECTED_EXAMPLES: tuple[dict[str, Any], ...] = (
+    {"layers": 2, "proj": 16},
+    {"layers": 3, "proj": 16, "nonrec_proj": 8, "output": 9},
+    {"layers": 3, "cells": [64, 48, 32], "proj": [20, 16, 12]},
+    {"layers": 2, "proj": 16, "bidirectional": True, "skip": True},
+)
+
 ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
@@ -196,6 +216,14 @@ class RecurrentFamily(Family):
     def free_order(self) -> tuple[str, ...]:  # type: ignore[override]
         """Cells, or the projection of a family that needs one when the cells are given."""
         return ("cells", "proj") if self.requires_projection else ("cells",)
+
+    @property
+    def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
+        """Designs that cover the options this family supports."""
+        base = {"input": 39, "cells": 64}
+        plain = () if self.requires_projection else _PLAIN_EXAMPLES
+        projected = _PROJECTED_EXAMPLES if self.supports_projection else ()
+        return tuple({**base, **example} for example in (*plain, *projected))
 
     @property
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]

@@ -1,0 +1,1 @@
+"""Families defined by the tests, to show what adding a family takes."""
