@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.algebra import Count
-from explorer.algebra._build import compiled_count
+from explorer.algebra._build import count_of
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.families import FAMILIES, get_family
 
@@ -43,7 +43,7 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
         if rules is not None and chosen.kind == rules.KIND:
             fast = chosen.parse_fast(sizes, rules)
             if fast is not None:
-                return Count(chosen, fast[0], rules, compiled_count(chosen, fast[0]), fast[1])
+                return count_of(chosen, fast[0], rules, fast[1])
     return _count(family, convention, sizes, symbolic=False)
 
 
@@ -72,11 +72,10 @@ def _count(
         **overrides,
     )
     structure, values = chosen.parse(given, rules, explicit=overrides, symbolic=symbolic)
-    compiled = compiled_count(chosen, structure)
     bound = tuple(
         values[s.keyword]
         if s.layer is None or values[s.keyword] is None
         else values[s.keyword][s.layer]
-        for s in compiled.slots
+        for s in chosen.slots(structure)
     )
-    return Count(chosen, structure, rules, compiled, bound)
+    return count_of(chosen, structure, rules, bound)

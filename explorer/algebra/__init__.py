@@ -1,8 +1,9 @@
 """The algebra: terms, integer polynomials, compiled forms and :class:`Count`.
 
 It names no architecture and imports nothing above it: a family reaches it through the
-small protocol of :mod:`explorer.algebra._protocol`. ``Term`` (sympy) is imported lazily
-so that evaluating a compiled count never pays for importing sympy.
+small protocol of :mod:`explorer.algebra._protocol`. ``Term``, ``symbol`` and ``integer``
+are imported lazily, and sympy only where a term is built with it, so that evaluating a
+compiled count never pays for importing sympy.
 """
 
 from __future__ import annotations
@@ -30,17 +31,22 @@ __all__ = [
     "Slot",
     "Term",
     "TermInfo",
+    "integer",
     "symbol",
 ]
 
 
 def __getattr__(name: str) -> Any:
+    value: Any
     if name == "Term":
-        from explorer.algebra._term import Term
+        from explorer.algebra import _term
 
-        return Term
-    if name == "symbol":
-        from explorer.algebra._symbols import symbol
+        value = _term.Term
+    elif name in ("symbol", "integer"):
+        from explorer.algebra import _symbols
 
-        return symbol
-    raise AttributeError(f"module 'explorer.algebra' has no attribute {name!r}")
+        value = getattr(_symbols, name)
+    else:
+        raise AttributeError(f"module 'explorer.algebra' has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value

@@ -1,4 +1,11 @@
-"""From a family's sympy terms to a compiled count, built once per structure.
+"""From a family's terms to a compiled count, built once per structure.
+
+Every term becomes an integer polynomial on its own and the total is the sum of the term
+polynomials: no large expression is ever expanded. Small structures are built with sympy
+(their formula is printed by sympy); a structure that repeats its unit (a layer) more than
+:data:`UNROLL_LIMIT` times is served by its family's covering structure when it has one (a
+symbolic depth, evaluated at the depth), else built without sympy from sympy-free
+polynomials. Both give compiled forms and cache entries of a size linear in the terms.
 
 Example:
     >>> import explorer
@@ -6,42 +13,141 @@ Example:
     ...                    output=34)
     >>> compiled_count(c.family, c.structure).function("total")(39, 1024, 34)
     21166080
+    >>> deep = explorer.count("lstm", convention="weights", input=39, cells=1024,
+    ...                       layers=10**12, output=34)
+    >>> deep.total, deep.compiled.slots[-1].symbol
+    (8388607999996000256, 'L')
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Hashable
+import gc
+from collections.abc import Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import _cache
-from explorer.algebra._compiled import CompiledCount, TermInfo
-from explorer.algebra._poly import Polynomial
-from explorer.algebra._protocol import FamilyLike
+from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
+from explorer.algebra._count import Count
+from explorer.algebra._kinds import BIAS
+from explorer.algebra._named import NamedPolynomial, sympy_free
+from explorer.algebra._poly import Exponents, Polynomial
+from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.errors import InvalidSizeError
 
 if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._term import Term
 
-__all__ = ["SymbolicCount", "cache_key", "compiled_count", "symbolic_count"]
+__all__ = [
+    "UNROLL_LIMIT",
+    "SymbolicCount",
+    "cache_key",
+    "compiled_count",
+    "count_of",
+    "symbolic_count",
+]
+
+#: Structures that repeat their unit (a layer) at most this often are built term by term
+#: with sympy, as always; beyond it a covering structure (a symbolic depth) serves them, or,
+#: when there is none (sizes given per layer), they are built without sympy.
+UNROLL_LIMIT = 32
+#: Beyond this many repetitions a structure is refused rather than listed term by term
+#: (a covering structure, when there is one, answers any number exactly).
+MAX_UNROLLED = 100_000
 
 _COMPILED: dict[tuple[Any, ...], CompiledCount] = {}
+#: structure -> (the structure that serves it, its compiled count, how its values map)
+_ROUTES: dict[
+    tuple[Any, ...], tuple[Hashable, CompiledCount, tuple[tuple[int, int], ...] | None]
+] = {}
+
+
+def count_of(
+    family: FamilyLike,
+    structure: Hashable,
+    convention: ConventionLike,
+    values: Sequence[int | None],
+) -> Count:
+    """The :class:`Count` of a structure with its slot values (in ``family.slots`` order).
+
+    A structure beyond :data:`UNROLL_LIMIT` repetitions that has a covering structure is
+    counted through it: the count's structure is then the covering one, the added sizes
+    (the depth) bound to their values.
+    """
+    key = (family.name, structure)
+    route = _ROUTES.get(key)
+    if route is None:
+        route = _route(family, structure)
+        if len(_ROUTES) > 4096:
+            _ROUTES.clear()
+        _ROUTES[key] = route
+    target, compiled, mapping = route
+    if mapping is not None:
+        values = tuple(values[i] if i >= 0 else constant for i, constant in mapping)
+    return Count(family, target, convention, compiled, tuple(values))
+
+
+def _route(
+    family: FamilyLike, structure: Hashable
+) -> tuple[Hashable, CompiledCount, tuple[tuple[int, int], ...] | None]:
+    if family.extent(structure) > UNROLL_LIMIT:
+        covering = family.general(structure)
+        if covering is not None:
+            general, added = covering
+            own = {(s.keyword, s.layer): k for k, s in enumerate(family.slots(structure))}
+            compiled = compiled_count(family, general)
+            mapping = tuple(
+                (own[(s.keyword, s.layer)], 0)
+                if (s.keyword, s.layer) in own
+                else (-1, added[s.keyword])
+                for s in compiled.slots
+            )
+            return general, compiled, mapping
+    return structure, compiled_count(family, structure), None
 
 
 def compiled_count(family: FamilyLike, structure: Hashable) -> CompiledCount:
-    """The compiled count of a structure: from memory, else the disk cache, else sympy."""
+    """The compiled count of a structure: from memory, else the disk cache, else built."""
     try:
         return _COMPILED[(family.name, structure)]
     except KeyError:
         pass
+    extent = family.extent(structure)
+    if extent > MAX_UNROLLED:
+        raise InvalidSizeError(
+            f"{family.name}: a design of {extent:,} layers is too large to build term by "
+            f"term (at most {MAX_UNROLLED:,})"
+        )
     key = cache_key(family, structure)
-    compiled = _cache.load(key)
-    if compiled is None:
-        compiled = _compile(symbolic_count(family, structure))
-        _cache.store(key, compiled)
+    with _quiet_collector():
+        # Deep structures are built without sympy, as fast as an entry would be read
+        # back: the disk cache keeps what needs sympy.
+        compiled = _compile_light(family, structure) if extent > UNROLL_LIMIT else None
+        if compiled is None:
+            compiled = _cache.load(key)
+            if compiled is None:
+                compiled = _compile(symbolic_count(family, structure))
+                _cache.store(key, compiled)
     _COMPILED[(family.name, structure)] = compiled
     return compiled
+
+
+@contextlib.contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """The garbage collector paused: building or reading thousands of terms makes
+    thousands of small acyclic objects, and each collection would walk all of them again
+    (quadratic time in the number of layers)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def cache_key(family: FamilyLike, structure: Hashable) -> str:
@@ -74,22 +180,63 @@ def symbolic_count(family: FamilyLike, structure: Hashable) -> SymbolicCount:
     return SymbolicCount(family, structure)
 
 
-def _polynomial(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> Polynomial:
-    import sympy
+# -- with sympy ---------------------------------------------------------------------------
+def _times(left: Exponents, right: Exponents) -> Exponents:
+    if not left:
+        return right
+    if not right:
+        return left
+    powers = dict(left)
+    for slot, power in right:
+        powers[slot] = powers.get(slot, 0) + power
+    return tuple(sorted(powers.items()))
 
-    poly = sympy.Poly(sympy.expand(expr), *symbols)
-    monomials = []
-    for exponents, coefficient in poly.terms():
-        if not coefficient.is_Integer:  # counts are integer polynomials; see TECH_NOTES
-            raise AssertionError(f"non-integer coefficient {coefficient} in {expr}")
-        monomials.append((int(coefficient), tuple(int(e) for e in exponents)))
-    return Polynomial(tuple(monomials))
+
+def _product(left: dict[Exponents, int], right: dict[Exponents, int]) -> dict[Exponents, int]:
+    result: dict[Exponents, int] = {}
+    for a, x in left.items():
+        for b, y in right.items():
+            key = _times(a, b)
+            result[key] = result.get(key, 0) + x * y
+    return result
+
+
+def _coefficients(expr: Any, index: dict[Any, int]) -> dict[Exponents, int]:
+    """An integer polynomial expression (sums, products, whole powers of symbols and
+    integers) as coefficients, walking its tree: no expansion by sympy."""
+    if expr.is_Integer:
+        return {(): int(expr)}
+    if expr.is_Symbol:
+        if expr not in index:  # a family bug, not user input
+            raise AssertionError(f"formula uses undeclared size {expr}")
+        return {((index[expr], 1),): 1}
+    if expr.is_Add:
+        total: dict[Exponents, int] = {}
+        for arg in expr.args:
+            for key, c in _coefficients(arg, index).items():
+                total[key] = total.get(key, 0) + c
+        return total
+    if expr.is_Mul:
+        product: dict[Exponents, int] = {(): 1}
+        for arg in expr.args:
+            product = _product(product, _coefficients(arg, index))
+        return product
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        base = _coefficients(expr.base, index)
+        result: dict[Exponents, int] = {(): 1}
+        for _ in range(int(expr.exp)):
+            result = _product(result, base)
+        return result
+    # counts are integer polynomials; see TECH_NOTES
+    raise AssertionError(f"not an integer polynomial: {expr}")
+
+
+def _polynomial(expr: Any, index: dict[Any, int]) -> Polynomial:
+    return Polynomial.of(_coefficients(expr, index))
 
 
 def _compile(symbolic: SymbolicCount) -> CompiledCount:
-    import sympy
-
-    symbols = symbolic.symbols
+    index = {s: k for k, s in enumerate(symbolic.symbols)}
     terms = tuple(
         TermInfo(
             name=t.name,
@@ -98,17 +245,73 @@ def _compile(symbolic: SymbolicCount) -> CompiledCount:
             group=t.group,
             shape_text=tuple(str(d) for d in t.shape),
             copies_text=str(t.multiplicity),
-            shape=tuple(_polynomial(d, symbols) for d in t.shape),
-            count=_polynomial(t.expr, symbols),
+            shape=tuple(_polynomial(d, index) for d in t.shape),
+            count=_polynomial(t.expr, index),
             role=t.role,
         )
         for t in symbolic.terms
     )
-    biases = sympy.Add(*(t.expr for t in symbolic.terms if t.is_bias))
+    return _assemble(symbolic.slots, terms, str(symbolic.formula))
+
+
+def _assemble(slots: tuple[Slot, ...], terms: tuple[TermInfo, ...], text: str) -> CompiledCount:
+    """The compiled count: the total is the sum of the terms by construction."""
     return CompiledCount(
-        slots=symbolic.slots,
+        slots=slots,
         terms=terms,
-        total=_polynomial(symbolic.formula, symbols),
-        biases=_polynomial(biases, symbols),
-        formula_text=str(symbolic.formula),
+        total=Polynomial.sum(t.count for t in terms),
+        biases=Polynomial.sum(t.count for t in terms if t.kind == BIAS),
+        formula_text=text,
     )
+
+
+# -- without sympy ------------------------------------------------------------------------
+class _NotLightError(Exception):
+    """The family built a term with sympy objects after all: build it with sympy."""
+
+
+def _light_polynomial(value: Any, index: dict[str, int]) -> Polynomial:
+    if type(value) is int:
+        return Polynomial.constant(value)
+    if type(value) is not NamedPolynomial:
+        raise _NotLightError
+    coefficients: dict[Exponents, int] = {}
+    try:
+        for key, c in value.terms.items():
+            if len(key) == 1:
+                ((name, power),) = key
+                coefficients[((index[name], power),)] = c
+            else:
+                coefficients[tuple(sorted([(index[name], power) for name, power in key]))] = c
+    except KeyError as error:  # a family bug, not user input
+        raise AssertionError(f"formula uses undeclared size {error}") from None
+    return Polynomial.of(coefficients)
+
+
+def _compile_light(family: FamilyLike, structure: Hashable) -> CompiledCount | None:
+    """The compiled count built from sympy-free polynomials; ``None`` when the family's
+    terms need sympy (they are then built with it)."""
+    slots = family.slots(structure)
+    index = {s.symbol: k for k, s in enumerate(slots)}
+    try:
+        with sympy_free():
+            built = family.build_terms(structure)
+        terms = tuple(
+            TermInfo(
+                name=t.name,
+                kind=t.kind,
+                meaning=t.meaning,
+                group=t.group,
+                shape_text=tuple(str(d) for d in t.shape),
+                copies_text=str(t.multiplicity),
+                shape=tuple(_light_polynomial(d, index) for d in t.shape),
+                count=_light_polynomial(t.expr, index),
+                role=t.role,
+            )
+            for t in built
+        )
+    except (_NotLightError, TypeError, AttributeError):
+        return None
+    compiled = _assemble(slots, terms, "")
+    text = compiled.total.text([s.symbol for s in slots])
+    return CompiledCount(compiled.slots, compiled.terms, compiled.total, compiled.biases, text)

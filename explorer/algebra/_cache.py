@@ -1,66 +1,89 @@
 """On-disk cache of compiled counts, so a fresh process need not import sympy.
 
-Entries are JSON of integer polynomials (never code), keyed by the structure and a digest
-of the package's own source, so an upgrade or an edit can never serve a stale formula.
-Writes go to a temporary file and are ``os.replace``d; a corrupt entry is rebuilt.
+Entries are JSON of integer polynomials (never code), keyed by the structure and a
+fingerprint of the package's files (path, size and modification time of each), so an
+upgrade or an edit can never serve a stale formula; taking the fingerprint costs a stat
+per file, not a read. An entry carries a checksum of its content and is checked when read
+(the checksum, then the total against the sum of the terms): an altered or corrupt entry is
+rebuilt, never trusted. Writes go to a temporary file and are ``os.replace``d.
 ``EXPLORER_CACHE_DIR`` moves the cache, ``EXPLORER_CACHE=off`` turns it off.
+
+Example:
+    >>> len(fingerprint()) == 16 and fingerprint() == fingerprint()
+    True
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
-from pathlib import Path
+import zlib
+from typing import Any
 
-from explorer._files import write_atomically
 from explorer.algebra._compiled import CompiledCount
 
-__all__ = ["cache_dir", "load", "store"]
+__all__ = ["cache_dir", "fingerprint", "load", "store"]
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_FORMAT = 2
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where entries live, or ``None`` when the cache is off."""
     if os.environ.get("EXPLORER_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
     if explicit := os.environ.get("EXPLORER_CACHE_DIR"):
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "explorer"
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "explorer")
+
+
+def _listing(folder: str, found: list[str]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    _listing(entry.path, found)
+            elif entry.name.endswith((".py", ".json", ".toml")):
+                stat = entry.stat()
+                found.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
 
 
 @functools.cache
-def _source_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+def fingerprint() -> str:
+    """The package's files as one short digest (computed once per process)."""
+    found: list[str] = []
+    _listing(_PACKAGE, found)
+    text = "\n".join(sorted(found)).encode()
+    return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
 
 
-def _path(key: str) -> Path | None:
+def _path(key: str) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
-    name = hashlib.sha256(f"{_source_digest()}|{key}".encode()).hexdigest()[:32]
-    return folder / f"{name}.json"
+    text = f"{fingerprint()}|{key}".encode()
+    return os.path.join(folder, f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}.json")
 
 
 def load(key: str) -> CompiledCount | None:
-    """The cached entry, or ``None`` if absent, unreadable or malformed."""
+    """The cached entry, or ``None`` if absent, unreadable, altered or malformed."""
     path = _path(key)
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        with open(path, "rb") as file:
+            head, _, body = file.read().partition(b"\n")
+        header = json.loads(head)
+        if header.get("key") != key or header.get("format") != _FORMAT:
             return None
-        return CompiledCount.from_json(data["compiled"])
-    except (OSError, ValueError, KeyError, TypeError):
+        if header.get("check") != zlib.crc32(body):
+            return None
+        compiled = CompiledCount.from_json(json.loads(body))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return compiled if compiled.consistent() else None
 
 
 def store(key: str, compiled: CompiledCount) -> None:
@@ -68,8 +91,14 @@ def store(key: str, compiled: CompiledCount) -> None:
     path = _path(key)
     if path is None:
         return
+    from pathlib import Path
+
+    from explorer._files import write_atomically
+
+    body = json.dumps(compiled.to_json(), separators=(",", ":"))
+    header: dict[str, Any] = {"key": key, "format": _FORMAT, "check": zlib.crc32(body.encode())}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, json.dumps({"key": key, "compiled": compiled.to_json()}))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomically(Path(path), json.dumps(header) + "\n" + body)
     except OSError:
         return

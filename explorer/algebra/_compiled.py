@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from explorer.algebra._poly import Polynomial, compile_functions, compile_tuple_function
+from explorer.algebra._kinds import BIAS
+from explorer.algebra._poly import Polynomial
 from explorer.algebra._role import NO_ROLE, Role
+
+if TYPE_CHECKING:
+    from explorer.algebra._codegen import ArrayPlan
 
 __all__ = ["CompiledCount", "Slot", "TermInfo"]
 
@@ -71,19 +75,43 @@ class CompiledCount:
             return self._functions[which]  # type: ignore[no-any-return]
         except KeyError:
             pass
+        from explorer.algebra._codegen import scalar_functions, tuple_function
+
         arity = len(self.slots)
         if which in ("total", "biases"):
-            built: Callable[..., Any] = compile_functions((getattr(self, which),), arity)[0]
+            built: Callable[..., Any] = scalar_functions((getattr(self, which),), arity)[0]
         elif which == "bound":
-            built = compile_functions((self.total.absolute(),), arity)[0]
+            built = scalar_functions((self.total.absolute(),), arity)[0]
         elif which == "terms":
-            built = compile_tuple_function([t.count for t in self.terms], arity)
+            built = tuple_function([t.count for t in self.terms], arity)
         elif which == "shapes":
-            built = compile_tuple_function([d for t in self.terms for d in t.shape], arity)
+            built = tuple_function([d for t in self.terms for d in t.shape], arity)
         else:
             raise KeyError(which)
         self._functions[which] = built
         return built
+
+    def array_plan(self) -> ArrayPlan:
+        """The total as in-place numpy operations on blocks (see :mod:`._codegen`)."""
+        try:
+            return self._functions["array"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        from explorer.algebra._codegen import array_function
+
+        plan = array_function(self.total, len(self.slots))
+        self._functions["array"] = plan
+        return plan
+
+    def consistent(self) -> bool:
+        """Whether the total is the sum of the terms and the biases the sum of the bias
+        terms (how a loaded cache entry is checked before it is trusted)."""
+        total = Polynomial.sum(t.count for t in self.terms)
+        biases = Polynomial.sum(t.count for t in self.terms if t.kind == BIAS)
+        return (
+            total.coefficients() == self.total.coefficients()
+            and biases.coefficients() == self.biases.coefficients()
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the on-disk cache."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from explorer.algebra._compiled import CompiledCount
 from explorer.algebra._kinds import EMBEDDING
 from explorer.algebra._protocol import ConventionLike, FamilyLike
-from explorer.errors import CountOverflowError, InvalidSizeError, UnboundSizeError
+from explorer.errors import InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -122,9 +122,10 @@ class Count:
     ) -> np.ndarray[Any, Any]:
         """The totals of many designs at once, over numpy arrays (broadcast together).
 
-        int64 overflow is detected before it can happen: an upper bound of every
-        intermediate value is computed exactly from the largest sizes. On overflow,
-        ``overflow="exact"`` returns exact Python ints (object array); ``"raise"`` raises.
+        Evaluated in blocks, in place: extra memory is the result and a few blocks. int64
+        overflow is detected before it can happen: each block's largest sizes bound every
+        value met while evaluating it, exactly. On overflow, ``overflow="exact"`` returns
+        exact Python ints (object array); ``"raise"`` raises.
 
         Example:
             >>> import explorer, numpy as np
@@ -132,32 +133,9 @@ class Count:
             >>> c.evaluate_many(input=39, cells=np.array([512, 1024]), output=34, layers=3)
             array([ 5340160, 21166080])
         """
-        import numpy as np
+        from explorer.algebra._vector import evaluate_many
 
-        args = self._arguments(arrays, scalar=False)
-        columns = [np.asarray(a) for a in args]
-        peaks = []
-        for slot, column in zip(self.compiled.slots, columns):
-            if column.dtype.kind not in "iu":
-                raise InvalidSizeError(f"{slot.label} must be an integer array, got {column.dtype}")
-            low, high = (int(column.min()), int(column.max())) if column.size else (1, 1)
-            if low < 1:
-                raise InvalidSizeError(f"{slot.label} must be positive, got {low}")
-            peaks.append(high)
-        shape = np.broadcast_shapes(*(c.shape for c in columns))
-        total = self.compiled.function("total")
-        # The absolute-value polynomial at the largest sizes bounds every intermediate
-        # value of the evaluation (all sizes >= 1), so int64 cannot wrap unnoticed.
-        if self.compiled.function("bound")(*peaks) <= INT64_MAX:
-            result = total(*(c.astype(np.int64, copy=False) for c in columns))
-            return np.array(np.broadcast_to(np.asarray(result, dtype=np.int64), shape))
-        if overflow == "raise":
-            raise CountOverflowError(
-                f"counts up to {self.compiled.function('bound')(*peaks):,} exceed int64; "
-                "use overflow='exact' for Python integers"
-            )
-        exact = total(*(c.astype(object) for c in columns))
-        return np.array(np.broadcast_to(np.asarray(exact, dtype=object), shape))
+        return evaluate_many(self, arrays, overflow)
 
     # -- description (for renderers) ----------------------------------------------------
     @property
@@ -218,7 +196,11 @@ class Count:
             )
         return self.values  # type: ignore[return-value]
 
-    def _arguments(self, given: Mapping[str, Any], *, scalar: bool) -> list[Any]:
+    def _arguments(
+        self, given: Mapping[str, Any], *, scalar: bool, complete: bool = True
+    ) -> list[Any]:
+        """The slot values with ``given`` replacing the bound ones; derived slots filled
+        (or left ``None`` for the caller to fill, with ``complete=False``)."""
         from explorer.sizes import positive_int
 
         slots = self.compiled.slots
@@ -242,6 +224,6 @@ class Count:
             if value is None:
                 raise UnboundSizeError(f"{slot.label} is a free size: give {slot.keyword}=...")
             args.append(positive_int(slot.label, value) if scalar else value)
-        if derived:
+        if derived and complete:
             self.family.complete(self.structure, args)
         return args

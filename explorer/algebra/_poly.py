@@ -1,63 +1,156 @@
-"""Integer polynomials as plain data, and the Python code generated from them.
+"""Integer polynomials as plain, sparse data.
 
-A count is an integer polynomial in the sizes. Holding it as data (coefficients and
-exponents) lets a compiled count be stored on disk and evaluated without importing
-sympy, and the code we generate from it contains nothing but integers, slot names and
-``+ * **``: no user text ever reaches ``exec``.
+A count is an integer polynomial in the sizes. Holding it as data lets a compiled count be
+stored on disk and evaluated without importing sympy. A monomial names only the slots it
+uses (``((slot, power), ...)``), so a count over thousands of per-layer sizes stays as
+small as its terms: size and work grow with the number of monomials, never with the
+number of slots times the number of monomials.
 
 Example:
-    >>> p = Polynomial(((4, (1, 1)), (4, (0, 2))))  # 4*a0*a1 + 4*a1**2
+    >>> p = Polynomial.of({((0, 1), (1, 1)): 4, ((1, 2),): 4})  # 4*a0*a1 + 4*a1**2
     >>> p.source(("m", "n"))
     '4*m*n + 4*n*n'
-    >>> compile_functions((p,), 2)[0](39, 1024)
-    4354048
+    >>> p.text(("m", "n"))
+    '4*m*n + 4*n**2'
+    >>> p.collect(1, (39, None))
+    [0, 156, 4]
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-__all__ = ["Polynomial", "compile_functions", "compile_tuple_function"]
+__all__ = ["Exponents", "Monomial", "Polynomial"]
 
-Monomial = tuple[int, tuple[int, ...]]
+#: The slots a monomial uses and their powers, slots increasing, powers >= 1.
+Exponents = tuple[tuple[int, int], ...]
+Monomial = tuple[int, Exponents]
+
+#: The largest power a stored polynomial may hold (counts are of low degree).
+MAX_POWER = 64
 
 
 @dataclass(frozen=True, slots=True)
 class Polynomial:
-    """Sum of ``coefficient * prod(x_k ** e_k)`` over the monomials, integer data only."""
+    """Sum of ``coefficient * prod(x_slot ** power)`` over the monomials, integer data only.
+
+    Build one with :meth:`of` or :meth:`sum`: they keep the monomials in one canonical
+    order (highest degree first), so equal polynomials compare equal.
+    """
 
     monomials: tuple[Monomial, ...]
 
-    def source(self, names: Sequence[str]) -> str:
-        """The polynomial as a Python expression over ``names`` (one per slot)."""
-        parts: list[str] = []
-        for coefficient, exponents in self.monomials:
-            # Small powers as products: faster than ** on ints and numpy arrays alike.
-            factors = [
-                "*".join([name] * e) if e <= 4 else f"{name}**{e}"
-                for name, e in zip(names, exponents)
-                if e
-            ]
-            if not factors:
-                parts.append(str(coefficient))
-            elif coefficient == 1:
-                parts.append("*".join(factors))
-            elif coefficient == -1:
-                parts.append("-" + "*".join(factors))
-            else:
-                parts.append(f"{coefficient}*" + "*".join(factors))
-        return " + ".join(parts).replace("+ -", "- ") if parts else "0"
+    # -- building ------------------------------------------------------------------------
+    @classmethod
+    def of(cls, coefficients: Mapping[Exponents, int]) -> Polynomial:
+        """The polynomial with these coefficients (zeros dropped), in canonical order."""
+        if len(coefficients) == 1:  # one monomial: nothing to order
+            ((exponents, c),) = coefficients.items()
+            return cls(((c, exponents),) if c else ())
+        kept = [(e, c) for e, c in coefficients.items() if c]
+        kept.sort(key=_order)
+        return cls(tuple((c, e) for e, c in kept))
+
+    @classmethod
+    def constant(cls, value: int) -> Polynomial:
+        """A polynomial without sizes."""
+        return cls(((value, ()),) if value else ())
+
+    @classmethod
+    def sum(cls, polynomials: Iterable[Polynomial]) -> Polynomial:
+        """The sum of many polynomials, in time linear in their monomials."""
+        total: dict[Exponents, int] = {}
+        get = total.get
+        for polynomial in polynomials:
+            for coefficient, exponents in polynomial.monomials:
+                total[exponents] = get(exponents, 0) + coefficient
+        return cls.of(total)
+
+    def coefficients(self) -> dict[Exponents, int]:
+        """Exponents -> coefficient (what :meth:`of` takes)."""
+        return {e: c for c, e in self.monomials}
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def degree(self) -> int:
+        """The total degree (0 for constants and for zero)."""
+        return max((sum(p for _, p in e) for _, e in self.monomials), default=0)
+
+    def uses(self) -> set[int]:
+        """The slots that appear."""
+        return {slot for _, e in self.monomials for slot, _ in e}
 
     def absolute(self) -> Polynomial:
         """Every coefficient made non-negative: an upper bound of |p| and of every partial
-        sum and product met while evaluating p, for sizes >= 1 (used to guard int64)."""
+        sum and product met while evaluating p, in any grouping of its monomials, for sizes
+        >= 1 (used to guard int64)."""
         return Polynomial(tuple((abs(c), e) for c, e in self.monomials))
 
-    def to_json(self) -> list[list[Any]]:
-        """Plain lists for the on-disk cache."""
-        return [[c, list(e)] for c, e in self.monomials]
+    def evaluate(self, values: Sequence[int]) -> int:
+        """The exact value (Python ints): no code is generated, for one-off evaluations."""
+        total = 0
+        for coefficient, exponents in self.monomials:
+            term = coefficient
+            for slot, power in exponents:
+                term *= values[slot] if power == 1 else values[slot] ** power
+            total += term
+        return total
+
+    def collect(self, slot: int, values: Sequence[int | None]) -> list[int]:
+        """The coefficients of the polynomial in one slot, the others bound to ``values``:
+        ``[c0, c1, ...]`` with ``p = sum(c_d * x**d)``."""
+        by_power: dict[int, int] = {}
+        for coefficient, exponents in self.monomials:
+            term, power = coefficient, 0
+            for other, exponent in exponents:
+                if other == slot:
+                    power = exponent
+                else:
+                    term *= values[other] ** exponent  # type: ignore[operator]
+            by_power[power] = by_power.get(power, 0) + term
+        return [by_power.get(d, 0) for d in range(max(by_power, default=0) + 1)]
+
+    # -- text ----------------------------------------------------------------------------
+    def source(self, names: Sequence[str]) -> str:
+        """The polynomial as one Python expression over ``names`` (one per slot); for code
+        generation of small polynomials (large ones are generated as statements)."""
+        parts = [_monomial_source(c, e, names) for c, e in self.monomials]
+        return " + ".join(parts).replace("+ -", "- ") if parts else "0"
+
+    def text(self, names: Sequence[str]) -> str:
+        """The polynomial for reading, as sympy prints an expanded one: monomials in
+        lexicographic order of the names, powers as ``**``."""
+        rank = {slot: r for r, slot in enumerate(sorted(range(len(names)), key=names.__getitem__))}
+
+        def key(monomial: Monomial) -> tuple[tuple[float, int], ...]:
+            ordered = sorted((rank[slot], -power) for slot, power in monomial[1])
+            return (*ordered, (float("inf"), 0))
+
+        parts: list[str] = []
+        for coefficient, exponents in sorted(self.monomials, key=key):
+            factors = [
+                names[slot] if power == 1 else f"{names[slot]}**{power}"
+                for slot, power in sorted(exponents, key=lambda sp: rank[sp[0]])
+            ]
+            body = "*".join(factors)
+            magnitude = abs(coefficient)
+            if not body:
+                text = str(magnitude)
+            elif magnitude == 1:
+                text = body
+            else:
+                text = f"{magnitude}*{body}"
+            if not parts:
+                parts.append(text if coefficient > 0 else f"-{text}")
+            else:
+                parts.append(f"{'+' if coefficient > 0 else '-'} {text}")
+        return " ".join(parts) if parts else "0"
+
+    # -- storage -------------------------------------------------------------------------
+    def to_json(self) -> list[list[int]]:
+        """Plain lists for the on-disk cache: ``[coefficient, slot, power, slot, power ...]``."""
+        return [[c, *(x for pair in e for x in pair)] for c, e in self.monomials]
 
     @classmethod
     def from_json(cls, data: object, slots: int) -> Polynomial:
@@ -66,42 +159,38 @@ class Polynomial:
             raise ValueError("polynomial must be a list")
         monomials: list[Monomial] = []
         for item in data:
-            coefficient, exponents = item
-            if type(coefficient) is not int or len(exponents) != slots:
+            if not isinstance(item, list) or not item or len(item) % 2 != 1:
                 raise ValueError("bad monomial")
-            if not all(type(e) is int and 0 <= e <= 64 for e in exponents):
-                raise ValueError("bad exponent")
-            monomials.append((coefficient, tuple(exponents)))
+            if not all(type(x) is int for x in item):
+                raise ValueError("bad monomial")
+            pairs = tuple((item[k], item[k + 1]) for k in range(1, len(item), 2))
+            last = -1
+            for slot, power in pairs:
+                if not (last < slot < slots and 1 <= power <= MAX_POWER):
+                    raise ValueError("bad exponent")
+                last = slot
+            monomials.append((item[0], pairs))
         return cls(tuple(monomials))
 
 
-def _arg_names(slots: int) -> tuple[str, ...]:
-    return tuple(f"a{k}" for k in range(slots))
+def _order(item: tuple[Exponents, int]) -> tuple[int, Exponents]:
+    exponents = item[0]
+    degree = 0
+    for _, power in exponents:
+        degree -= power
+    return degree, exponents
 
 
-def compile_functions(polys: Sequence[Polynomial], slots: int) -> list[Callable[..., Any]]:
-    """One Python function per polynomial, each taking the slot values positionally.
-
-    The functions work on Python ints (exact) and on numpy arrays alike.
-    """
-    names = _arg_names(slots)
-    signature = ", ".join(names)
-    lines = [f"def f{k}({signature}):\n    return {p.source(names)}\n" for k, p in enumerate(polys)]
-    namespace: dict[str, Any] = {}
-    exec(compile("".join(lines), "<explorer.algebra>", "exec"), namespace)
-    return [namespace[f"f{k}"] for k in range(len(polys))]
-
-
-def compile_tuple_function(
-    polys: Sequence[Polynomial], slots: int
-) -> Callable[..., tuple[Any, ...]]:
-    """One function returning the tuple of all polynomials' values (one call for all terms)."""
-    names = _arg_names(slots)
-    body = ", ".join(p.source(names) for p in polys)
-    source = (
-        f"def terms({', '.join(names)}):\n    return ({body}{',' if len(polys) == 1 else ''})\n"
-    )
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<explorer.algebra>", "exec"), namespace)
-    function: Callable[..., tuple[Any, ...]] = namespace["terms"]
-    return function
+def _monomial_source(coefficient: int, exponents: Exponents, names: Sequence[str]) -> str:
+    # Small powers as products: faster than ** on ints and numpy arrays alike.
+    factors = [
+        "*".join([names[slot]] * power) if power <= 4 else f"{names[slot]}**{power}"
+        for slot, power in exponents
+    ]
+    if not factors:
+        return str(coefficient)
+    if coefficient == 1:
+        return "*".join(factors)
+    if coefficient == -1:
+        return "-" + "*".join(factors)
+    return f"{coefficient}*" + "*".join(factors)

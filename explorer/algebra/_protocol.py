@@ -53,6 +53,17 @@ class FamilyLike(Hashable, Protocol):
         ``head_dim = d_model // heads``) in place, for ints and numpy arrays alike."""
         ...
 
+    def extent(self, structure: Hashable) -> int:
+        """How many times building the terms repeats a unit (a layer): the algebra builds
+        large structures without sympy, or through :meth:`general`."""
+        ...
+
+    def general(self, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
+        """A structure whose formula covers this one with a structural number made a size
+        (a depth as a symbol), and the values of the sizes it adds (by keyword); ``None``
+        when there is none. The covering formula must give the same totals."""
+        ...
+
 
 class ConventionLike(Protocol):
     """A convention, as the algebra sees it: a name and its flags."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import sympy
+from typing import Any
 
 from explorer.algebra._kinds import BIAS
+from explorer.algebra._named import light
 from explorer.algebra._role import NO_ROLE, Role
 
 __all__ = ["Term"]
@@ -18,24 +18,42 @@ class Term:
 
     ``expr`` is ``multiplicity * prod(shape)``; ``multiplicity`` is 1 except for terms
     that stand for several identical layers when the depth is a symbol (``L - 1``).
+    Shapes are sympy expressions, or sympy-free polynomials while terms are built without
+    sympy (:func:`explorer.algebra._named.sympy_free`).
 
     Example:
+        >>> import sympy
         >>> n_c, n_i = sympy.symbols("n_c n_i", positive=True)
         >>> t = Term("weight_ih_l0", "weight", (4 * n_c, n_i), "input-to-gates", "layer 0")
-        >>> t.expr
-        4*n_c*n_i
+        >>> t.expr, t.multiplicity
+        (4*n_c*n_i, 1)
     """
 
     name: str
     kind: str
-    shape: tuple[sympy.Expr, ...]
+    shape: tuple[Any, ...]
     meaning: str
     group: str
-    multiplicity: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
+    multiplicity: Any = 1
     role: Role = NO_ROLE
-    expr: sympy.Expr = field(init=False, compare=False)
+    expr: Any = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
+        if light():
+            expr = self.multiplicity
+            for dimension in self.shape:
+                expr = dimension if type(expr) is int and expr == 1 else expr * dimension
+            object.__setattr__(self, "expr", expr)
+            return
+        import sympy
+
+        # Whole numbers given as ints become sympy numbers: every shape and multiplicity
+        # of a sympy term is a sympy expression (callers substitute into them).
+        if not all(isinstance(d, sympy.Basic) for d in self.shape):
+            shape = tuple(sympy.Integer(d) if isinstance(d, int) else d for d in self.shape)
+            object.__setattr__(self, "shape", shape)
+        if not isinstance(self.multiplicity, sympy.Basic):
+            object.__setattr__(self, "multiplicity", sympy.Integer(self.multiplicity))
         object.__setattr__(self, "expr", self.multiplicity * sympy.Mul(*self.shape))
 
     @property

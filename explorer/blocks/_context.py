@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-
-import sympy
+from typing import TYPE_CHECKING
 
 from explorer.algebra import GROUPED, Role
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["Place"]
 
@@ -34,7 +36,7 @@ class Place:
     group: str
     layer: str = ""
     direction: str = ""
-    copies: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
+    copies: sympy.Expr | int = 1
 
     @property
     def label(self) -> str:

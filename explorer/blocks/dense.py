@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import sympy
+from typing import TYPE_CHECKING
 
 from explorer.algebra import Role
 from explorer.algebra._term import Term
 from explorer.blocks._context import Place
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["output_layer", "skip_from_input"]
 
@@ -20,6 +23,7 @@ def output_layer(
     remains (Press & Wolf 2017).
 
     Example:
+        >>> import sympy
         >>> o, w = sympy.symbols("o w", positive=True)
         >>> sum(t.expr for t in output_layer(outputs=o, width=w, bias=True))
         o*w + o
@@ -58,6 +62,7 @@ def skip_from_input(
     Graves 2013, eq. (1): every hidden layer sees the input as well as the layer below.
 
     Example:
+        >>> import sympy
         >>> n, m = sympy.symbols("n m", positive=True)
         >>> skip_from_input(Place("l1", "layer 1", "1"), gates=4, cells=n, inputs=m)[0].expr
         4*m*n

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import sympy
+from typing import TYPE_CHECKING
 
 from explorer.algebra import Role
 from explorer.algebra._term import Term
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["embedding"]
 
@@ -14,6 +17,7 @@ def embedding(*, vocab: sympy.Expr, dim: sympy.Expr) -> list[Term]:
     """``embedding.weight`` (vocab × dim): one row per token.
 
     Example:
+        >>> import sympy
         >>> v, d = sympy.symbols("v d", positive=True)
         >>> embedding(vocab=v, dim=d)[0].expr
         d*v

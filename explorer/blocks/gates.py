@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import sympy
+from typing import TYPE_CHECKING
 
 from explorer.algebra import Role
 from explorer.algebra._term import Term
 from explorer.blocks._context import Place
 from explorer.conventions import Bias
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["gate_set"]
 
@@ -34,6 +36,7 @@ def gate_set(
             ``single`` (a GRU with reset_after: Keras stores a (2, 3n) bias).
 
     Example:
+        >>> import sympy
         >>> n, m = sympy.symbols("n m", positive=True)
         >>> terms = gate_set(Place("l0", "layer 0", "0"), gates="ifgo", cells=n,
         ...                  input_width=m, recurrent_width=n, bias="double")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import sympy
+from typing import TYPE_CHECKING
 
 from explorer.algebra._term import Term
 from explorer.blocks._context import Place
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["nonrecurrent_projection", "recurrent_projection"]
 
@@ -14,6 +17,7 @@ def recurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr) -
     """``weight_hr`` (r × n): the projection fed back to the gates (PyTorch's proj_size).
 
     Example:
+        >>> import sympy
         >>> r, n = sympy.symbols("r n", positive=True)
         >>> recurrent_projection(Place("l0", "layer 0", "0"), proj=r, cells=n)[0].expr
         n*r
@@ -35,6 +39,7 @@ def nonrecurrent_projection(place: Place, *, proj: sympy.Expr, cells: sympy.Expr
     """``weight_hp`` (p × n): the projection that only feeds forward (Sak et al. 2014).
 
     Example:
+        >>> import sympy
         >>> p, n = sympy.symbols("p n", positive=True)
         >>> nonrecurrent_projection(Place("l0", "layer 0", "0"), proj=p, cells=n)[0].expr
         n*p

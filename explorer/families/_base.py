@@ -162,6 +162,16 @@ class Family(ABC):
         """Fill derived slots in place (none unless a family has a rule: not abstract,
         since most families derive nothing)."""
 
+    def extent(self, structure: Hashable) -> int:
+        """How many layers building the terms unrolls (1 unless a family says more): the
+        algebra builds deep structures without sympy, or through :meth:`general`."""
+        return 1
+
+    def general(self, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
+        """The structure with its depth a symbol, and the depth by keyword, when that
+        formula gives the same numbers (one size for every layer); ``None`` otherwise."""
+        return None
+
     # -- for the solver ------------------------------------------------------------------
     def domain(
         self, free: str, sizes: Mapping[str, Any], convention: Convention

@@ -8,11 +8,12 @@ or average), optionally behind an embedding and in front of an output layer.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from explorer.algebra import GROUPED, Slot
+from explorer.algebra import GROUPED, Slot, integer, symbol
 from explorer.conventions import Convention, RecurrentConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families._base import Family
@@ -423,7 +424,8 @@ class RecurrentFamily(Family):
                 "recurrent one (Sak et al. 2014)"
             )
         if convention.proj_below_cells and proj:
-            layers = values["layers"] or 1
+            listed = [len(v) for k in ("proj", "cells") if isinstance(v := values[k], list)]
+            layers = max(listed, default=1)  # one check stands for all layers of one size
             for k in range(layers):
                 r, n = _at(values["proj"], k), _at(values["cells"], k)
                 if isinstance(r, int) and isinstance(n, int) and not isinstance(r, bool) and r >= n:
@@ -492,6 +494,18 @@ class RecurrentFamily(Family):
         return 1, None
 
     # -- structure -> terms --------------------------------------------------------------
+    def extent(self, structure: Hashable) -> int:
+        """The number of layers (1 under a symbolic depth)."""
+        return _structure(structure).layers or 1
+
+    def general(self, structure: Hashable) -> tuple[RecurrentStructure, dict[str, int]] | None:
+        """With one size for every layer, the symbolic-depth structure gives the same
+        counts at ``L = layers`` (its layers 1..L-1 are one grouped term each)."""
+        s = _structure(structure)
+        if s.layers is None or PER_LAYER in (s.cells, s.proj, s.nonrec):
+            return None
+        return dataclasses.replace(s, layers=None), {"layers": s.layers}
+
     def slots(self, structure: Hashable) -> tuple[Slot, ...]:
         s = _structure(structure)
         layers = s.layers or 1
@@ -511,10 +525,9 @@ class RecurrentFamily(Family):
         return tuple(slots)
 
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
-        # sympy and the blocks are imported here, not at the top: evaluating a compiled
-        # count (the common path) must not pay for importing sympy.
-        import sympy
-
+        # The blocks are imported here, not at the top: evaluating a compiled count (the
+        # common path) must not pay for them. Sizes come from the algebra's symbol() and
+        # integer(), so the same code builds sympy terms or sympy-free ones.
         from explorer.blocks import embedding, output_layer
 
         s = _structure(structure)
@@ -522,7 +535,7 @@ class RecurrentFamily(Family):
         def size(key: str, layer: int) -> sympy.Expr:
             mode = {"cells": s.cells, "proj": s.proj, "nonrec_proj": s.nonrec}[key]
             if mode == ABSENT:
-                return sympy.Integer(0)
+                return integer(0)
             name = _BY_NAME[key].symbol
             return _symbol(name) if mode == UNIFORM else _symbol(f"{name}{layer}")
 
@@ -595,6 +608,8 @@ class RecurrentFamily(Family):
         if s.layers is None:
             raise AssertionError("symbolic depth: use the grouped width")
         if s.skip:
+            if PER_LAYER not in (s.cells, s.proj, s.nonrec):  # any depth, in one product
+                return s.layers * one(0)
             return sum((one(k) for k in range(s.layers)), start=0 * one(0))
         return one(s.layers - 1)
 
@@ -610,8 +625,6 @@ def _place(layer: str, reverse: str, copies: Any = None) -> Place:
 
 
 def _symbol(name: str) -> sympy.Symbol:
-    from explorer.algebra import symbol
-
     return symbol(name)
 
 

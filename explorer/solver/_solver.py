@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer._api import count as count_design
@@ -15,8 +16,9 @@ from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, get_family
 from explorer.solver._budget import parse_budget
-from explorer.solver._integer import CEILING, closed_form_guess, largest_within
+from explorer.solver._integer import CEILING, largest_within, polynomial_guess
 from explorer.solver._solution import Neighbour, Solution
+from explorer.solver._ties import Tie, compile_tie, polynomial_times
 
 if TYPE_CHECKING:
     from explorer.expressions import Expression
@@ -65,6 +67,16 @@ def solve(
         >>> s.free, s.sizes["proj"], s.total
         ('proj', 268, 6490008)
     """
+    # The same request asked again with another budget (the usual case: many budgets, or a
+    # search) is answered from what was prepared the first time: only the budget is new.
+    options = (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()))
+    key = _key(family, options, fixed)
+    prepared = _PREPARED.get(key) if key is not None else None
+    if prepared is not None:
+        if mode not in MODES:
+            raise UnknownNameError.for_name("mode", mode, MODES)
+        target = budget if type(budget) is int and budget > 0 else parse_budget(budget)
+        return prepared.answer(target, mode)
     solutions = solve_all(
         family,
         budget=budget,
@@ -124,12 +136,21 @@ def solve_all(
     }
     solutions: list[Solution] = []
     failures: list[Exception] = []
+    request = _Request(convention, free, step, low, high, ties or {})
+    options = (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()))
     for name in families:
         for picked in itertools.product(*choices.values()):
             design = {**fixed, **dict(zip(choices, picked))}
             try:
-                request = _Request(target, convention, free, mode, step, low, high, ties or {})
-                solutions.append(_solve_one(name, request, design))
+                key = _key(name, options, design)
+                prepared = _PREPARED.get(key) if key is not None else None
+                if prepared is None:
+                    prepared = _prepare(name, request, design)
+                    if key is not None:
+                        if len(_PREPARED) > 4096:
+                            _PREPARED.clear()
+                        _PREPARED[key] = prepared
+                solutions.append(prepared.answer(target, mode))
             except (BudgetError, ConflictError, InvalidSizeError) as error:
                 if len(families) == 1 and not choices:
                     raise
@@ -140,22 +161,114 @@ def solve_all(
     return solutions
 
 
+def _key(
+    family: object, options: tuple[Any, ...], fixed: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """What identifies a request but its budget and mode; ``None`` when unhashable (a
+    list of per-layer sizes, say: such requests are prepared each time)."""
+    key = (family, options, *fixed.items())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class _Request:
-    """What is asked of every enumerated design, validated once."""
+    """What is asked of every enumerated design but the budget, validated once."""
 
-    budget: int
     convention: str | None
     free: str | None
-    mode: str
     step: int
     low: int | None
     high: int | None
     ties: Mapping[str, str]
 
 
-def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> Solution:
-    budget, mode = request.budget, request.mode
+SEARCH = "exact exponential search and bisection on the monotone count"
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Everything a solve needs but the budget: the free size's exact count, its allowed
+    range and step, the first guess's polynomial, and what the answer is made of."""
+
+    family: Family
+    rules: Convention
+    convention: str
+    overrides: dict[str, Any]
+    free: str
+    sizes: dict[str, Any]
+    ties: dict[str, Tie]
+    count_at: Callable[[int], int]
+    lo: int
+    hi: int | None
+    step: int
+    #: ``Q`` with ``Q(x) / scale`` the count at ``x`` (ties unrounded), or ``None``.
+    guide: tuple[int, ...] | None
+    scale: int
+    plain: bool
+    order: tuple[str, ...]
+    described: str
+
+    def answer(self, budget: int, mode: str) -> Solution:
+        """The solution for one budget."""
+        guess, method = (None, SEARCH)
+        if self.guide is not None:
+            guess, method = polynomial_guess(self.guide, budget * self.scale)
+            if guess is None:
+                method = SEARCH
+            elif not self.plain:
+                method += ", the ties unrounded; then an exact search"
+        chosen, under, above, evaluations = pick_integer(
+            self.count_at,
+            budget,
+            free=self.free,
+            lo=self.lo,
+            hi=self.hi,
+            step=self.step,
+            mode=mode,
+            guess=self.lo if guess is None else guess,
+            smallest=self._smallest,
+        )
+        design = dict(self.sizes)
+        design[self.free] = chosen.value
+        for name, tie in self.ties.items():
+            design[name] = tie.floor(chosen.value)
+        self._validate(design, chosen.total)
+        return Solution(
+            family=self.family.name,
+            convention=self.convention,
+            overrides=self.overrides,
+            free=self.free,
+            sizes={k: design[k] for k in self.order if k in design},
+            total=chosen.total,
+            budget=budget,
+            relative_error=(chosen.total - budget) / budget,
+            mode=mode,
+            below=under,
+            above=above,
+            method=method,
+            evaluations=evaluations,
+        )
+
+    def _smallest(self, total: int) -> str:
+        return f"{self.described}: {total:,} parameters under the {self.rules.name} convention"
+
+    def _validate(self, design: dict[str, Any], total: int) -> None:
+        """The answer must be a valid design: the family's quick parser vouches for the
+        common ones; anything else is counted through the front door, which validates the
+        design as a whole (and must give the same total)."""
+        if self.family.parse_fast(design, self.rules) is not None:
+            return
+        preset = self.rules.name if self.rules.name in CONVENTIONS else self.rules
+        check = count_design(self.family.name, convention=preset, **design)
+        if check.total != total:  # pragma: no cover - a solver bug, never user input
+            raise AssertionError(f"solver total {total} != count {check.total}")
+
+
+def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Prepared:
     family = get_family(family_name)
     given = family.canonical(given)
     overrides = {f.name: given.pop(f.name) for f in family.flags if f.name in given}
@@ -164,11 +277,13 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     rules = resolve_convention(convention, kind=family.kind, **overrides)
     ties = {_keyword(family, k): v for k, v in request.ties.items()}
     free = _free_size(family, request.free, sizes, ties)
-    tied = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
+    expressions = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
     for keyword in family.keywords:  # the family's own defaults (one layer), as count has
         name = keyword.name
-        if keyword.default is not None and keyword.is_size and name not in (*sizes, free, *tied):
+        if keyword.default is not None and keyword.is_size and name not in (*sizes, free, *ties):
             sizes[name] = keyword.default
+    known = {k: v for k, v in sizes.items() if type(v) is int}
+    tied = {k: compile_tie(e, free, known) for k, e in expressions.items()}
 
     # The design with the free size (and tied sizes) left as symbols: one compiled count.
     symbolic = dict(sizes)
@@ -189,76 +304,127 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
             + ", ".join(f"{k}=N" for k in missing)
         )
 
-    values: list[Any] = [v if v is not None else 0 for v in template.values]
-    total_of = template.compiled.function("total")
+    base: list[Any] = [v if v is not None else 0 for v in template.values]
+    total = template.compiled.total
     free_index = slot_of[free]
-    tie_slots = [(slot_of[k], e) for k, e in tied.items()]
+    tie_slots = [(slot_of[k], tie) for k, tie in tied.items()]
     derived = [i for i, s in enumerate(slots) if s.derived]
-    known_sizes = {k: v for k, v in sizes.items() if type(v) is int}
+    plain = not (tie_slots or derived)
+    guide: tuple[int, ...] | None = None
+    scale = 1
+    if plain:
+        coefficients = total.collect(free_index, base)
+        if not any(coefficients[1:]):
+            raise ConflictError(
+                f"{free} does not change the count of this design: nothing to solve"
+            )
+        guide = tuple(coefficients)
+        count_at = _polynomial_count(guide)
+    else:
+        count_at = _tied_count(
+            family,
+            template,
+            total_of=template.compiled.function("total"),
+            base=base,
+            free_index=free_index,
+            tie_slots=tie_slots,
+            derived=derived,
+        )
+        if not derived and all(t.polynomial is not None for _, t in tie_slots):
+            guide, scale = _tied_guide(template, base, free_index, tie_slots)
 
-    def tied_value(expression: Expression, x: int) -> int:
-        return int(expression.evaluate({**known_sizes, free: x}) // 1)
+    lo, hi = _domain(family, rules=rules, free=free, sizes=sizes, request=request, tied=tied)
+    return _Prepared(
+        family=family,
+        rules=rules,
+        convention=convention,
+        overrides=overrides,
+        free=free,
+        sizes=dict(sizes),
+        ties=tied,
+        count_at=count_at,
+        lo=lo,
+        hi=hi,
+        step=math.lcm(request.step, family.multiple(free, sizes)),
+        guide=guide,
+        scale=scale,
+        plain=plain,
+        order=tuple(k.name for k in family.keywords),
+        described=_describe(family, sizes, free),
+    )
 
-    def count_at(x: int) -> int:
+
+def _polynomial_count(coefficients: tuple[int, ...]) -> Callable[[int], int]:
+    """The exact count along the free size: its integer polynomial, by Horner's rule."""
+    highest_first = tuple(reversed(coefficients))
+    if len(highest_first) == 3:
+        a, b, c = highest_first
+        return lambda x: (a * x + b) * x + c
+    if len(highest_first) == 2:
+        a, b = highest_first
+        return lambda x: a * x + b
+
+    def count(x: int) -> int:
+        value = 0
+        for coefficient in highest_first:
+            value = value * x + coefficient
+        return value
+
+    return count
+
+
+def _tied_count(
+    family: Family,
+    template: Count,
+    *,
+    total_of: Callable[..., int],
+    base: list[Any],
+    free_index: int,
+    tie_slots: list[tuple[int, Tie]],
+    derived: list[int],
+) -> Callable[[int], int]:
+    """The exact count at a free size, its ties rounded down and derived sizes filled."""
+
+    def count(x: int) -> int:
+        values = base.copy()
         values[free_index] = x
-        for index, expression in tie_slots:
-            values[index] = tied_value(expression, x)
+        for index, tie in tie_slots:
+            values[index] = tie.floor(x)
         if derived:
             for index in derived:
                 values[index] = None
             family.complete(template.structure, values)
-        return total_of(*values)  # type: ignore[no-any-return]
+        return total_of(*values)
 
-    lo, hi = _domain(
-        family,
-        rules=rules,
-        free=free,
-        sizes=sizes,
-        request=request,
-        tied=tied,
-        tied_value=tied_value,
-    )
-    step = math.lcm(request.step, family.multiple(free, sizes))
-    guess, method = _guess(template, free_index, values, budget, plain=not (tie_slots or derived))
-    chosen, under, above, evaluations = pick_integer(
-        count_at,
-        budget,
-        free=free,
-        lo=lo,
-        hi=hi,
-        step=step,
-        mode=mode,
-        guess=guess if guess is not None else lo,
-        smallest=lambda total: (
-            f"{_describe(family, sizes, free)}: {total:,} parameters "
-            f"under the {rules.name} convention"
-        ),
-    )
+    return count
 
-    design = {**sizes, free: chosen.value}
-    for name, expression in tied.items():
-        design[name] = tied_value(expression, chosen.value)
-    # Count the answer through the front door: it validates the design as a whole.
-    preset = rules.name if rules.name in CONVENTIONS else rules
-    check = count_design(family.name, convention=preset, **design)
-    if check.total != chosen.total:  # pragma: no cover - a solver bug, never user input
-        raise AssertionError(f"solver total {chosen.total} != count {check.total}")
-    order = [k.name for k in family.keywords]
-    return Solution(
-        family=family.name,
-        convention=convention,
-        overrides=overrides,
-        free=free,
-        sizes={k: design[k] for k in order if k in design},
-        total=chosen.total,
-        budget=budget,
-        relative_error=(chosen.total - budget) / budget,
-        mode=mode,
-        below=under,
-        above=above,
-        method=method,
-        evaluations=evaluations,
-    )
+
+def _tied_guide(
+    template: Count, base: list[Any], free_index: int, tie_slots: list[tuple[int, Tie]]
+) -> tuple[tuple[int, ...], int]:
+    """The count's polynomial in the free size with each tie unrounded (rational), as
+    integer coefficients and their common denominator: the first guess's equation."""
+    ties = {index: tie.polynomial for index, tie in tie_slots}
+    total: dict[int, Fraction] = {}
+    for coefficient, exponents in template.compiled.total.monomials:
+        term: list[Fraction] = [Fraction(coefficient)]
+        for slot, power in exponents:
+            factor = (
+                [Fraction(0), Fraction(1)]
+                if slot == free_index
+                else list(ties[slot] or ())
+                if slot in ties
+                else [Fraction(base[slot])]
+            )
+            for _ in range(power):
+                term = polynomial_times(term, factor)
+        for degree, c in enumerate(term):
+            total[degree] = total.get(degree, Fraction(0)) + c
+    scale = math.lcm(*(c.denominator for c in total.values()))
+    return tuple(int(total.get(d, 0) * scale) for d in range(max(total) + 1)), scale
+
+
+_PREPARED: dict[tuple[Any, ...], _Prepared] = {}
 
 
 _TEMPLATES: dict[tuple[Any, ...], Count] = {}
@@ -336,8 +502,7 @@ def _domain(
     free: str,
     sizes: Mapping[str, Any],
     request: _Request,
-    tied: Mapping[str, Expression],
-    tied_value: Callable[[Expression, int], int],
+    tied: Mapping[str, Tie],
 ) -> tuple[int, int | None]:
     lo, hi = family.domain(free, sizes, rules)
     if request.low is not None:
@@ -346,14 +511,14 @@ def _domain(
         hi = request.high if hi is None else min(hi, request.high)
     if tied:  # the smallest free size for which every tied size is at least 1
         first, _ = largest_within(
-            lambda x: 0 if all(tied_value(e, x) < 1 for e in tied.values()) else 1,
+            lambda x: 0 if all(t.floor(x) < 1 for t in tied.values()) else 1,
             0,
             lo=lo,
             hi=hi,
             guess=lo,
         )
         if first is not None and first >= (hi or CEILING):
-            names = ", ".join(f"{k}={e.text}" for k, e in tied.items())
+            names = ", ".join(f"{k}={t.text}" for k, t in tied.items())
             raise BudgetError(f"the tie {names} stays below 1 for every allowed {free}")
         lo = lo if first is None else first + 1
     if hi is not None and hi < lo:
@@ -361,35 +526,6 @@ def _domain(
             f"no {free} is allowed: it must lie between {lo} and {hi} for this {family.name} design"
         )
     return lo, hi
-
-
-def _guess(
-    template: Count, free_index: int, values: list[int], budget: int, *, plain: bool
-) -> tuple[int | None, str]:
-    """A closed-form floor root when the count is a plain polynomial of degree 1 or 2 in
-    the free size; else ``None``, and the exact integer search starts from the bottom."""
-    search = "exact exponential search and bisection on the monotone count"
-    if not plain:
-        return None, search
-    coefficients = _univariate(template, free_index, values)
-    if not any(coefficients[1:]):
-        name = template.compiled.slots[free_index].keyword
-        raise ConflictError(f"{name} does not change the count of this design: nothing to solve")
-    guess, method = closed_form_guess(coefficients, budget)
-    return (guess, method) if guess is not None else (None, search)
-
-
-def _univariate(template: Count, free_index: int, values: Sequence[int]) -> list[int]:
-    """Exact integer coefficients of the count as a polynomial in the free size alone."""
-    coefficients: dict[int, int] = {}
-    for coefficient, exponents in template.compiled.total.monomials:
-        term = coefficient
-        for index, exponent in enumerate(exponents):
-            if exponent and index != free_index:
-                term *= values[index] ** exponent
-        degree = exponents[free_index]
-        coefficients[degree] = coefficients.get(degree, 0) + term
-    return [coefficients.get(d, 0) for d in range(max(coefficients) + 1)]
 
 
 def _describe(family: Family, sizes: Mapping[str, Any], free: str) -> str:
@@ -442,7 +578,8 @@ def pick_integer(
     smallest: Callable[[int], str],
 ) -> tuple[Neighbour, Neighbour, Neighbour | None, int]:
     """The allowed integer (a multiple of ``step`` in ``[lo, hi]``) that the mode asks for,
-    on a non-decreasing exact count: (chosen, below, above, evaluations).
+    on a non-decreasing exact count: (chosen, below, above, evaluations), where
+    ``evaluations`` is the number of distinct sizes whose exact count was taken.
 
     Raises:
         BudgetError: no multiple in range; the budget is below the smallest design; or
@@ -454,27 +591,31 @@ def pick_integer(
             f"no multiple of {step} lies between {lo} and {hi}: "
             f"the constraints exclude every {free}"
         )
-    best, evaluations = largest_within(  # a count that never exceeds the budget stops at CEILING
-        lambda k: count_at(k * step), budget, lo=lo_k, hi=hi_k, guess=max(lo_k, guess // step)
-    )
+    counted: dict[int, int] = {}
+
+    def count(k: int) -> int:
+        total = counted.get(k)
+        if total is None:
+            total = counted[k] = count_at(k * step)
+        return total
+
+    # a count that never exceeds the budget stops at CEILING
+    best, _ = largest_within(count, budget, lo=lo_k, hi=hi_k, guess=max(lo_k, guess // step))
     if best is None:
-        raise BudgetError(
-            f"budget {budget:,} is below the smallest {smallest(count_at(lo_k * step))}"
-        )
-    under = Neighbour(best * step, count_at(best * step))
+        raise BudgetError(f"budget {budget:,} is below the smallest {smallest(count(lo_k))}")
+    under = Neighbour(best * step, count(best))
     above = None
     if under.total != budget and (hi_k is None or best + 1 <= hi_k):
-        above = Neighbour((best + 1) * step, count_at((best + 1) * step))
-        evaluations += 1
+        above = Neighbour((best + 1) * step, count(best + 1))
     if (
         under.total == budget
         or mode == "under"
         or (mode == "nearest" and (above is None or budget - under.total <= above.total - budget))
     ):
-        return under, under, above, evaluations
+        return under, under, above, len(counted)
     if above is None:
         raise BudgetError(
             f"no allowed {free} reaches the budget {budget:,}: the largest, {under.value}, "
             f"gives {under.total:,}; raise the maximum or use mode 'nearest'"
         )
-    return above, under, above, evaluations
+    return above, under, above, len(counted)

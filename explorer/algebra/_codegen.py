@@ -1,0 +1,238 @@
+"""Python code generated from integer polynomials: exact scalar functions, and in-place
+numpy evaluation of blocks.
+
+The code contains nothing but integers, argument names, ``+ - *`` and calls of numpy's
+``multiply``, ``add``, ``subtract`` and ``copyto``: no user text ever reaches ``exec``.
+Large polynomials become flat statements, never one deeply nested expression, so that
+Python's compiler meets no recursion limit however many layers a count has.
+
+Example:
+    >>> from explorer.algebra._poly import Polynomial
+    >>> p = Polynomial.of({((0, 1), (1, 1)): 4, ((1, 2),): 4, ((1, 1),): 8})
+    >>> scalar_functions((p,), 2)[0](39, 1024)
+    4362240
+    >>> import numpy as np
+    >>> plan = array_function(p, 2)
+    >>> out = np.empty(2, dtype=np.int64)
+    >>> temps = [np.empty(2, dtype=np.int64) for _ in range(plan.temporaries)]
+    >>> plan.function(out, temps, 39, np.array([1024, 512]))
+    >>> out
+    array([4362240, 1132544])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.algebra._poly import Polynomial
+
+__all__ = ["ArrayPlan", "array_function", "scalar_functions", "tuple_function"]
+
+#: Monomials per generated expression: bounded, so nesting never grows with the count.
+CHUNK = 64
+#: Beyond this many monomials scalar values come from a loop over the polynomial's data.
+LOOP_LIMIT = 2048
+#: Polynomials up to this many monomials are factored (Horner's scheme, variable by
+#: variable); larger ones are evaluated monomial by monomial.
+FACTOR_LIMIT = 512
+
+
+def _names(arity: int) -> list[str]:
+    return [f"a{k}" for k in range(arity)]
+
+
+def _value_lines(poly: Polynomial, names: Sequence[str], target: str) -> tuple[list[str], str]:
+    """Statements that leave the value of ``poly`` in ``target`` (none for a small one),
+    and the expression that stands for its value."""
+    monomials = poly.monomials
+    if len(monomials) <= CHUNK:
+        return [], poly.source(names)
+    lines = []
+    for start in range(0, len(monomials), CHUNK):
+        part = Polynomial(monomials[start : start + CHUNK]).source(names)
+        lines.append(f"    {target} {'=' if start == 0 else '+='} {part}")
+    return lines, target
+
+
+def _define(source: str, name: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<explorer.algebra>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[name]
+    return function
+
+
+def scalar_functions(polys: Sequence[Polynomial], arity: int) -> list[Callable[..., Any]]:
+    """One Python function per polynomial, each taking the slot values positionally.
+
+    The functions work on Python ints (exact) and on numpy arrays alike. A polynomial of
+    more than :data:`LOOP_LIMIT` monomials is evaluated by a loop over its data instead:
+    generating and compiling its code would cost more than many evaluations.
+    """
+    names = _names(arity)
+    signature = ", ".join(names)
+    functions: list[Callable[..., Any]] = []
+    for poly in polys:
+        if len(poly.monomials) > LOOP_LIMIT:
+            functions.append(_looping(poly))
+            continue
+        lines, value = _value_lines(poly, names, "s")
+        source = "\n".join([f"def f({signature}):", *lines, f"    return {value}", ""])
+        functions.append(_define(source, "f"))
+    return functions
+
+
+def _looping(poly: Polynomial) -> Callable[..., Any]:
+    def evaluate(*values: Any) -> Any:
+        return poly.evaluate(values)
+
+    return evaluate
+
+
+def tuple_function(polys: Sequence[Polynomial], arity: int) -> Callable[..., tuple[Any, ...]]:
+    """One function returning the tuple of all polynomials' values (one call for all terms)."""
+    if sum(len(p.monomials) for p in polys) > LOOP_LIMIT:
+
+        def evaluate_all(*values: Any) -> tuple[Any, ...]:
+            return tuple([p.evaluate(values) for p in polys])
+
+        return evaluate_all
+    names = _names(arity)
+    lines: list[str] = []
+    values: list[str] = []
+    for k, poly in enumerate(polys):
+        more, value = _value_lines(poly, names, f"v{k}")
+        lines += more
+        values.append(value)
+    body = ", ".join(values) + ("," if len(values) == 1 else "")
+    source = "\n".join([f"def terms({', '.join(names)}):", *lines, f"    return ({body})", ""])
+    return _define(source, "terms")
+
+
+# -- numpy, in place ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """``constant + sum(x_slot * child)``: a polynomial factored variable by variable."""
+
+    constant: int
+    parts: tuple[tuple[int, _Node], ...]
+
+
+def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool) -> _Node:
+    """Factor out the variable that appears in most monomials, again and again (greedy);
+    or, for very large polynomials, one monomial at a time."""
+    constant = 0
+    rest: list[tuple[int, dict[int, int]]] = []
+    for coefficient, powers in monomials:
+        if powers:
+            rest.append((coefficient, powers))
+        else:
+            constant += coefficient
+    if not greedy:
+        return _Node(constant, tuple(_chain(c, p) for c, p in rest))
+    parts: list[tuple[int, _Node]] = []
+    while rest:
+        seen: dict[int, int] = {}
+        for _, powers in rest:
+            for slot in powers:
+                seen[slot] = seen.get(slot, 0) + 1
+        slot = max(seen, key=lambda s: (seen[s], -s))
+        taken, kept = [], []
+        for coefficient, powers in rest:
+            if slot in powers:
+                taken.append((coefficient, _lower(powers, slot)))
+            else:
+                kept.append((coefficient, powers))
+        parts.append((slot, _factor(taken, greedy)))
+        rest = kept
+    return _Node(constant, tuple(parts))
+
+
+def _lower(powers: dict[int, int], slot: int) -> dict[int, int]:
+    lower = dict(powers)
+    lower[slot] -= 1
+    if not lower[slot]:
+        del lower[slot]
+    return lower
+
+
+def _chain(coefficient: int, powers: dict[int, int]) -> tuple[int, _Node]:
+    """One monomial as ``x * (x' * (... * coefficient))``."""
+    slot = min(powers)
+    lower = _lower(powers, slot)
+    child = _Node(coefficient, ()) if not lower else _Node(0, (_chain(coefficient, lower),))
+    return slot, child
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayPlan:
+    """A generated in-place evaluator: ``function(out, temps, *args)`` writes the value into
+    ``out`` (an int64 array) using ``temporaries`` scratch arrays of the same length; each
+    argument is an int64 array of that length or a Python int."""
+
+    function: Callable[..., None]
+    temporaries: int
+
+
+def array_function(poly: Polynomial, arity: int) -> ArrayPlan:
+    """The polynomial as in-place numpy operations on blocks (Horner's scheme)."""
+    names = _names(arity)
+    monomials = [(c, dict(e)) for c, e in poly.monomials]
+    root = _factor(monomials, greedy=len(monomials) <= FACTOR_LIMIT)
+    lines: list[str] = []
+    deepest = 0
+
+    def emit(node: _Node, target: str, depth: int) -> None:
+        nonlocal deepest
+        first = True
+        for slot, child in node.parts:
+            x = names[slot]
+            if not child.parts:  # x * constant
+                c = child.constant
+                if first:
+                    lines.append(
+                        f"    _copyto({target}, {x})"
+                        if c == 1
+                        else f"    _mul({x}, {c}, out={target})"
+                    )
+                elif c == 1:
+                    lines.append(f"    _add({target}, {x}, out={target})")
+                elif c == -1:
+                    lines.append(f"    _sub({target}, {x}, out={target})")
+                else:
+                    temp = f"t{depth}"
+                    deepest = max(deepest, depth + 1)
+                    lines.append(f"    _mul({x}, {abs(c)}, out={temp})")
+                    op = "_add" if c > 0 else "_sub"
+                    lines.append(f"    {op}({target}, {temp}, out={target})")
+            elif first:
+                emit(child, target, depth)
+                lines.append(f"    _mul({target}, {x}, out={target})")
+            else:
+                temp = f"t{depth}"
+                deepest = max(deepest, depth + 1)
+                emit(child, temp, depth + 1)
+                lines.append(f"    _mul({temp}, {x}, out={temp})")
+                lines.append(f"    _add({target}, {temp}, out={target})")
+            first = False
+        if first:
+            lines.append(f"    _copyto({target}, {node.constant})")
+        elif node.constant:
+            lines.append(f"    _add({target}, {node.constant}, out={target})")
+
+    emit(root, "out", 0)
+    head = [f"def f(out, temps, {', '.join(names)}):"]
+    if deepest:
+        unpack = ", ".join(f"t{k}" for k in range(deepest))
+        head.append(f"    {unpack}{',' if deepest == 1 else ''} = temps[:{deepest}]")
+    import numpy as np
+
+    namespace: dict[str, Any] = {
+        "_mul": np.multiply,
+        "_add": np.add,
+        "_sub": np.subtract,
+        "_copyto": np.copyto,
+    }
+    exec(compile("\n".join([*head, *lines, ""]), "<explorer.algebra>", "exec"), namespace)
+    return ArrayPlan(namespace["f"], deepest)
