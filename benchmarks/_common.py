@@ -181,6 +181,28 @@ def run_timed(
     return elapsed, done.stdout, done.stderr
 
 
+def bytecode_environ(env: Mapping[str, str], scratch: Path) -> dict[str, str]:
+    """``env`` with Python's bytecode cache on, kept in ``scratch``: processes then run as an
+    installed package runs (pip compiles bytecode at install time), even where
+    ``PYTHONDONTWRITEBYTECODE`` is set, and nothing is written into the source tree."""
+    result = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    result["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    return result
+
+
+def per_call(function: Callable[[], object], calls: int) -> Callable[[], float]:
+    """A variant for :func:`alternate`: ``calls`` calls of ``function``, timed together,
+    returning the time of one call."""
+
+    def run() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        return (time.perf_counter() - start) / calls
+
+    return run
+
+
 def cache_entries(folder: Path) -> set[str]:
     """The names of the formula-cache entries in ``folder`` (none when it does not exist)."""
     return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()

@@ -1,34 +1,41 @@
-"""Benchmark: explorer's exact counts against "the torch route", side by side in one run.
+"""Benchmark: explorer's exact counts against what people do today, side by side in one run.
 
-The torch route is what people do today to learn a parameter count: build the model on
-PyTorch's meta device (no memory is allocated) and sum ``numel()`` over its parameters.
-This script measures both routes on the same designs and checks the issue's targets.
+What people do today to learn a parameter count is "the torch route": build the model on
+PyTorch's meta device (no memory is allocated) and sum ``numel()`` over its parameters,
+written as users write it, ``nn.LSTM(..., device="meta")``. Every part below runs its
+routes alternately (the order rotating every round) after an untimed warm-up of each, and
+prints ratios, which hold better than absolute times on a busy machine.
 
 1. Whole process. ``explorer count lstm --input 39 --cells 1024 --layers 3 --output 34
-   --json`` as a fresh process, against a fresh ``python -c`` process that imports torch,
-   builds ``nn.LSTM(39, 1024, 3)`` + ``nn.Linear(1024, 34)`` under
-   ``with torch.device("meta")`` and sums ``numel()``. Two explorer variants are timed:
-   "first run" (a fresh, empty ``EXPLORER_CACHE_DIR`` each run: it imports sympy and
-   derives the formula) and "cached" (a cache dir primed once: the steady state of a
-   user). The three commands run alternately (the order rotates every round) after one
-   untimed warm-up each; medians are reported. Target: cached explorer >= 4x faster.
-2. Warm, per design. In one process, after one warm-up pass of each route, the same
-   list of several hundred distinct, seeded designs (input, cells, layers, output) is
-   counted with ``explorer.count("lstm", convention="pytorch", ...).total`` and with the
-   meta-device torch route; the median pass time per design is reported and every total
-   must agree exactly (PyTorch's LSTM has two bias vectors, its Linear a bias: explorer's
-   ``pytorch`` convention). Target: explorer >= 100x faster. Extra lines: ``evaluate``
-   on prebuilt counts.
-3. Vectorised. ``explorer.formula("lstm", convention="pytorch", output=True)
-   .evaluate_many(...)`` over a broadcast grid of cells 1..5000 x layers 1..8 x
-   input 1..256 (output 34): 10,240,000 designs, best of 3, spot-checked against
-   ``explorer.count(...).total``. Target: >= 10 million designs/s; the ratio against
-   the torch route's designs/s (from part 2) is reported too.
+   --json`` as a fresh process with a filled formula cache, against a bare ``python -c
+   pass`` and against a fresh ``python -c`` process that imports torch, builds ``nn.LSTM``
+   and ``nn.Linear`` on the meta device and sums ``numel()``. Also timed: explorer with an
+   empty cache (it imports sympy and derives the formula). The processes run with Python's
+   bytecode cache on (in a scratch folder), as an installed package runs; one more variant
+   shows explorer with the bytecode cache off (``PYTHONDONTWRITEBYTECODE=1``).
+   Target: the cached explorer process at most 3x a bare ``python -c pass``.
+2. Warm, per design. In one process, several hundred distinct seeded designs (input,
+   cells, layers, output) counted with ``explorer.count("lstm", ...).total`` and with the
+   torch route; every total must agree exactly. Target: explorer at least 400x faster.
+3. Many designs at once. ``explorer.formula("lstm", convention="pytorch", output=True)
+   .evaluate_many(...)`` over 10 million random designs (four int64 arrays of random
+   sizes, not a broadcast grid), against the same polynomial evaluated by hand in blocks
+   with in-place numpy; both results compared element by element, and spot checks against
+   ``explorer.count(...).total``. Peak memory during a call from ``tracemalloc`` (numpy
+   reports its buffers to it). Targets: at least 0.8x the hand-written rate; extra memory
+   at most 1.2x the result.
+4. Per-layer sizes. ``explorer.count("lstm", input=39, cells=[...], output=34).total`` with
+   one random size per layer: the first count in a fresh process (empty formula cache) at
+   1,000 and 10,000 layers, and warm calls at 10 to 10,000 layers; every total checked
+   against a sum computed here, layer by layer. Also a uniform depth of 10^12 layers,
+   answered from the closed form. Targets: first count under 0.2 s at 1,000 layers and
+   under 2 s at 10,000; warm calls growing linearly (per layer at 10,000 layers at most 2x
+   per layer at 1,000).
 
 Run it from the project root with the project's interpreter::
 
-    python benchmarks/bench_count.py            # full run, well under 2 minutes
-    python benchmarks/bench_count.py --quick    # fewer repetitions, under ~30 s
+    python benchmarks/bench_count.py            # full run, a few minutes
+    python benchmarks/bench_count.py --quick    # fewer repetitions and designs
     python benchmarks/bench_count.py --json     # one JSON object with every figure
 
 torch is imported lazily: without it, the explorer figures are still measured and the
@@ -46,6 +53,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,36 +66,37 @@ from _common import check
 import explorer
 
 # -- what is measured -----------------------------------------------------------------------
-TARGET_PROCESS_SPEEDUP = 4.0  # torch process time / cached explorer process time
-TARGET_WARM_SPEEDUP = 100.0  # torch per-design time / explorer per-design time
-TARGET_GRID_RATE = 10_000_000.0  # designs per second through evaluate_many
+TARGET_PROCESS_RATIO = 3.0  # cached explorer process / bare python (at most)
+TARGET_WARM_SPEEDUP = 400.0  # torch route per design / explorer.count (at least)
+TARGET_VECTOR_RATIO = 0.8  # evaluate_many rate / hand-written numpy rate (at least)
+TARGET_VECTOR_MEMORY = 1.2  # peak memory during evaluate_many / result bytes (at most)
+TARGET_FIRST_S = {1000: 0.2, 10000: 2.0}  # first per-layer count, seconds (under)
+TARGET_LINEAR = 2.0  # warm time per layer at 10,000 layers / at 1,000 (at most)
 
 CLI_DESIGN = {"input": 39, "cells": 1024, "layers": 3, "output": 34}
 CLI_ARGS = (
-    "count",
-    "lstm",
-    "--input",
-    "39",
-    "--cells",
-    "1024",
-    "--layers",
-    "3",
-    "--output",
-    "34",
-    "--json",
+    *("count", "lstm", "--input", "39", "--cells", "1024"),
+    *("--layers", "3", "--output", "34", "--json"),
 )
 TORCH_SNIPPET = """\
 import torch
 from torch import nn
-with torch.device("meta"):
-    lstm = nn.LSTM(39, 1024, 3)
-    head = nn.Linear(1024, 34)
+lstm = nn.LSTM(39, 1024, 3, device="meta")
+head = nn.Linear(1024, 34, device="meta")
 print(sum(p.numel() for module in (lstm, head) for p in module.parameters()))
 """
 TORCH_PROBE = "import torch; print(torch.__version__)"
-
-GRID_CELLS, GRID_LAYERS, GRID_INPUTS, GRID_OUTPUT = 5000, 8, 256, 34
+FIRST_COUNT_SNIPPET = """\
+import json, sys, time
+cells = json.load(sys.stdin)
+start = time.perf_counter()
+import explorer
+total = explorer.count("lstm", input=39, cells=cells, output=34).total
+elapsed = time.perf_counter() - start
+print(json.dumps({"total": total, "seconds": elapsed}))
+"""
 SEED = 20240611
+BLOCK = 1 << 15  # the hand-written evaluation's block
 
 
 @dataclass(frozen=True)
@@ -95,17 +104,25 @@ class Settings:
     """How much to repeat: the full run (the defaults), or ``--quick``."""
 
     name: str = "full"
-    process_runs: int = 7
+    process_runs: int = 15
     designs: int = 500
-    explorer_passes: int = 5
-    torch_passes: int = 3
-    grid_repeats: int = 3
-    spot_checks: int = 24
+    warm_rounds: int = 5
+    vector_designs: int = 10_000_000
+    vector_rounds: int = 5
+    first_runs: int = 5
+    warm_layer_calls: int = 5
 
 
 FULL = Settings()
 QUICK = Settings(
-    "quick", process_runs=3, designs=300, explorer_passes=3, torch_passes=1, spot_checks=12
+    "quick",
+    process_runs=7,
+    designs=200,
+    warm_rounds=3,
+    vector_designs=2_000_000,
+    vector_rounds=3,
+    first_runs=2,
+    warm_layer_calls=3,
 )
 
 Design = tuple[int, int, int, int]  # input, cells, layers, output
@@ -116,11 +133,7 @@ progress = common.progress_printer("bench_count")
 
 # -- environment ----------------------------------------------------------------------------
 def probe_torch() -> tuple[str | None, str | None]:
-    """torch's version as a fresh process sees it, or the reason it cannot be imported.
-
-    A subprocess keeps torch out of this process until part 2 needs it (and warms the
-    page cache for torch's files, as a user's second run would find it).
-    """
+    """torch's version as a fresh process sees it, or the reason it cannot be imported."""
     done = subprocess.run(
         [sys.executable, "-c", TORCH_PROBE], capture_output=True, text=True, check=False
     )
@@ -143,114 +156,102 @@ def environment(torch_version: str | None, torch_error: str | None) -> dict[str,
     )
 
 
+def lstm_total(n_i: int, cells: list[int], n_o: int) -> int:
+    """An LSTM's count under the pytorch convention (two bias vectors, an output layer
+    with a bias), summed here layer by layer: independent of explorer's formulas."""
+    total, width = 0, n_i
+    for n in cells:
+        total += 4 * n * width + 4 * n * n + 8 * n
+        width = n
+    return total + n_o * width + n_o
+
+
 # -- part 1: whole process ------------------------------------------------------------------
-def explorer_command() -> list[str]:
-    """The ``explorer`` console script next to the interpreter, else ``python -m explorer``."""
-    return common.console_command("explorer", ("explorer",), CLI_ARGS)
-
-
-def _explorer_total(stdout: str) -> int:
+def _total_of(stdout: str) -> int:
     data = json.loads(stdout)
     check(isinstance(data.get("total"), int), f"explorer --json gave no integer total: {data}")
     return int(data["total"])
 
 
 class ProcessBench:
-    """The three fresh-process commands of part 1, and what their runs showed."""
+    """The fresh-process commands of part 1."""
 
     def __init__(self, scratch: Path, torch_ok: bool) -> None:
-        self.command = explorer_command()
+        self.command = common.console_command("explorer", ("explorer",), CLI_ARGS)
+        self.bare = [sys.executable, "-c", "pass"]
         self.torch_command = [sys.executable, "-c", TORCH_SNIPPET] if torch_ok else None
-        self.env = common.cache_enabled_environ()  # the cache must be on for these measurements
+        self.env = common.bytecode_environ(common.cache_enabled_environ(), scratch)
         self.scratch = scratch
         self.primed_env = {**self.env, "EXPLORER_CACHE_DIR": str(scratch / "primed")}
-        self.primed_entries: set[str] = set()
+        self.no_bytecode_env = {
+            k: v for k, v in self.primed_env.items() if k != "PYTHONPYCACHEPREFIX"
+        }
+        self.no_bytecode_env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.fresh_dirs = 0
-        self.cache_misses = 0
-        self.fresh_entries_written: list[int] = []
-        self.expected = explorer.count("lstm", convention="pytorch", **CLI_DESIGN).total
-        self.torch_total: int | None = None
+        self.expected = lstm_total(39, [1024] * 3, 34)
 
-    def _fresh_env(self) -> tuple[dict[str, str], Path]:
+    def _fresh_env(self) -> dict[str, str]:
         folder = self.scratch / f"fresh-{self.fresh_dirs}"
         self.fresh_dirs += 1
         folder.mkdir()
-        return {**self.env, "EXPLORER_CACHE_DIR": str(folder)}, folder
+        return {**self.env, "EXPLORER_CACHE_DIR": str(folder)}
 
-    def warm_up(self) -> None:
-        """One untimed run of every command: checks the answers, primes the cache and puts
-        every file each command reads into the page cache."""
-        self.first_run()
-        self.fresh_entries_written.clear()
-        _, stdout, _ = common.run_timed(self.command, self.primed_env)
-        check(
-            _explorer_total(stdout) == self.expected,
-            "explorer CLI total differs from explorer.count",
-        )
-        self.primed_entries = common.cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
-        check(len(self.primed_entries) >= 1, "explorer wrote no cache entry while priming")
-        if self.torch_command is not None:
-            self.torch_total = int(common.run_timed(self.torch_command, self.env)[1].strip())
-            check(
-                self.torch_total == self.expected,
-                f"torch meta total {self.torch_total} != explorer total {self.expected}",
-            )
+    def bare_python(self) -> float:
+        """``python -c pass``."""
+        return common.run_timed(self.bare, self.env)[0]
 
     def first_run(self) -> float:
         """explorer with a fresh, empty cache dir: imports sympy and derives the formula."""
-        env, folder = self._fresh_env()
-        elapsed, stdout, _ = common.run_timed(self.command, env)
-        check(_explorer_total(stdout) == self.expected, "explorer CLI total (first run) is wrong")
-        self.fresh_entries_written.append(len(common.cache_entries(folder)))
+        elapsed, stdout, _ = common.run_timed(self.command, self._fresh_env())
+        check(_total_of(stdout) == self.expected, "explorer CLI total (first run) is wrong")
         return elapsed
 
     def cached(self) -> float:
         """explorer with the primed cache dir: the steady state."""
         elapsed, stdout, _ = common.run_timed(self.command, self.primed_env)
-        check(_explorer_total(stdout) == self.expected, "explorer CLI total (cached) is wrong")
-        entries = common.cache_entries(Path(self.primed_env["EXPLORER_CACHE_DIR"]))
-        if entries != self.primed_entries:  # a new entry: this run missed and derived
-            self.cache_misses += 1
-            self.primed_entries = entries
+        check(_total_of(stdout) == self.expected, "explorer CLI total (cached) is wrong")
+        return elapsed
+
+    def cached_no_bytecode(self) -> float:
+        """The same, every module compiled from source (as this sandbox runs Python)."""
+        elapsed, stdout, _ = common.run_timed(self.command, self.no_bytecode_env)
+        check(_total_of(stdout) == self.expected, "explorer CLI total (no bytecode) is wrong")
         return elapsed
 
     def torch_route(self) -> float:
         """A fresh python that imports torch and builds the model on the meta device."""
         assert self.torch_command is not None
         elapsed, stdout, _ = common.run_timed(self.torch_command, self.env)
-        check(int(stdout.strip()) == self.expected, "torch meta total changed between runs")
+        check(int(stdout.strip()) == self.expected, "torch meta total is wrong")
         return elapsed
 
 
 def bench_process(settings: Settings, scratch: Path, torch_ok: bool) -> dict[str, Any]:
     """Part 1: fresh processes, alternating (order rotating every round), medians."""
     bench = ProcessBench(scratch, torch_ok)
-    bench.warm_up()
     variants: dict[str, Callable[[], float]] = {
-        "explorer_first_run": bench.first_run,
+        "bare_python": bench.bare_python,
         "explorer_cached": bench.cached,
+        "explorer_first_run": bench.first_run,
+        "explorer_cached_no_bytecode": bench.cached_no_bytecode,
     }
     if torch_ok:
         variants["torch_meta"] = bench.torch_route
+    for run in variants.values():  # warm-up: fills the caches and the page cache
+        run()
     times = common.alternate(variants, settings.process_runs)
     summaries = {name: common.summarise_times(values) for name, values in times.items()}
-    speedups: dict[str, float | None] = {"speedup_cached": None, "speedup_first_run": None}
-    if torch_ok:
-        torch_median = summaries["torch_meta"]["median_s"]
-        speedups["speedup_cached"] = torch_median / summaries["explorer_cached"]["median_s"]
-        speedups["speedup_first_run"] = torch_median / summaries["explorer_first_run"]["median_s"]
+    median = {name: s["median_s"] for name, s in summaries.items()}
     return {
         "explorer_command": bench.command,
         "torch_command": bench.torch_command,
-        "total_explorer": bench.expected,
-        "total_torch": bench.torch_total,
-        "totals_identical": None
-        if bench.torch_total is None
-        else bench.torch_total == bench.expected,
-        "cached_runs_that_missed_the_cache": bench.cache_misses,
-        "first_runs_cache_entries_written": bench.fresh_entries_written,
+        "total": bench.expected,
         "variants": summaries,
-        **speedups,
+        "ratio_cached_to_bare": median["explorer_cached"] / median["bare_python"],
+        "ratio_no_bytecode_to_bare": median["explorer_cached_no_bytecode"] / median["bare_python"],
+        "speedup_torch_to_cached": median["torch_meta"] / median["explorer_cached"]
+        if torch_ok
+        else None,
     }
 
 
@@ -281,157 +282,228 @@ def explorer_total(n_i: int, n_c: int, layers: int, n_o: int) -> int:
 
 
 def make_torch_total() -> Callable[[int, int, int, int], int]:
-    """The torch route for one design (imports torch on first use)."""
-    import torch  # lazily: the script runs without torch
-    from torch import nn
+    """The torch route for one design, as users write it (imports torch on first use)."""
+    from torch import nn  # lazily: the script runs without torch
 
     def torch_total(n_i: int, n_c: int, layers: int, n_o: int) -> int:
-        with torch.device("meta"):
-            lstm = nn.LSTM(n_i, n_c, layers)
-            head = nn.Linear(n_c, n_o)
+        lstm = nn.LSTM(n_i, n_c, layers, device="meta")
+        head = nn.Linear(n_c, n_o, device="meta")
         return sum(p.numel() for module in (lstm, head) for p in module.parameters())
 
     return torch_total
 
 
-def time_passes(
-    route: Callable[[int, int, int, int], int], designs: list[Design], passes: int
-) -> tuple[list[float], list[int]]:
-    """One untimed warm-up pass, then ``passes`` timed passes over every design."""
-    totals = [route(*d) for d in designs]
-    times = []
-    for _ in range(passes):
-        start = time.perf_counter()
-        again = [route(*d) for d in designs]
-        times.append(time.perf_counter() - start)
-        check(again == totals, "a route gave different totals on a second pass")
-    return times, totals
-
-
-def _per_design(times: list[float], n: int) -> dict[str, Any]:
-    return {
-        "per_design_median_s": statistics.median(times) / n,
-        "per_design_best_s": min(times) / n,
-        "pass_times_s": times,
-        "designs_per_s": n / statistics.median(times),
-    }
-
-
 def bench_warm(settings: Settings, torch_ok: bool) -> dict[str, Any]:
-    """Part 2: the same designs through both routes, in one warm process."""
+    """Part 2: the same designs through both routes, in one warm process, alternating."""
     designs = make_designs(settings.designs, SEED)
     n = len(designs)
-    ex_times, ex_totals = time_passes(explorer_total, designs, settings.explorer_passes)
+    routes: dict[str, Callable[[int, int, int, int], int]] = {"explorer_count": explorer_total}
+    if torch_ok:
+        routes["torch_meta"] = make_torch_total()
+    totals = {name: [route(*d) for d in designs] for name, route in routes.items()}  # warm-up
+    for d, total in zip(designs, totals["explorer_count"]):
+        check(total == lstm_total(d[0], [d[1]] * d[2], d[3]), f"explorer.count is wrong at {d}")
+    if torch_ok:
+        check(totals["torch_meta"] == totals["explorer_count"], "explorer and torch disagree")
+
+    def passing(route: Callable[[int, int, int, int], int]) -> Callable[[], float]:
+        def run() -> float:
+            start = time.perf_counter()
+            for d in designs:
+                route(*d)
+            return (time.perf_counter() - start) / n
+
+        return run
+
+    times = common.alternate({k: passing(r) for k, r in routes.items()}, settings.warm_rounds)
     result: dict[str, Any] = {
         "designs": n,
         "seed": SEED,
-        "ranges": {"input": [1, 1024], "cells": [1, 4096], "layers": [1, 8], "output": [1, 1024]},
-        "explorer_count": _per_design(ex_times, n),
+        "per_design_s": {k: statistics.median(v) for k, v in times.items()},
+        "times_s": times,
+        "totals_identical": torch_ok or None,
     }
-
-    # Extra: Count.evaluate on a prebuilt count (cells vary; the structure is fixed).
-    prebuilt = explorer.count("lstm", convention="pytorch", **CLI_DESIGN)
-    cells = [d[1] for d in designs]
-    ev_totals = [prebuilt.evaluate(cells=c) for c in cells]
-    ev_times = []
-    for _ in range(settings.explorer_passes):
-        start = time.perf_counter()
-        for c in cells:
-            prebuilt.evaluate(cells=c)
-        ev_times.append(time.perf_counter() - start)
-    expected_ev = [
-        explorer_total(CLI_DESIGN["input"], c, CLI_DESIGN["layers"], CLI_DESIGN["output"])
-        for c in cells[:20]
-    ]
-    check(ev_totals[:20] == expected_ev, "Count.evaluate(cells=...) disagrees with count()")
-    result["count_evaluate_cells"] = _per_design(ev_times, n)
-
-    # Extra: the symbolic-depth formula evaluated at all four sizes, same designs.
-    symbolic = explorer.formula("lstm", convention="pytorch", output=True)
-
-    def formula_total(n_i: int, n_c: int, layers: int, n_o: int) -> int:
-        return symbolic.evaluate(input=n_i, cells=n_c, layers=layers, output=n_o)
-
-    fo_times, fo_totals = time_passes(formula_total, designs, settings.explorer_passes)
-    check(fo_totals == ex_totals, "formula(...).evaluate disagrees with count(...).total")
-    result["formula_evaluate_all_sizes"] = _per_design(fo_times, n)
-
-    if not torch_ok:
-        result.update(torch_meta=None, totals_identical=None, speedup=None)
-        return result
-    torch_total = make_torch_total()
-    th_times, th_totals = time_passes(torch_total, designs, settings.torch_passes)
-    mismatches = [(d, e, t) for d, e, t in zip(designs, ex_totals, th_totals) if e != t]
-    check(
-        not mismatches,
-        f"explorer and torch disagree on {len(mismatches)} designs, "
-        f"first (input, cells, layers, output), explorer, torch: {mismatches[:3]}",
-    )
-    result["torch_meta"] = _per_design(th_times, n)
-    result["totals_identical"] = True
-    result["speedup"] = (
-        result["torch_meta"]["per_design_median_s"]
-        / result["explorer_count"]["per_design_median_s"]
-    )
+    per = result["per_design_s"]
+    result["speedup"] = per["torch_meta"] / per["explorer_count"] if torch_ok else None
     return result
 
 
-# -- part 3: vectorised ---------------------------------------------------------------------
-def bench_grid(settings: Settings, torch_rate: float | None) -> dict[str, Any]:
-    """Part 3: evaluate_many over a broadcast grid (no input array is materialised)."""
+# -- part 3: many designs at once -----------------------------------------------------------
+def hand_written(
+    i: np.ndarray[Any, Any],
+    c: np.ndarray[Any, Any],
+    depth: np.ndarray[Any, Any],
+    o: np.ndarray[Any, Any],
+) -> np.ndarray[Any, Any]:
+    """The LSTM count (pytorch convention, output layer) written by hand, factored:
+    ``c (8 L (c + 1) - 4 c + 4 i + o) + o``, in blocks, every operation in place."""
+    out = np.empty(i.shape, dtype=np.int64)
+    t = np.empty(BLOCK, dtype=np.int64)
+    u = np.empty(BLOCK, dtype=np.int64)
+    for start in range(0, i.size, BLOCK):
+        stop = min(start + BLOCK, i.size)
+        k = stop - start
+        ii, cc, ll, oo, r = (
+            i[start:stop],
+            c[start:stop],
+            depth[start:stop],
+            o[start:stop],
+            out[start:stop],
+        )
+        tt, uu = t[:k], u[:k]
+        np.add(cc, 1, out=tt)
+        np.multiply(tt, ll, out=tt)
+        np.multiply(tt, 8, out=tt)
+        np.subtract(ii, cc, out=uu)
+        np.multiply(uu, 4, out=uu)
+        np.add(tt, uu, out=tt)
+        np.add(tt, oo, out=tt)
+        np.multiply(tt, cc, out=r)
+        np.add(r, oo, out=r)
+    return out
+
+
+def _peak(call: Callable[[], np.ndarray[Any, Any]]) -> tuple[int, np.ndarray[Any, Any]]:
+    """Peak memory traced while ``call`` runs (numpy reports its buffers to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        result = call()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, result
+
+
+def bench_vector(settings: Settings) -> dict[str, Any]:
+    """Part 3: evaluate_many against the hand-written evaluation, random inputs."""
+    n = settings.vector_designs
+    rng = np.random.default_rng(SEED)
+    i = rng.integers(1, 1025, n, dtype=np.int64)
+    c = rng.integers(1, 4097, n, dtype=np.int64)
+    depth = rng.integers(1, 9, n, dtype=np.int64)
+    o = rng.integers(1, 1025, n, dtype=np.int64)
     symbolic = explorer.formula("lstm", convention="pytorch", output=True)
-    cells = np.arange(1, GRID_CELLS + 1, dtype=np.int64).reshape(-1, 1, 1)
-    layers = np.arange(1, GRID_LAYERS + 1, dtype=np.int64).reshape(1, -1, 1)
-    inputs = np.arange(1, GRID_INPUTS + 1, dtype=np.int64).reshape(1, 1, -1)
-    output = np.array(GRID_OUTPUT, dtype=np.int64)
-    size = GRID_CELLS * GRID_LAYERS * GRID_INPUTS
 
-    times = []
-    totals = None
-    for _ in range(settings.grid_repeats):
-        totals = None  # free the previous result before the next one is built
-        start = time.perf_counter()
-        totals = symbolic.evaluate_many(input=inputs, cells=cells, layers=layers, output=output)
-        times.append(time.perf_counter() - start)
-    assert totals is not None
-    check(totals.dtype == np.int64, f"evaluate_many returned {totals.dtype}, not int64")
-    check(
-        totals.shape == (GRID_CELLS, GRID_LAYERS, GRID_INPUTS),
-        f"evaluate_many returned shape {totals.shape}",
+    def ours() -> np.ndarray[Any, Any]:
+        return symbolic.evaluate_many(input=i, cells=c, layers=depth, output=o)
+
+    def theirs() -> np.ndarray[Any, Any]:
+        return hand_written(i, c, depth, o)
+
+    got, want = ours(), theirs()  # warm-up, and the answers compared
+    check(got.dtype == np.int64, f"evaluate_many returned {got.dtype}, not int64")
+    check(bool(np.array_equal(got, want)), "evaluate_many and the hand-written code disagree")
+    picks = random.Random(SEED).sample(range(n), 24)
+    for k in picks:
+        exact = explorer_total(int(i[k]), int(c[k]), int(depth[k]), int(o[k]))
+        check(int(got[k]) == exact, f"evaluate_many at design {k}: {got[k]} != count() {exact}")
+    del got, want
+
+    def timed(call: Callable[[], np.ndarray[Any, Any]]) -> Callable[[], float]:
+        def run() -> float:
+            start = time.perf_counter()
+            call()
+            return time.perf_counter() - start
+
+        return run
+
+    times = common.alternate(
+        {"evaluate_many": timed(ours), "hand_written": timed(theirs)}, settings.vector_rounds
     )
-
-    rng = random.Random(SEED + 1)
-    points = [(0, 0, 0), (GRID_CELLS - 1, GRID_LAYERS - 1, GRID_INPUTS - 1), (1023, 2, 38)]
-    while len(points) < settings.spot_checks:
-        points.append(
-            (rng.randrange(GRID_CELLS), rng.randrange(GRID_LAYERS), rng.randrange(GRID_INPUTS))
-        )
-    for c, layer, i in points:
-        want = explorer_total(i + 1, c + 1, layer + 1, GRID_OUTPUT)
-        got = int(totals[c, layer, i])
-        check(
-            got == want,
-            f"evaluate_many at input={i + 1}, cells={c + 1}, layers={layer + 1}: "
-            f"{got} != count().total {want}",
-        )
-    best = min(times)
-    rate = size / best
+    result_bytes = n * 8
+    peak_ours, _ = _peak(ours)
+    peak_theirs, _ = _peak(theirs)
+    median = {k: statistics.median(v) for k, v in times.items()}
     return {
-        "grid": {
-            "cells": [1, GRID_CELLS],
-            "layers": [1, GRID_LAYERS],
-            "input": [1, GRID_INPUTS],
-            "output": GRID_OUTPUT,
-        },
-        "designs": size,
+        "designs": n,
+        "inputs": "random int64: input 1..1024, cells 1..4096, layers 1..8, output 1..1024",
         "times_s": times,
-        "best_s": best,
-        "designs_per_s": rate,
-        "spot_checks": len(points),
-        "spot_checks_exact": True,
-        "result_bytes": int(totals.nbytes),
-        "torch_meta_designs_per_s": torch_rate,
-        "speedup_vs_torch_meta": rate / torch_rate if torch_rate else None,
+        "median_s": median,
+        "designs_per_s": {k: n / v for k, v in median.items()},
+        "rate_ratio": median["hand_written"] / median["evaluate_many"],
+        "result_bytes": result_bytes,
+        "peak_bytes": {"evaluate_many": peak_ours, "hand_written": peak_theirs},
+        "memory_ratio": peak_ours / result_bytes,
+        "spot_checks": len(picks),
+    }
+
+
+# -- part 4: per-layer sizes ----------------------------------------------------------------
+def _cells(layers: int, seed: int) -> list[int]:
+    rng = random.Random(seed + layers)
+    return [rng.randint(1, 4096) for _ in range(layers)]
+
+
+def bench_layers(settings: Settings, scratch: Path) -> dict[str, Any]:
+    """Part 4: the first per-layer count in a fresh process, warm calls, a huge depth."""
+    env = common.bytecode_environ(common.cache_enabled_environ(), scratch)
+    runs = [0]
+
+    def first(layers: int) -> Callable[[], float]:
+        cells = _cells(layers, SEED)
+        expected = lstm_total(39, cells, 34)
+
+        def run() -> float:
+            folder = scratch / f"layers-{runs[0]}"
+            runs[0] += 1
+            folder.mkdir()
+            done = subprocess.run(
+                [sys.executable, "-c", FIRST_COUNT_SNIPPET],
+                input=json.dumps(cells),
+                env={**env, "EXPLORER_CACHE_DIR": str(folder)},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            check(
+                done.returncode == 0, f"first count at {layers} layers failed: {done.stderr[-500:]}"
+            )
+            answer = json.loads(done.stdout)
+            check(answer["total"] == expected, f"per-layer count at {layers} layers is wrong")
+            return float(answer["seconds"])
+
+        return run
+
+    variants = {f"first_{n}": first(n) for n in TARGET_FIRST_S}
+    for run in variants.values():  # warm-up: the page cache and the bytecode cache
+        run()
+    times = common.alternate(variants, settings.first_runs)
+    first_s = {int(k.split("_")[1]): statistics.median(v) for k, v in times.items()}
+
+    warm: dict[int, float] = {}
+    for layers in (10, 100, 1000, 10000):
+        cells = _cells(layers, SEED + 1)
+        check(
+            explorer.count("lstm", input=39, cells=cells, output=34).total
+            == lstm_total(39, cells, 34),
+            f"per-layer count at {layers} layers is wrong",
+        )
+        samples = []
+        for _ in range(settings.warm_layer_calls):
+            start = time.perf_counter()
+            explorer.count("lstm", input=39, cells=cells, output=34).total  # noqa: B018
+            samples.append(time.perf_counter() - start)
+        warm[layers] = statistics.median(samples)
+
+    depth = 10**12
+    start = time.perf_counter()
+    deep = explorer.count("lstm", input=39, cells=1024, layers=depth, output=34).total
+    deep_first = time.perf_counter() - start
+    expected = 4 * 1024 * (39 + 1024) + 8 * 1024 + (depth - 1) * (8 * 1024**2 + 8 * 1024)
+    check(deep == expected + 34 * 1024 + 34, "the count at 10^12 layers is wrong")
+    start = time.perf_counter()
+    explorer.count("lstm", input=39, cells=1024, layers=depth, output=34).total  # noqa: B018
+    deep_warm = time.perf_counter() - start
+    return {
+        "first_count_s": first_s,
+        "first_times_s": times,
+        "warm_s": warm,
+        "warm_per_layer_s": {k: v / k for k, v in warm.items()},
+        "linear_ratio": (warm[10000] / 10000) / (warm[1000] / 1000),
+        "deep_layers": depth,
+        "deep_total": deep,
+        "deep_first_s": deep_first,
+        "deep_warm_s": deep_warm,
     }
 
 
@@ -445,174 +517,197 @@ def _us(seconds: float) -> str:
 
 
 def _ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.1f}x"
+    return "n/a" if value is None else f"{value:,.2f}x"
 
 
-def _met(met: bool | None) -> str:
-    return "n/a (torch missing)" if met is None else ("yes" if met else "NO")
+def _target(
+    name: str, measured: float | None, needed: float, unit: str, at_most: bool
+) -> dict[str, Any]:
+    met = None if measured is None else (measured <= needed if at_most else measured >= needed)
+    return {
+        "target": name,
+        "measured": measured,
+        "needed": needed,
+        "unit": unit,
+        "at_most": at_most,
+        "met": met,
+    }
 
 
-def _target(name: str, measured: float | None, needed: float, unit: str) -> dict[str, Any]:
-    met = None if measured is None else measured >= needed
-    return {"target": name, "measured": measured, "needed": needed, "unit": unit, "met": met}
-
-
-def targets(
-    process: dict[str, Any], warm: dict[str, Any], grid: dict[str, Any]
-) -> list[dict[str, Any]]:
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The issue's targets, measured value against needed value."""
-    return [
+    process, warm, vector, layers = (
+        report["process"],
+        report["warm"],
+        report["vector"],
+        report["layers"],
+    )
+    rows = [
         _target(
-            "1. whole process: torch / explorer (cached)",
-            process["speedup_cached"],
-            TARGET_PROCESS_SPEEDUP,
+            "whole process: cached explorer / bare python",
+            process["ratio_cached_to_bare"],
+            TARGET_PROCESS_RATIO,
             "x",
+            True,
         ),
         _target(
-            "2. warm per design: torch / explorer.count", warm["speedup"], TARGET_WARM_SPEEDUP, "x"
+            "warm: torch meta / explorer.count(...).total",
+            warm["speedup"],
+            TARGET_WARM_SPEEDUP,
+            "x",
+            False,
         ),
         _target(
-            "3. evaluate_many designs per second",
-            grid["designs_per_s"],
-            TARGET_GRID_RATE,
-            "designs/s",
+            "evaluate_many rate / hand-written numpy rate",
+            vector["rate_ratio"],
+            TARGET_VECTOR_RATIO,
+            "x",
+            False,
+        ),
+        _target(
+            "evaluate_many peak memory / result",
+            vector["memory_ratio"],
+            TARGET_VECTOR_MEMORY,
+            "x",
+            True,
         ),
     ]
-
-
-def _render_environment(env: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    torch_text = env["torch"] if env["torch"] else f"MISSING ({env['torch_missing_reason']})"
-    lines = common.environment_lines(
-        "explorer vs the torch route (meta device): parameter-count benchmark",
-        {**env, "torch": torch_text},
-        ("torch", "numpy", "sympy", "explorer"),
-        settings["name"],
+    for n, needed in TARGET_FIRST_S.items():
+        rows.append(
+            _target(
+                f"first per-layer count, {n:,} layers",
+                layers["first_count_s"][n],
+                needed,
+                "s",
+                True,
+            )
+        )
+    rows.append(
+        _target(
+            "warm per layer at 10,000 / at 1,000 layers",
+            layers["linear_ratio"],
+            TARGET_LINEAR,
+            "x",
+            True,
+        )
     )
-    if not env["torch"]:
-        lines.append("  torch is missing: torch-route figures and ratios are skipped")
-    return lines
+    return rows
 
 
 def _render_process(process: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    lines = [
-        "1. Whole process: explorer " + " ".join(CLI_ARGS),
-        "   vs python -c 'import torch; LSTM(39, 1024, 3) + Linear(1024, 34) on meta; sum numel'",
-        f"   {settings['process_runs']} runs each, alternating, after one warm-up run each",
-        f"   {'variant':<34}{'median':>11}{'min':>11}{'max':>11}{'torch/this':>12}",
-    ]
     labels = {
-        "explorer_first_run": "explorer, first run (empty cache)",
-        "explorer_cached": "explorer, cached (primed cache)",
+        "bare_python": "python -c pass",
+        "explorer_cached": "explorer count, cached",
+        "explorer_first_run": "explorer count, empty cache",
+        "explorer_cached_no_bytecode": "explorer count, cached, no .pyc",
         "torch_meta": "torch meta (python -c)",
     }
-    torch_median = process["variants"].get("torch_meta", {}).get("median_s")
+    bare = process["variants"]["bare_python"]["median_s"]
+    lines = [
+        "1. Whole process: explorer " + " ".join(CLI_ARGS),
+        f"   {settings['process_runs']} runs each, alternating, after a warm-up run each; "
+        "bytecode cache on unless said",
+        f"   {'variant':<34}{'median':>11}{'min':>11}{'/ bare':>10}",
+    ]
     for name, stats in process["variants"].items():
-        ratio = torch_median / stats["median_s"] if torch_median else None
         lines.append(
-            f"   {labels[name]:<34}{_ms(stats['median_s']):>11}"
-            f"{_ms(stats['min_s']):>11}{_ms(stats['max_s']):>11}{_ratio(ratio):>12}"
+            f"   {labels[name]:<34}{_ms(stats['median_s']):>11}{_ms(stats['min_s']):>11}"
+            f"{_ratio(stats['median_s'] / bare):>10}"
         )
-    same = process["totals_identical"]
-    torch_total = process["total_torch"]
     lines.append(
-        f"   totals: explorer {process['total_explorer']:,}, torch "
-        + ("n/a" if torch_total is None else f"{torch_total:,}")
-        + ("" if same is None else (" (identical)" if same else " (DIFFERENT)"))
+        f"   torch meta / cached explorer: {_ratio(process['speedup_torch_to_cached'])}; "
+        f"totals {process['total']:,} everywhere"
     )
-    written = sorted(set(process["first_runs_cache_entries_written"]))
-    lines.append(
-        f"   cached runs that missed the cache: "
-        f"{process['cached_runs_that_missed_the_cache']}; "
-        f"each first run wrote {written} cache entries"
-    )
-    if process["cached_runs_that_missed_the_cache"]:
-        lines.append(
-            "   (a cached run misses when explorer's source changes during the run: "
-            "entries are keyed by a digest of the package source)"
-        )
     return lines
 
 
 def _render_warm(warm: dict[str, Any]) -> list[str]:
+    per = warm["per_design_s"]
     lines = [
-        f"2. Warm, per design: {warm['designs']} distinct seeded designs (input 1..1024, "
-        "cells 1..4096,",
-        "   layers 1..8, output 1..1024), one warm-up pass each, median pass / designs",
-        f"   {'route':<50}{'per design':>13}{'designs/s':>14}",
+        f"2. Warm, per design: {warm['designs']} distinct seeded designs, one warm-up pass, "
+        "passes alternating, median",
     ]
-    rows = [
-        ("explorer.count(...).total", warm["explorer_count"]),
-        ("torch meta nn.LSTM + nn.Linear, sum numel", warm["torch_meta"]),
-        ("(extra) prebuilt Count.evaluate(cells=...)", warm["count_evaluate_cells"]),
-        ("(extra) formula(output=True).evaluate(4 sizes)", warm["formula_evaluate_all_sizes"]),
+    for name, label in (
+        ("explorer_count", "explorer.count(...).total"),
+        ("torch_meta", "nn.LSTM(..., device='meta') + nn.Linear, sum numel"),
+    ):
+        value = per.get(name)
+        lines.append(f"   {label:<52}{'n/a' if value is None else _us(value):>13}")
+    lines.append(f"   torch / explorer: {_ratio(warm['speedup'])}; totals identical")
+    return lines
+
+
+def _render_vector(vector: dict[str, Any]) -> list[str]:
+    rate, median = vector["designs_per_s"], vector["median_s"]
+    mib = 1 << 20
+    return [
+        f"3. Many designs: {vector['designs']:,} random designs ({vector['inputs']})",
+        *(
+            f"   {label:<17}{_ms(median[key])}  {rate[key] / 1e6:8.1f}M designs/s"
+            f"  peak {vector['peak_bytes'][key] / mib:7.1f} MiB"
+            for key, label in (("evaluate_many", "evaluate_many"), ("hand_written", "hand-written"))
+        ),
+        f"   evaluate_many / hand-written rate: {_ratio(vector['rate_ratio'])}; peak memory / "
+        f"result ({vector['result_bytes'] / mib:.1f} MiB): {_ratio(vector['memory_ratio'])}; "
+        f"results identical, {vector['spot_checks']} spot checks against count()",
     ]
-    for label, stats in rows:
-        if stats is None:
-            lines.append(f"   {label:<50}{'n/a':>13}{'n/a':>14}")
-        else:
-            lines.append(
-                f"   {label:<50}{_us(stats['per_design_median_s']):>13}"
-                f"{stats['designs_per_s']:>14,.0f}"
-            )
+
+
+def _render_layers(layers: dict[str, Any]) -> list[str]:
+    lines = ["4. Per-layer sizes (one random size per layer), lstm, pytorch convention"]
+    for n, seconds in layers["first_count_s"].items():
+        lines.append(f"   first count in a fresh process, {int(n):>6,} layers: {_ms(seconds)}")
+    for n, seconds in layers["warm_s"].items():
+        lines.append(
+            f"   warm count, {int(n):>6,} layers: {_ms(seconds)}  "
+            f"({layers['warm_per_layer_s'][n] * 1e6:.2f} us per layer)"
+        )
     lines.append(
-        f"   speedup torch / explorer.count: {_ratio(warm['speedup'])}; totals identical: "
-        + ("all designs" if warm["totals_identical"] else "n/a (torch missing)")
+        f"   per layer at 10,000 / at 1,000 layers: {_ratio(layers['linear_ratio'])}; "
+        "every total equal to the sum computed layer by layer"
+    )
+    lines.append(
+        f"   uniform depth 10^12: {layers['deep_total']:,} parameters, first "
+        f"{_us(layers['deep_first_s'])}, warm {_us(layers['deep_warm_s'])} (closed form)"
     )
     return lines
 
 
-def _render_grid(grid: dict[str, Any]) -> list[str]:
-    torch_rate = grid["torch_meta_designs_per_s"]
-    return [
-        "3. Vectorised: formula('lstm', convention='pytorch', output=True).evaluate_many over",
-        f"   cells 1..{GRID_CELLS} x layers 1..{GRID_LAYERS} x input 1..{GRID_INPUTS}, "
-        f"output {GRID_OUTPUT} (broadcast): {grid['designs']:,} designs, int64 result",
-        "   times: "
-        + ", ".join(f"{t * 1e3:.1f} ms" for t in grid["times_s"])
-        + f"; best {grid['best_s'] * 1e3:.1f} ms",
-        f"   rate: {grid['designs_per_s']:,.0f} designs/s; vs torch meta "
-        + (
-            "n/a"
-            if torch_rate is None
-            else f"{torch_rate:,.0f} designs/s: {_ratio(grid['speedup_vs_torch_meta'])}"
-        ),
-        f"   spot checks against explorer.count(...).total: {grid['spot_checks']} points, "
-        "all exact",
-    ]
-
-
-def _render_targets(rows: list[dict[str, Any]], first_run: float | None) -> list[str]:
-    lines = ["Targets", f"   {'target':<46}{'measured':>18}{'needed':>16}  met"]
+def _render_targets(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["Targets", f"   {'target':<50}{'measured':>12}{'needed':>12}  met"]
     for row in rows:
-        if row["unit"] == "x":
-            measured, needed = _ratio(row["measured"]), f">= {row['needed']:g}x"
+        sign = "<=" if row["at_most"] else ">="
+        if row["unit"] == "s":
+            measured, needed = f"{row['measured']:.3f} s", f"< {row['needed']:g} s"
         else:
-            measured = f"{row['measured'] / 1e6:,.1f}M/s"
-            needed = f">= {row['needed'] / 1e6:g}M/s"
-        lines.append(f"   {row['target']:<46}{measured:>18}{needed:>16}  {_met(row['met'])}")
-    lines.append(
-        f"   {'(reference) torch / explorer first run':<46}{_ratio(first_run):>18}"
-        f"{'no target':>16}  -"
-    )
+            measured, needed = _ratio(row["measured"]), f"{sign} {row['needed']:g}x"
+        met = "n/a" if row["met"] is None else ("yes" if row["met"] else "NO")
+        lines.append(f"   {row['target']:<50}{measured:>12}{needed:>12}  {met}")
     return lines
 
 
 def render(report: dict[str, Any]) -> str:
     """The human-readable table."""
-    settings = report["settings"]
+    env, settings = report["environment"], report["settings"]
+    torch_text = env["torch"] or f"MISSING ({env['torch_missing_reason']})"
     sections = [
-        _render_environment(report["environment"], settings),
+        common.environment_lines(
+            "explorer vs the torch route (meta device): counting benchmark",
+            {**env, "torch": torch_text},
+            ("torch", "numpy", "sympy", "explorer"),
+            settings["name"],
+        ),
         _render_process(report["process"], settings),
         _render_warm(report["warm"]),
-        _render_grid(report["vectorised"]),
-        _render_targets(report["targets"], report["process"]["speedup_first_run"]),
+        _render_vector(report["vector"]),
+        _render_layers(report["layers"]),
+        _render_targets(report["targets"]),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)
 
 
 def measure(settings: Settings) -> dict[str, Any]:
     """Run every part and check the targets: the report."""
-    # In-process counts use a scratch cache too, never the user's.
     with common.scratch_cache("bench_count_") as scratch:
         progress("probing torch")
         torch_version, torch_error = probe_torch()
@@ -625,17 +720,18 @@ def measure(settings: Settings) -> dict[str, Any]:
         report["process"] = bench_process(settings, scratch, torch_ok)
         progress(f"part 2: warm, per design ({settings.designs} designs)")
         report["warm"] = bench_warm(settings, torch_ok)
-        torch_rate = report["warm"]["torch_meta"]["designs_per_s"] if torch_ok else None
-        progress("part 3: vectorised grid")
-        report["vectorised"] = bench_grid(settings, torch_rate)
-    report["targets"] = targets(report["process"], report["warm"], report["vectorised"])
+        progress(f"part 3: {settings.vector_designs:,} random designs at once")
+        report["vector"] = bench_vector(settings)
+        progress("part 4: per-layer sizes")
+        report["layers"] = bench_layers(settings, scratch)
+    report["targets"] = targets(report)
     verdicts = [row["met"] for row in report["targets"]]
     report["all_targets_met"] = None if None in verdicts else all(verdicts)
     return report
 
 
 main = common.make_main(
-    "bench_count", __doc__, "fewer repetitions (~30 s)", (FULL, QUICK), measure, render=render
+    "bench_count", __doc__, "fewer repetitions and designs", (FULL, QUICK), measure, render=render
 )
 
 

@@ -1,5 +1,8 @@
 """Symbolic architecture explorer: exact, closed-form parameter counts.
 
+The public names load on first use, so that ``import explorer`` (and every command of the
+CLI) pays only for what it uses.
+
 Example:
     >>> import explorer
     >>> c = explorer.count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34)
@@ -7,12 +10,18 @@ Example:
     21166080
 """
 
-from explorer._api import count, formula
-from explorer.algebra import Count
-from explorer.conventions import CONVENTIONS, Convention
-from explorer.errors import ExplorerError
-from explorer.families import FAMILIES
-from explorer.solver import Solution, solve, solve_all
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer._api import count, formula
+    from explorer.algebra import Count
+    from explorer.conventions import CONVENTIONS, Convention
+    from explorer.errors import ExplorerError
+    from explorer.families import FAMILIES
+    from explorer.solver import Solution, solve, solve_all
 
 __all__ = [
     "CONVENTIONS",
@@ -27,3 +36,30 @@ __all__ = [
     "solve_all",
 ]
 __version__ = "0.1.0"
+
+#: Where each public name lives.
+_HOMES = {
+    "count": "explorer._api",
+    "formula": "explorer._api",
+    "Count": "explorer.algebra",
+    "CONVENTIONS": "explorer.conventions",
+    "Convention": "explorer.conventions",
+    "ExplorerError": "explorer.errors",
+    "FAMILIES": "explorer.families",
+    "Solution": "explorer.solver",
+    "solve": "explorer.solver",
+    "solve_all": "explorer.solver",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'explorer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

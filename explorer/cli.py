@@ -24,11 +24,35 @@ from explorer.errors import ExplorerError, UsageError, did_you_mean
 __all__ = ["main", "solve_main"]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring the terminal as :func:`shutil.get_terminal_size`
+    does without importing :mod:`shutil` (and the compression modules it loads): argparse
+    makes a formatter for every option it adds, help or not."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_width() - 2)
+
+
+def _terminal_width() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing usage and exiting. ``families``: the
     families whose options a command shows (set for ``--help`` of a named family)."""
 
     families: tuple[Any, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments:"):

@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = [
@@ -59,6 +58,8 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
         >>> did_you_mean("lstpm", ["gru", "lstm", "lstmp", "rnn"])
         'lstmp'
     """
+    import difflib  # only when a name is wrong: not on the path of a correct request
+
     candidates = difflib.get_close_matches(name, list(choices), n=5, cutoff=0.5)
     if not candidates:
         return None

@@ -86,8 +86,10 @@ def count_of(
         _ROUTES[key] = route
     target, compiled, mapping = route
     if mapping is not None:
-        values = tuple(values[i] if i >= 0 else constant for i, constant in mapping)
-    return Count(family, target, convention, compiled, tuple(values))
+        values = tuple([values[i] if i >= 0 else constant for i, constant in mapping])
+    elif type(values) is not tuple:
+        values = tuple(values)
+    return Count(family, target, convention, compiled, values)
 
 
 def _route(
@@ -261,7 +263,7 @@ def _assemble(slots: tuple[Slot, ...], terms: tuple[TermInfo, ...], text: str) -
         terms=terms,
         total=Polynomial.sum(t.count for t in terms),
         biases=Polynomial.sum(t.count for t in terms if t.kind == BIAS),
-        formula_text=text,
+        written=text,
     )
 
 
@@ -293,25 +295,34 @@ def _compile_light(family: FamilyLike, structure: Hashable) -> CompiledCount | N
     terms need sympy (they are then built with it)."""
     slots = family.slots(structure)
     index = {s.symbol: k for k, s in enumerate(slots)}
+    # A dimension is usually shared by a layer's terms (the same object): convert it once.
+    seen: dict[int, tuple[Any, str, Polynomial]] = {}
+
+    def dimension(value: Any) -> tuple[str, Polynomial]:
+        known = seen.get(id(value))
+        if known is None:
+            known = seen[id(value)] = (value, str(value), _light_polynomial(value, index))
+        return known[1], known[2]
+
     try:
         with sympy_free():
             built = family.build_terms(structure)
-        terms = tuple(
-            TermInfo(
-                name=t.name,
-                kind=t.kind,
-                meaning=t.meaning,
-                group=t.group,
-                shape_text=tuple(str(d) for d in t.shape),
-                copies_text=str(t.multiplicity),
-                shape=tuple(_light_polynomial(d, index) for d in t.shape),
-                count=_light_polynomial(t.expr, index),
-                role=t.role,
+        infos = []
+        for t in built:
+            shape = [dimension(d) for d in t.shape]
+            infos.append(
+                TermInfo(
+                    name=t.name,
+                    kind=t.kind,
+                    meaning=t.meaning,
+                    group=t.group,
+                    shape_text=tuple([text for text, _ in shape]),
+                    copies_text=str(t.multiplicity),
+                    shape=tuple([poly for _, poly in shape]),
+                    count=_light_polynomial(t.expr, index),
+                    role=t.role,
+                )
             )
-            for t in built
-        )
     except (_NotLightError, TypeError, AttributeError):
         return None
-    compiled = _assemble(slots, terms, "")
-    text = compiled.total.text([s.symbol for s in slots])
-    return CompiledCount(compiled.slots, compiled.terms, compiled.total, compiled.biases, text)
+    return _assemble(slots, tuple(infos), "")  # the formula is printed when it is read

@@ -120,8 +120,9 @@ class _Node:
 
 
 def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool) -> _Node:
-    """Factor out the variable that appears in most monomials, again and again (greedy);
-    or, for very large polynomials, one monomial at a time."""
+    """Factor out a variable that appears in most monomials, again and again (of those
+    that tie, the one that costs fewest operations); or, for very large polynomials, one
+    monomial at a time."""
     constant = 0
     rest: list[tuple[int, dict[int, int]]] = []
     for coefficient, powers in monomials:
@@ -137,15 +138,19 @@ def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool) -> _Node:
         for _, powers in rest:
             for slot in powers:
                 seen[slot] = seen.get(slot, 0) + 1
-        slot = max(seen, key=lambda s: (seen[s], -s))
-        taken, kept = [], []
-        for coefficient, powers in rest:
-            if slot in powers:
-                taken.append((coefficient, _lower(powers, slot)))
-            else:
-                kept.append((coefficient, powers))
+        most = max(seen.values())
+        best: tuple[int, int, list[Any], list[Any]] | None = None
+        for slot in sorted(s for s, n in seen.items() if n == most)[:3]:
+            taken = [(c, _lower(p, slot)) for c, p in rest if slot in p]
+            kept = [(c, p) for c, p in rest if slot not in p]
+            cost = _operations(_Node(0, ((slot, _factor(taken, greedy)),))) + _operations(
+                _factor(kept, greedy)
+            )
+            if best is None or cost < best[0]:
+                best = (cost, slot, taken, kept)
+        assert best is not None
+        _, slot, taken, rest = best
         parts.append((slot, _factor(taken, greedy)))
-        rest = kept
     return _Node(constant, tuple(parts))
 
 
@@ -165,6 +170,34 @@ def _chain(coefficient: int, powers: dict[int, int]) -> tuple[int, _Node]:
     return slot, child
 
 
+def _groups(node: _Node) -> dict[int, list[tuple[int, int]]]:
+    """The parts ``x * c`` of a node by ``|c|``: those of one magnitude are added (or
+    subtracted) first and multiplied once."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for slot, child in node.parts:
+        if not child.parts:
+            groups.setdefault(abs(child.constant), []).append((slot, child.constant))
+    return groups
+
+
+def _operations(node: _Node) -> int:
+    """How many numpy operations :func:`array_function` emits for a node (its cost)."""
+    count, started = 0, False
+    for _, child in node.parts:
+        if child.parts:
+            count += _operations(child) + (1 if not started else 3)
+            started = True
+    for magnitude, members in _groups(node).items():
+        if magnitude == 1:
+            count += len(members)
+        else:
+            count += len(members) + (0 if not started else 1)
+        started = True
+    if node.constant or not started:
+        count += 1
+    return count
+
+
 @dataclass(frozen=True, slots=True)
 class ArrayPlan:
     """A generated in-place evaluator: ``function(out, temps, *args)`` writes the value into
@@ -176,53 +209,13 @@ class ArrayPlan:
 
 
 def array_function(poly: Polynomial, arity: int) -> ArrayPlan:
-    """The polynomial as in-place numpy operations on blocks (Horner's scheme)."""
-    names = _names(arity)
+    """The polynomial as in-place numpy operations on blocks: Horner's scheme, parts with
+    coefficients of one magnitude added before they are multiplied."""
     monomials = [(c, dict(e)) for c, e in poly.monomials]
-    root = _factor(monomials, greedy=len(monomials) <= FACTOR_LIMIT)
-    lines: list[str] = []
-    deepest = 0
-
-    def emit(node: _Node, target: str, depth: int) -> None:
-        nonlocal deepest
-        first = True
-        for slot, child in node.parts:
-            x = names[slot]
-            if not child.parts:  # x * constant
-                c = child.constant
-                if first:
-                    lines.append(
-                        f"    _copyto({target}, {x})"
-                        if c == 1
-                        else f"    _mul({x}, {c}, out={target})"
-                    )
-                elif c == 1:
-                    lines.append(f"    _add({target}, {x}, out={target})")
-                elif c == -1:
-                    lines.append(f"    _sub({target}, {x}, out={target})")
-                else:
-                    temp = f"t{depth}"
-                    deepest = max(deepest, depth + 1)
-                    lines.append(f"    _mul({x}, {abs(c)}, out={temp})")
-                    op = "_add" if c > 0 else "_sub"
-                    lines.append(f"    {op}({target}, {temp}, out={target})")
-            elif first:
-                emit(child, target, depth)
-                lines.append(f"    _mul({target}, {x}, out={target})")
-            else:
-                temp = f"t{depth}"
-                deepest = max(deepest, depth + 1)
-                emit(child, temp, depth + 1)
-                lines.append(f"    _mul({temp}, {x}, out={temp})")
-                lines.append(f"    _add({target}, {temp}, out={target})")
-            first = False
-        if first:
-            lines.append(f"    _copyto({target}, {node.constant})")
-        elif node.constant:
-            lines.append(f"    _add({target}, {node.constant}, out={target})")
-
-    emit(root, "out", 0)
-    head = [f"def f(out, temps, {', '.join(names)}):"]
+    emitter = _Emitter(_names(arity))
+    emitter.emit(_factor(monomials, greedy=len(monomials) <= FACTOR_LIMIT), "out", 0)
+    deepest = emitter.deepest
+    head = [f"def f(out, temps, {', '.join(emitter.names)}):"]
     if deepest:
         unpack = ", ".join(f"t{k}" for k in range(deepest))
         head.append(f"    {unpack}{',' if deepest == 1 else ''} = temps[:{deepest}]")
@@ -234,5 +227,80 @@ def array_function(poly: Polynomial, arity: int) -> ArrayPlan:
         "_sub": np.subtract,
         "_copyto": np.copyto,
     }
-    exec(compile("\n".join([*head, *lines, ""]), "<explorer.algebra>", "exec"), namespace)
+    source = "\n".join([*head, *emitter.lines, ""])
+    exec(compile(source, "<explorer.algebra>", "exec"), namespace)
     return ArrayPlan(namespace["f"], deepest)
+
+
+class _Emitter:
+    """Writes the statements of :func:`array_function`, one numpy operation each."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.lines: list[str] = []
+        self.deepest = 0
+
+    def _temp(self, depth: int) -> str:
+        self.deepest = max(self.deepest, depth + 1)
+        return f"t{depth}"
+
+    def _op(self, name: str, left: str, right: object, target: str) -> None:
+        self.lines.append(f"    {name}({left}, {right}, out={target})")
+
+    def emit(self, node: _Node, target: str, depth: int) -> None:
+        """Statements that leave the node's value in ``target``."""
+        started = False
+        for slot, child in node.parts:
+            if not child.parts:
+                continue
+            x = self.names[slot]
+            if not started:
+                self.emit(child, target, depth)
+                self._op("_mul", target, x, target)
+            else:
+                scratch = self._temp(depth)
+                self.emit(child, scratch, depth + 1)
+                self._op("_mul", scratch, x, scratch)
+                self._op("_add", target, scratch, target)
+            started = True
+        for magnitude, members in _groups(node).items():
+            self._group(magnitude, members, target, depth, started)
+            started = True
+        if not started:
+            self.lines.append(f"    _copyto({target}, {node.constant})")
+        elif node.constant:
+            self._op("_add", target, node.constant, target)
+
+    def _group(
+        self, magnitude: int, members: list[tuple[int, int]], target: str, depth: int, started: bool
+    ) -> None:
+        """``target (+)= magnitude * (±x ± y ...)``."""
+        positive = [self.names[s] for s, c in members if c > 0]
+        negative = [self.names[s] for s, c in members if c < 0]
+        if magnitude == 1:
+            for x in positive:
+                if started:
+                    self._op("_add", target, x, target)
+                else:
+                    self.lines.append(f"    _copyto({target}, {x})")
+                started = True
+            for x in negative:
+                if started:
+                    self._op("_sub", target, x, target)
+                else:
+                    self._op("_mul", x, -1, target)
+                started = True
+            return
+        factor = magnitude if positive else -magnitude
+        plus, minus = (positive, negative) if positive else (negative, [])
+        into = self._temp(depth) if started else target
+        if len(plus) + len(minus) == 1:
+            self._op("_mul", plus[0], factor, into)
+        else:
+            rest = [("_add", x) for x in plus[1:]] + [("_sub", x) for x in minus]
+            self._op(rest[0][0], plus[0], rest[0][1], into)
+            for op, x in rest[1:]:
+                self._op(op, into, x, into)
+            self._op("_mul", into, factor, into)
+        if started:
+            self._op("_add", target, into, target)

@@ -66,8 +66,20 @@ class CompiledCount:
     terms: tuple[TermInfo, ...]
     total: Polynomial
     biases: Polynomial
-    formula_text: str
+    #: The formula as sympy printed it; empty when it was built without sympy (then
+    #: :attr:`formula_text` prints the total polynomial, on first use).
+    written: str = ""
     _functions: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def formula_text(self) -> str:
+        """The closed form as text."""
+        if self.written:
+            return self.written
+        text = self._functions.get("text")
+        if text is None:
+            text = self._functions["text"] = self.total.text([s.symbol for s in self.slots])
+        return text
 
     def function(self, which: str) -> Callable[..., Any]:
         """Compiled evaluator: ``total``, ``biases``, ``terms``, ``shapes`` or ``bound``."""
@@ -133,7 +145,7 @@ class CompiledCount:
             ],
             "total": self.total.to_json(),
             "biases": self.biases.to_json(),
-            "formula_text": self.formula_text,
+            "formula_text": self.written,
         }
 
     @classmethod
@@ -164,5 +176,5 @@ class CompiledCount:
             terms=terms,
             total=Polynomial.from_json(data["total"], arity),
             biases=Polynomial.from_json(data["biases"], arity),
-            formula_text=str(data["formula_text"]),
+            written=str(data["formula_text"]),
         )

@@ -52,7 +52,10 @@ class Count:
     @property
     def total(self) -> int:
         """Exact number of parameters (a Python int)."""
-        return self.compiled.function("total")(*self._bound())  # type: ignore[no-any-return]
+        values = self.values
+        if None in values:
+            self._bound()  # raises, saying which sizes are free
+        return self.compiled.function("total")(*values)  # type: ignore[no-any-return]
 
     @property
     def biases(self) -> int:

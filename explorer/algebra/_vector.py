@@ -1,12 +1,13 @@
 """Many designs at once: a compiled total evaluated over numpy arrays in blocks, in place.
 
-The inputs are read one block at a time; each block is checked (sizes >= 1) and its
-largest sizes bound every value met while evaluating it (the absolute-value polynomial at
-the block's maxima, exact Python ints), then the generated in-place code of
+The inputs are read one block at a time: the generated in-place code of
 :func:`explorer.algebra._codegen.array_function` writes the block's totals straight into
-the result. Extra memory is the result and a few blocks; the inputs are never copied
-whole, broadcast or cast whole. When a block's bound passes int64 the whole call is done
-again on exact Python ints (``overflow="exact"``) or refused (``overflow="raise"``).
+the result, then the block is checked while it is still in the cache (sizes >= 1, and its
+largest sizes bound every value met while evaluating it: the absolute-value polynomial at
+the block's maxima, exact Python ints). No result is returned before every block passed.
+Extra memory is the result and a few blocks; the inputs are never copied whole, broadcast
+or cast whole. When a block's bound passes int64 the whole call is done again on exact
+Python ints (``overflow="exact"``) or refused (``overflow="raise"``).
 
 Example:
     >>> import explorer, numpy as np
@@ -124,27 +125,30 @@ def _blocks(
     peaks = list(numbers)
 
     def run(pieces: list[Any], target: Any) -> bool:
+        # The block is evaluated first and checked after, while its inputs are still in
+        # the cache (checking first would read them from memory once more); a block that
+        # fails the checks is never returned.
         n = len(target)
         for k, piece in zip(varying, pieces):
-            low, high = int(piece.min()), int(piece.max())
-            if low < 1:
-                raise InvalidSizeError(f"{slots[k].label} must be positive, got {low}")
-            peaks[k] = high
             values[k] = piece if piece.dtype == np.int64 else piece.astype(np.int64)
         if derived:
             for k in derived:
                 values[k] = None
             count.family.complete(count.structure, values)
-            for k in derived:
-                piece = values[k]
-                peaks[k] = int(piece.max()) if hasattr(piece, "max") else int(piece)
+        plan.function(target, temps if n == BLOCK else [t[:n] for t in temps], *values)
+        for k, piece in zip(varying, pieces):
+            low = int(piece.min())
+            if low < 1:
+                raise InvalidSizeError(f"{slots[k].label} must be positive, got {low}")
+            peaks[k] = int(piece.max())
+        for k in derived:
+            piece = values[k]
+            peaks[k] = int(piece.max()) if hasattr(piece, "max") else int(piece)
         limit = bound(*peaks)
         if limit > INT64_MAX:
             if overflow == "raise":
                 raise _overflow(limit)
             return False
-        scratch = temps if n == BLOCK else [t[:n] for t in temps]
-        plan.function(target, scratch, *values)
         return True
 
     if plain:

@@ -133,7 +133,9 @@ class Family(ABC):
         self, sizes: Mapping[str, Any], convention: Convention
     ) -> tuple[Hashable, tuple[int, ...]] | None:
         """Optional shortcut for common requests: the structure and the slot values, or
-        ``None`` to fall back to :meth:`parse`. Must agree with :meth:`parse`."""
+        ``None`` to fall back to :meth:`parse`. Must agree with :meth:`parse`, and its
+        verdict may depend on a size's value only through what :meth:`domain` allows (the
+        solver validates a design once and then trusts every size of the domain)."""
         return None
 
     @abstractmethod

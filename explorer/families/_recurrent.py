@@ -13,7 +13,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from explorer.algebra import GROUPED, Slot, integer, symbol
+from explorer.algebra import GROUPED, Slot
 from explorer.conventions import Convention, RecurrentConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families._base import Family
@@ -277,7 +277,7 @@ class RecurrentFamily(Family):
         if (n_p and not n_r) or (self.requires_projection and not n_r):
             return None
         key = (
-            self,
+            self.name,  # not the family itself: hashing a frozen dataclass hashes every field
             convention.bias,
             convention.peepholes,
             convention.skip,
@@ -528,6 +528,7 @@ class RecurrentFamily(Family):
         # The blocks are imported here, not at the top: evaluating a compiled count (the
         # common path) must not pay for them. Sizes come from the algebra's symbol() and
         # integer(), so the same code builds sympy terms or sympy-free ones.
+        from explorer.algebra import integer
         from explorer.blocks import embedding, output_layer
 
         s = _structure(structure)
@@ -625,6 +626,8 @@ def _place(layer: str, reverse: str, copies: Any = None) -> Place:
 
 
 def _symbol(name: str) -> sympy.Symbol:
+    from explorer.algebra import symbol  # sympy's, or a sympy-free variable (see algebra)
+
     return symbol(name)
 
 

@@ -16,7 +16,7 @@ class Neighbour:
     total: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Solution:
     """An integer design that meets a budget, provably the best allowed one for its mode.
 
@@ -55,6 +55,24 @@ class Solution:
     assumptions: tuple[str, ...] = ()
     rule: str = ""
     alternatives: tuple[Solution, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def of(cls, **fields: Any) -> Solution:
+        """The same as ``Solution(**fields)`` in a fraction of the time, for the solver's
+        hot path: a frozen dataclass's ``__init__`` sets each of its 16 fields through
+        ``object.__setattr__``, and a warm solve takes a few microseconds in all. Fields
+        left out keep their defaults.
+
+        Example:
+            >>> s = Solution.of(family="rnn", convention="weights", overrides={}, free="cells",
+            ...                 sizes={"cells": 2}, total=10, budget=10, relative_error=0.0,
+            ...                 mode="nearest", below=None, above=None, method="m", evaluations=2)
+            >>> s.value, s.assumptions, s == Solution(**vars(s))
+            (2, (), True)
+        """
+        solution = object.__new__(cls)
+        solution.__dict__.update(fields)
+        return solution
 
     @property
     def value(self) -> int:
