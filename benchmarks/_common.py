@@ -15,6 +15,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,10 +24,53 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 SettingsT = TypeVar("SettingsT")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One measurement: wall-clock seconds, and CPU seconds of the measured code (this
+    process's, or a child process's). On a busy machine the CPU time is what other
+    processes' load does not inflate: ratios are taken from it, wall times shown beside."""
+
+    wall: float
+    cpu: float
+
+    def per(self, calls: int) -> Timing:
+        """The time of one of ``calls`` calls."""
+        return Timing(self.wall / calls, self.cpu / calls)
+
+
+def stopwatch() -> Callable[[], Timing]:
+    """Start timing this process; the returned function gives the time since then."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    return lambda: Timing(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def medians(samples: Sequence[Timing]) -> Timing:
+    """The median wall time and the median CPU time of several measurements."""
+    return Timing(
+        statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples)
+    )
+
+
+def summarise(samples: Sequence[Timing]) -> dict[str, Any]:
+    """Medians and minimums of wall and CPU time, and every measurement, in seconds."""
+    middle = medians(samples)
+    return {
+        "median_wall_s": middle.wall,
+        "median_cpu_s": middle.cpu,
+        "min_wall_s": min(s.wall for s in samples),
+        "min_cpu_s": min(s.cpu for s in samples),
+        "runs": len(samples),
+        "wall_s": [s.wall for s in samples],
+        "cpu_s": [s.cpu for s in samples],
+    }
 
 
 class CheckFailedError(AssertionError):
@@ -181,6 +225,32 @@ def run_timed(
     return elapsed, done.stdout, done.stderr
 
 
+def run_measured(
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    stdin: str | None = None,
+    failure: type[Exception] = RuntimeError,
+) -> tuple[Timing, str, str]:
+    """Wall time of one fresh process (spawn to exit) and its CPU time (user + system, from
+    ``getrusage`` of the children), its stdout and stderr.
+
+    Raises:
+        Exception: ``failure``, with the end of stderr, on a non-zero exit status.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        list(command), env=env, input=stdin, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise failure(f"{command[0]} exited with {done.returncode}: {done.stderr.strip()[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(wall, cpu), done.stdout, done.stderr
+
+
 def bytecode_environ(env: Mapping[str, str], scratch: Path) -> dict[str, str]:
     """``env`` with Python's bytecode cache on, kept in ``scratch``: processes then run as an
     installed package runs (pip compiles bytecode at install time), even where
@@ -190,15 +260,15 @@ def bytecode_environ(env: Mapping[str, str], scratch: Path) -> dict[str, str]:
     return result
 
 
-def per_call(function: Callable[[], object], calls: int) -> Callable[[], float]:
+def per_call(function: Callable[[], object], calls: int) -> Callable[[], Timing]:
     """A variant for :func:`alternate`: ``calls`` calls of ``function``, timed together,
     returning the time of one call."""
 
-    def run() -> float:
-        start = time.perf_counter()
+    def run() -> Timing:
+        elapsed = stopwatch()
         for _ in range(calls):
             function()
-        return (time.perf_counter() - start) / calls
+        return elapsed().per(calls)
 
     return run
 
@@ -208,18 +278,18 @@ def cache_entries(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
 
 
-def alternate(variants: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+def alternate(variants: Mapping[str, Callable[[], T]], rounds: int) -> dict[str, list[T]]:
     """Run every variant once a round, the order rotating every round.
 
     Args:
-        variants: Name to a function that runs once and returns its time in seconds.
+        variants: Name to a function that runs once and returns its time.
         rounds: How many rounds.
 
     Returns:
         Name to its times, in the order of ``variants``.
     """
     names = list(variants)
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[str, list[T]] = {name: [] for name in names}
     for round_ in range(rounds):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:

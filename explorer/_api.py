@@ -7,7 +7,7 @@ from typing import Any
 from explorer.algebra import Count
 from explorer.algebra._build import count_of
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
-from explorer.families import FAMILIES, get_family
+from explorer.families import FAMILIES, Family, get_family
 
 __all__ = ["count", "formula"]
 
@@ -37,14 +37,24 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
     """
     # Fast path for the common request (a preset by name, plain sizes); anything it
     # declines goes through the general path, which also explains errors.
-    chosen = FAMILIES.get(family)
-    if chosen is not None and (convention is None or type(convention) is str):
-        rules = CONVENTIONS.get(convention or chosen.default_convention)
-        if rules is not None and chosen.kind == rules.KIND:
-            fast = chosen.parse_fast(sizes, rules)
+    if type(family) is str and (convention is None or type(convention) is str):
+        pair = _PRESETS.get((family, convention))
+        if pair is None:
+            chosen = FAMILIES.get(family)
+            rules = (
+                None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
+            )
+            if chosen is not None and rules is not None and chosen.kind == rules.KIND:
+                pair = _PRESETS[(family, convention)] = (chosen, rules)
+        if pair is not None:
+            fast = pair[0].parse_fast(sizes, pair[1])
             if fast is not None:
-                return count_of(chosen, fast[0], rules, fast[1])
+                return count_of(pair[0], fast[0], pair[1], fast[1])
     return _count(family, convention, sizes, symbolic=False)
+
+
+#: (family name, preset name or None) -> the family and the convention, for the fast path
+_PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
 
 
 def formula(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:

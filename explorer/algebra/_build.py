@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import _cache
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
-from explorer.algebra._count import Count
+from explorer.algebra._count import Count, make_count
 from explorer.algebra._kinds import BIAS
 from explorer.algebra._named import NamedPolynomial, sympy_free
 from explorer.algebra._poly import Exponents, Polynomial
@@ -60,9 +60,9 @@ MAX_UNROLLED = 100_000
 
 _COMPILED: dict[tuple[Any, ...], CompiledCount] = {}
 #: structure -> (the structure that serves it, its compiled count, how its values map)
-_ROUTES: dict[
-    tuple[Any, ...], tuple[Hashable, CompiledCount, tuple[tuple[int, int], ...] | None]
-] = {}
+Route = tuple[Hashable, CompiledCount, "tuple[tuple[int, int], ...] | None"]
+_ROUTES: dict[tuple[Any, ...], Route] = {}
+_BY_IDENTITY: dict[int, tuple[Hashable, FamilyLike, Route]] = {}
 
 
 def count_of(
@@ -77,24 +77,32 @@ def count_of(
     counted through it: the count's structure is then the covering one, the added sizes
     (the depth) bound to their values.
     """
-    key = (family.name, structure)
-    route = _ROUTES.get(key)
-    if route is None:
-        route = _route(family, structure)
-        if len(_ROUTES) > 4096:
-            _ROUTES.clear()
-        _ROUTES[key] = route
+    # The family's quick parser hands out one structure object per structure: found by
+    # identity, it is not hashed again (the entry holds it, so its id stays its own).
+    known = _BY_IDENTITY.get(id(structure))
+    if known is not None and known[0] is structure and known[1] is family:
+        route = known[2]
+    else:
+        key = (family.name, structure)
+        found = _ROUTES.get(key)
+        if found is None:
+            found = _route(family, structure)
+            if len(_ROUTES) > 4096:
+                _ROUTES.clear()
+            _ROUTES[key] = found
+        route = found
+        if len(_BY_IDENTITY) > 4096:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[id(structure)] = (structure, family, route)
     target, compiled, mapping = route
     if mapping is not None:
         values = tuple([values[i] if i >= 0 else constant for i, constant in mapping])
     elif type(values) is not tuple:
         values = tuple(values)
-    return Count(family, target, convention, compiled, values)
+    return make_count(family, target, convention, compiled, values)
 
 
-def _route(
-    family: FamilyLike, structure: Hashable
-) -> tuple[Hashable, CompiledCount, tuple[tuple[int, int], ...] | None]:
+def _route(family: FamilyLike, structure: Hashable) -> Route:
     if family.extent(structure) > UNROLL_LIMIT:
         covering = family.general(structure)
         if covering is not None:

@@ -111,65 +111,112 @@ def _blocks(
 ) -> bool:
     """Evaluate block by block into ``result``; ``False`` when int64 does not suffice and
     exact ints are wanted (the caller starts again), raising when they are not."""
-    import numpy as np
-
-    compiled = count.compiled
-    slots = compiled.slots
-    plan = compiled.array_plan()
-    bound = compiled.function("bound")
-    out = result.reshape(-1)  # a view: the result is C-contiguous
+    blocks = _Blocks(count, numbers, varying, derived, overflow)
     shape = result.shape
     plain = all(columns[k].shape == shape and columns[k].flags.c_contiguous for k in varying)
-    temps = [np.empty(BLOCK, dtype=np.int64) for _ in range(plan.temporaries)]
-    values = list(numbers)
-    peaks = list(numbers)
+    if plain and not derived and all(columns[k].dtype == blocks.int64 for k in varying):
+        return blocks.lean(columns, result.reshape(-1))
+    return blocks.general(columns, result, plain)
 
-    def run(pieces: list[Any], target: Any) -> bool:
-        # The block is evaluated first and checked after, while its inputs are still in
-        # the cache (checking first would read them from memory once more); a block that
-        # fails the checks is never returned.
-        n = len(target)
-        for k, piece in zip(varying, pieces):
-            values[k] = piece if piece.dtype == np.int64 else piece.astype(np.int64)
+
+class _Blocks:
+    """The state of one call: the generated code, the bound, scratch, the last block's
+    values and their peaks.
+
+    Each block is evaluated first and checked after, while its inputs are still in the
+    cache (checking first would read them from memory once more); a block that fails the
+    checks is never returned.
+    """
+
+    def __init__(
+        self,
+        count: Count,
+        numbers: list[Any],
+        varying: list[int],
+        derived: list[int],
+        overflow: str,
+    ) -> None:
+        import numpy as np
+
+        self.int64 = np.dtype(np.int64)
+        self.count, self.varying, self.derived, self.overflow = count, varying, derived, overflow
+        self.slots = count.compiled.slots
+        self.plan = count.compiled.array_plan()
+        self.bound = count.compiled.function("bound")
+        self.temps = [np.empty(BLOCK, dtype=np.int64) for _ in range(self.plan.temporaries)]
+        self.values = list(numbers)
+        self.peaks = list(numbers)
+        self.smallest, self.largest = np.minimum.reduce, np.maximum.reduce  # .min() costs 2x
+
+    def _scratch(self, n: int) -> list[Any]:
+        return self.temps if n == BLOCK else [t[:n] for t in self.temps]
+
+    def _check(self, k: int, piece: Any) -> None:
+        low = int(self.smallest(piece))
+        if low < 1:
+            raise InvalidSizeError(f"{self.slots[k].label} must be positive, got {low}")
+        self.peaks[k] = int(self.largest(piece))
+
+    def _fits(self) -> bool:
+        limit = self.bound(*self.peaks)
+        if limit <= INT64_MAX:
+            return True
+        if self.overflow == "raise":
+            raise _overflow(limit)
+        return False
+
+    def lean(self, columns: list[Any], out: Any) -> bool:
+        """The common case, kept lean: int64 inputs of the result's shape, flat views."""
+        values, check, function = self.values, self._check, self.plan.function
+        flats = [(k, columns[k].reshape(-1)) for k in self.varying]
+        for start in range(0, out.size, BLOCK):
+            stop = start + BLOCK
+            for k, flat in flats:
+                values[k] = flat[start:stop]
+            target = out[start:stop]
+            function(target, self._scratch(len(target)), *values)
+            for k, _ in flats:
+                check(k, values[k])
+            if not self._fits():
+                return False
+        return True
+
+    def general(self, columns: list[Any], result: Any, plain: bool) -> bool:
+        """Any inputs: cast per block, derived sizes filled per block; broadcast or strided
+        inputs through numpy's iterator, which hands out aligned blocks of each, buffered,
+        so that no input is ever expanded whole."""
+        import numpy as np
+
+        if plain:
+            out = result.reshape(-1)
+            flats = [columns[k].reshape(-1) for k in self.varying]
+            return all(
+                self._run([f[start : start + BLOCK] for f in flats], out[start : start + BLOCK])
+                for start in range(0, out.size, BLOCK)
+            )
+        operands: list[Any] = [*(columns[k] for k in self.varying), result]
+        iterator = np.nditer(  # type: ignore[call-overload]
+            operands,
+            flags=["external_loop", "buffered", "zerosize_ok", "refs_ok"],
+            op_flags=[*(["readonly"] for _ in self.varying), ["writeonly"]],
+            buffersize=BLOCK,
+            order="C",
+        )
+        with iterator:
+            return all(self._run(pieces, target) for *pieces, target in iterator)
+
+    def _run(self, pieces: list[Any], target: Any) -> bool:
+        values, derived = self.values, self.derived
+        for k, piece in zip(self.varying, pieces):
+            values[k] = piece if piece.dtype == self.int64 else piece.astype(self.int64)
         if derived:
             for k in derived:
                 values[k] = None
-            count.family.complete(count.structure, values)
-        plan.function(target, temps if n == BLOCK else [t[:n] for t in temps], *values)
-        for k, piece in zip(varying, pieces):
-            low = int(piece.min())
-            if low < 1:
-                raise InvalidSizeError(f"{slots[k].label} must be positive, got {low}")
-            peaks[k] = int(piece.max())
+            self.count.family.complete(self.count.structure, values)
+        self.plan.function(target, self._scratch(len(target)), *values)
+        for k, piece in zip(self.varying, pieces):
+            self._check(k, piece)
         for k in derived:
             piece = values[k]
-            peaks[k] = int(piece.max()) if hasattr(piece, "max") else int(piece)
-        limit = bound(*peaks)
-        if limit > INT64_MAX:
-            if overflow == "raise":
-                raise _overflow(limit)
-            return False
-        return True
-
-    if plain:
-        flats = [columns[k].reshape(-1) for k in varying]
-        for start in range(0, out.size, BLOCK):
-            stop = start + BLOCK
-            if not run([f[start:stop] for f in flats], out[start:stop]):
-                return False
-        return True
-    # Broadcast or strided inputs: numpy's iterator hands out aligned blocks of each,
-    # buffered, so that no input is ever expanded whole.
-    operands: list[Any] = [*(columns[k] for k in varying), result]
-    iterator = np.nditer(  # type: ignore[call-overload]
-        operands,
-        flags=["external_loop", "buffered", "zerosize_ok", "refs_ok"],
-        op_flags=[*(["readonly"] for _ in varying), ["writeonly"]],
-        buffersize=BLOCK,
-        order="C",
-    )
-    with iterator:
-        for *pieces, target in iterator:
-            if not run(pieces, target):
-                return False
-    return True
+            self.peaks[k] = int(piece.max()) if hasattr(piece, "max") else int(piece)
+        return self._fits()
