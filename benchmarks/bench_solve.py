@@ -28,6 +28,17 @@ script measures, in one process:
    from ``python -X importtime``, which heavy modules (numpy, sympy, scipy, optuna, torch)
    such a run imports. No target: reported only.
 
+5. Against what users write when there is no solver, and against the floor. For budgets
+   10^4, 10^5, ..., 10^15 and the three designs above plus a tied one (T: an LSTM under
+   pytorch, 3 layers, ``ties={"proj": "cells/4"}``): ``explorer.solve`` warm; a bisection
+   over ``explorer.count(...).total`` (an exponential search for a size over the budget,
+   then bisection, each count through the public API, the tie applied by hand, nearest of
+   the two sizes at the end); and, for the closed-form cases, the floor of any solve: the
+   exact root by ``math.isqrt`` plus two evaluations of the compiled count. The routes run
+   alternately, after a warm-up, and their answers must agree. Ratios from CPU time.
+   Targets: the tied solve faster than the bisection at every budget; a closed-form solve
+   at most 10x its floor.
+
 Correctness: for every case the solver's answer must equal the brute-force nearest
 (same size, same total; ties to the smaller size); where even size 1 is over the budget
 the solver must either return size 1 or refuse with ``BudgetError``. The exit status is
@@ -61,11 +72,14 @@ from _common import CheckFailedError, check
 
 import explorer
 from explorer.errors import BudgetError
+from explorer.solver._integer import quadratic_floor_root
 
 # -- what is measured -----------------------------------------------------------------------
 TARGET_SOLVE_S = 1e-3  # warm median time per solve
 TARGET_SPEEDUP = 100.0  # brute-force time / solver time, for budgets >= TARGET_FROM_BUDGET
 TARGET_FROM_BUDGET = 10**8
+TARGET_FLOOR_RATIO = 10.0  # closed-form solve / (isqrt + two evaluations), at most
+ALL_BUDGETS = tuple(10**k for k in range(4, 16))
 
 BUDGETS = (10**4, 10**6, 10**8, 10**10, 10**12)
 CHUNK = 1 << 22  # evaluate_many chunk: bounded memory for the 4e7-long ranges
@@ -89,10 +103,23 @@ class Case:
     fixed: dict[str, Any]
     free: str
     note: str = ""
+    #: a size tied to the free one, ``(name, divisor)``: ``proj = cells // 4``
+    tie: tuple[str, int] | None = None
 
     def describe(self) -> str:
         sizes = ", ".join(f"{k} {v}" for k, v in self.fixed.items())
-        return f"{self.family} {self.convention}: {sizes}; free {self.free}"
+        tied = f", {self.tie[0]} = {self.free}/{self.tie[1]}" if self.tie else ""
+        return f"{self.family} {self.convention}: {sizes}; free {self.free}{tied}"
+
+    @property
+    def ties(self) -> dict[str, str] | None:
+        """The tie as ``explorer.solve`` takes it."""
+        return {self.tie[0]: f"{self.free}/{self.tie[1]}"} if self.tie else None
+
+    @property
+    def lowest(self) -> int:
+        """The smallest free size the design allows (a tied size must be at least 1)."""
+        return self.tie[1] if self.tie else 1
 
 
 CASES = (
@@ -108,6 +135,15 @@ CASES = (
         "LSTMP near 2.4e7 parameters",
     ),
 )
+TIED = Case(
+    "T",
+    "lstm",
+    "pytorch",
+    {"input": 39, "output": 34, "layers": 3},
+    "cells",
+    tie=("proj", 4),
+    note="only in part 5: a tie has no closed form, and brute force over one size does not apply",
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,7 @@ class Settings:
     max_repeats: int
     optuna_trials: int
     process_runs: int
+    compare_rounds: int  # part 5: rounds of alternating solver, bisection and floor
     budgets: tuple[int, ...] = field(default=BUDGETS)
 
 
@@ -132,6 +169,7 @@ FULL = Settings(
     max_repeats=201,
     optuna_trials=300,
     process_runs=5,
+    compare_rounds=9,
 )
 QUICK = Settings(
     "quick",
@@ -141,6 +179,7 @@ QUICK = Settings(
     max_repeats=51,
     optuna_trials=100,
     process_runs=5,
+    compare_rounds=3,
 )
 
 
@@ -244,6 +283,7 @@ def solve_once(case: Case, budget: int) -> Any:
         convention=case.convention,
         free=case.free,
         mode="nearest",
+        ties=case.ties,
         **case.fixed,
     )
 
@@ -470,10 +510,11 @@ def parse_importtime(stderr: str) -> dict[str, Any]:
 def bench_process(settings: Settings, scratch: Path) -> dict[str, Any]:
     """Part 4: fresh ``solve`` processes, primed vs empty cache, alternating; importtime."""
     command = solve_command()
-    base = common.cache_enabled_environ()  # the cache must be on for these measurements
+    # the cache must be on for these measurements; bytecode cached, as installed packages run
+    base = common.bytecode_environ(common.cache_enabled_environ(), scratch)
     primed_dir = scratch / "primed"
     primed_env = {**base, "EXPLORER_CACHE_DIR": str(primed_dir)}
-    expected = explorer.solve("lstm", budget="6.5e6", layers=3)
+    expected = explorer.solve("lstm", budget="6.5e6", layers=3, input=39, output=34)
     fresh_dirs = [0]
 
     def answer_ok(stdout: str, label: str) -> None:
@@ -532,6 +573,139 @@ def bench_process(settings: Settings, scratch: Path) -> dict[str, Any]:
     }
 
 
+# -- part 5: against a bisection over count, and against the floor -----------------------------
+def bisection(case: Case, budget: int) -> tuple[int, int, int]:
+    """What users write without a solver: an exponential search for a size over the budget,
+    then bisection, every count through ``explorer.count``; the nearest of the last two
+    sizes (ties to the smaller). The value, its total and the number of sizes counted."""
+    counted: dict[int, int] = {}
+
+    def total(x: int) -> int:
+        if x not in counted:
+            sizes = {**case.fixed, case.free: x}
+            if case.tie is not None:
+                sizes[case.tie[0]] = x // case.tie[1]
+            counted[x] = explorer.count(case.family, convention=case.convention, **sizes).total
+        return counted[x]
+
+    lo = case.lowest
+    if total(lo) > budget:
+        return lo, total(lo), len(counted)
+    hi = lo + 1
+    while total(hi) <= budget:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if total(mid) <= budget:
+            lo = mid
+        else:
+            hi = mid
+    best = lo if budget - total(lo) <= total(hi) - budget else hi
+    return best, total(best), len(counted)
+
+
+class Floor:
+    """The least any closed-form solve must do: the exact root of the count's polynomial in
+    the free size (``math.isqrt``; an integer division when linear) and two evaluations of
+    the compiled count, at the root and the next size."""
+
+    def __init__(self, case: Case) -> None:
+        keyword = explorer.FAMILIES[case.family].keyword(case.free)
+        present = {case.free: True} if keyword is not None and keyword.kind == "part" else {}
+        template = explorer.formula(
+            case.family, convention=case.convention, **case.fixed, **present
+        )
+        slots = template.compiled.slots
+        self.index = next(k for k, s in enumerate(slots) if s.keyword == case.free)
+        self.args = [v if v is not None else 0 for v in template.values]
+        self.coefficients = template.compiled.total.collect(self.index, self.args)
+        self.total = template.compiled.function("total")
+
+    def __call__(self, budget: int) -> int:
+        c = self.coefficients
+        if len(c) == 3:
+            root = quadratic_floor_root(c[2], c[1], c[0] - budget)
+        else:
+            root = (budget - c[0]) // c[1]
+        assert root is not None
+        args = self.args
+        args[self.index] = root
+        self.total(*args)
+        args[self.index] = root + 1
+        self.total(*args)
+        return root
+
+
+def bench_compare(case: Case, budget: int, settings: Settings) -> dict[str, Any]:
+    """Part 5 for one design and budget: solver, bisection and floor, alternating."""
+    row: dict[str, Any] = {"case": case.key, "budget": budget}
+    try:
+        solution = solve_once(case, budget)
+    except BudgetError as error:
+        row.update(status="refused", message=str(error))
+        return row
+    value, total, evaluations = bisection(case, budget)
+    check(
+        (solution.sizes[case.free], solution.total) == (value, total),
+        f"{case.key} {budget:.0e}: solver {solution.sizes[case.free]} ({solution.total}) != "
+        f"bisection {value} ({total})",
+    )
+    variants: dict[str, Callable[[], common.Timing]] = {
+        "solver": common.per_call(lambda: solve_once(case, budget), 200),
+        "bisection": common.per_call(lambda: bisection(case, budget), 10),
+    }
+    floor = None
+    if case.tie is None:
+        floor = Floor(case)
+        check(floor(budget) in (value, value - 1), f"{case.key}: the floor's root is off")
+        variants["floor"] = common.per_call(lambda: floor(budget), 2000)
+    for run in variants.values():  # warm-up
+        run()
+    times = common.alternate(variants, settings.compare_rounds)
+    cpu = {name: common.medians(values).cpu for name, values in times.items()}
+    row.update(
+        status="ok",
+        value=value,
+        total=total,
+        solver_evaluations=solution.evaluations,
+        bisection_evaluations=evaluations,
+        method=solution.method,
+        cpu_s=cpu,
+        wall_s={name: common.medians(values).wall for name, values in times.items()},
+        bisection_over_solver=cpu["bisection"] / cpu["solver"],
+        solver_over_floor=cpu["solver"] / cpu["floor"] if floor is not None else None,
+    )
+    return row
+
+
+def _render_compare(rows: list[dict[str, Any]], settings: dict[str, Any]) -> list[str]:
+    lines = [
+        "5. Solver vs a bisection over explorer.count vs the floor (isqrt + two evaluations)",
+        f"   warm, {settings['compare_rounds']} alternating rounds, median CPU per call; "
+        f"T: {TIED.describe()}",
+        f"   {'case':<5}{'budget':>7}{'answer':>15}{'solver':>10}{'evals':>6}{'bisection':>11}"
+        f"{'evals':>6}{'bisect/solver':>14}{'floor':>9}{'solver/floor':>13}",
+    ]
+    for r in rows:
+        head = f"   {r['case']:<5}{_budget(r['budget']):>7}"
+        if r["status"] != "ok":
+            lines.append(f"{head}  {r['status']}: {r['message']}")
+            continue
+        cpu = r["cpu_s"]
+        floor = cpu.get("floor")
+        lines.append(
+            f"{head}{r['value']:>15,}{_time(cpu['solver']):>10}{r['solver_evaluations']:>6}"
+            f"{_time(cpu['bisection']):>11}{r['bisection_evaluations']:>6}"
+            f"{_ratio(r['bisection_over_solver']):>14}"
+            + (
+                f"{_time(floor):>9}{_ratio(r['solver_over_floor']):>13}"
+                if floor is not None
+                else f"{'-':>9}{'-':>13}"
+            )
+        )
+    return lines
+
+
 # -- targets --------------------------------------------------------------------------------
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The issue's targets: worst case measured against needed."""
@@ -564,6 +738,32 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def compare_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Part 5's targets: the tied solve against the bisection, closed forms against the floor."""
+    tied = [r for r in rows if r["case"] == TIED.key and r["status"] == "ok"]
+    slowest = min(tied, key=lambda r: r["bisection_over_solver"])
+    closed = [r for r in rows if r.get("solver_over_floor") is not None]
+    farthest = max(closed, key=lambda r: r["solver_over_floor"])
+    return [
+        {
+            "target": f"5a. bisection / tied solve, {len(tied)} budgets (min)",
+            "measured": slowest["bisection_over_solver"],
+            "needed": 1.0,
+            "unit": "x",
+            "where": f"{slowest['case']} {_budget(slowest['budget'])}",
+            "met": slowest["bisection_over_solver"] > 1.0,
+        },
+        {
+            "target": "5b. closed-form solve / floor (max)",
+            "measured": farthest["solver_over_floor"],
+            "needed": TARGET_FLOOR_RATIO,
+            "unit": "x<=",
+            "where": f"{farthest['case']} {_budget(farthest['budget'])}",
+            "met": farthest["solver_over_floor"] <= TARGET_FLOOR_RATIO,
+        },
+    ]
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -729,6 +929,8 @@ def _render_targets(report: dict[str, Any]) -> list[str]:
     for t in report["targets"]:
         if t["unit"] == "s":
             measured, needed = _time(t["measured"]), "< " + _time(t["needed"])
+        elif t["unit"] == "x<=":
+            measured, needed = _ratio(t["measured"]), f"<= {t['needed']:g}x"
         else:
             measured, needed = _ratio(t["measured"]), f">= {t['needed']:g}x"
         lines.append(
@@ -765,6 +967,7 @@ def render(report: dict[str, Any]) -> str:
         _render_scans(rows),
         _render_optuna(rows, settings),
         _render_process(report["process"]),
+        _render_compare(report["compare"], settings),
         _render_targets(report),
     ]
     return "\n\n".join("\n".join(lines) for lines in sections)
@@ -784,7 +987,12 @@ def measure(settings: Settings) -> dict[str, Any]:
         report["rows"] = rows
         progress(f"cold start: {settings.process_runs} runs per variant")
         report["process"] = bench_process(settings, scratch)
-    report["targets"] = targets(rows)
+        compared = []
+        for case in (*CASES, TIED):
+            progress(f"part 5: case {case.key}, solver vs bisection vs floor, 12 budgets")
+            compared += [bench_compare(case, budget, settings) for budget in ALL_BUDGETS]
+        report["compare"] = compared
+    report["targets"] = targets(rows) + compare_targets(compared)
     report["speedup_target_met_against"] = {
         "loop scan": report["targets"][1]["met"],
         "numpy scan": report["targets"][2]["met"],
