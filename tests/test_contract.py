@@ -16,7 +16,13 @@ import sympy
 
 import explorer
 from explorer.algebra import _cache
-from explorer.algebra._build import _compile, cache_key, symbolic_count
+from explorer.algebra._build import (
+    UNROLL_LIMIT,
+    _compile,
+    _compile_light,
+    cache_key,
+    symbolic_count,
+)
 from explorer.algebra._compiled import CompiledCount
 from explorer.conventions import conventions_of
 
@@ -115,6 +121,42 @@ def test_disk_cache_round_trip(family: str, convention: str, sizes: dict[str, An
     assert CompiledCount.from_json(fresh.to_json()) == fresh
     assert _cache.load(cache_key(c.family, c.structure)) in (None, fresh)
     assert fresh == c.compiled
+
+
+@pytest.mark.parametrize(("family", "convention", "sizes"), CASES)
+def test_built_without_sympy_equals_built_with_it(
+    family: str, convention: str, sizes: dict[str, Any]
+) -> None:
+    """The sympy-free build (deep stacks) gives the terms the sympy build gives: names,
+    shapes as text and as polynomials, counts, roles; and the same total."""
+    c = explorer.count(family, convention=convention, **sizes)
+    light = _compile_light(c.family, c.structure)
+    if light is None:
+        pytest.skip("this family builds its terms with sympy only")
+    fresh = _compile(symbolic_count(c.family, c.structure))
+    assert light.terms == fresh.terms
+    assert (light.total, light.biases, light.slots) == (fresh.total, fresh.biases, fresh.slots)
+
+
+@pytest.mark.parametrize(
+    ("family", "convention", "sizes"),
+    [p for p in CASES if not any(isinstance(v, list) for v in p.values[2].values())],
+)
+def test_deep_stacks_agree_across_routes(
+    family: str, convention: str, sizes: dict[str, Any]
+) -> None:
+    """Past the unrolling limit a stack is counted from its symbolic depth; the same stack
+    with its sizes listed per layer is built without sympy: both give the same numbers."""
+    chosen = explorer.FAMILIES[family]
+    depth = UNROLL_LIMIT + 3
+    deep = {**sizes, chosen.depth: depth}
+    try:
+        uniform = explorer.count(family, convention=convention, **deep)
+    except explorer.ExplorerError:
+        pytest.skip("the family refuses this design at depth")
+    listed = {k: [v] * depth if k == chosen.width else v for k, v in deep.items()}
+    assert explorer.count(family, convention=convention, **listed).total == uniform.total
+    assert sum(uniform.breakdown.values()) == uniform.total
 
 
 def test_every_family_is_under_contract() -> None:

@@ -6,9 +6,9 @@ instead of sympy symbols, so the same family code builds thousands of layers' te
 milliseconds, never expanding one large sympy expression (and never importing sympy).
 
 Example:
-    >>> n, m = NamedPolynomial.variable("n_c"), NamedPolynomial.variable("n_i")
-    >>> print(4 * n * (m + n) + 8 * n)
-    4*n_c**2 + 4*n_c*n_i + 8*n_c
+    >>> x, y = NamedPolynomial.variable("x"), NamedPolynomial.variable("y")
+    >>> print(4 * x * (y + x) + 8 * x - 1)
+    4*x**2 + 4*x*y + 8*x - 1
     >>> with sympy_free():
     ...     light()
     True

@@ -1,18 +1,17 @@
-"""Ties (``proj = cells/4``) turned into exact integer functions of the free size.
+"""Ties (a size that follows the free one, ``r = n/4``) as exact integer functions.
 
 A tie is parsed once (:mod:`explorer.expressions`, never ``eval``) and compiled here into a
 closure on Python ints: ``floor(tie(x))`` with no :class:`~fractions.Fraction` on the path
 that runs for every candidate size. A tie that is a polynomial in the free size (the usual
-``cells/4``, ``2*cells + 16``) also gives its coefficients, from which the solver's first
-guess is found in closed form.
+``n/4``, ``2*n + 16``) also gives its coefficients, from which the solver's first guess is
+found in closed form.
 
 Example:
     >>> from explorer.expressions import parse_expression
-    >>> tie = compile_tie(parse_expression("cells/4 + output/2", {"cells", "output"}),
-    ...                   "cells", {"output": 34})
+    >>> tie = compile_tie(parse_expression("n/4 + m/2", {"n", "m"}), "n", {"m": 34})
     >>> tie.floor(1023), tie.polynomial
     (272, (Fraction(17, 1), Fraction(1, 4)))
-    >>> compile_tie(parse_expression("1000/cells", {"cells"}), "cells", {}).floor(7)
+    >>> compile_tie(parse_expression("1000/n", {"n"}), "n", {}).floor(7)
     142
 """
 

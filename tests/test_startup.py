@@ -1,0 +1,63 @@
+"""A fresh process pays only for what it uses: nothing heavy on the way to a cached count."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("sympy", "numpy", "scipy", "optuna", "torch", "explorer.solver", "explorer.blocks")
+#: Sizes listed for more layers than are unrolled with sympy are built again, without it
+#: (as fast as a cache entry would be read): the blocks are imported, sympy is not.
+BUILT = tuple(m for m in HEAVY if m != "explorer.blocks")
+COUNT = ["count", "lstm", "--input", "39", "--cells", "1024", "--layers", "3", "--json"]
+PROBE = (
+    "import json, sys\n"
+    "from explorer.cli import main\n"
+    "main(json.loads(sys.argv[1]))\n"
+    "print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)), file=sys.stderr)\n"
+)
+
+
+def _run(code: str, *args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EXPLORER_CACHE_DIR": str(cache)}
+    env.pop("EXPLORER_CACHE", None)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env
+    )
+
+
+def test_importing_the_package_loads_nothing(tmp_path: Path) -> None:
+    done = _run(
+        "import sys, explorer\nprint(sorted(m for m in sys.modules if m.startswith('explorer')))",
+        cache=tmp_path,
+    )
+    assert done.stdout.strip() == "['explorer']"
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        pytest.param(COUNT, HEAVY, id="count"),
+        pytest.param(
+            ["count", "lstm", "--input", "39", "--cells", ",".join(["64"] * 50), "--json"],
+            BUILT,
+            id="fifty-layers-listed",
+        ),
+        pytest.param(
+            [*COUNT[:-3], "--layers", str(10**12), "--json"], HEAVY, id="a-trillion-layers"
+        ),
+    ],
+)
+def test_a_cached_count_imports_nothing_heavy(
+    argv: list[str], absent: tuple[str, ...], tmp_path: Path
+) -> None:
+    code = PROBE.format(heavy=repr(absent))
+    first = _run(code, json.dumps(argv), cache=tmp_path)  # fills the cache
+    again = _run(code, json.dumps(argv), cache=tmp_path)
+    assert json.loads(again.stdout)["total"] == json.loads(first.stdout)["total"]
+    assert json.loads(again.stderr.strip().splitlines()[-1]) == []
