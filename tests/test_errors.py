@@ -232,7 +232,7 @@ def test_bad_requests_are_refused(
 
 def test_errors_are_value_errors_of_one_hierarchy() -> None:
     with pytest.raises(ValueError, match="unknown family"):
-        explorer.count("transformer", input=3, cells=4)
+        explorer.count("perceiver", input=3, cells=4)
     assert issubclass(UnknownNameError, ExplorerError)
 
 

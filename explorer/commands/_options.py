@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from explorer.conventions import CONVENTIONS
@@ -84,23 +85,35 @@ def chosen_families(names: Iterable[str] | None) -> tuple[Family, ...]:
     return tuple(dict.fromkeys(picked)) or tuple(FAMILIES.values())
 
 
-def _options(families: Sequence[Family]) -> dict[str, Keyword]:
-    """Every option name (keyword or alias) of ``families``, to the keyword it stands
-    for in the first family that has it (the registry test checks that families agree
-    on the kind of a shared name)."""
-    options: dict[str, Keyword] = {}
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One option name (a keyword or an alias) and what it reads across the families that
+    share it: the first one's keyword (its help), whether any takes one value per layer,
+    and whether any may be left a symbol while present (in a formula). The registry test
+    checks that the families sharing a name agree on its kind of value."""
+
+    keyword: Keyword
+    lists: bool
+    optional: bool
+
+
+def _options(families: Sequence[Family]) -> dict[str, _Option]:
+    """Every option name of ``families``."""
+    options: dict[str, _Option] = {}
     for family in families:
         for keyword in family.keywords:
             if not family.applies(keyword):
                 continue
+            optional = keyword.kind == "part" or bool(keyword.rule)
             for name in keyword.names:
-                options.setdefault(name, keyword)
+                seen = options.get(name)
+                if seen is None:
+                    options[name] = _Option(keyword, keyword.lists, optional)
+                else:
+                    options[name] = _Option(
+                        seen.keyword, seen.lists or keyword.lists, seen.optional or optional
+                    )
     return options
-
-
-def _reader(keyword: Keyword) -> Callable[[str], Any]:
-    option = keyword.option
-    return size_text(option) if keyword.lists else int_text(option)
 
 
 def add_design_options(
@@ -139,11 +152,12 @@ def add_design_options(
     sizes = parser.add_argument_group(title)
     dests: list[str] = []
     options = _options(shown)
-    for name, keyword in options.items():
+    for name, found in options.items():
+        keyword = found.keyword
         option = "--" + name.replace("_", "-")
         alias = name != keyword.name
         text = f"same as {keyword.option}" if alias else keyword.describe(symbolic=symbolic)
-        others = [a for a in keyword.aliases if a in options and options[a] is keyword]
+        others = [a for a in keyword.aliases if a in options and options[a].keyword is keyword]
         if others and not alias:
             text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
         dests.append(name)
@@ -155,17 +169,18 @@ def add_design_options(
                 default=None,
                 help=argparse.SUPPRESS if alias else text,
             )
-        elif keyword.kind == "choice":
+        elif keyword.kind in ("choice", "number"):
             sizes.add_argument(option, dest=name, help=argparse.SUPPRESS if alias else text)
         else:
-            present = keyword.kind == "part" and symbolic
+            present = found.optional and symbolic
             extra: dict[str, Any] = {"nargs": "?", "const": True} if present else {}
             if present and not alias:
                 text += " (alone: present, size left a symbol)"
+            reader = size_text(option) if found.lists else int_text(option)
             sizes.add_argument(
                 option,
                 dest=name,
-                type=read(_reader(keyword)),
+                type=read(reader),
                 help=argparse.SUPPRESS if alias else text,
                 **extra,
             )
