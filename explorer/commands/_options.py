@@ -20,8 +20,10 @@ __all__ = [
     "add_design_options",
     "chosen_families",
     "design_kwargs",
+    "hf_request",
     "int_text",
     "range_text",
+    "set_values",
     "size_text",
     "spec_request",
 ]
@@ -139,10 +141,22 @@ def add_design_options(
         "--spec", metavar="FILE", help="a model spec file (TOML) instead of a family"
     )
     parser.add_argument(
+        "--hf-config",
+        metavar="FILE",
+        help="a Hugging Face config.json instead of a family (read without torch)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="CLASS",
+        help="with --hf-config: the model class (LlamaForCausalLM, BertModel ...); "
+        "default: the config's architectures, else the base model",
+    )
+    parser.add_argument(
         "--set",
         metavar="NAME=VALUE",
         action="append",
-        help="with --spec: give a value to one of its symbols (repeatable)",
+        help="with --spec: give a value to one of its symbols; with --hf-config: set a "
+        "config field (hidden_size=2048); repeatable",
     )
 
     def read(single: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -184,6 +198,14 @@ def add_design_options(
                 help=argparse.SUPPRESS if alias else text,
                 **extra,
             )
+    dests += _add_convention_options(parser, shown)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(**{_DESTS: tuple(dests)})
+
+
+def _add_convention_options(parser: argparse.ArgumentParser, shown: Sequence[Family]) -> list[str]:
+    """``--convention`` and the shown families' flags; the flags' destinations."""
+    dests: list[str] = []
     rules = parser.add_argument_group("convention")
     kinds = {family.kind for family in shown}
     names = [n for n, c in CONVENTIONS.items() if c.KIND in kinds]
@@ -213,8 +235,7 @@ def add_design_options(
                     default=None,
                     help=f"override {flag.help}",
                 )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(**{_DESTS: tuple(dests)})
+    return dests
 
 
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -222,6 +243,60 @@ def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     typed (aliases are renamed by the family)."""
     dests: tuple[str, ...] = getattr(args, _DESTS, ())
     return {k: getattr(args, k) for k in dests if getattr(args, k, None) is not None}
+
+
+def set_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--set NAME=VALUE`` pairs: integers, decimals, true/false, null or text."""
+    from explorer.errors import InvalidSizeError
+
+    values: dict[str, Any] = {}
+    for text in args.set or []:
+        name, equals, raw = (part.strip() for part in text.partition("="))
+        if not equals or not name:
+            raise InvalidSizeError(f"--set must look like NAME=VALUE, got {text[:60]!r}")
+        values[name] = _typed(raw)
+    return values
+
+
+def _typed(raw: str) -> Any:
+    """``12`` -> 12, ``1.3`` -> 1.3, ``true`` -> True, ``null`` -> None, else the text."""
+    compact = raw.replace("_", "")
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "none"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(compact)
+        except ValueError:
+            continue
+    return raw
+
+
+def hf_request(args: argparse.Namespace) -> Any:
+    """With ``--hf-config``: the config read for its model class (an
+    :class:`explorer.hf.HFDesign`); ``None`` without it. A family, a spec or design options
+    next to it contradict it and are refused."""
+    from explorer.errors import ConflictError
+
+    if getattr(args, "hf_config", None) is None:
+        if getattr(args, "model", None) is not None:
+            raise ConflictError("--model names a class of a --hf-config: add --hf-config FILE")
+        return None
+    family = getattr(args, "family", None) or getattr(args, "arch", None)
+    if family is not None or args.spec is not None:
+        raise ConflictError("give one of a family, --spec or --hf-config")
+    given = design_kwargs(args)
+    if given:
+        listed = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise ConflictError(
+            f"with --hf-config the sizes come from the file; drop {listed} "
+            "(use --set FIELD=VALUE to change a field)"
+        )
+    from explorer.hf import design_hf
+
+    return design_hf(args.hf_config, model=args.model, fields=set_values(args))
 
 
 def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
@@ -233,10 +308,15 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
 
     family = getattr(args, "family", None) or getattr(args, "arch", None)
     if args.spec is None:
-        if args.set:
-            raise ConflictError("--set gives values to a spec's symbols: add --spec FILE")
+        if args.set and getattr(args, "hf_config", None) is None:
+            raise ConflictError(
+                "--set gives values to a spec's symbols or a config's fields: add --spec FILE "
+                "or --hf-config FILE"
+            )
         if family is None:
-            raise UsageError("give a FAMILY (" + ", ".join(FAMILIES) + ") or --spec FILE")
+            raise UsageError(
+                "give a FAMILY (" + ", ".join(FAMILIES) + "), --spec FILE or --hf-config FILE"
+            )
         return None
     if family is not None:
         raise ConflictError(f"give either a family ({family}) or --spec, not both")

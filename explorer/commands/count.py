@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 
-from explorer.commands._options import add_design_options, design_kwargs, spec_request
+from explorer.commands._options import (
+    add_design_options,
+    design_kwargs,
+    hf_request,
+    spec_request,
+)
 
 NAME = "count"
 HELP = "count a design: per-term table, or --json"
@@ -21,8 +27,12 @@ def run(args: argparse.Namespace) -> str:
     from explorer._api import count
     from explorer.render import count_json, count_table
 
-    request = spec_request(args)
-    if request is not None:
+    hf = hf_request(args)
+    request = None if hf is not None else spec_request(args)
+    if hf is not None:
+        result = count(hf.family, convention=args.convention, **hf.sizes)
+        result = dataclasses.replace(result, notes=(*result.notes, *hf.notes))
+    elif request is not None:
         spec, values = request
         result = spec.count(**values)
         result.total  # noqa: B018 - refuse free symbols here, before rendering

@@ -118,6 +118,7 @@ class TransformerFamily(Family):
     width: str = "d_model"
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
+    breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
     search_choices: tuple[SearchChoice, ...] = field(default=_SEARCH)
 
     # -- declarations ----------------------------------------------------------------
@@ -479,10 +480,13 @@ class TransformerFamily(Family):
 
     # -- for the solver --------------------------------------------------------------
     def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
-        """d_model solved with heads given and head_dim following it: a multiple of heads."""
-        heads = sizes.get("heads")
+        """d_model solved with head_dim following it: a multiple of heads (twice that
+        under rotary embeddings, whose head_dim must be even)."""
+        heads = sizes.get("heads", self.default_map.get("heads"))
         follows = "head_dim" not in sizes and "head_dim" not in self.default_map
-        return heads if free == "d_model" and type(heads) is int and follows else 1
+        if free != "d_model" or type(heads) is not int or not follows:
+            return 1
+        return 2 * heads if self.even_rotary else heads  # rotary needs an even head_dim
 
     def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
         """The stacks a structure has (an encoder-decoder without its decoder: one)."""
@@ -533,6 +537,8 @@ class _Given:
     def part(self, name: str) -> Any:
         """An optional part's size: 0 or ``_ABSENT`` when absent, ``None`` a symbol."""
         value = self.sizes.get(name, self.defaults.get(name))
+        if self.symbolic and name not in self.sizes and value:
+            return None  # a part the family always has: present, its size a symbol
         if value is None or value is False or value == 0:
             return _ABSENT
         if value is True:

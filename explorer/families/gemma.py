@@ -24,6 +24,7 @@ GEMMA = TransformerFamily(
         ("kv_heads", 16),
         ("head_dim", 256),
         ("vocab", 256000),
+        ("d_ff", 24576),
         ("head", "lm"),
         ("tied", True),
         ("labels", 2),

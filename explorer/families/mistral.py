@@ -23,6 +23,7 @@ MISTRAL = TransformerFamily(
         ("heads", 32),
         ("kv_heads", 8),
         ("vocab", 32000),
+        ("d_ff", 14336),
         ("head", "lm"),
         ("tied", False),
         ("labels", 2),

@@ -28,6 +28,7 @@ MIXTRAL = TransformerFamily(
         ("vocab", 32000),
         ("experts", 8),
         ("experts_per_token", 2),
+        ("d_ff", 14336),
         ("head", "lm"),
         ("tied", False),
         ("labels", 2),

@@ -21,6 +21,7 @@ QWEN2 = TransformerFamily(
         ("layers", 32),
         ("heads", 32),
         ("vocab", 151936),
+        ("d_ff", 22016),
         ("head", "lm"),
         ("tied", False),
         ("labels", 2),

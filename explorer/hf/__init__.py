@@ -20,10 +20,11 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.errors import ConfigError
-from explorer.hf._adapt import HFDesign, adapt, head_of
+from explorer.hf._adapt import FIELDS, HFDesign, adapt, head_of
 from explorer.hf._data import model_types, recorded_version
 
 __all__ = [
+    "FIELDS",
     "HFDesign",
     "count_hf",
     "design_hf",

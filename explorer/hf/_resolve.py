@@ -52,7 +52,7 @@ HARMLESS = frozenset(
     )
 )
 #: Keys a model reads without a config field (``getattr``): the adapter reads them.
-READ_ELSEWHERE = frozenset(("head_dim", "token_classification_bias"))
+READ_ELSEWHERE = frozenset(("head_dim", "token_classification_bias", "tie_word_embeddings"))
 #: Keys that build a model the explorer cannot count exactly: refused, with the reason.
 REFUSED = {
     "embedding_size": "lets a hidden size the heads do not divide through, building "
