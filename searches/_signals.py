@@ -29,7 +29,8 @@ __all__ = ["Interrupts", "stopped_by_interrupt"]
 
 class Interrupts:
     """Handlers for ``signals`` for the duration of a ``with`` block (main thread only;
-    elsewhere nothing is installed and Python's defaults stay)."""
+    elsewhere nothing is installed and Python's defaults stay; a signal the process was
+    started ignoring stays ignored)."""
 
     def __init__(self, signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> None:
         self.requested = False
@@ -42,7 +43,8 @@ class Interrupts:
     def __enter__(self) -> Interrupts:
         if threading.current_thread() is threading.main_thread():
             for sig in self._signals:
-                self._previous[sig] = signal.signal(sig, self._handle)
+                if signal.getsignal(sig) is not signal.SIG_IGN:  # ignored (nohup, &): stays so
+                    self._previous[sig] = signal.signal(sig, self._handle)
         return self
 
     def __exit__(

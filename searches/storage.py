@@ -44,6 +44,7 @@ RDB_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb", "oracle", "mssql")
 _DRIVERS = {"postgresql": "postgres", "mysql": "search", "mariadb": "search"}
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _QUERY_PASSWORD = re.compile(r"(?i)([?&;]password=)([^&;#]*)")
+_DELIMITERS = re.compile(r"[@:/?#&;=]")
 #: Serialises creating Optuna's tables in one PostgreSQL database: without it, workers
 #: started together race to create them (a duplicate key in pg_type).
 SCHEMA_LOCK_KEY = 0x6578706C6F726572  # "explorer"
@@ -83,8 +84,8 @@ class StorageSpec:
         """``text`` (an error message) with the password hidden, however it is written.
 
         Example:
-            >>> spec = parse_storage("postgresql://me:p@ss%21@db.local/studies")
-            >>> spec.redact("password authentication failed: p@ss! for me")
+            >>> spec = parse_storage("postgresql://me:pa%2Fss%21@db.local/studies")
+            >>> spec.redact("password authentication failed: pa/ss! for me")
             'password authentication failed: *** for me'
         """
         for secret in sorted(_passwords(str(self.location or "")), key=len, reverse=True):
@@ -208,6 +209,11 @@ def _parse_url(value: str) -> StorageSpec:
             f"storage {shown} is not a valid URL; write {backend}://USER:PASSWORD@HOST:PORT/DB "
             "(percent-encode special characters in the password: @ as %40, / as %2F)"
         ) from None
+    if "@" in (url.host or ""):
+        raise StorageError(
+            f"storage {shown}: the password holds '@'; percent-encode it as %40 "
+            f"({backend}://USER:PASSWORD@HOST/DB)"
+        )
     if not url.host and not (url.database or "").strip("/"):
         raise StorageError(
             f"storage {shown} names no host or database; e.g. {backend}://USER@HOST/DB"
@@ -250,12 +256,15 @@ def _hide_password(url: str) -> str:
 
 
 def _passwords(url: str) -> set[str]:
-    """Every spelling of the URL's passwords: as written and percent-decoded."""
+    """Every spelling of the URL's passwords: as written, percent-decoded, and the pieces
+    between URL delimiters (a driver that splits the URL elsewhere quotes those)."""
     found = {match[1] for match in _QUERY_PASSWORD.findall(url)}
     parts = _split_password(url)
     if parts is not None:
         found.add(parts[1])
-    return {spelling for p in found if p for spelling in (p, unquote(p), unquote_plus(p))}
+    spellings = {s for p in found if p for s in (p, unquote(p), unquote_plus(p))}
+    pieces = {piece for s in spellings for piece in _DELIMITERS.split(s) if len(piece) >= 3}
+    return spellings | pieces
 
 
 def _rdb_storage(optuna: Any, url: str, backend: str | None) -> Any:
