@@ -17,6 +17,7 @@ import pytest
 
 from explorer._files import OutputError, Outputs
 from tests.cli_helpers import run as _run
+from tests.process_helpers import holds_open
 
 SWEEP = ["sweep", "--budget", "1M,6.5M", "--arch", "lstm,gru", "--layers", "1..3"]
 SEARCH = ["search", "--budget", "1M", "--arch", "lstm", "--layers", "1..3", "--trials", "3"]
@@ -274,15 +275,6 @@ def test_a_full_disk_mid_stream_is_one_line_and_leaves_nothing(tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []
 
 
-def _open_in(pid: int, folder: Path) -> bool:
-    """Whether the process holds a file of ``folder`` open (a temporary: named, or not)."""
-    try:
-        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
-    except OSError:
-        return False
-    return any(link.startswith(str(folder)) for link in links)
-
-
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to watch the file")
 def test_kill_9_mid_stream_leaves_no_temporary(tmp_path: Path) -> None:
     argv = ["sweep", "--budget", "1M..900M/1k", "--layers", "1..8", "--save"]
@@ -293,10 +285,10 @@ def test_kill_9_mid_stream_leaves_no_temporary(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _open_in(process.pid, tmp_path):
+        while time.monotonic() < deadline and not holds_open(process.pid, tmp_path):
             assert process.poll() is None, "the sweep ended before it was killed"
             time.sleep(0.05)
-        assert _open_in(process.pid, tmp_path), "the sweep never opened its output"
+        assert holds_open(process.pid, tmp_path), "the sweep never opened its output"
     finally:
         process.kill()
         process.wait()

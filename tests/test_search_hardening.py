@@ -4,7 +4,6 @@ processes on one study, and PostgreSQL started by several workers at once."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -14,7 +13,6 @@ import textwrap
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import pytest
 
 from tests.cli_helpers import run as _run
 from tests.cli_helpers import run_json as _json
+from tests.process_helpers import alive, children, holds_open, reaped
 
 optuna = pytest.importorskip("optuna", reason="optuna is not installed")
 
@@ -95,36 +94,6 @@ def _wait_for(condition: Any, what: str, process: subprocess.Popen[str] | None =
         time.sleep(0.05)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                stat = (entry / "stat").read_text()
-                if int(stat.rpartition(")")[2].split()[1]) == pid:
-                    found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
-
-
-@contextlib.contextmanager
-def _reaped(pids: list[int]) -> Iterator[None]:
-    """Whatever happens in the test, the processes it started do not outlive it."""
-    try:
-        yield
-    finally:
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-
 def _journal_trials(path: Path) -> list[Any]:
     storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
     (summary,) = optuna.get_all_study_summaries(storage)
@@ -196,17 +165,17 @@ def test_an_interrupted_search_is_one_line_and_leaves_no_running_trial(
     folder: Path, argv: list[str], stored: bool, sig: int, message: str
 ) -> None:
     process = _start([*argv, "--trials", "100000", "--no-progress"], folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _wait_for(lambda: _calls(folder) >= 4, "four trials", process)
-        workers = _children(process.pid)
-        with _reaped(workers):
+        workers = children(process.pid)
+        with reaped(workers):
             process.send_signal(sig)  # to the main process only, as `kill -INT PID` does
             out, err = process.communicate(timeout=SETTLE_S)
             assert process.returncode == 2
             assert out == ""
             _one_line(err, message)
             assert "run the same command again to resume" in err or not stored
-            _wait_for(lambda: not any(_alive(pid) for pid in workers), "the workers to end")
+            _wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to end")
     if stored:
         states = [t.state.name for t in _journal_trials(folder / "s.log")]
         assert "RUNNING" not in states
@@ -216,7 +185,7 @@ def test_an_interrupted_search_is_one_line_and_leaves_no_running_trial(
 def test_an_interrupted_grid_sweep_on_a_journal_is_one_line(folder: Path) -> None:
     argv = ["sweep", "--budget", "1M..20M/10k", "--layers", "1..4", "--storage", "g.log"]
     process = _start([*argv, "--save", "rows.csv", "--no-progress"], folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _wait_for(
             lambda: (folder / "g.log").exists() and (folder / "g.log").stat().st_size > 50_000,
             "some points",
@@ -233,8 +202,8 @@ def test_an_interrupted_grid_sweep_on_a_journal_is_one_line(folder: Path) -> Non
 def test_an_interrupted_plain_sweep_writes_nothing(folder: Path) -> None:
     argv = ["sweep", "--budget", "1M..900M/1k", "--layers", "1..8", "--save", "rows.csv"]
     process = _start(argv, folder)
-    with _reaped([process.pid]):
-        time.sleep(2)  # somewhere in the imports or the stream: either must be clean
+    with reaped([process.pid]):
+        _wait_for(lambda: holds_open(process.pid, folder), "the output to be open", process)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=SETTLE_S)
     assert process.returncode == 2
@@ -247,14 +216,14 @@ def test_workers_end_when_their_parent_is_killed(
 ) -> None:
     argv = [*SEARCH, "--objective", "objs.py:slow", "--storage", "s.log", "--workers", "2"]
     process = _start([*argv, "--trials", "100000", "--no-progress"], folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _wait_for(lambda: _calls(folder) >= 4, "four trials", process)
-        workers = _children(process.pid)
+        workers = children(process.pid)
         assert len(workers) >= 2
-        with _reaped(workers):
+        with reaped(workers):
             process.kill()  # SIGKILL: the parent runs no clean-up at all
             process.communicate(timeout=SETTLE_S)
-            _wait_for(lambda: not any(_alive(pid) for pid in workers), "the workers to end")
+            _wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to end")
     done = len([t for t in _journal_trials(folder / "s.log") if t.state.name == "COMPLETE"])
     resumed = _json(capsys, [*argv, "--trials", str(done + 2)])
     assert resumed["finished_trials"] == done + 2
@@ -266,7 +235,7 @@ def test_a_trial_left_running_by_a_killed_process_is_failed_on_resume(
 ) -> None:
     argv = [*SEARCH, "--objective", "objs.py:hang_third", "--storage", "s.log", "--seed", "1"]
     process = _start([*argv, "--trials", "10", "--no-progress"], folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _wait_for(lambda: _calls(folder) >= 3, "the third trial", process)
         process.kill()  # while the third trial hangs: it stays RUNNING in the journal
         process.communicate(timeout=SETTLE_S)
@@ -304,7 +273,7 @@ def test_an_objective_module_calling_sys_exit_on_import_is_one_line(
 def test_an_objective_calling_sys_exit_in_a_worker_is_one_line(folder: Path) -> None:
     argv = [*SEARCH, "--trials", "4", "--workers", "2", "--objective", "objs.py:leave"]
     process = _start(argv, folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _, err = process.communicate(timeout=SETTLE_S * 2)
     assert process.returncode == 2
     _one_line(err, "error: objective objs.py:leave called sys.exit(3)")
@@ -376,7 +345,7 @@ def test_a_stale_journal_lock_is_cleared_at_once(folder: Path, holder: str) -> N
         os.utime(lock, (an_hour_ago, an_hour_ago), follow_symlinks=False)
     more = [*SEARCH, "--trials", "6", "--storage", "s.log", "--no-progress"]
     process = _start(more, folder)
-    with _reaped([process.pid]):
+    with reaped([process.pid]):
         _, err = process.communicate(timeout=20)  # Optuna alone waits 30 s, or forever
     assert process.returncode == 0, err
     assert not lock.is_symlink()
@@ -389,7 +358,7 @@ def test_a_lock_held_by_a_live_process_is_waited_for(folder: Path) -> None:
     releaser.start()
     try:
         process = _start([*SEARCH, "--trials", "3", "--storage", "s.log"], folder)
-        with _reaped([process.pid]):
+        with reaped([process.pid]):
             _, err = process.communicate(timeout=SETTLE_S * 2)
     finally:
         releaser.join()
@@ -445,7 +414,7 @@ def test_no_password_shape_leaks_into_errors(
 def test_trials_is_the_study_target_shared_by_processes(folder: Path) -> None:
     argv = [*SEARCH, "--objective", "objs.py:slow", "--storage", "s.log", "--study-name", "one"]
     processes = [_start([*argv, "--trials", "12", "--seed", str(i)], folder) for i in range(3)]
-    with _reaped([p.pid for p in processes]):
+    with reaped([p.pid for p in processes]):
         outcomes = [p.communicate(timeout=SETTLE_S * 2) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], outcomes
     finished = [t for t in _journal_trials(folder / "s.log") if t.state.name == "COMPLETE"]
@@ -481,7 +450,7 @@ def test_searches_started_together_on_a_fresh_postgresql_database(folder: Path) 
         argv = [*SEARCH, "--storage", storage, "--study-name", "race", "--trials", "6"]
         for _ in range(2):  # a fresh schema, then one that exists
             processes = [_start([*argv, "--seed", str(i)], folder) for i in range(3)]
-            with _reaped([p.pid for p in processes]):
+            with reaped([p.pid for p in processes]):
                 outcomes = [p.communicate(timeout=SETTLE_S * 2) for p in processes]
             assert [p.returncode for p in processes] == [0, 0, 0], outcomes
             assert all(json.dumps(o).count("Traceback") == 0 for o in outcomes)
