@@ -9,8 +9,8 @@ Optuna's lock is a symlink ``FILE.log.lock`` made for the length of one append; 
 killed while holding it leaves it behind, and Optuna then waits 30 s before it takes the
 lock over. :class:`JournalLock` is the same lock (the same file, made the same atomic way,
 so Optuna's own processes still exclude ours), whose link names the holder: a lock held by
-a process of this machine that has ended is cleared at once, and one whose holder cannot
-be told (Optuna's own, or another machine's) after :data:`GRACE_S` without change.
+a process of this machine that has ended is cleared at once, and any other (Optuna's own,
+another machine's, or a stopped process's) after :data:`GRACE_S` without change.
 
 Example:
     >>> import pathlib, tempfile
@@ -119,8 +119,7 @@ class JournalLock:
         except FileNotFoundError:
             return True
         owner = holder.partition(_MARK)[2]
-        dead = is_dead(owner) if owner else None
-        if not (dead or (dead is None and age > self._grace)):
+        if not ((owner and is_dead(owner)) or age > self._grace):
             return False
         away = f"{self._lock}.{uuid.uuid4().hex}.stale"
         try:

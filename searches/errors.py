@@ -33,7 +33,7 @@ class StorageError(UsageError):
 
 
 class MissingExtraError(UsageError):
-    """An optional dependency (the ``search`` or ``postgres`` extra) is not installed."""
+    """An optional dependency (the ``plot`` or ``postgres`` extra) is not installed."""
 
 
 class SearchInterruptedError(ExplorerError):

@@ -510,3 +510,54 @@ def test_the_example_objective_runs_in_a_search(
         [sys.executable, str(example)], capture_output=True, text=True, check=True
     )
     assert done.stdout.splitlines()[0].startswith("lstm x1: cells 1250, total 6,497,534")
+
+
+# -- packaging -------------------------------------------------------------------------------
+def test_searches_need_no_extra_and_plots_have_theirs() -> None:
+    from explorer._toml import loads
+
+    project = loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    core = [r.split(">")[0].split("=")[0].split(";")[0].strip() for r in project["dependencies"]]
+    assert {"optuna", "tqdm"} <= set(core)
+    extras = project["optional-dependencies"]
+    assert any(r.startswith("matplotlib") for r in extras["plot"])
+    assert extras["search"] == extras["plot"], "the old extra's name still installs"
+
+
+def test_a_missing_matplotlib_is_one_line_before_any_trial(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises
+    argv = [*SEARCH, "--trials", "2", "--storage", "s.log", "--plot", "p.png"]
+    status, _, err = _run(capsys, argv)
+    assert status == 2
+    assert err == (
+        "error: --plot needs matplotlib, which is not installed: pip install 'explorer[plot]'\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["objs.py"], "no study was started"
+
+
+def test_every_line_of_the_sweep_plot_has_its_own_style(
+    capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """16 lines per panel (8 budgets x 2 families): matplotlib's 10 colours alone repeat."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.axes import Axes
+
+    styles: list[tuple[Any, ...]] = []
+    real = Axes.plot
+
+    def plot(self: Axes, *args: Any, **kwargs: Any) -> Any:
+        styles.append(
+            (id(self), kwargs.get("color"), kwargs.get("linestyle"), kwargs.get("marker"))
+        )
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "plot", plot)
+    argv = ["sweep", "--budget", "1M..8M/1M", "--arch", "lstm,gru", "--layers", "1..3"]
+    status, _, err = _run(capsys, [*argv, "--plot", "sweep.png"])
+    assert status == 0, err
+    left = [style for style in styles if style[0] == styles[0][0]]
+    assert len(left) == 16
+    assert len(set(left)) == 16, "two lines look the same"
+    assert (folder / "sweep.png").read_bytes().startswith(b"\x89PNG")
