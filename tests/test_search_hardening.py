@@ -199,6 +199,7 @@ def test_an_interrupted_grid_sweep_on_a_journal_is_one_line(folder: Path) -> Non
     assert "RUNNING" not in [t.state.name for t in _journal_trials(folder / "g.log")]
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to watch the file")
 def test_an_interrupted_plain_sweep_writes_nothing(folder: Path) -> None:
     argv = ["sweep", "--budget", "1M..900M/1k", "--layers", "1..8", "--save", "rows.csv"]
     process = _start(argv, folder)
