@@ -23,8 +23,9 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from explorer.derive._derived import What
 from explorer.derive._errors import TargetError
 from explorer.derive._target import Target, one_line
 from explorer.errors import UnknownNameError
@@ -32,16 +33,7 @@ from explorer.errors import UnknownNameError
 if TYPE_CHECKING:
     from explorer.expressions import Expression
 
-__all__ = ["COUNTED", "BuildFailure", "Builder", "What", "quiet"]
-
-What = Literal["parameters", "buffers"]
-
-#: What a count is, in words, for the output and the saved file.
-COUNTED: dict[str, str] = {
-    "parameters": "unique parameters (a tensor shared by several modules counted once); "
-    "buffers not counted",
-    "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
-}
+__all__ = ["BuildFailure", "Builder", "quiet", "where"]
 
 _UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 _MISSING = re.compile(r"missing \d+ required (?:positional|keyword-only) arguments?: (.+)")

@@ -10,21 +10,14 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from explorer.derive import _cache
-from explorer.derive._build import Builder, BuildFailure, What, quiet
-from explorer.derive._derived import Derived
-from explorer.derive._diagnose import Context, build_failure, degree_cap, interaction, mismatch
-from explorer.derive._domain import Range, Scalar, check_name, parse_ties, parse_vary
-from explorer.derive._errors import TargetError
-from explorer.derive._newton import DegreeCapError, Fit, fit_polynomial
-from explorer.derive._poly import RationalPolynomial
-from explorer.derive._target import Target, identity, installed_version, resolve
-from explorer.derive._verify import held_out_points, verify
-from explorer.errors import ConflictError, UnknownNameError, UsageError
+from explorer.derive._derived import Derived, What
+from explorer.derive._domain import Scalar, check_name, parse_ties, parse_vary
+from explorer.derive._target import identity
+from explorer.errors import ConflictError, UsageError
 
 __all__ = ["MAX_DEGREE", "derive"]
 
@@ -32,8 +25,6 @@ __all__ = ["MAX_DEGREE", "derive"]
 MAX_DEGREE = 6
 #: Random held-out points, on top of each range's two ends and the two corners.
 CHECKS = 16
-#: Anchors tried before a build failure is diagnosed.
-_ANCHOR_TRIES = 4
 
 
 def derive(
@@ -93,7 +84,7 @@ def derive(
     if checks < 0:
         raise UsageError(f"checks must be >= 0, got {checks}")
     _no_overlap(variables, settings, tie_texts)
-    tied = _tie_expressions(tie_texts, variables)
+    _check_ties(tie_texts, variables)
 
     who = identity(target, model)
     request = {
@@ -112,46 +103,19 @@ def derive(
             say("found in the cache")
             return hit
 
-    say(f"loading {target}")
-    resolved = resolve(target, model)
-    _check_names(resolved, variables, settings, tie_texts)
-    builder = Builder(resolved, variables, settings, tied, what)
-    rng = random.Random(
-        seed if seed is not None else int(hashlib.sha256(key.encode()).hexdigest()[:12], 16)
-    )
-    known = {**resolved.defaults, **settings}
-    with quiet():
-        say(f"building {resolved.title} on the meta device")
-        polynomial, fit, checked = _fit_and_verify(
-            builder,
-            resolved,
-            ranges=ranges,
-            known=known,
-            rng=rng,
-            max_degree=max_degree,
-            checks=checks,
-            say=say,
-        )
-    say("factoring the formula")
-    derived = Derived(
-        target=target,
-        model=resolved.model,
-        variables=variables,
-        domain=dict(ranges),
-        fixed=settings,
-        ties=tie_texts,
-        counted=what,
-        formula_text=_factored(polynomial),
-        polynomial=polynomial,
-        builds=builder.builds,
-        fit_builds=len(set(fit.points)),
-        verified_points=checked,
-        versions={
-            name: version
-            for name in resolved.libraries
-            if (version := installed_version(name)) is not None
-        },
-        title=resolved.title,
+    from explorer.derive._fit import derive_fresh
+
+    derived = derive_fresh(
+        target,
+        model,
+        ranges,
+        settings,
+        tie_texts,
+        what=what,
+        max_degree=max_degree,
+        checks=checks,
+        seed=seed if seed is not None else int(hashlib.sha256(key.encode()).hexdigest()[:12], 16),
+        say=say,
     )
     if cache:
         _cache.store(key, derived.to_json())
@@ -173,99 +137,6 @@ def _replace(derived: Derived, **changes: Any) -> Derived:
     import dataclasses
 
     return dataclasses.replace(derived, **changes)
-
-
-def _fit_and_verify(
-    builder: Builder,
-    target: Target,
-    *,
-    ranges: Mapping[str, Range],
-    known: Mapping[str, Any],
-    rng: random.Random,
-    max_degree: int,
-    checks: int,
-    say: Callable[[str], None],
-) -> tuple[RationalPolynomial, Fit, int]:
-    variables = tuple(ranges)
-    lattices = tuple(ranges.values())
-    context = Context(target.title, variables, lattices, builder.count, (), known, max_degree)
-    last: list[Any] = []
-    for attempt in range(2):  # a second fit on a new anchor, every term kept, if the first fails
-        anchor = _anchor(builder, lattices, rng, max_degree, context)
-        context.anchor = tuple(r.value(k) for r, k in zip(lattices, anchor))
-        try:
-            fit = fit_polynomial(
-                builder.count, lattices, anchor, max_degree=max_degree, full=attempt > 0
-            )
-        except BuildFailure as failure:
-            raise build_failure(context, failure) from None
-        except DegreeCapError as capped:
-            raise degree_cap(context, capped.index) from None
-        polynomial = fit.polynomial(variables)
-        degrees = ", ".join(f"{v} {d}" for v, d in zip(variables, fit.degrees))
-        say(f"fitted from {len(set(fit.points))} builds (degrees: {degrees})")
-        points = held_out_points(lattices, rng, set(fit.points), checks)
-        say(f"verifying at {len(points)} held-out points (each range's ends included)")
-        try:
-            mismatches = verify(builder.count, polynomial, points)
-        except BuildFailure as failure:
-            raise build_failure(context, failure) from None
-        if not mismatches:
-            return polynomial, fit, len(points)
-        say(f"{len(mismatches)} held-out points disagree: diagnosing")
-        diagnosis = mismatch(context, polynomial, mismatches)
-        if diagnosis is not None:
-            raise diagnosis
-        last = mismatches
-    raise interaction(context, last)
-
-
-def _anchor(
-    builder: Builder,
-    ranges: tuple[Range, ...],
-    rng: random.Random,
-    max_degree: int,
-    context: Context,
-) -> tuple[int, ...]:
-    """A random lattice point near the low end (not at a range's start, where special
-    values live), with room above it for the probes; it must build."""
-    first: BuildFailure | None = None
-    for _ in range(_ANCHOR_TRIES):
-        anchor = []
-        for r in ranges:
-            room = r.size - 1 - (max_degree + 2)
-            anchor.append(rng.randint(1, min(room, 24)) if room >= 1 else 0)
-        point = tuple(r.value(k) for r, k in zip(ranges, anchor))
-        try:
-            builder.count(point)
-        except BuildFailure as failure:
-            first = first or failure
-            continue
-        return tuple(anchor)
-    assert first is not None
-    context.anchor = tuple(first.point[v] for v in context.variables)
-    raise build_failure(context, first)
-
-
-def _factored(polynomial: RationalPolynomial) -> str:
-    """sympy's factored form, if it reads back (safe parser) as the same polynomial."""
-    import sympy
-
-    from explorer.expressions import parse_expression
-
-    symbols = [sympy.Symbol(v) for v in polynomial.variables]
-    text = str(sympy.factor(polynomial.to_sympy(symbols)))
-    try:
-        again = RationalPolynomial.from_expression(
-            parse_expression(text, polynomial.variables), polynomial.variables
-        )
-    except UsageError:
-        again = None
-    if again == polynomial:
-        return text
-    expanded = polynomial.text()
-    parse_expression(expanded, polynomial.variables)  # the expanded form always reads back
-    return expanded
 
 
 def _settings(fixed: Mapping[str, Scalar] | None) -> dict[str, Scalar]:
@@ -294,36 +165,9 @@ def _no_overlap(
             raise ConflictError(f"{name} is both tied and set to {fixed[name]!r}; drop one")
 
 
-def _tie_expressions(ties: Mapping[str, str], variables: tuple[str, ...]) -> dict[str, Any]:
+def _check_ties(ties: Mapping[str, str], variables: tuple[str, ...]) -> None:
+    """Each tie must be arithmetic over the variables (the safe parser says why not)."""
     from explorer.expressions import parse_expression
 
-    return {name: parse_expression(text, variables) for name, text in ties.items()}
-
-
-def _check_names(
-    target: Target,
-    variables: tuple[str, ...],
-    fixed: Mapping[str, Any],
-    ties: Mapping[str, str],
-) -> None:
-    """Every name must be an argument of the target (a variable may instead feed a tie)."""
-    from explorer.expressions import parse_expression
-
-    feeding = {n for text in ties.values() for n in parse_expression(text, variables).names}
-    names = target.names
-    if names is not None:
-        what = f"argument of {target.title}"
-        for name in variables:
-            if name not in names and name not in feeding:
-                raise UnknownNameError.for_name(what, name, target.hints)
-        for name in (*fixed, *ties):
-            if name not in names:
-                raise UnknownNameError.for_name(what, name, target.hints)
-    missing = [
-        n for n in target.required if n not in variables and n not in fixed and n not in ties
-    ]
-    if missing:
-        raise TargetError(
-            f"{target.title} needs arguments not given: {', '.join(missing)}; "
-            "give them with --vary NAME=LO:HI or --set NAME=VALUE"
-        )
+    for text in ties.values():
+        parse_expression(text, variables)

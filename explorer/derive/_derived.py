@@ -43,10 +43,19 @@ if TYPE_CHECKING:
     from explorer.solver import Solution
     from explorer.solver._solution import Neighbour
 
-__all__ = ["FORMAT", "Derived", "load_derived"]
+__all__ = ["COUNTED", "FORMAT", "Derived", "What", "load_derived"]
 
 #: The version of the saved format (``format = 1`` in the file).
 FORMAT = 1
+
+What = Literal["parameters", "buffers"]
+
+#: What a count is, in words, for the output and the saved file.
+COUNTED: dict[str, str] = {
+    "parameters": "unique parameters (a tensor shared by several modules counted once); "
+    "buffers not counted",
+    "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
+}
 _INT64_MAX = 2**63 - 1
 
 
@@ -353,8 +362,6 @@ class Derived:
     # -- data --------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """Plain data: what ``--json`` prints and what a saved file holds."""
-        from explorer.derive._build import COUNTED
-
         return {
             "format": FORMAT,
             "target": self.target,
