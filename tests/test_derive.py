@@ -972,3 +972,44 @@ def test_hugging_face_bad_model_class() -> None:
         )
     with pytest.raises(UnknownNameError, match="'hiden_size'; did you mean 'hidden_size'"):
         derive("transformers.LlamaConfig", "hiden_size=64:128:64", cache=False)
+
+
+@pytest.mark.torch
+@needs_torch
+def test_cli_progress_goes_to_a_terminal_and_json_stays_one_object(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, out, err = run(
+        capsys,
+        [
+            "derive",
+            "torch.nn.GRU",
+            "--vary",
+            "input_size=1:32,hidden_size=1:32",
+            "--json",
+            "--no-cache",
+        ],
+    )
+    assert status == 0
+    assert json.loads(out)["formula"] == "3*hidden_size*(hidden_size + input_size + 2)"
+    stages = [line.split()[1] for line in err.splitlines()]
+    assert stages == ["loading", "building", "fitted", "verifying", "factoring"]
+
+
+def test_explorer_derive_is_the_function_whichever_is_imported_first() -> None:
+    code = (
+        "import explorer.derive, explorer, sys;"
+        "print(callable(explorer.derive), explorer.load_derived.__name__,"
+        " 'torch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "load_derived", "False"]
+
+
+def test_formula_symbols_are_named_as_the_variables() -> None:
+    d = _lstm_like()
+    assert {s.name for s in d.formula.free_symbols} == {"m", "n"}
+    assert d.formula.subs(dict.fromkeys(d.symbols, 2)) == 4 * 2 * 6
+    assert d.degrees == {"m": 1, "n": 2}
+    assert d.expanded == "4*m*n + 4*n**2 + 8*n"

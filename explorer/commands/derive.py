@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> str:
     from explorer.errors import UsageError
 
     progress = None
-    if sys.stderr.isatty() and not args.json:
+    if sys.stderr.isatty():  # a line per stage; stdout keeps the one answer
 
         def progress(line: str) -> None:
             print(f"derive: {line}", file=sys.stderr, flush=True)

@@ -214,12 +214,11 @@ class Derived:
             r = self.domain[name]
             if column.size:
                 low, high = int(column.min()), int(column.max())
-                off = (
-                    bool(np.any((column.astype(object) - r.lo) % r.step != 0))
-                    if r.step > 1
-                    else False
-                )
-                if low < r.lo or high > r.hi or off:
+                off = low < r.lo or high > r.hi
+                if not off and r.step > 1:
+                    wide = column.astype(np.int64 if r.hi <= _INT64_MAX else object)
+                    off = bool(np.any((wide - r.lo) % r.step))
+                if off:
                     raise InvalidSizeError(
                         f"{name} has values outside the domain the formula was verified on "
                         f"({r.text()}): derive again with a range that covers them"
