@@ -447,7 +447,7 @@ def test_file_target_is_derived(tmp_path: Path) -> None:
         "            torch.nn.Linear(width, width) for _ in range(depth))\n"
     )
     derived = derive(f"{path}:Block", "width=1:256,depth=1:12", cache=False)
-    assert derived.formula_text == "depth*width*(width + 1)"
+    assert derived.formula_text == "width*depth*(width + 1)"
 
 
 @pytest.mark.torch
@@ -733,7 +733,7 @@ def test_cache_key_follows_the_request(tmp_path: Path, monkeypatch: pytest.Monke
     derive("torch.nn.GRU", "input_size=1:64,hidden_size=1:64")
     other = derive("torch.nn.GRU", "input_size=1:64,hidden_size=1:64", {"bias": False})
     assert not other.cached
-    assert other.formula_text == "3*hidden_size*(hidden_size + input_size)"
+    assert other.formula_text == "3*hidden_size*(input_size + hidden_size)"
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -992,7 +992,7 @@ def test_cli_progress_goes_to_a_terminal_and_json_stays_one_object(
         ],
     )
     assert status == 0
-    assert json.loads(out)["formula"] == "3*hidden_size*(hidden_size + input_size + 2)"
+    assert json.loads(out)["formula"] == "3*hidden_size*(input_size + hidden_size + 2)"
     stages = [line.split()[1] for line in err.splitlines()]
     assert stages == ["loading", "building", "fitted", "verifying", "factoring"]
 

@@ -12,7 +12,7 @@ Example:
     >>> lstm = explorer.derive("torch.nn.LSTM", vary="input_size=1:256,hidden_size=1:256",
     ...                        cache=False)
     >>> lstm.formula_text
-    '4*hidden_size*(hidden_size + input_size + 2)'
+    '4*hidden_size*(input_size + hidden_size + 2)'
     >>> lstm.count(input_size=39, hidden_size=128)
     86528
 """

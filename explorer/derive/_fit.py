@@ -8,7 +8,7 @@ Example:
     >>> derived = derive_fresh("torch.nn.Embedding", None, parse_vary("num_embeddings=1:64,"
     ...     "embedding_dim=1:64"), {}, {}, what="parameters", max_degree=6, checks=4, seed=1)
     >>> derived.formula_text, derived.builds > derived.fit_builds
-    ('embedding_dim*num_embeddings', True)
+    ('num_embeddings*embedding_dim', True)
 """
 
 from __future__ import annotations
@@ -165,13 +165,11 @@ def _anchor(
 
 
 def _factored(polynomial: RationalPolynomial) -> str:
-    """sympy's factored form, if it reads back (safe parser) as the same polynomial."""
-    import sympy
-
+    """The text with its common factor pulled out, if it reads back (safe parser) as the
+    same polynomial; else the expanded text. No sympy: a fresh process saves its import."""
     from explorer.expressions import parse_expression
 
-    symbols = [sympy.Symbol(v) for v in polynomial.variables]
-    text = str(sympy.factor(polynomial.to_sympy(symbols)))
+    text = polynomial.factored()
     try:
         again = RationalPolynomial.from_expression(
             parse_expression(text, polynomial.variables), polynomial.variables

@@ -140,6 +140,39 @@ class RationalPolynomial:
         text = " ".join(parts)
         return text[2:] if text.startswith("+ ") else "-" + text[2:]
 
+    def factored(self) -> str:
+        """The text with the common factor pulled out: the rational content and the
+        monomial dividing every term (``4*n*(m + n + 2)``); no other factoring.
+
+        Example:
+            >>> p = RationalPolynomial.from_terms(("m", "n"), {(1, 1): Fraction(2),
+            ...     (0, 2): Fraction(2), (0, 1): Fraction(3)})
+            >>> p.factored()
+            'n*(2*m + 2*n + 3)'
+            >>> RationalPolynomial.from_terms(("n",), {(2,): Fraction(5, 2)}).factored()
+            '5*n**2/2'
+        """
+        if len(self.terms) < 2:
+            return self.text()
+        arity = len(self.variables)
+        lead = self.terms[0][1]
+        content = Fraction(math.gcd(*(c.numerator for _, c in self.terms)), self.denominator) * (
+            1 if lead > 0 else -1
+        )
+        shared = tuple(min(e[k] for e, _ in self.terms) for k in range(arity))
+        inner = RationalPolynomial.from_terms(
+            self.variables,
+            {tuple(x - s for x, s in zip(e, shared)): c / content for e, c in self.terms},
+        )
+        outer = RationalPolynomial.from_terms(
+            self.variables, {shared: Fraction(content.numerator)}
+        ).text()
+        if outer == "1" and content.denominator == 1:
+            return inner.text()  # nothing in common
+        head = {"1": "", "-1": "-"}.get(outer, outer + "*")
+        body = f"{head}({inner.text()})"
+        return body + (f"/{content.denominator}" if content.denominator != 1 else "")
+
     def to_sympy(self, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
         """The same polynomial as a sympy expression over ``symbols`` (built, not parsed)."""
         import sympy
