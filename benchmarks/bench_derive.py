@@ -39,6 +39,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -271,18 +272,22 @@ def run_case(case: Case) -> dict[str, Any]:
         }
     )
     command = [sys.executable, "-c", SNIPPET, request]
-    start = time.perf_counter()
-    with subprocess.Popen(
-        command, env=_environ(None), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        assert process.stdout is not None
-        answer = process.stdout.readline()
-        wall = time.perf_counter() - start
-        rest, errors = process.communicate()
-    if process.returncode != 0 or not answer:
-        raise CheckFailedError(f"{case.name}: the process failed: {errors.strip()[-500:]}")
+    with tempfile.TemporaryFile("w+") as errors:
+        start = time.perf_counter()
+        with subprocess.Popen(
+            command, env=_environ(None), stdout=subprocess.PIPE, stderr=errors, text=True
+        ) as process:
+            stdout = process.stdout
+            if stdout is None:  # pragma: no cover - PIPE was asked for
+                raise CheckFailedError("no pipe from the process")
+            answer = stdout.readline()
+            wall = time.perf_counter() - start
+            rest = stdout.read()
+        errors.seek(0)
+        if process.returncode != 0 or not answer:
+            raise CheckFailedError(f"{case.name}: the process failed: {errors.read()[-500:]}")
     result: dict[str, Any] = {"case": case.name, **asdict(case), "wall_s": wall}
-    result.update(json.loads((rest or answer).strip().splitlines()[-1]))
+    result.update(json.loads((answer + rest).strip().splitlines()[-1]))
     return result
 
 

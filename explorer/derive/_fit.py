@@ -146,7 +146,7 @@ def _anchor(
 ) -> tuple[int, ...]:
     """A random lattice point near the low end (not at a range's start, where special
     values live), with room above it for the probes; it must build."""
-    first: BuildFailure | None = None
+    failures: list[BuildFailure] = []
     for _ in range(_ANCHOR_TRIES):
         anchor = []
         for r in ranges:
@@ -156,12 +156,11 @@ def _anchor(
         try:
             builder.count(point)
         except BuildFailure as failure:
-            first = first or failure
+            failures.append(failure)
             continue
         return tuple(anchor)
-    assert first is not None
-    context.anchor = tuple(first.point[v] for v in context.variables)
-    raise build_failure(context, first)
+    context.anchor = tuple(failures[0].point[v] for v in context.variables)
+    raise build_failure(context, failures[0])
 
 
 def _factored(polynomial: RationalPolynomial) -> str:

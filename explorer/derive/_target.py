@@ -299,44 +299,10 @@ def _load_file_class(text: str) -> Any:
 def _hf_target(
     text: str, config_class: type, model: str | None, *, model_class: type | None = None
 ) -> Target:
-    import transformers
-
     if model_class is None:
-        if model is None:
-            from transformers.models.auto import modeling_auto
-
-            model_type = getattr(config_class, "model_type", "")
-            default = modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES.get(
-                model_type
-            ) or modeling_auto.MODEL_MAPPING_NAMES.get(model_type)
-            model = default if isinstance(default, str) else None
-            if not model:
-                raise TargetError(
-                    f"no default model class for {config_class.__name__}: give --model CLASS"
-                )
-        if not model.isidentifier():
-            raise TargetError(f"bad --model {model!r}: give a transformers class name")
-        try:
-            model_class = getattr(transformers, model)
-        except Exception:
-            prefix = config_class.__name__.removesuffix("Config")
-            choices = [n for n in dir(transformers) if n.startswith(prefix)]
-            guess = did_you_mean(model, choices)
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            raise TargetError(f"transformers has no model class {model!r}{hint}") from None
-        base = getattr(transformers, "PreTrainedModel", None)
-        if not (
-            isinstance(model_class, type) and base is not None and issubclass(model_class, base)
-        ):
-            raise TargetError(f"transformers.{model} is not a model class")
-        wanted = getattr(model_class, "config_class", None)
-        if isinstance(wanted, type) and not issubclass(config_class, wanted):
-            raise ConflictError(
-                f"{model} is built from a {wanted.__name__}, not from a {config_class.__name__}"
-            )
-    assert model_class is not None
+        model_class, model = _model_class(config_class, model)
     names, defaults, _ = _signature(config_class)
-    title = text if text.endswith(model or "") else f"{text} -> {model}"
+    title = text if model is None or text.endswith(model) else f"{text} -> {model}"
     return Target(
         text=text,
         title=title,
@@ -349,6 +315,44 @@ def _hf_target(
         defaults=defaults,
         libraries=_LIBRARIES,
     )
+
+
+def _model_class(config_class: type, model: str | None) -> tuple[type, str]:
+    """The model class for a config: the one named, else the causal-LM class, else the
+    base model; it must be built from this config class."""
+    import transformers
+
+    if model is None:
+        from transformers.models.auto import modeling_auto
+
+        model_type = getattr(config_class, "model_type", "")
+        default = modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES.get(
+            model_type
+        ) or modeling_auto.MODEL_MAPPING_NAMES.get(model_type)
+        if not isinstance(default, str):
+            raise TargetError(
+                f"no default model class for {config_class.__name__}: give --model CLASS"
+            )
+        model = default
+    if not model.isidentifier():
+        raise TargetError(f"bad --model {model!r}: give a transformers class name")
+    try:
+        found = getattr(transformers, model)
+    except Exception:
+        prefix = config_class.__name__.removesuffix("Config")
+        choices = [n for n in dir(transformers) if n.startswith(prefix)]
+        guess = did_you_mean(model, choices)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise TargetError(f"transformers has no model class {model!r}{hint}") from None
+    base = getattr(transformers, "PreTrainedModel", None)
+    if not (isinstance(found, type) and base is not None and issubclass(found, base)):
+        raise TargetError(f"transformers.{model} is not a model class")
+    wanted = getattr(found, "config_class", None)
+    if isinstance(wanted, type) and not issubclass(config_class, wanted):
+        raise ConflictError(
+            f"{model} is built from a {wanted.__name__}, not from a {config_class.__name__}"
+        )
+    return found, model
 
 
 def _module_target(text: str, cls: type) -> Target:
