@@ -925,6 +925,12 @@ def test_llama_heads_constraint_is_refused_then_changed_variable() -> None:
         match=r"multiples of 32 \(= num_attention_heads: a constraint between arguments\)",
     ):
         derive("transformers.LlamaConfig", "hidden_size=64:4096,num_hidden_layers=1:8", cache=False)
+    with pytest.raises(
+        NoPolynomialError, match=r"every multiple of 64 builds: try --vary hidden_size=64:4096:64"
+    ):  # RoPE wants an even head size: 32 heads x an odd head size fails
+        derive(
+            "transformers.LlamaConfig", "hidden_size=32:4096:32,num_hidden_layers=1:8", cache=False
+        )
     with pytest.raises(NoPolynomialError, match=r"--tie hidden_size=num_attention_heads\*") as info:
         derive(
             "transformers.LlamaConfig",

@@ -20,7 +20,7 @@ from fractions import Fraction
 from explorer.derive._domain import Range
 from explorer.derive._poly import RationalPolynomial
 
-__all__ = ["Mismatch", "held_out_points", "log_uniform_index", "verify"]
+__all__ = ["LOW_VALUES", "Mismatch", "held_out_points", "log_uniform_index", "verify"]
 
 Point = tuple[int, ...]
 #: A point where the formula and a fresh build disagree: point, built, predicted.
@@ -33,11 +33,17 @@ def log_uniform_index(size: int, rng: random.Random) -> int:
     return min(size - 1, max(0, math.floor(math.exp(rng.random() * math.log(size + 1))) - 1))
 
 
+#: The first values of each range are checked too: constraints and special values show
+#: there (a head size that must be even fails at the fifth multiple of 32 heads).
+LOW_VALUES = 6
+
+
 def held_out_points(
     ranges: Sequence[Range], rng: random.Random, used: set[Point], extra: int
 ) -> list[Point]:
-    """Each variable at its two ends (the others drawn), the all-low and all-high corners,
-    then ``extra`` random points; points the fit used are skipped where possible."""
+    """Each variable at its two ends and at its first values (the others drawn), the
+    all-low and all-high corners, then ``extra`` random points; points the fit used are
+    skipped where possible."""
 
     def draw() -> list[int]:
         return [r.value(log_uniform_index(r.size, rng)) for r in ranges]
@@ -47,10 +53,11 @@ def held_out_points(
         tuple(r.hi for r in ranges),
     ]
     for i, r in enumerate(ranges):
-        for end in (r.lo, r.hi):
+        firsts = [r.value(k) for k in range(1, min(LOW_VALUES, r.size - 1))]
+        for value in (r.lo, r.hi, *firsts):
             for _ in range(8):  # redraw the others until the point is new
                 values = draw()
-                values[i] = end
+                values[i] = value
                 if tuple(values) not in used:
                     break
             wanted.append(tuple(values))
