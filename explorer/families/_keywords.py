@@ -111,16 +111,22 @@ class SearchChoice:
     """A structural choice a search may sample for a family.
 
     Attributes:
-        name: the choice's name (``layers``, ``bidirectional``, ``proj_ratio``).
+        name: the choice's name (``layers``, ``bidirectional``, ``proj_ratio``); the
+            command line's option is ``--proj-ratio``.
         help: what it chooses, for ``--help``.
-        kind: ``int`` (choices are integers), ``bool``, or ``ratio`` (an integer ``r`` that
-            ties ``target`` to the free size: ``target = free // r``).
+        kind: ``int`` (choices are integers), ``bool``, or ``ratio`` (an integer ``r``
+            that ties ``keyword`` to the free size: ``free // r``, or, with ``percent``,
+            ``free * r // 100``).
         keyword: the keyword it sets (``int`` and ``bool``); for ``ratio``, the tied one.
-        default: the choices a search takes when not told (text as on the command line).
+        default: the choices a search takes when not told (text as on the command line);
+            ``""``: not sampled unless asked for.
+        minimum: the smallest allowed value.
+        percent: a ``ratio`` in percent of the free size.
 
     Example:
-        >>> SearchChoice("proj_ratio", "cells per unit", "ratio", "proj", "4").tie(4, "cells")
-        ('proj', 'cells/4')
+        >>> c = SearchChoice("proj_ratio", "cells per unit", "ratio", "proj", "4", minimum=2)
+        >>> c.tie(4, "cells"), c.tied(1024, 4)
+        (('proj', 'cells/4'), 256)
     """
 
     name: str
@@ -128,7 +134,21 @@ class SearchChoice:
     kind: Literal["int", "bool", "ratio"]
     keyword: str
     default: str
+    minimum: int = 1
+    percent: bool = False
+
+    @property
+    def option(self) -> str:
+        """``--proj-ratio``."""
+        return "--" + self.name.replace("_", "-")
 
     def tie(self, value: int, free: str) -> tuple[str, str]:
         """The solver tie of a ``ratio`` choice: ``(keyword, "free/value")``."""
+        if self.percent:
+            return self.keyword, f"{free}*{value}/100"
         return self.keyword, f"{free}/{value}"
+
+    def tied(self, free_value: Any, value: int) -> Any:
+        """The tied size for a free size (ints or numpy arrays), rounded down as the
+        solver's tie is."""
+        return free_value * value // 100 if self.percent else free_value // value

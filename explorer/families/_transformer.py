@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Slot
@@ -30,10 +30,19 @@ if TYPE_CHECKING:
 __all__ = ["TransformerFamily", "TransformerStructure", "llama_ffn"]
 
 _SEARCH = (
-    SearchChoice("layers", "depths", "int", "layers", "2..32/2"),
+    SearchChoice("layers", "depths", "int", "layers", "2..48/2"),
+    SearchChoice("heads", "attention heads (d_model a multiple of them)", "int", "heads", ""),
+    SearchChoice("kv_heads", "key/value heads", "int", "kv_heads", ""),
     SearchChoice(
-        "d_ff_ratio", "d_ff = d_model * ratio / 2, ratios to choose from", "ratio", "d_ff", "8"
+        "d_ff_percent",
+        "d_ff = d_model x percent / 100, percents to choose from",
+        "ratio",
+        "d_ff",
+        "",
+        percent=True,
     ),
+    SearchChoice("experts", "experts per mixture-of-experts layer", "int", "experts", ""),
+    SearchChoice("gated", "a gated MLP: no, yes or both", "bool", "gated", ""),
 )
 
 
@@ -119,7 +128,6 @@ class TransformerFamily(Family):
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
     breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
-    search_choices: tuple[SearchChoice, ...] = field(default=_SEARCH)
 
     # -- declarations ----------------------------------------------------------------
     @functools.cached_property
@@ -151,6 +159,12 @@ class TransformerFamily(Family):
     @functools.cached_property
     def _by_name(self) -> dict[str, Keyword]:
         return {k.name: k for k in self.keywords}
+
+    @functools.cached_property
+    def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
+        """Depth, heads, key/value heads, the MLP's width; experts and gating where the
+        family has them."""
+        return tuple(c for c in _SEARCH if c.keyword in self._by_name)
 
     @property
     def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
