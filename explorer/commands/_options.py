@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from explorer.conventions import CONVENTIONS
+from explorer.errors import shown
 from explorer.families import FAMILIES, Family, Keyword
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 
 __all__ = [
     "add_design_options",
     "chosen_families",
     "design_kwargs",
     "int_text",
+    "option_for_spelling",
     "range_text",
     "size_text",
     "spec_request",
@@ -29,16 +32,27 @@ __all__ = [
 _DESTS = "_design_dests"
 
 
+def _integer(text: str) -> int:
+    """An integer typed on the command line (``_`` allowed as a separator); one too long
+    for any size is refused before Python's int-from-text limit is met."""
+    digits = text.strip().replace("_", "")
+    if digits.lstrip("+-").isdigit() and len(digits.lstrip("+-0")) > len(str(MAX_SIZE)):
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_SIZE_TEXT} (beyond any network), got {shown(text)}"
+        )
+    return int(digits)
+
+
 def size_text(option: str) -> Callable[[str], Any]:
     """An integer, or a comma-separated list of integers (one per layer)."""
 
     def parse(text: str) -> int | list[int]:
-        parts = [p.strip() for p in text.split(",")]
+        parts = text.split(",")
         try:
-            numbers = [int(p.replace("_", "")) for p in parts]
+            numbers = [_integer(p) for p in parts]
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"must be an integer or a comma-separated list of integers, got {text!r}"
+                f"must be an integer or a comma-separated list of integers, got {shown(text)}"
             ) from None
         return numbers if len(numbers) > 1 or text.strip().endswith(",") else numbers[0]
 
@@ -50,9 +64,9 @@ def int_text(option: str) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         try:
-            return int(text.replace("_", ""))
+            return _integer(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"must be an integer, got {shown(text)}") from None
 
     return parse
 
@@ -66,13 +80,13 @@ def range_text(single: Callable[[str], Any]) -> Callable[[str], Any]:
         span, _, step = text.partition("/")
         start, _, stop = span.partition("..")
         try:
-            first, last, stride = int(start), int(stop), int(step or 1)
+            first, last, stride = _integer(start), _integer(stop), _integer(step or "1")
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"ranges are written A..B or A..B/STEP with integers, got {text!r}"
+                f"ranges are written A..B or A..B/STEP with integers, got {shown(text)}"
             ) from None
         if stride < 1 or last < first:
-            raise argparse.ArgumentTypeError(f"range {text!r} is empty")
+            raise argparse.ArgumentTypeError(f"range {shown(text)} is empty")
         return range(first, last + 1, stride)
 
     return parse
@@ -96,6 +110,36 @@ def _options(families: Sequence[Family]) -> dict[str, Keyword]:
             for name in keyword.names:
                 options.setdefault(name, keyword)
     return options
+
+
+def option_for_spelling(
+    typed: str, families: Sequence[Family], options: Iterable[str]
+) -> str | None:
+    """The option a spelling means, by the families' declared names, aliases and the
+    names people write for a size (``-L``, ``--depth``, ``--n-layers`` -> ``--layers``);
+    ``None`` when it means none of ``options``.
+
+    Example:
+        >>> option_for_spelling("-L", (), ["--layers", "--cells"])
+        '--layers'
+        >>> option_for_spelling("--hidden_units", (), ["--layers", "--cells"]) is None
+        True
+    """
+    name = typed.lstrip("-").replace("-", "_")
+    if not name:
+        return None
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for family in families or tuple(FAMILIES.values()):
+        for keyword in family.keywords:
+            if family.applies(keyword):
+                for spelling in (*keyword.names, *keyword.guesses):
+                    exact.setdefault(spelling, keyword.option)
+                    folded.setdefault(spelling.lower(), keyword.option)
+        for flag in family.flags:
+            exact.setdefault(flag.name, "--" + flag.name.replace("_", "-"))
+    option = exact.get(name) or folded.get(name.lower())
+    return option if option is not None and option in set(options) else None
 
 
 def _reader(keyword: Keyword) -> Callable[[str], Any]:
@@ -238,9 +282,11 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
     for text in args.set or []:
         name, equals, number = text.partition("=")
         try:
-            values[name.strip()] = int(number.replace("_", ""))
+            values[name.strip()] = _integer(number)
+        except argparse.ArgumentTypeError as error:
+            raise InvalidSizeError(f"--set {name.strip()[:40]}: {error}") from None
         except ValueError:
-            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}") from None
+            raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}") from None
         if not equals:
-            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}")
+            raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}")
     return load_spec(args.spec), values

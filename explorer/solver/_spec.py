@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.errors import ConflictError, UnknownNameError
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 from explorer.solver._budget import parse_budget
 from explorer.solver._integer import closed_form_guess
 from explorer.solver._solution import Solution
@@ -74,16 +75,17 @@ def solve_spec(
         target,
         free=free,
         lo=minimum or 1,
-        hi=maximum,
+        hi=MAX_SIZE if maximum is None or maximum > MAX_SIZE else maximum,
         step=multiple_of,
         mode=mode,
         guess=guess,
         smallest=lambda total: f"design of {spec.name}: {total:,} parameters",
+        cap=f"sizes stop at {MAX_SIZE_TEXT}" if maximum is None or maximum > MAX_SIZE else None,
     )
     sizes: dict[str, Any] = {**others, free: chosen.value}
     return Solution(
         family=f"spec {spec.name}",
-        convention="(per part)",
+        convention=_conventions(spec),
         overrides={},
         free=free,
         sizes=sizes,
@@ -96,3 +98,11 @@ def solve_spec(
         method=method,
         evaluations=evaluations,
     )
+
+
+def _conventions(spec: Spec) -> str:
+    """The spec's convention, or each part's when they differ."""
+    names = {part.convention for part in spec.parts}
+    if len(names) == 1:
+        return names.pop()
+    return "per part: " + ", ".join(f"{p.name} {p.convention}" for p in spec.parts)
