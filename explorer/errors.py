@@ -64,7 +64,12 @@ class ExplorerError(Exception):
 
 
 def typed(
-    name: str, value: object = None, *, placeholder: str = "N", option: str | None = None
+    name: str,
+    value: object = None,
+    *,
+    placeholder: str = "N",
+    option: str | None = None,
+    cli: str | None = None,
 ) -> str:
     """A keyword as the user should type it, for an error message: ``cells=N`` for the
     library, ``--cells N`` on the command line (see :class:`ExplorerError`).
@@ -76,6 +81,8 @@ def typed(
         placeholder: what stands for a value the user chooses (``N``, ``...``).
         option: the command-line option when it is not ``--name`` (``--max`` for
             ``maximum``).
+        cli: the whole command-line spelling, when it is not an option and a value
+            (``--set d=N`` for a spec's symbol ``d``).
 
     Example:
         >>> error = ExplorerError(f"add {typed('bidirectional', True)}")
@@ -87,15 +94,15 @@ def typed(
     flag = option or "--" + name.replace("_", "-")
     if value is None:
         library = f"{name}={placeholder}"
-        cli = f"{flag} {'NAME' if placeholder == '...' else placeholder}"
+        command_line = f"{flag} {'NAME' if placeholder == '...' else placeholder}"
     elif isinstance(value, bool):
         library = f"{name}={value}"
-        cli = flag if value else "--no-" + flag.removeprefix("--")
+        command_line = flag if value else "--no-" + flag.removeprefix("--")
     else:
         library = f"{name}={shown(value)}"
         text = shown(value).strip("'") if isinstance(value, str) else shown(value)
-        cli = f"{flag} {text}"
-    return f"{_MARK}{library}{_SPLIT}{cli}{_MARK}"
+        command_line = f"{flag} {text}"
+    return f"{_MARK}{library}{_SPLIT}{command_line if cli is None else cli}{_MARK}"
 
 
 def shown(value: object, limit: int = SHOWN) -> str:

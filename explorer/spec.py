@@ -52,6 +52,7 @@ from explorer.errors import (
     UnboundSizeError,
     did_you_mean,
     shown,
+    typed,
 )
 from explorer.families import FAMILIES, Family, Keyword
 from explorer.sizes import positive_int
@@ -94,6 +95,10 @@ class Spec:
     symbols: dict[str, str]
     parts: tuple[Part, ...]
     shared: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        parts = tuple(part.name for part in self.parts)
+        return f"Spec(name={self.name!r}, parts={parts!r}, symbols={tuple(self.symbols)!r})"
 
     def count(self, **values: int) -> SpecCount:
         """The count with some (or all) symbols bound; unbound ones stay symbols."""
@@ -149,6 +154,9 @@ class SpecCount:
         object.__setattr__(self, "_parts", parts)
         order = [f"{p.prefix}{t.name}" for p, c, _ in parts for t in c.compiled.terms]
         object.__setattr__(self, "_dropped", _dropped(self.spec.shared, order))
+
+    def __repr__(self) -> str:
+        return f"SpecCount(spec={self.spec.name!r}, bound={self.bound!r})"
 
     # -- what renderers use ------------------------------------------------------------------
     @property
@@ -317,9 +325,10 @@ class SpecCount:
     # -- helpers ---------------------------------------------------------------------------
     def _require_bound(self) -> None:
         if self.free:
+            values = ", ".join(typed(name, cli=f"--set {name}=N") for name in self.free)
             raise UnboundSizeError(
                 f"the spec still has free symbols {', '.join(self.free)}: give them a value "
-                "(--set NAME=VALUE)"
+                f"({values})"
             )
 
     def _part_count(self, count: Count, links: Mapping[int, str]) -> Count:

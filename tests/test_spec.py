@@ -189,7 +189,7 @@ def test_cli_accepts_specs(capsys: pytest.CaptureFixture[str], argv: list[str], 
             id="sizes-and-spec",
         ),
         pytest.param(
-            ["count", "--spec", str(SPECS / "seq2seq.toml")], "--set NAME=VALUE", id="unbound"
+            ["count", "--spec", str(SPECS / "seq2seq.toml")], "--set d=N", id="unbound"
         ),
         pytest.param(
             ["count", "--spec", str(SPECS / "seq2seq.toml"), "--set", "d=x"],

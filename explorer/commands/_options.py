@@ -18,15 +18,25 @@ from explorer.families import FAMILIES, Family, Keyword
 from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 
 __all__ = [
+    "EMITTERS",
+    "EVERY",
     "add_design_options",
+    "add_emit_option",
     "chosen_families",
     "design_kwargs",
+    "emitted",
     "int_text",
     "option_for_spelling",
     "range_text",
     "size_text",
     "spec_request",
 ]
+
+#: ``--convention all``: every convention of the family's kind, side by side.
+EVERY = "all"
+
+#: ``--emit TARGET``: the design as code; each target is a method of the families.
+EMITTERS = ("torch",)
 
 #: The attribute of a namespace that lists the design options' destinations.
 _DESTS = "_design_dests"
@@ -152,12 +162,16 @@ def add_design_options(
     *,
     symbolic: bool,
     ranges: bool = False,
+    stated: bool = False,
+    every: bool = False,
 ) -> None:
     """The family (or ``--arch``), ``--spec``/``--set``, the families' sizes and options,
     the convention and its flags, ``--json``. A parser whose ``families`` attribute names
     some shows only theirs (``explorer count lstm --help``); otherwise every family's
-    options are accepted, and the family refuses what is not its own."""
-    shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
+    options are accepted, and the family refuses what is not its own. ``stated``: the command
+    assumes the keywords' stated values (``solve``), and its help says so. ``every``:
+    ``--convention all`` compares every convention of the family's kind."""
+    families_shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
     if ranges:
         parser.add_argument(
             "--arch", help="family, or several: " + ",".join(FAMILIES) + " (default lstm)"
@@ -182,11 +196,15 @@ def add_design_options(
     title = "sizes (A..B or A..B/STEP: enumerate the choices)" if ranges else "sizes"
     sizes = parser.add_argument_group(title)
     dests: list[str] = []
-    options = _options(shown)
+    options = _options(families_shown)
     for name, keyword in options.items():
         option = "--" + name.replace("_", "-")
         alias = name != keyword.name
-        text = f"same as {keyword.option}" if alias else keyword.describe(symbolic=symbolic)
+        text = (
+            f"same as {keyword.option}"
+            if alias
+            else keyword.describe(symbolic=symbolic, stated=stated)
+        )
         others = [a for a in keyword.aliases if a in options and options[a] is keyword]
         if others and not alias:
             text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
@@ -214,16 +232,19 @@ def add_design_options(
                 **extra,
             )
     rules = parser.add_argument_group("convention")
-    kinds = {family.kind for family in shown}
+    kinds = {family.kind for family in families_shown}
     names = [n for n, c in CONVENTIONS.items() if c.KIND in kinds]
-    defaults = sorted({family.default_convention for family in shown})
+    defaults = sorted({family.default_convention for family in families_shown})
     rules.add_argument(
         "--convention",
         default=None,
-        help="one of: " + ", ".join(names) + f" (default {', '.join(defaults)})",
+        help="one of: "
+        + ", ".join(names)
+        + f" (default {', '.join(defaults)})"
+        + (f"; {EVERY}: every one side by side" if every else ""),
     )
     seen: set[str] = set()
-    for family in shown:
+    for family in families_shown:
         for flag in family.flags:
             if flag.name in seen:
                 continue
@@ -244,6 +265,22 @@ def add_design_options(
                 )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(**{_DESTS: tuple(dests)})
+
+
+def add_emit_option(parser: argparse._ActionsContainer) -> None:
+    """``--emit torch``: the design as code instead of the answer."""
+    parser.add_argument(
+        "--emit",
+        choices=EMITTERS,
+        help="print the design as code: torch (torch.nn constructor lines, in a `model`)",
+    )
+
+
+def emitted(count: Any, target: str) -> str:
+    """The code of a counted design for ``--emit`` (the family declares how), and the
+    count it builds."""
+    code = str(count.family.torch_code(count.structure, count.sizes))
+    return f"{code}\n# sum(p.numel() for p in model.parameters()) == {count.total:,}"
 
 
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:

@@ -6,7 +6,14 @@ import argparse
 import json
 from typing import Any
 
-from explorer.commands._options import add_design_options, design_kwargs, int_text, spec_request
+from explorer.commands._options import (
+    add_design_options,
+    add_emit_option,
+    design_kwargs,
+    emitted,
+    int_text,
+    spec_request,
+)
 from explorer.errors import ExplorerError, UsageError
 
 NAME = "solve"
@@ -17,7 +24,7 @@ MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
-    add_design_options(parser, symbolic=False, ranges=True)
+    add_design_options(parser, symbolic=False, ranges=True, stated=True)
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
@@ -45,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=20,
         help="rows shown when choices are enumerated (default 20)",
     )
+    add_emit_option(solving)
 
 
 def _free_help(parser: argparse.ArgumentParser) -> str:
@@ -137,9 +145,25 @@ def run(args: argparse.Namespace) -> str:
         raise skipped[0][1]
     notes += [f"{name} left out: {error}" for name, error in skipped]
     solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _emit(solution: Any, args: argparse.Namespace) -> str:
+    """The solved design as code: a comment with the answer, then the code (``--json``:
+    the answer's object with the code under the target's name)."""
+    from explorer._api import count
+    from explorer.render import solution_json, solution_text
+
+    counted = count(solution.family, **solution.count_kwargs())
+    code = emitted(counted, args.emit)
+    if args.json:
+        return json.dumps({**solution_json(solution), args.emit: code})
+    answer = solution_text(solution).splitlines()[:2]
+    return "\n".join(f"# {line}" for line in answer) + "\n" + code
 
 
 def _run_spec(args: argparse.Namespace, budget: int) -> str:
@@ -148,6 +172,8 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
 
     if args.tie:
         raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")
+    if args.emit is not None:
+        raise UsageError("--emit prints one family's design as code; a spec has several parts")
     request = spec_request(args)
     assert request is not None
     spec, values = request

@@ -72,7 +72,7 @@ KEYWORDS: tuple[Keyword, ...] = (
         "output layer size",
         kind="part",
         symbol="n_o",
-        help="output layer size n_o; omitted or 0: no output layer",
+        help="output layer size n_o",
         stated=34,
         stated_unless=("vocab",),
         solvable=True,
@@ -206,6 +206,8 @@ class RecurrentFamily(Family):
     requires_projection: bool = False
     supports_peepholes: bool = False
     has_reset_gate: bool = False
+    #: The ``torch.nn`` class that builds these cells (``"LSTM"``); empty: none does.
+    torch_module: str = ""
     kind: str = "recurrent"
     default_convention: str = "pytorch"
     keywords: tuple[Keyword, ...] = KEYWORDS
@@ -495,6 +497,24 @@ class RecurrentFamily(Family):
         if s.tied:
             parts.append("tied")
         return "counting: " + ", ".join(parts)
+
+    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
+        """The design as ``torch.nn`` constructor lines (``nn.LSTM(39, 565, num_layers=3)``,
+        an ``nn.Embedding`` for a vocabulary, the output ``nn.Linear``).
+
+        Example:
+            >>> import explorer
+            >>> c = explorer.count("lstm", input=39, cells=565, layers=3, output=34)
+            >>> print(c.family.torch_code(c.structure, c.sizes))
+            import torch.nn as nn
+            <BLANKLINE>
+            lstm = nn.LSTM(39, 565, num_layers=3)
+            output = nn.Linear(565, 34)
+            model = nn.ModuleDict({"lstm": lstm, "output": output})
+        """
+        from explorer.families._torch import recurrent_torch_code
+
+        return recurrent_torch_code(self, _structure(structure), sizes)
 
     def domain(
         self, free: str, sizes: Mapping[str, Any], convention: Convention

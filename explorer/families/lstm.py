@@ -21,6 +21,7 @@ LSTM = RecurrentFamily(
     gates=("i", "f", "g", "o"),
     supports_projection=True,
     supports_peepholes=True,
+    torch_module="LSTM",
 )
 
 LSTMP = RecurrentFamily(
@@ -30,4 +31,5 @@ LSTMP = RecurrentFamily(
     supports_projection=True,
     requires_projection=True,
     supports_peepholes=True,
+    torch_module="LSTM",
 )
