@@ -40,13 +40,14 @@ def recurrent_torch_code(
         refused.append("one bias vector per gate set (torch has b_ih and b_hh, or none)")
     if s.bidirectional and s.merge != "concat":
         refused.append(f"merge {s.merge} (torch concatenates the two directions)")
-    proj, cells = sizes.get("proj"), sizes["cells"]
-    if s.proj and isinstance(proj, int) and proj >= cells:
+    proj: Any = sizes.get("proj") or 0
+    cells: Any = sizes["cells"]
+    if s.proj and isinstance(proj, int) and isinstance(cells, int) and proj >= cells:
         refused.append(f"proj {proj} not below cells {cells} (torch needs proj_size < hidden_size)")
     if refused:
         raise ConflictError("PyTorch cannot build this design: " + "; ".join(refused))
 
-    width = int(proj if s.proj else cells) * (2 if s.bidirectional else 1)
+    width = (proj if s.proj else cells) * (2 if s.bidirectional else 1)
     options = [f"num_layers={s.layers}"] if s.layers != 1 else []
     if s.proj:
         options.append(f"proj_size={proj}")
