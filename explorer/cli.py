@@ -58,6 +58,8 @@ def _unrecognized(parser: _Parser, listed: str) -> str:
     guess = option_for_spelling(typed_name, parser.families, options)
     if guess is None:
         guess = did_you_mean(typed_name, [o for o in options if o not in ("-h", "--help")])
+        if guess is not None:  # an alias's own option (--vocab for --vocab-size)
+            guess = option_for_spelling(guess, parser.families, options) or guess
     hint = f"; did you mean {guess}?" if guess else ""
     return f"unknown option {shown(typed_name).strip(chr(39))}{hint}"
 

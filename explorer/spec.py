@@ -371,7 +371,7 @@ def load_spec(path: str | Path) -> Spec:
     :data:`MAX_SPEC_BYTES`.
     """
     file = Path(path)
-    where = shown(str(file), limit=400).strip("'")
+    where = shown(str(file), limit=200).strip("'")
     try:
         with file.open("rb") as handle:
             raw = handle.read(MAX_SPEC_BYTES + 1)
