@@ -29,6 +29,7 @@ __all__ = [
     "UnknownNameError",
     "UsageError",
     "did_you_mean",
+    "named",
     "shown",
     "typed",
 ]
@@ -103,6 +104,17 @@ def typed(
         text = shown(value).strip("'") if isinstance(value, str) else shown(value)
         command_line = f"{flag} {text}"
     return f"{_MARK}{library}{_SPLIT}{command_line if cli is None else cli}{_MARK}"
+
+
+def named(name: str) -> str:
+    """A keyword named in an instruction (``drop proj``): the keyword for the library, its
+    option (``--proj``) on the command line.
+
+    Example:
+        >>> ExplorerError(f"drop {named('nonrec_proj')}").for_command_line()
+        'drop --nonrec-proj'
+    """
+    return f"{_MARK}{name}{_SPLIT}--{name.replace('_', '-')}{_MARK}"
 
 
 def shown(value: object, limit: int = SHOWN) -> str:

@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> str:
         notes += [note for note in assumed if note not in notes]
     if not solutions:
         raise skipped[0][1]
-    notes += [f"{name} left out: {error}" for name, error in skipped]
+    notes += [f"{name} left out: {error.for_command_line()}" for name, error in skipped]
     solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
     if args.emit is not None:
         return _emit(solution, args)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer.algebra import GROUPED, Slot
 from explorer.conventions import Convention, RecurrentConvention
-from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, typed
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, named, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
 from explorer.sizes import MAX_SIZE, flag, non_negative_int, positive_int, size_or_list
@@ -362,7 +362,7 @@ class RecurrentFamily(Family):
             if values["output"] not in (0, None, True) and values["output"] != values["vocab"]:
                 raise ConflictError(
                     f"tied needs output == vocab, got output={values['output']} and "
-                    f"vocab={values['vocab']}; drop output or make them equal"
+                    f"vocab={values['vocab']}; drop {named('output')} or make them equal"
                 )
             values["output"] = values["vocab"]
         has_output = values["output"] != 0
@@ -433,14 +433,15 @@ class RecurrentFamily(Family):
     ) -> None:
         if (proj or nonrec) and not self.supports_projection:
             raise ConflictError(
-                f"projections apply to lstm and lstmp, not to {self.name}; drop proj/nonrec_proj"
+                f"projections apply to lstm and lstmp, not to {self.name}; "
+                f"drop {named('proj')} and {named('nonrec_proj')}"
             )
         if self.requires_projection and not proj:
             raise ConflictError(f"{self.name} needs a recurrent projection: give {typed('proj')}")
         if nonrec and not proj:
             raise ConflictError(
                 "nonrec_proj needs proj: the non-recurrent projection sits beside the "
-                "recurrent one (Sak et al. 2014)"
+                f"recurrent one (Sak et al. 2014); give {typed('proj')}"
             )
         if convention.proj_below_cells and proj:
             layers = values["layers"] or 1
@@ -460,7 +461,8 @@ class RecurrentFamily(Family):
         if width != sized["input"]:
             raise ConflictError(
                 f"tied needs the width feeding the output layer ({width}) to equal the "
-                f"embedding size (input={sized['input']}); change input, cells or proj"
+                f"embedding size (input={sized['input']}); change {named('input')}, "
+                f"{named('cells')} or {named('proj')}"
             )
 
     # -- what the layers above read ---------------------------------------------------------
