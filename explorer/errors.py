@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "BudgetError",
+    "ConfigError",
     "ConflictError",
     "CountOverflowError",
     "ExplorerError",
@@ -216,6 +217,11 @@ class FormulaError(UsageError):
 
 class SpecError(UsageError):
     """A spec or registry file that is malformed: the message names the file and key."""
+
+
+class ConfigError(UsageError):
+    """A model config (a Hugging Face ``config.json``) that cannot be read or would be
+    refused: the message names the file and the field."""
 
 
 class BudgetError(UsageError):

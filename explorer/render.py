@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "formula_json",
     "formula_text",
     "human",
+    "leading_terms",
     "shape_text",
     "solution_json",
     "solution_text",
@@ -94,6 +96,10 @@ def count_table(count: Countable) -> str:
             rows.append((f"{term.group}:", "", "", "", ""))
         symbolic = shape_text(term.shape_text)
         numeric = " x ".join(str(d) for d in shapes[term.name])
+        if term.copies_text != "1":  # identical layers: how many, before the shape
+            copies = values[term.name] // max(1, math.prod(shapes[term.name]))
+            symbolic = shape_text([term.copies_text, *term.shape_text])
+            numeric = f"{copies} x {numeric}"
         rows.append((f"  {term.name}", term.kind, f"{symbolic}", f"{values[term.name]:,}", numeric))
     if current is not None:
         rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
@@ -117,7 +123,9 @@ def count_table(count: Countable) -> str:
     out += [line(r) for r in rows]
     out.append("")
     out.append(f"total {count.total:,} = weights {count.weights:,} + biases {count.biases:,}")
+    out += _breakdowns(count)
     out.append(f"formula: {count.compiled.formula_text}")
+    out += [f"note: {note}" for note in getattr(count, "notes", ())]
     return "\n".join(out)
 
 
@@ -190,6 +198,22 @@ def comparison_json(comparison: ConventionComparison) -> dict[str, Any]:
     return {"family": comparison.family, "sizes": comparison.sizes, "conventions": conventions}
 
 
+def _breakdowns(count: Countable) -> list[str]:
+    """The lines of the breakdowns the family asks for (none for a spec)."""
+    asked = getattr(getattr(count, "family", None), "breakdowns", ())
+    if not isinstance(count, Count):
+        return []
+    lines = []
+    if "embedding" in asked:
+        lines.append(f"embedding {count.embedding:,} + non-embedding {count.non_embedding:,}")
+    if "blocks" in asked:
+        lines.append("by block: " + ", ".join(f"{k} {v:,}" for k, v in count.by_block.items()))
+    if "active" in asked and count.sparse:
+        share = count.active / count.total
+        lines.append(f"active per token: {count.active:,} ({share:.1%} of the total)")
+    return lines
+
+
 def count_json(count: Countable) -> dict[str, Any]:
     """One JSON-ready object: total, weights, biases, terms, formula, and context."""
     values = count.breakdown
@@ -216,33 +240,62 @@ def count_json(count: Countable) -> dict[str, Any]:
         "subtotals": count.subtotals,
         "formula": count.compiled.formula_text,
         "symbols": {s.symbol: s.label for s in count.compiled.slots},
+        **_breakdowns_json(count),
     }
 
 
-def formula_text(count: Countable, *, latex: bool = False, expand: bool = False) -> str:
-    """The closed form with the given sizes substituted, as text or LaTeX."""
+def _breakdowns_json(count: Countable) -> dict[str, Any]:
+    if not isinstance(count, Count):
+        return {}
+    data: dict[str, Any] = {
+        "embedding": count.embedding,
+        "non_embedding": count.non_embedding,
+        "by_block": count.by_block,
+        "notes": list(count.notes),
+    }
+    if count.sparse:
+        data["active"] = count.active
+    return data
+
+
+def formula_text(
+    count: Countable,
+    *,
+    latex: bool = False,
+    expand: bool = False,
+    leading: bool = False,
+    symbolic: bool = False,
+) -> str:
+    """The closed form with the given sizes substituted (or, ``symbolic``, every size a
+    symbol with its value in the legend), as text or LaTeX; ``leading``: its terms of the
+    highest total degree only."""
     import sympy
 
-    expr = _expression(count, expand=expand)
+    expr = _expression(count, expand=expand, leading=leading, symbolic=symbolic)
     text = sympy.latex(expr) if latex else str(expr)
     if latex:
         return text
     legend = _legend(count)
-    head = f"{count.title}, P ="
+    head = f"{count.title}, P {'~' if leading else '='}"
     return "\n".join([head, f"  {text}", "where", *legend])
 
 
-def formula_json(count: Countable, *, expand: bool = False) -> dict[str, Any]:
+def formula_json(
+    count: Countable, *, expand: bool = False, leading: bool = False, symbolic: bool = False
+) -> dict[str, Any]:
     """The formula as text and LaTeX, its free symbols and its terms."""
     import sympy
 
-    expr = _expression(count, expand=expand)
-    mapping = {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    expr = _expression(count, expand=expand, leading=leading, symbolic=symbolic)
+    mapping = (
+        {} if symbolic else {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    )
     return {
         **count.context(),
         "formula": str(expr),
         "latex": sympy.latex(expr),
         "expanded": str(sympy.expand(expr)),
+        "leading": leading,
         "free": list(count.free),
         "symbols": count.meanings,
         "sizes": {k: v for k, v in count.sizes.items() if v is not None},
@@ -259,11 +312,39 @@ def formula_json(count: Countable, *, expand: bool = False) -> dict[str, Any]:
     }
 
 
-def _expression(count: Countable, *, expand: bool) -> Any:
+def _expression(count: Countable, *, expand: bool, leading: bool, symbolic: bool) -> Any:
     import sympy
 
-    expr = count.bound_formula()
+    expr = count.formula if symbolic else count.bound_formula()
+    if leading:
+        return leading_terms(expr)
     return sympy.expand(expr) if expand else expr
+
+
+def leading_terms(expr: Any) -> Any:
+    """The terms of the highest total degree in the sizes (the depth counts as a size).
+
+    Example:
+        >>> import sympy
+        >>> L, d, V = sympy.symbols("L d V", positive=True)
+        >>> leading_terms(12*L*d**2 + 13*L*d + V*d)
+        12*L*d**2
+    """
+    import sympy
+
+    expanded = sympy.expand(expr)
+    symbols = sorted(expanded.free_symbols, key=str)
+    if not symbols:
+        return expanded
+    poly = sympy.Poly(expanded, *symbols)
+    top = poly.total_degree()
+    return sympy.Add(
+        *(
+            coefficient * sympy.Mul(*(s**e for s, e in zip(symbols, exponents)))
+            for exponents, coefficient in poly.terms()
+            if sum(exponents) == top
+        )
+    )
 
 
 def _legend(count: Countable) -> list[str]:

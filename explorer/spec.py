@@ -148,7 +148,12 @@ class SpecCount:
                 raise SpecError(f"{self.spec.source}: part {part.name!r}: {error}") from None
             links = {}
             for index, slot in enumerate(count.compiled.slots):
-                if count.values[index] is None:
+                if count.values[index] is None and not slot.derived:
+                    if slot.keyword not in part.sizes:
+                        raise SpecError(
+                            f"{self.spec.source}: part {part.name!r}: give {slot.keyword} "
+                            "(a number or a symbol from [symbols])"
+                        )
                     links[index] = part.sizes[slot.keyword]
             parts.append((part, count, links))
         object.__setattr__(self, "_parts", parts)
@@ -261,6 +266,17 @@ class SpecCount:
     def total(self) -> int:
         """Exact total, shared matrices counted once."""
         return sum(self.breakdown.values())
+
+    @property
+    def active(self) -> int:
+        """Parameters one token uses: the total less what each part's tokens leave unused
+        (the experts a mixture of experts does not route to)."""
+        self._require_bound()
+        unused = 0
+        for _, count, links in self._parts:
+            bound = self._part_count(count, links)
+            unused += bound.total - bound.active
+        return self.total - unused
 
     @property
     def biases(self) -> int:
@@ -519,6 +535,9 @@ def _part(
         and not any(isinstance(v, list) for v in sizes.values())
     ):
         sizes[depth.name] = depth.default  # as for `explorer count`, unless said otherwise
+    for keyword in family.keywords:  # the family's other defaults, as `explorer count` has
+        if keyword.is_size and keyword.default is not None and keyword.name not in sizes:
+            sizes[keyword.name] = keyword.default
     return Part(name, family.name, str(own), sizes, f"{name}/")
 
 
@@ -536,6 +555,9 @@ def _check_type(
         fits, expected = isinstance(value, bool), "true or false"
     elif keyword.kind == "choice":
         fits, expected = isinstance(value, str), "one of " + ", ".join(keyword.choices)
+    elif not keyword.is_size:  # a number that is not a size (a multiplier), or its text
+        fits = isinstance(value, int | float | str) and not isinstance(value, bool)
+        expected = "a number"
     else:
         try:
             fits, expected = _fits_size(keyword, value), _size_rule(keyword)

@@ -185,7 +185,7 @@ def test_solve_script_version(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.param("-L", "--layers", id="paper-symbol"),
         pytest.param("--depth", "--layers", id="word"),
         pytest.param("--nl", "--layers", id="abbreviation"),
-        pytest.param("--n-h", "--cells", id="hidden-symbol"),
+        pytest.param("--nh", "--cells", id="hidden-symbol"),
         pytest.param("--hidden_size", "--cells", id="underscored-alias"),
         pytest.param("--cels", "--cells", id="spelling"),
         pytest.param("--vocabulary", "--vocab", id="spelling-longer"),

@@ -232,7 +232,7 @@ def test_bad_requests_are_refused(
 
 def test_errors_are_value_errors_of_one_hierarchy() -> None:
     with pytest.raises(ValueError, match="unknown family"):
-        explorer.count("transformer", input=3, cells=4)
+        explorer.count("perceiver", input=3, cells=4)
     assert issubclass(UnknownNameError, ExplorerError)
 
 
@@ -305,7 +305,7 @@ def test_sizes_are_bounded_and_echoed_short(value: object, match: str) -> None:
 def test_unknown_names_are_echoed_short() -> None:
     with pytest.raises(UnknownNameError, match=r"\(100,000 characters\); known:") as caught:
         explorer.count("x" * 100_000, input=3, cells=4)
-    assert len(str(caught.value)) < 200
+    assert "x" * 61 not in str(caught.value)
 
 
 @pytest.mark.parametrize(

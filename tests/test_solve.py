@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import explorer
+from explorer.conventions import conventions_of
 from explorer.errors import (
     BudgetError,
     ConflictError,
@@ -23,7 +24,7 @@ from explorer.solver import Mode, parse_budget
 FORUM: dict[str, Any] = {"input": 39, "output": 34}
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-CONVENTIONS = tuple(explorer.CONVENTIONS)
+CONVENTIONS = tuple(conventions_of("recurrent"))
 
 
 def brute_force_nearest(

@@ -52,7 +52,7 @@ def cache_key(family: FamilyLike, structure: Hashable) -> str:
 class SymbolicCount:
     """The sympy side of a structure: its terms, symbols (argument order) and formula."""
 
-    __slots__ = ("formula", "slots", "symbols", "terms")
+    __slots__ = ("active", "formula", "slots", "symbols", "terms")
 
     def __init__(self, family: FamilyLike, structure: Hashable) -> None:
         import sympy
@@ -63,7 +63,10 @@ class SymbolicCount:
         self.terms: tuple[Term, ...] = family.build_terms(structure)
         self.symbols: tuple[sympy.Symbol, ...] = tuple(symbol(s.symbol) for s in self.slots)
         self.formula: sympy.Expr = sympy.Add(*(t.expr for t in self.terms))
-        stray = self.formula.free_symbols - set(self.symbols)
+        self.active: sympy.Expr = sympy.Add(
+            *(t.expr if t.active is None else t.active for t in self.terms)
+        )
+        stray = (self.formula.free_symbols | self.active.free_symbols) - set(self.symbols)
         if stray:  # a family bug, not user input
             raise AssertionError(f"formula uses undeclared sizes {stray}")
 
@@ -105,10 +108,12 @@ def _compile(symbolic: SymbolicCount) -> CompiledCount:
         for t in symbolic.terms
     )
     biases = sympy.Add(*(t.expr for t in symbolic.terms if t.is_bias))
+    partly = any(t.active is not None for t in symbolic.terms)
     return CompiledCount(
         slots=symbolic.slots,
         terms=terms,
         total=_polynomial(symbolic.formula, symbols),
         biases=_polynomial(biases, symbols),
+        active=_polynomial(symbolic.active, symbols) if partly else None,
         formula_text=str(symbolic.formula),
     )

@@ -63,10 +63,12 @@ class CompiledCount:
     total: Polynomial
     biases: Polynomial
     formula_text: str
+    active: Polynomial | None = None
     _functions: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def function(self, which: str) -> Callable[..., Any]:
-        """Compiled evaluator: ``total``, ``biases``, ``terms``, ``shapes`` or ``bound``."""
+        """Compiled evaluator: ``total``, ``biases``, ``active``, ``terms``, ``shapes`` or
+        ``bound``."""
         try:
             return self._functions[which]  # type: ignore[no-any-return]
         except KeyError:
@@ -74,6 +76,8 @@ class CompiledCount:
         arity = len(self.slots)
         if which in ("total", "biases"):
             built: Callable[..., Any] = compile_functions((getattr(self, which),), arity)[0]
+        elif which == "active":
+            built = compile_functions((self.active or self.total,), arity)[0]
         elif which == "bound":
             built = compile_functions((self.total.absolute(),), arity)[0]
         elif which == "terms":
@@ -105,6 +109,7 @@ class CompiledCount:
             ],
             "total": self.total.to_json(),
             "biases": self.biases.to_json(),
+            "active": None if self.active is None else self.active.to_json(),
             "formula_text": self.formula_text,
         }
 
@@ -136,5 +141,6 @@ class CompiledCount:
             terms=terms,
             total=Polynomial.from_json(data["total"], arity),
             biases=Polynomial.from_json(data["biases"], arity),
+            active=None if data["active"] is None else Polynomial.from_json(data["active"], arity),
             formula_text=str(data["formula_text"]),
         )

@@ -49,6 +49,7 @@ class Count:
     convention: ConventionLike
     compiled: CompiledCount
     values: tuple[int | None, ...]
+    notes: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Short: the family, the convention and the total (or the free symbols); the
@@ -71,6 +72,28 @@ class Count:
     def weights(self) -> int:
         """Everything that is not a bias (embedding tables included)."""
         return self.total - self.biases
+
+    @property
+    def active(self) -> int:
+        """Parameters one token uses (a mixture of experts: its router and ``k`` experts
+        per layer, not all ``E``); the total when every parameter is used."""
+        return self.compiled.function("active")(*self._bound())  # type: ignore[no-any-return]
+
+    @property
+    def sparse(self) -> bool:
+        """Whether a token uses fewer parameters than the total holds."""
+        return self.compiled.active is not None
+
+    @property
+    def by_block(self) -> dict[str, int]:
+        """Parameters per kind of block (``attention``, ``mlp``, ``embedding`` ...), in
+        the order they first appear; terms without a role count under their kind."""
+        values = self.compiled.function("terms")(*self._bound())
+        blocks: dict[str, int] = {}
+        for t, v in zip(self.compiled.terms, values):
+            key = t.role.block or t.kind
+            blocks[key] = blocks.get(key, 0) + v
+        return blocks
 
     @property
     def embedding(self) -> int:
@@ -201,6 +224,11 @@ class Count:
     def formula(self) -> sympy.Expr:
         """The closed form: the sum of the terms, every size a symbol."""
         return self._symbolic().formula
+
+    @property
+    def active_formula(self) -> sympy.Expr:
+        """The closed form of the parameters one token uses (the formula when all are)."""
+        return self._symbolic().active
 
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:

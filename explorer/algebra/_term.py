@@ -17,7 +17,9 @@ class Term:
     """A named parameter tensor with a symbolic shape.
 
     ``expr`` is ``multiplicity * prod(shape)``; ``multiplicity`` is 1 except for terms
-    that stand for several identical layers when the depth is a symbol (``L - 1``).
+    that stand for several identical layers (``L - 1`` when the depth is a symbol).
+    ``active`` is how many of its parameters one token uses, when not all (a mixture of
+    experts uses ``k`` of its ``E`` experts); ``None``: all.
 
     Example:
         >>> n_c, n_i = sympy.symbols("n_c n_i", positive=True)
@@ -33,6 +35,7 @@ class Term:
     group: str
     multiplicity: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
     role: Role = NO_ROLE
+    active: sympy.Expr | None = None
     expr: sympy.Expr = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

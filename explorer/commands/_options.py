@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from explorer.conventions import CONVENTIONS
@@ -25,9 +26,11 @@ __all__ = [
     "chosen_families",
     "design_kwargs",
     "emitted",
+    "hf_request",
     "int_text",
     "option_for_spelling",
     "range_text",
+    "set_values",
     "size_text",
     "spec_request",
 ]
@@ -108,17 +111,34 @@ def chosen_families(names: Iterable[str] | None) -> tuple[Family, ...]:
     return tuple(dict.fromkeys(picked)) or tuple(FAMILIES.values())
 
 
-def _options(families: Sequence[Family]) -> dict[str, Keyword]:
-    """Every option name (keyword or alias) of ``families``, to the keyword it stands
-    for in the first family that has it (the registry test checks that families agree
-    on the kind of a shared name)."""
-    options: dict[str, Keyword] = {}
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One option name (a keyword or an alias) and what it reads across the families that
+    share it: the first one's keyword (its help), whether any takes one value per layer,
+    and whether any may be left a symbol while present (in a formula). The registry test
+    checks that the families sharing a name agree on its kind of value."""
+
+    keyword: Keyword
+    lists: bool
+    optional: bool
+
+
+def _options(families: Sequence[Family]) -> dict[str, _Option]:
+    """Every option name of ``families``."""
+    options: dict[str, _Option] = {}
     for family in families:
         for keyword in family.keywords:
             if not family.applies(keyword):
                 continue
+            optional = keyword.kind == "part" or bool(keyword.rule)
             for name in keyword.names:
-                options.setdefault(name, keyword)
+                seen = options.get(name)
+                if seen is None:
+                    options[name] = _Option(keyword, keyword.lists, optional)
+                else:
+                    options[name] = _Option(
+                        seen.keyword, seen.lists or keyword.lists, seen.optional or optional
+                    )
     return options
 
 
@@ -152,11 +172,6 @@ def option_for_spelling(
     return option if option is not None and option in set(options) else None
 
 
-def _reader(keyword: Keyword) -> Callable[[str], Any]:
-    option = keyword.option
-    return size_text(option) if keyword.lists else int_text(option)
-
-
 def add_design_options(
     parser: argparse.ArgumentParser,
     *,
@@ -184,10 +199,22 @@ def add_design_options(
         "--spec", metavar="FILE", help="a model spec file (TOML) instead of a family"
     )
     parser.add_argument(
+        "--hf-config",
+        metavar="FILE",
+        help="a Hugging Face config.json instead of a family (read without torch)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="CLASS",
+        help="with --hf-config: the model class (LlamaForCausalLM, BertModel ...); "
+        "default: the config's architectures, else the base model",
+    )
+    parser.add_argument(
         "--set",
         metavar="NAME=VALUE",
         action="append",
-        help="with --spec: give a value to one of its symbols (repeatable)",
+        help="with --spec: give a value to one of its symbols; with --hf-config: set a "
+        "config field (hidden_size=2048); repeatable",
     )
 
     def read(single: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -197,7 +224,8 @@ def add_design_options(
     sizes = parser.add_argument_group(title)
     dests: list[str] = []
     options = _options(families_shown)
-    for name, keyword in options.items():
+    for name, found in options.items():
+        keyword = found.keyword
         option = "--" + name.replace("_", "-")
         alias = name != keyword.name
         text = (
@@ -205,7 +233,7 @@ def add_design_options(
             if alias
             else keyword.describe(symbolic=symbolic, stated=stated)
         )
-        others = [a for a in keyword.aliases if a in options and options[a] is keyword]
+        others = [a for a in keyword.aliases if a in options and options[a].keyword is keyword]
         if others and not alias:
             text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
         dests.append(name)
@@ -217,20 +245,32 @@ def add_design_options(
                 default=None,
                 help=argparse.SUPPRESS if alias else text,
             )
-        elif keyword.kind == "choice":
+        elif keyword.kind in ("choice", "number"):
             sizes.add_argument(option, dest=name, help=argparse.SUPPRESS if alias else text)
         else:
-            present = keyword.kind == "part" and symbolic
+            present = found.optional and symbolic
             extra: dict[str, Any] = {"nargs": "?", "const": True} if present else {}
             if present and not alias:
                 text += " (alone: present, size left a symbol)"
+            reader = size_text(option) if found.lists else int_text(option)
             sizes.add_argument(
                 option,
                 dest=name,
-                type=read(_reader(keyword)),
+                type=read(reader),
                 help=argparse.SUPPRESS if alias else text,
                 **extra,
             )
+    dests += _add_convention_options(parser, families_shown, every=every)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(**{_DESTS: tuple(dests)})
+
+
+def _add_convention_options(
+    parser: argparse.ArgumentParser, families_shown: Sequence[Family], *, every: bool
+) -> list[str]:
+    """``--convention`` and the shown families' flags; the flags' destinations
+    (``every``: ``--convention all`` is offered too)."""
+    dests: list[str] = []
     rules = parser.add_argument_group("convention")
     kinds = {family.kind for family in families_shown}
     names = [n for n, c in CONVENTIONS.items() if c.KIND in kinds]
@@ -263,8 +303,7 @@ def add_design_options(
                     default=None,
                     help=f"override {flag.help}",
                 )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(**{_DESTS: tuple(dests)})
+    return dests
 
 
 def add_emit_option(parser: argparse._ActionsContainer) -> None:
@@ -290,6 +329,60 @@ def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {k: getattr(args, k) for k in dests if getattr(args, k, None) is not None}
 
 
+def set_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--set NAME=VALUE`` pairs: integers, decimals, true/false, null or text."""
+    from explorer.errors import InvalidSizeError
+
+    values: dict[str, Any] = {}
+    for text in args.set or []:
+        name, equals, raw = (part.strip() for part in text.partition("="))
+        if not equals or not name:
+            raise InvalidSizeError(f"--set must look like NAME=VALUE, got {text[:60]!r}")
+        values[name] = _typed(raw)
+    return values
+
+
+def _typed(raw: str) -> Any:
+    """``12`` -> 12, ``1.3`` -> 1.3, ``true`` -> True, ``null`` -> None, else the text."""
+    compact = raw.replace("_", "")
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "none"):
+        return None
+    for kind in (int, float):
+        try:
+            return kind(compact)
+        except ValueError:
+            continue
+    return raw
+
+
+def hf_request(args: argparse.Namespace) -> Any:
+    """With ``--hf-config``: the config read for its model class (an
+    :class:`explorer.hf.HFDesign`); ``None`` without it. A family, a spec or design options
+    next to it contradict it and are refused."""
+    from explorer.errors import ConflictError
+
+    if getattr(args, "hf_config", None) is None:
+        if getattr(args, "model", None) is not None:
+            raise ConflictError("--model names a class of a --hf-config: add --hf-config FILE")
+        return None
+    family = getattr(args, "family", None) or getattr(args, "arch", None)
+    if family is not None or args.spec is not None:
+        raise ConflictError("give one of a family, --spec or --hf-config")
+    given = design_kwargs(args)
+    if given:
+        listed = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise ConflictError(
+            f"with --hf-config the sizes come from the file; drop {listed} "
+            "(use --set FIELD=VALUE to change a field)"
+        )
+    from explorer.hf import design_hf
+
+    return design_hf(args.hf_config, model=args.model, fields=set_values(args))
+
+
 def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
     """With ``--spec``: the loaded spec and the ``--set`` values; ``None`` without it.
 
@@ -299,13 +392,18 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
 
     family = getattr(args, "family", None) or getattr(args, "arch", None)
     if args.spec is None:
-        if args.set:
-            raise ConflictError("--set gives values to a spec's symbols: add --spec FILE")
+        if args.set and getattr(args, "hf_config", None) is None:
+            raise ConflictError(
+                "--set gives values to a spec's symbols or a config's fields: add --spec FILE "
+                "or --hf-config FILE"
+            )
         if family is None:
-            raise UsageError("give a FAMILY (" + ", ".join(FAMILIES) + ") or --spec FILE")
+            raise UsageError(
+                "give a FAMILY (" + ", ".join(FAMILIES) + "), --spec FILE or --hf-config FILE"
+            )
         return None
     if family is not None:
-        raise ConflictError(f"give either a family ({family}) or --spec, not both")
+        raise ConflictError(f"give either a family ({shown(family)}) or --spec, not both")
     given = design_kwargs(args)
     if given:
         listed = ", ".join("--" + k.replace("_", "-") for k in given)

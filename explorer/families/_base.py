@@ -46,6 +46,9 @@ class Family(ABC):
     #: Small valid designs covering the family's options (the contract tests run them
     #: under every convention of the family's kind).
     examples: tuple[dict[str, Any], ...]
+    #: The breakdowns a count table shows beside the total: ``embedding`` (embedding and
+    #: non-embedding parameters), ``blocks`` (per kind of block), ``active`` (per token).
+    breakdowns: tuple[str, ...] = ()
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:

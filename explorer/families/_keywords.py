@@ -18,11 +18,11 @@ from typing import Any, Literal, get_args
 
 __all__ = ["KEYWORD_KINDS", "Keyword", "KeywordKind", "SearchChoice"]
 
-KeywordKind = Literal["size", "sizes", "part", "flag", "choice"]
+KeywordKind = Literal["size", "sizes", "part", "flag", "choice", "number"]
 #: ``size``: a positive integer. ``sizes``: a positive integer, or one per layer (a list).
 #: ``part``: the size of an optional part, 0 or absent meaning no such part; in a formula,
 #: ``True`` means "present, its size a symbol". ``flag``: true or false. ``choice``: one
-#: of ``choices``.
+#: of ``choices``. ``number``: a positive decimal (a multiplier, not a size).
 KEYWORD_KINDS: tuple[str, ...] = get_args(KeywordKind)
 
 
@@ -49,6 +49,8 @@ class Keyword:
         aliases: the names users type for it (PyTorch's, Keras', Hugging Face's).
         guesses: names formulas written by hand use for it (``nc``, ``n_c``, ``h``).
         choices: the values of a ``choice``.
+        rule: what a size follows when it is not given (``heads``, ``d_model // heads``);
+            in a formula, ``True`` makes it a symbol of its own instead.
     """
 
     name: str
@@ -65,6 +67,7 @@ class Keyword:
     aliases: tuple[str, ...] = ()
     guesses: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    rule: str = ""
 
     @property
     def option(self) -> str:
@@ -99,7 +102,9 @@ class Keyword:
         text = self.help or self.meaning
         if self.kind == "choice":
             text += " (" + ", ".join(self.choices) + ")"
-        if symbolic and self.is_size and self.kind != "part":
+        if self.rule:
+            text += f" (default: {self.rule})"
+        elif symbolic and self.is_size and self.kind != "part":
             text += " (omitted: a symbol)"
         elif stated and self.stated is not None:
             unless = ", ".join("--" + k.replace("_", "-") for k in self.stated_unless)
@@ -108,6 +113,8 @@ class Keyword:
             text += "; 0: none)" if self.kind == "part" else ")"
         elif self.default is not None and self.kind != "flag":
             text += f" (default {self.default})"
+        elif self.default is not None:
+            text += f" (default {'yes' if self.default else 'no'})"
         elif self.kind == "part":
             text += " (omitted or 0: none)"
         return text

@@ -168,6 +168,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     given = family.canonical(given)
     overrides = {f.name: given.pop(f.name) for f in family.flags if f.name in given}
     sizes = given
+    given_names = {*given, *request.ties}
     convention = request.convention or family.default_convention
     rules = resolve_convention(convention, kind=family.kind, **overrides)
     ties = {_keyword(family, k): v for k, v in request.ties.items()}
@@ -178,25 +179,9 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         if keyword.default is not None and keyword.is_size and name not in (*sizes, free, *tied):
             sizes[name] = keyword.default
 
-    # The design with the free size (and tied sizes) left as symbols: one compiled count.
-    symbolic = dict(sizes)
-    for name in (free, *tied):
-        if _kind(family, name) == "part":
-            symbolic[name] = True
-    template = _template(family, rules, symbolic)
+    template = _symbolic_template(family, rules, sizes, free, tied)
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
-    wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
-    if free not in slot_of:
-        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
-    unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
-    if unexpected and not any(s.derived for s in unexpected):
-        missing = list(dict.fromkeys(s.keyword for s in unexpected))
-        raise InvalidSizeError(
-            f"to solve for {free}, give {' and '.join(missing)}: "
-            + ", ".join(typed(k) for k in missing)
-        )
-
     values: list[Any] = [v if v is not None else 0 for v in template.values]
     total_of = template.compiled.function("total")
     free_index = slot_of[free]
@@ -244,6 +229,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         cap=cap,
     )
 
+    given_names.add(free)
     design = {**sizes, free: chosen.value}
     for name, expression in tied.items():
         design[name] = tied_value(expression, chosen.value)
@@ -252,13 +238,16 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     check = count_design(family.name, convention=preset, **design)
     if check.total != chosen.total:  # pragma: no cover - a solver bug, never user input
         raise AssertionError(f"solver total {chosen.total} != count {check.total}")
+    # The design as given (the free and tied sizes solved), with what the count adds
+    # (the family's defaults it used); not the defaults that change nothing here.
+    shown = {**check.sizes, **{k: v for k, v in design.items() if k in given_names}}
     order = [k.name for k in family.keywords]
     return Solution(
         family=family.name,
         convention=convention,
         overrides=overrides,
         free=free,
-        sizes={k: design[k] for k in order if k in design},
+        sizes={k: shown[k] for k in order if k in shown},
         total=chosen.total,
         budget=budget,
         relative_error=(chosen.total - budget) / budget,
@@ -268,6 +257,35 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         method=method,
         evaluations=evaluations,
     )
+
+
+def _symbolic_template(
+    family: Family,
+    rules: Convention,
+    sizes: Mapping[str, Any],
+    free: str,
+    tied: Mapping[str, Expression],
+) -> Count:
+    """The design's count with the free size (and the tied sizes) left symbols; refused
+    when the free size is not one size of it, or another size is missing."""
+    symbolic = dict(sizes)
+    for name in (free, *tied):
+        if _kind(family, name) == "part":
+            symbolic[name] = True
+    template = _template(family, rules, symbolic)
+    slots = template.compiled.slots
+    slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
+    wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
+    if free not in slot_of:
+        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
+    unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
+    if unexpected and not any(s.derived for s in unexpected):
+        missing = list(dict.fromkeys(s.keyword for s in unexpected))
+        raise InvalidSizeError(
+            f"to solve for {free}, give {' and '.join(missing)}: "
+            + ", ".join(typed(k) for k in missing)
+        )
+    return template
 
 
 _TEMPLATES: dict[tuple[Any, ...], Count] = {}
