@@ -7,6 +7,8 @@ Example:
     21166080
 """
 
+from typing import TYPE_CHECKING, Any
+
 from explorer._api import count, formula
 from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention
@@ -14,15 +16,35 @@ from explorer.errors import ExplorerError
 from explorer.families import FAMILIES
 from explorer.solver import Solution, solve, solve_all
 
+if TYPE_CHECKING:
+    from explorer.derive import Derived, derive, load_derived
+
+#: Loaded on first use: ``import explorer`` never imports the derive package.
+_LAZY = {"derive", "Derived", "load_derived"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module("explorer.derive"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'explorer' has no attribute {name!r}")
+
+
 __all__ = [
     "CONVENTIONS",
     "FAMILIES",
     "Convention",
     "Count",
+    "Derived",
     "ExplorerError",
     "Solution",
     "count",
+    "derive",
     "formula",
+    "load_derived",
     "solve",
     "solve_all",
 ]

@@ -18,18 +18,22 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from searches._study import SearchConfig, run_study
+from explorer.solver import parse_budget
+from searches._engine import run_study
+from searches._kind import Objectives, SearchKind
+from searches._notes import space_notes
 from searches._trial import record, suggest_choice
 from searches.design import Design
 from searches.objectives import ObjectiveFunction, ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Choice, Space, has_projection
 
-__all__ = ["baseline", "cells_range", "make_objective"]
+__all__ = ["Baseline", "baseline", "cells_range", "make_objective"]
 
 
 def cells_range(space: Space, budget: int) -> tuple[int, int]:
@@ -63,11 +67,31 @@ def cells_range(space: Space, budget: int) -> tuple[int, int]:
     return low, max(low, 2 * widest)
 
 
-def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+@dataclass(frozen=True, slots=True)
+class Baseline(SearchKind):
+    """Optuna samples the structure and the cells (TPE); the budget a soft constraint."""
+
+    name: ClassVar[str] = "baseline"
+    space: Space
+    budget: int
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The budget and the space."""
+        return {"budget": self.budget, "space": self.space.to_json()}
+
+    def notes(self) -> tuple[str, ...]:
+        """The space's defaults."""
+        return space_notes(self.space)
+
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+        """See :func:`make_objective`."""
+        return make_objective(self.space, self.budget, plan)
+
+
+def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
     """The Optuna objective of a baseline study."""
     import optuna
 
-    space, budget = config.space, config.budget
     low, high = cells_range(space, budget)
     step = space.multiple_of
     fixed: dict[str, Any] = {
@@ -131,18 +155,11 @@ def baseline(
 ) -> SearchResult:
     """Run (or resume) the plain-Optuna baseline study; arguments as
     :func:`searches.search`."""
-    config = SearchConfig.make(
-        "baseline",
-        space,
-        budget=budget,
-        objectives=objectives,
-        directions=directions,
-        target_ratio=target_ratio,
-        seed=seed,
-    )
     return run_study(
-        config,
+        Baseline(space, parse_budget(budget)),
+        objectives=Objectives.make(objectives, directions=directions, target_ratio=target_ratio),
         trials=trials,
+        seed=seed,
         storage=storage,
         study_name=study_name,
         workers=workers,

@@ -13,9 +13,29 @@ from searches._optional import require
 from searches.results import SearchResult
 from searches.sweep import SweepRow
 
-__all__ = ["SweepPoints", "draw_search", "draw_sweep"]
+__all__ = ["SweepPoints", "draw_search", "draw_sweep", "line_style"]
 
 _MAX_LINES = 8  # per panel: more budgets or depths than this are thinned evenly
+_COLOURS = 10  # matplotlib's default cycle, C0 ... C9
+_LINE_STYLES = ("-", "--", ":", "-.")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def line_style(index: int) -> dict[str, Any]:
+    """The ``index``-th line's colour, line style and marker: distinct for the first
+    280 lines (the colours repeat after 10, with another dash pattern and marker).
+
+    Example:
+        >>> [tuple(line_style(i).values()) for i in (0, 1, 10)]
+        [('C0', '-', 'o'), ('C1', '-', 's'), ('C0', '--', 'D')]
+        >>> len({tuple(line_style(i).values()) for i in range(280)})
+        280
+    """
+    return {
+        "color": f"C{index % _COLOURS}",
+        "linestyle": _LINE_STYLES[(index // _COLOURS) % len(_LINE_STYLES)],
+        "marker": _MARKERS[index % len(_MARKERS)],
+    }
 
 
 @dataclass
@@ -59,7 +79,7 @@ def _thin(keys: Sequence[Any], limit: int) -> list[Any]:
 
 
 def _figure(panels: int) -> tuple[Any, list[Any]]:
-    require("matplotlib", feature="--plot")
+    require("matplotlib", feature="--plot", extra="plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -73,20 +93,26 @@ def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
     """Left: cells per layer against depth, one line per structure and budget. Right: the
     count against the cells (count vs size curves), one curve per structure and depth."""
     figure, (left, right) = _figure(2)
-    for key in _thin(sorted(points.lines, key=_order), _MAX_LINES * 2):
+    for index, key in enumerate(_thin(sorted(points.lines, key=_order), _MAX_LINES * 2)):
         family, bidirectional, ratio, budget = key
         xy = sorted(points.lines[key])
         left.plot(
-            *zip(*xy), marker="o", label=f"{_label(family, bidirectional, ratio)} @ {budget:,}"
+            *zip(*xy),
+            **line_style(index),
+            markersize=4,
+            label=f"{_label(family, bidirectional, ratio)} @ {budget:,}",
         )
     left.set(xlabel="layers", ylabel="cells per layer", title="cells per layer at each budget")
     if points.lines:
         left.legend(fontsize="x-small")
-    for key in _thin(sorted(points.curves, key=_order), _MAX_LINES * 2):
+    for index, key in enumerate(_thin(sorted(points.curves, key=_order), _MAX_LINES * 2)):
         family, bidirectional, ratio, layers = key
         xy = sorted(points.curves[key])
         right.plot(
-            *zip(*xy), marker=".", label=f"{_label(family, bidirectional, ratio)} L={layers}"
+            *zip(*xy),
+            **line_style(index),
+            markersize=3,
+            label=f"{_label(family, bidirectional, ratio)} L={layers}",
         )
     right.set(xlabel="cells per layer", ylabel="parameters", title="count vs size")
     right.set_xscale("log")

@@ -16,7 +16,7 @@ from searches.design import Design
 from searches.results import SearchResult, TrialRecord
 from searches.sweep import SweepRow
 
-__all__ = ["design_cells", "search_text", "sweep_header", "sweep_table", "table"]
+__all__ = ["design_cells", "plural", "search_text", "sweep_header", "sweep_table", "table"]
 
 DESIGN_HEADER = ("family", "layers", "bidir", "cells", "proj", "total", "error")
 
@@ -33,6 +33,16 @@ def table(rows: Sequence[Sequence[str]], *, right: Iterable[int] = ()) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 trial``, ``2 trials``.
+
+    Example:
+        >>> plural(1, "trial"), plural(0, "trial"), plural(1_000, "design")
+        ('1 trial', '0 trials', '1,000 designs')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _percent(relative: float) -> str:
@@ -85,9 +95,10 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     )
     objectives = ", ".join(f"{n} ({d})" for n, d in zip(result.objectives, result.directions))
     lines = [
-        f"{what}: {result.finished} trials at a budget of {result.budget:,}; "
+        f"{what}: {plural(result.finished, 'trial')} at a budget of {result.budget:,}; "
         f"{result.on_budget} on budget ({result.on_budget_fraction:.0%}), "
-        f"{len(result.pruned)} pruned (no design at the budget)",
+        f"{len(result.pruned)} pruned (no design at the budget)"
+        + (f", {len(result.failed)} failed (interrupted)" if result.failed else ""),
         f"objective: {objectives}",
     ]
     if not result.best:
@@ -103,15 +114,16 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     header = ["#", *DESIGN_HEADER, "on budget", *result.objectives]
     right = [0, 2, 4, 5, 6, 7, *range(9, 9 + len(result.objectives))]
     if result.multi_objective and result.best:
-        lines += ["", f"Pareto front ({len(result.best)} trials):"]
+        lines += ["", f"Pareto front ({plural(len(result.best), 'trial')}):"]
         lines.append(table([header, *(_trial_row(t) for t in result.best)], right=right))
     distinct = _ranked(result)
     ranked = distinct[:top]
     if ranked:
         lines += [
             "",
-            f"top {len(ranked)} of {len(distinct)} distinct designs in {len(result.trials)} "
-            f"trials (on budget first, by {result.objectives[0]}):",
+            f"top {len(ranked)} of {plural(len(distinct), 'distinct design')} in "
+            f"{plural(len(result.trials), 'trial')} (on budget first, by "
+            f"{result.objectives[0]}):",
         ]
         rows = [[*_trial_row(t), str(n)] for t, n in ranked]
         lines.append(table([[*header, "trials"], *rows], right=[*right, len(header)]))
@@ -121,6 +133,7 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
         f"workers {result.workers}",
     ]
     lines += [f"assumed: {note}" for note in result.assumptions]
+    lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
 
 
@@ -148,8 +161,8 @@ def sweep_header(size: int, rows: int, skipped: int, engine: str, seconds: float
     """One line: how many points, solved, skipped, how fast."""
     rate = f", {rows / seconds:,.0f} designs/s" if seconds > 0 and rows else ""
     return (
-        f"sweep: {size:,} grid points, {rows:,} solved, {skipped:,} without a design at their "
-        f"budget; engine {engine}, {seconds:.2f} s{rate}"
+        f"sweep: {plural(size, 'grid point')}, {rows:,} solved, {skipped:,} without a design "
+        f"at their budget; engine {engine}, {seconds:.2f} s{rate}"
     )
 
 

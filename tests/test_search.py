@@ -296,7 +296,7 @@ def test_a_study_of_another_search_is_not_mixed_in(
     )
     assert status == 2
     assert "study 'x' in" in err
-    assert "holds a different search (budget differ)" in err
+    assert "holds a different search (budget differs)" in err
 
 
 def _finished(storage: str, name: str) -> list[Any]:

@@ -1,0 +1,52 @@
+"""Exact closed-form counts of any PyTorch module or Hugging Face model.
+
+``derive`` builds the target on the meta device (nothing is allocated), counts its unique
+parameters, fits the polynomial in the varied arguments exactly (rational arithmetic),
+verifies it by fresh builds at held-out points, and returns a :class:`Derived` that counts
+and solves without torch; or it refuses, saying why no polynomial fits and what to try.
+torch and transformers are imported inside this package only, and only when building.
+
+Example:
+    >>> import pytest; _ = pytest.importorskip("torch")
+    >>> import explorer
+    >>> lstm = explorer.derive("torch.nn.LSTM", vary="input_size=1:256,hidden_size=1:256",
+    ...                        cache=False)
+    >>> lstm.formula_text
+    '4*hidden_size*(input_size + hidden_size + 2)'
+    >>> lstm.count(input_size=39, hidden_size=128)
+    86528
+"""
+
+import sys
+import types
+from typing import Any
+
+from explorer.derive._derive import MAX_DEGREE, derive
+from explorer.derive._derived import Derived, load_derived
+from explorer.derive._domain import Range, parse_settings, parse_ties, parse_vary
+from explorer.derive._errors import MissingLibraryError, NoPolynomialError, TargetError
+
+__all__ = [
+    "MAX_DEGREE",
+    "Derived",
+    "MissingLibraryError",
+    "NoPolynomialError",
+    "Range",
+    "TargetError",
+    "derive",
+    "load_derived",
+    "parse_settings",
+    "parse_ties",
+    "parse_vary",
+]
+
+
+class _CallablePackage(types.ModuleType):
+    """``explorer.derive`` names both this package and the function: importing the package
+    makes it the ``derive`` attribute of ``explorer``, so calling it calls the function."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Derived:
+        return derive(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage
