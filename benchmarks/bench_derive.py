@@ -176,7 +176,7 @@ t_imports = time.perf_counter()
 stages = {}
 def progress(line):
     stages.setdefault(line.split()[0], time.perf_counter())
-from explorer.derive import derive
+from explorer.derivation import derive
 from explorer.errors import ExplorerError
 out = {"import_explorer_s": t_explorer - start, "import_torch_s": t_torch - t_explorer,
        "import_transformers_s": t_imports - t_torch}
@@ -400,7 +400,7 @@ def _floor(*, bytecode: bool) -> float:
 def _in_process_cached() -> float:
     """Median of a cached ``derive()`` call in this process, the entry primed by another
     (``scratch_cache`` points the cache at a scratch folder meanwhile)."""
-    from explorer.derive import derive
+    from explorer.derivation import derive
 
     saved = os.environ.pop("EXPLORER_CACHE", None)  # the cache must be on here
     try:

@@ -17,7 +17,7 @@ from explorer.families import FAMILIES
 from explorer.solver import Solution, solve, solve_all
 
 if TYPE_CHECKING:
-    from explorer.derive import Derived, derive, load_derived
+    from explorer.derivation import Derived, derive, load_derived
 
 #: Loaded on first use: ``import explorer`` never imports the derive package.
 _LAZY = {"derive", "Derived", "load_derived"}
@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module("explorer.derive"), name)
+        value = getattr(importlib.import_module("explorer.derivation"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'explorer' has no attribute {name!r}")

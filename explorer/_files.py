@@ -33,18 +33,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from explorer.errors import UsageError
+from explorer.errors import OutputError
 
 __all__ = ["OutputError", "Outputs", "check_target", "describe", "write_atomically"]
 
 _ANONYMOUS = (
     sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
 )
-
-
-class OutputError(UsageError):
-    """An output file that cannot be written: a missing or read-only folder, a folder where
-    the file should go, a full disk. Nothing was written."""
 
 
 def _umask() -> int:

@@ -25,6 +25,7 @@ __all__ = [
     "ExplorerError",
     "FormulaError",
     "InvalidSizeError",
+    "OutputError",
     "SpecError",
     "UnboundSizeError",
     "UnknownNameError",
@@ -222,6 +223,11 @@ class SpecError(UsageError):
 class ConfigError(UsageError):
     """A model config (a Hugging Face ``config.json``) that cannot be read or would be
     refused: the message names the file and the field."""
+
+
+class OutputError(UsageError):
+    """An output file that cannot be written: a missing or read-only folder, a folder where
+    the file should go, a full disk. Nothing was written."""
 
 
 class BudgetError(UsageError):

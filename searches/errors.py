@@ -12,8 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from explorer._files import OutputError
-from explorer.errors import ExplorerError, UsageError
+from explorer.errors import ExplorerError, OutputError, UsageError
 
 __all__ = [
     "MissingExtraError",

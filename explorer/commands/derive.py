@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from explorer.commands._options import int_text
 
 if TYPE_CHECKING:
-    from explorer.derive import Derived
+    from explorer.derivation import Derived
 
 NAME = "derive"
 HELP = "the exact closed-form count of any torch module or Hugging Face model"
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> str:
     """Derive, save if asked, render."""
     from pathlib import Path
 
-    from explorer.derive import derive, parse_settings
+    from explorer.derivation import derive, parse_settings
     from explorer.errors import UsageError
 
     progress = None
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> str:
 
 
 def _ties(items: list[str] | None) -> dict[str, str]:
-    from explorer.derive import parse_ties
+    from explorer.derivation import parse_ties
 
     return parse_ties(items)
 

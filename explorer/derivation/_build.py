@@ -8,7 +8,7 @@ milliseconds; storage shared between distinct Parameter objects cannot be seen t
 
 Example:
     >>> import pytest; torch = pytest.importorskip("torch")
-    >>> from explorer.derive._target import resolve
+    >>> from explorer.derivation._target import resolve
     >>> builder = Builder(resolve("torch.nn.Linear", None), ("in_features",),
     ...                   {"out_features": 3}, {})
     >>> builder.count((4,)), builder.builds
@@ -25,9 +25,9 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from explorer.derive._derived import What
-from explorer.derive._errors import TargetError
-from explorer.derive._target import Target, one_line
+from explorer.derivation._derived import What
+from explorer.derivation._errors import TargetError
+from explorer.derivation._target import Target, one_line
 from explorer.errors import UnknownNameError
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ Imported only when the cache has no answer, so a repeat never pays for it.
 
 Example:
     >>> import pytest; _ = pytest.importorskip("torch")
-    >>> from explorer.derive._domain import parse_vary
+    >>> from explorer.derivation._domain import parse_vary
     >>> derived = derive_fresh("torch.nn.Embedding", None, parse_vary("num_embeddings=1:64,"
     ...     "embedding_dim=1:64"), {}, {}, what="parameters", max_degree=6, checks=4, seed=1)
     >>> derived.formula_text, derived.builds > derived.fit_builds
@@ -17,15 +17,15 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from explorer.derive._build import Builder, BuildFailure, quiet
-from explorer.derive._derived import Derived, What
-from explorer.derive._diagnose import Context, build_failure, degree_cap, interaction, mismatch
-from explorer.derive._domain import Range, Scalar
-from explorer.derive._errors import TargetError
-from explorer.derive._newton import DegreeCapError, Fit, fit_polynomial
-from explorer.derive._poly import RationalPolynomial
-from explorer.derive._target import Target, installed_version, resolve
-from explorer.derive._verify import held_out_points, verify
+from explorer.derivation._build import Builder, BuildFailure, quiet
+from explorer.derivation._derived import Derived, What
+from explorer.derivation._diagnose import Context, build_failure, degree_cap, interaction, mismatch
+from explorer.derivation._domain import Range, Scalar
+from explorer.derivation._errors import TargetError
+from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial
+from explorer.derivation._poly import RationalPolynomial
+from explorer.derivation._target import Target, installed_version, resolve
+from explorer.derivation._verify import held_out_points, verify
 from explorer.errors import UnknownNameError, UsageError
 
 __all__ = ["derive_fresh"]

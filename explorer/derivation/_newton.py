@@ -13,7 +13,7 @@ and the caller then fits again on a new anchor with ``full=True`` (every term up
 degrees, no pruning).
 
 Example:
-    >>> from explorer.derive._domain import Range
+    >>> from explorer.derivation._domain import Range
     >>> f = lambda p: 4 * p[1] * (p[0] + p[1]) + 8 * p[1]        # an LSTM layer
     >>> fit = fit_polynomial(f, (Range(1, 64), Range(1, 64)), (5, 9), max_degree=6)
     >>> fit.polynomial(("m", "n")).text(), fit.degrees
@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from explorer.derive._domain import Range
-from explorer.derive._poly import Exponents, RationalPolynomial, multiply, plus
+from explorer.derivation._domain import Range
+from explorer.derivation._poly import Exponents, RationalPolynomial, multiply, plus
 
 __all__ = ["DegreeCapError", "Fit", "fit_polynomial", "node_indices"]
 

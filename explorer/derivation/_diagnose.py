@@ -22,12 +22,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.derive._build import BuildFailure, where
-from explorer.derive._domain import Range
-from explorer.derive._errors import NoPolynomialError
-from explorer.derive._newton import DegreeCapError, fit_polynomial
-from explorer.derive._poly import RationalPolynomial
-from explorer.derive._verify import Mismatch
+from explorer.derivation._build import BuildFailure, where
+from explorer.derivation._domain import Range
+from explorer.derivation._errors import NoPolynomialError
+from explorer.derivation._newton import DegreeCapError, fit_polynomial
+from explorer.derivation._poly import RationalPolynomial
+from explorer.derivation._verify import Mismatch
 
 __all__ = ["Context", "build_failure", "degree_cap", "interaction", "mismatch", "multiple_of"]
 

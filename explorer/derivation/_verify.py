@@ -4,7 +4,7 @@ of 20 seeds in the feasibility study; with them in none).
 
 Example:
     >>> import random
-    >>> from explorer.derive._domain import Range
+    >>> from explorer.derivation._domain import Range
     >>> points = held_out_points((Range(1, 100), Range(0, 8)), random.Random(1), set(), 4)
     >>> all(p[0] in (1, 100) or p[1] in (0, 8) for p in points[:4]), len(points) >= 8
     (True, True)
@@ -17,8 +17,8 @@ import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
-from explorer.derive._domain import Range
-from explorer.derive._poly import RationalPolynomial
+from explorer.derivation._domain import Range
+from explorer.derivation._poly import RationalPolynomial
 
 __all__ = ["LOW_VALUES", "Mismatch", "held_out_points", "log_uniform_index", "verify"]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from explorer.derive._errors import MissingLibraryError, TargetError
+from explorer.derivation._errors import MissingLibraryError, TargetError
 from explorer.errors import ConflictError, UsageError, did_you_mean
 
 __all__ = [

@@ -25,8 +25,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from explorer.derive._domain import Range, Scalar
-from explorer.derive._poly import RationalPolynomial
+from explorer.derivation._domain import Range, Scalar
+from explorer.derivation._poly import RationalPolynomial
 from explorer.errors import (
     BudgetError,
     ConflictError,
@@ -384,7 +384,7 @@ class Derived:
     def save(self, path: str | Path) -> None:
         """Write the formula as a TOML file (atomically) that :func:`load_derived` reads."""
         from explorer._files import write_atomically
-        from explorer.derive._saved import to_toml
+        from explorer.derivation._saved import to_toml
 
         write_atomically(Path(path), to_toml(self.to_json()))
 
@@ -396,7 +396,7 @@ class Derived:
         Raises:
             SpecError: a missing or malformed field (the message names ``source`` and it).
         """
-        from explorer.derive._saved import validated
+        from explorer.derivation._saved import validated
 
         return cls(**validated(data, source), source=source)
 
@@ -467,6 +467,6 @@ def load_derived(path: str | Path) -> Derived:
         >>> load_derived(path).count(n=9)
         90
     """
-    from explorer.derive._saved import read_toml
+    from explorer.derivation._saved import read_toml
 
     return Derived.from_data(read_toml(Path(path)), str(path))

@@ -17,14 +17,10 @@ Example:
     86528
 """
 
-import sys
-import types
-from typing import Any
-
-from explorer.derive._derive import MAX_DEGREE, derive
-from explorer.derive._derived import Derived, load_derived
-from explorer.derive._domain import Range, parse_settings, parse_ties, parse_vary
-from explorer.derive._errors import MissingLibraryError, NoPolynomialError, TargetError
+from explorer.derivation._derive import MAX_DEGREE, derive
+from explorer.derivation._derived import Derived, load_derived
+from explorer.derivation._domain import Range, parse_settings, parse_ties, parse_vary
+from explorer.derivation._errors import MissingLibraryError, NoPolynomialError, TargetError
 
 __all__ = [
     "MAX_DEGREE",
@@ -39,14 +35,3 @@ __all__ = [
     "parse_ties",
     "parse_vary",
 ]
-
-
-class _CallablePackage(types.ModuleType):
-    """``explorer.derive`` names both this package and the function: importing the package
-    makes it the ``derive`` attribute of ``explorer``, so calling it calls the function."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Derived:
-        return derive(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallablePackage

@@ -42,8 +42,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from explorer.derive._domain import NAME, Range
-from explorer.derive._poly import RationalPolynomial
+from explorer.derivation._domain import NAME, Range
+from explorer.derivation._poly import RationalPolynomial
 from explorer.errors import ExplorerError, SpecError
 
 __all__ = ["parse_toml", "read_toml", "to_toml", "validated"]

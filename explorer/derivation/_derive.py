@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from explorer.derive import _cache
-from explorer.derive._derived import Derived, What
-from explorer.derive._domain import Scalar, check_name, parse_ties, parse_vary
-from explorer.derive._target import identity
+from explorer.derivation import _cache
+from explorer.derivation._derived import Derived, What
+from explorer.derivation._domain import Scalar, check_name, parse_ties, parse_vary
+from explorer.derivation._target import identity
 from explorer.errors import ConflictError, UsageError
 
 __all__ = ["MAX_DEGREE", "derive"]
@@ -55,7 +55,7 @@ def derive(
             or ``path/to/file.py:ClassName``.
         vary: the variables and their ranges: ``"input_size=1:512,hidden_size"`` (a name
             alone ranges over 1..1024) or a mapping of name to range (see
-            :func:`explorer.derive.parse_vary`).
+            :func:`explorer.derivation.parse_vary`).
         fixed: other constructor or config arguments.
         model: the Hugging Face model class name, for config targets.
         ties: arguments computed from the variables, e.g. ``{"hidden_size":
@@ -103,7 +103,7 @@ def derive(
             say("found in the cache")
             return hit
 
-    from explorer.derive._fit import derive_fresh
+    from explorer.derivation._fit import derive_fresh
 
     derived = derive_fresh(
         target,
