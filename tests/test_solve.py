@@ -415,3 +415,14 @@ def test_tie_capped_by_a_maximum_below_the_budget() -> None:
             layers=1,
             mode="over",
         )
+
+
+def test_a_size_of_one_is_not_a_symbolic_part_to_the_template_cache() -> None:
+    """True (present, its size a symbol) equals 1 and hashes alike: a template with the
+    projection free must not answer a design whose projection is 1, nor the reverse."""
+    design: dict[str, Any] = {"input": 1, "cells": 2, "layers": 1, "convention": "weights"}
+    free_proj = explorer.solve("lstmp", budget=40, free="proj", output=1, **design)
+    total = explorer.count("lstmp", output=1, proj=1, **design).total
+    solved = explorer.solve("lstmp", budget=total, free="output", proj=1, **design)
+    assert solved.sizes["output"] == 1
+    assert free_proj.free == "proj"

@@ -297,7 +297,13 @@ def _template(family: Family, rules: Convention, sizes: Mapping[str, Any]) -> Co
     key = (
         family.name,
         rules,
-        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in sizes.items())),
+        # the type too: True (present, size a symbol) == 1 and hashes alike (issue 12)
+        tuple(
+            sorted(
+                (k, type(v).__name__, tuple(v) if isinstance(v, list) else v)
+                for k, v in sizes.items()
+            )
+        ),
     )
     template = _TEMPLATES.get(key)
     if template is None:
