@@ -169,6 +169,16 @@ class Family(ABC):
         """Fill derived slots in place (none unless a family has a rule: not abstract,
         since most families derive nothing)."""
 
+    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
+        """The design as PyTorch constructor lines, gathered in a ``model`` whose
+        parameters number the count; a family that can express it in ``torch.nn``
+        implements this.
+
+        Raises:
+            ConflictError: torch cannot build the design (or this family at all).
+        """
+        raise ConflictError(f"no PyTorch code for {self.name} designs")
+
     # -- for the solver ------------------------------------------------------------------
     def domain(
         self, free: str, sizes: Mapping[str, Any], convention: Convention

@@ -89,9 +89,16 @@ class Keyword:
         """Whether one value per layer may be given."""
         return self.kind == "sizes" or self.per_layer
 
-    def describe(self, *, symbolic: bool = False) -> str:
+    def describe(self, *, symbolic: bool = False, stated: bool = False) -> str:
         """The ``--help`` line: the help text, the choices and the defaults; in a formula
-        (``symbolic``) a size left out stays a symbol."""
+        (``symbolic``) a size left out stays a symbol; where the command assumes the
+        :attr:`stated` value (``stated``), that value is the default shown.
+
+        Example:
+            >>> k = Keyword("output", "output size", kind="part", stated=34)
+            >>> k.describe(), k.describe(stated=True)
+            ('output size (omitted or 0: none)', 'output size (default 34; 0: none)')
+        """
         text = self.help or self.meaning
         if self.kind == "choice":
             text += " (" + ", ".join(self.choices) + ")"
@@ -99,10 +106,17 @@ class Keyword:
             text += f" (default: {self.rule})"
         elif symbolic and self.is_size and self.kind != "part":
             text += " (omitted: a symbol)"
+        elif stated and self.stated is not None:
+            unless = ", ".join("--" + k.replace("_", "-") for k in self.stated_unless)
+            text += f" (default {self.stated}"
+            text += f", none with {unless}" if unless else ""
+            text += "; 0: none)" if self.kind == "part" else ")"
         elif self.default is not None and self.kind != "flag":
             text += f" (default {self.default})"
         elif self.default is not None:
             text += f" (default {'yes' if self.default else 'no'})"
+        elif self.kind == "part":
+            text += " (omitted or 0: none)"
         return text
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Slot
 from explorer.conventions import Convention, TransformerConvention
-from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
 from explorer.families._transformer_keywords import transformer_keywords
@@ -531,7 +531,7 @@ class _Given:
                 return None if value is True or needed or name in self.sizes else _ABSENT
             if not needed:
                 return _ABSENT
-            raise InvalidSizeError(f"{name} is required for {self.family.name}: give {name}=N")
+            raise InvalidSizeError(f"{name} is required for {self.family.name}: give {typed(name)}")
         return positive_int(name, value)
 
     def rule_size(self, name: str) -> Any:
@@ -544,7 +544,7 @@ class _Given:
             return _ABSENT
         if value is True:
             if not self.symbolic:
-                raise InvalidSizeError(f"{name} needs a number to be counted: give {name}=N")
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
             return None
         return positive_int(name, value)
 
@@ -557,7 +557,7 @@ class _Given:
             return _ABSENT
         if value is True:
             if not self.symbolic:
-                raise InvalidSizeError(f"{name} needs a number to be counted: give {name}=N")
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
             return None
         return positive_int(name, value)
 

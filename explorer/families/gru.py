@@ -19,4 +19,5 @@ GRU = RecurrentFamily(
     gates=("r", "z", "n"),
     has_reset_gate=True,
     elementwise_per_cell=3,
+    torch_module="GRU",
 )

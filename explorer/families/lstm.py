@@ -22,6 +22,7 @@ LSTM = RecurrentFamily(
     supports_projection=True,
     supports_peepholes=True,
     elementwise_per_cell=3,
+    torch_module="LSTM",
 )
 
 LSTMP = RecurrentFamily(
@@ -32,4 +33,5 @@ LSTMP = RecurrentFamily(
     requires_projection=True,
     supports_peepholes=True,
     elementwise_per_cell=3,
+    torch_module="LSTM",
 )
