@@ -1,7 +1,7 @@
 """Symbolic architecture explorer: exact, closed-form parameter counts.
 
 The public names load on first use, so that ``import explorer`` (and every command of the
-CLI) pays only for what it uses.
+CLI) pays only for what it uses; ``import explorer`` never imports the derive package.
 
 Example:
     >>> import explorer
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from explorer._api import count, formula
     from explorer.algebra import Count
     from explorer.conventions import CONVENTIONS, Convention
+    from explorer.derivation import Derived, derive, load_derived
     from explorer.errors import ExplorerError
     from explorer.families import FAMILIES
     from explorer.solver import Solution, solve, solve_all
@@ -28,10 +29,13 @@ __all__ = [
     "FAMILIES",
     "Convention",
     "Count",
+    "Derived",
     "ExplorerError",
     "Solution",
     "count",
+    "derive",
     "formula",
+    "load_derived",
     "solve",
     "solve_all",
 ]
@@ -44,6 +48,9 @@ _HOMES = {
     "Count": "explorer.algebra",
     "CONVENTIONS": "explorer.conventions",
     "Convention": "explorer.conventions",
+    "Derived": "explorer.derivation",
+    "derive": "explorer.derivation",
+    "load_derived": "explorer.derivation",
     "ExplorerError": "explorer.errors",
     "FAMILIES": "explorer.families",
     "Solution": "explorer.solver",

@@ -10,21 +10,28 @@ Example:
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Count
 
 if TYPE_CHECKING:
+    from explorer.comparison import ConventionComparison
     from explorer.spec import SpecCount
 
     Countable = Count | SpecCount
 
 __all__ = [
+    "comparison_json",
+    "comparison_table",
     "count_json",
     "count_table",
     "formula_json",
     "formula_text",
     "human",
+    "leading_terms",
+    "shape_text",
     "solution_json",
     "solution_text",
     "summary_line",
@@ -42,6 +49,29 @@ def human(n: int) -> str:
         if abs(n) >= size:
             return f"{n / size:.3g}{suffix}"
     return str(n)
+
+
+def shape_text(dimensions: Sequence[str]) -> str:
+    """A shape as ``rows x columns``, a dimension that is a sum in parentheses.
+
+    Example:
+        >>> shape_text(["4*n_c", "n_p + n_r"]), shape_text(["2*(n_p + n_r)", "n_c"])
+        ('4*n_c x (n_p + n_r)', '2*(n_p + n_r) x n_c')
+    """
+    return " x ".join(f"({d})" if _is_sum(d) and len(dimensions) > 1 else d for d in dimensions)
+
+
+def _is_sum(text: str) -> bool:
+    """Whether a sympy-printed expression has a ``+`` or ``-`` outside parentheses."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char in "+-" and depth == 0 and index > 0 and text[index - 1] == " ":
+            return True
+    return False
 
 
 def summary_line(count: Countable) -> str:
@@ -64,8 +94,12 @@ def count_table(count: Countable) -> str:
                 rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
             current = term.group
             rows.append((f"{term.group}:", "", "", "", ""))
-        symbolic = " x ".join(term.shape_text)
+        symbolic = shape_text(term.shape_text)
         numeric = " x ".join(str(d) for d in shapes[term.name])
+        if term.copies_text != "1":  # identical layers: how many, before the shape
+            copies = values[term.name] // max(1, math.prod(shapes[term.name]))
+            symbolic = shape_text([term.copies_text, *term.shape_text])
+            numeric = f"{copies} x {numeric}"
         rows.append((f"  {term.name}", term.kind, f"{symbolic}", f"{values[term.name]:,}", numeric))
     if current is not None:
         rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
@@ -89,8 +123,95 @@ def count_table(count: Countable) -> str:
     out += [line(r) for r in rows]
     out.append("")
     out.append(f"total {count.total:,} = weights {count.weights:,} + biases {count.biases:,}")
+    out += _breakdowns(count)
     out.append(f"formula: {count.compiled.formula_text}")
+    out += [f"note: {note}" for note in getattr(count, "notes", ())]
     return "\n".join(out)
+
+
+def comparison_table(comparison: ConventionComparison) -> str:
+    """The design's count under each convention, one row each, the range in one line first.
+
+    Example:
+        >>> from explorer.comparison import compare_conventions
+        >>> print(comparison_table(compare_conventions("rnn", input=3, cells=2)))
+        rnn (input=3, cells=2, layers=1): 10 to 14 parameters across 5 conventions
+        <BLANKLINE>
+        convention  total  weights  biases  counting
+        weights        10       10       0  bias=none
+        keras          12       10       2  bias=single
+        pytorch        14       10       4  bias=double
+        sak2014        10       10       0  bias=none
+        graves2013     12       10       2  bias=single, skip
+    """
+    c = comparison
+    totals = [row.count.total for row in c.counted if row.count is not None]
+    low, high = min(totals), max(totals)
+    span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    rows = [("convention", "total", "weights", "biases", "counting")]
+    for row in c.rows:
+        if row.count is None:
+            reason = "" if row.error is None else row.error.for_command_line()
+            rows.append((row.convention, "-", "-", "-", f"refused: {reason}"))
+            continue
+        counting = row.count.flags_text.removeprefix("counting: ")
+        rows.append(
+            (
+                row.convention,
+                f"{row.count.total:,}",
+                f"{row.count.weights:,}",
+                f"{row.count.biases:,}",
+                counting,
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(4)]
+    lines = [
+        f"{c.family} ({_design(c.sizes)}): {span} parameters across {len(totals)} conventions",
+        "",
+    ]
+    for r in rows:
+        lines.append(
+            f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
+            f"{r[3]:>{widths[3]}}  {r[4]}"
+        )
+    return "\n".join(lines)
+
+
+def comparison_json(comparison: ConventionComparison) -> dict[str, Any]:
+    """One JSON-ready object: the design, and per convention its counts or why it refuses."""
+    conventions: list[dict[str, Any]] = []
+    for row in comparison.rows:
+        if row.count is None:
+            reason = "" if row.error is None else row.error.for_command_line()
+            conventions.append({"convention": row.convention, "refused": reason})
+        else:
+            conventions.append(
+                {
+                    "convention": row.convention,
+                    "total": row.count.total,
+                    "weights": row.count.weights,
+                    "biases": row.count.biases,
+                    "flags": row.count.convention.flags(),
+                    "formula": row.count.compiled.formula_text,
+                }
+            )
+    return {"family": comparison.family, "sizes": comparison.sizes, "conventions": conventions}
+
+
+def _breakdowns(count: Countable) -> list[str]:
+    """The lines of the breakdowns the family asks for (none for a spec)."""
+    asked = getattr(getattr(count, "family", None), "breakdowns", ())
+    if not isinstance(count, Count):
+        return []
+    lines = []
+    if "embedding" in asked:
+        lines.append(f"embedding {count.embedding:,} + non-embedding {count.non_embedding:,}")
+    if "blocks" in asked:
+        lines.append("by block: " + ", ".join(f"{k} {v:,}" for k, v in count.by_block.items()))
+    if "active" in asked and count.sparse:
+        share = count.active / count.total
+        lines.append(f"active per token: {count.active:,} ({share:.1%} of the total)")
+    return lines
 
 
 def count_json(count: Countable) -> dict[str, Any]:
@@ -119,33 +240,62 @@ def count_json(count: Countable) -> dict[str, Any]:
         "subtotals": count.subtotals,
         "formula": count.compiled.formula_text,
         "symbols": {s.symbol: s.label for s in count.compiled.slots},
+        **_breakdowns_json(count),
     }
 
 
-def formula_text(count: Countable, *, latex: bool = False, expand: bool = False) -> str:
-    """The closed form with the given sizes substituted, as text or LaTeX."""
+def _breakdowns_json(count: Countable) -> dict[str, Any]:
+    if not isinstance(count, Count):
+        return {}
+    data: dict[str, Any] = {
+        "embedding": count.embedding,
+        "non_embedding": count.non_embedding,
+        "by_block": count.by_block,
+        "notes": list(count.notes),
+    }
+    if count.sparse:
+        data["active"] = count.active
+    return data
+
+
+def formula_text(
+    count: Countable,
+    *,
+    latex: bool = False,
+    expand: bool = False,
+    leading: bool = False,
+    symbolic: bool = False,
+) -> str:
+    """The closed form with the given sizes substituted (or, ``symbolic``, every size a
+    symbol with its value in the legend), as text or LaTeX; ``leading``: its terms of the
+    highest total degree only."""
     import sympy
 
-    expr = _expression(count, expand=expand)
+    expr = _expression(count, expand=expand, leading=leading, symbolic=symbolic)
     text = sympy.latex(expr) if latex else str(expr)
     if latex:
         return text
     legend = _legend(count)
-    head = f"{count.title}, P ="
+    head = f"{count.title}, P {'~' if leading else '='}"
     return "\n".join([head, f"  {text}", "where", *legend])
 
 
-def formula_json(count: Countable, *, expand: bool = False) -> dict[str, Any]:
+def formula_json(
+    count: Countable, *, expand: bool = False, leading: bool = False, symbolic: bool = False
+) -> dict[str, Any]:
     """The formula as text and LaTeX, its free symbols and its terms."""
     import sympy
 
-    expr = _expression(count, expand=expand)
-    mapping = {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    expr = _expression(count, expand=expand, leading=leading, symbolic=symbolic)
+    mapping = (
+        {} if symbolic else {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    )
     return {
         **count.context(),
         "formula": str(expr),
         "latex": sympy.latex(expr),
         "expanded": str(sympy.expand(expr)),
+        "leading": leading,
         "free": list(count.free),
         "symbols": count.meanings,
         "sizes": {k: v for k, v in count.sizes.items() if v is not None},
@@ -162,11 +312,39 @@ def formula_json(count: Countable, *, expand: bool = False) -> dict[str, Any]:
     }
 
 
-def _expression(count: Countable, *, expand: bool) -> Any:
+def _expression(count: Countable, *, expand: bool, leading: bool, symbolic: bool) -> Any:
     import sympy
 
-    expr = count.bound_formula()
+    expr = count.formula if symbolic else count.bound_formula()
+    if leading:
+        return leading_terms(expr)
     return sympy.expand(expr) if expand else expr
+
+
+def leading_terms(expr: Any) -> Any:
+    """The terms of the highest total degree in the sizes (the depth counts as a size).
+
+    Example:
+        >>> import sympy
+        >>> L, d, V = sympy.symbols("L d V", positive=True)
+        >>> leading_terms(12*L*d**2 + 13*L*d + V*d)
+        12*L*d**2
+    """
+    import sympy
+
+    expanded = sympy.expand(expr)
+    symbols = sorted(expanded.free_symbols, key=str)
+    if not symbols:
+        return expanded
+    poly = sympy.Poly(expanded, *symbols)
+    top = poly.total_degree()
+    return sympy.Add(
+        *(
+            coefficient * sympy.Mul(*(s**e for s, e in zip(symbols, exponents)))
+            for exponents, coefficient in poly.terms()
+            if sum(exponents) == top
+        )
+    )
 
 
 def _legend(count: Countable) -> list[str]:

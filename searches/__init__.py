@@ -11,6 +11,10 @@ cells, so every design is on budget by construction.
 - :func:`sweep_study`: the same grid as an Optuna GridSampler study, resumable and shared
   by many workers on one storage (:mod:`searches.grid_study`).
 
+Each study is a kind (:class:`searches._kind.SearchKind`: constrained, baseline, grid)
+handed to one engine (:mod:`searches._engine`) that creates, resumes, shares and collects
+it; a new kind is one module.
+
 optuna and matplotlib are imported only inside the paths that need them.
 
 Example:
@@ -23,7 +27,13 @@ Example:
 from searches.baseline import baseline
 from searches.budget_search import search
 from searches.design import Design
-from searches.errors import MissingExtraError, ObjectiveError, StorageError
+from searches.errors import (
+    MissingExtraError,
+    ObjectiveError,
+    OutputError,
+    SearchInterruptedError,
+    StorageError,
+)
 from searches.grid_study import sweep_study
 from searches.objectives import BUILTIN, ObjectivePlan, load_objective, resolve_objectives
 from searches.results import SearchResult, TrialRecord
@@ -38,6 +48,8 @@ __all__ = [
     "MissingExtraError",
     "ObjectiveError",
     "ObjectivePlan",
+    "OutputError",
+    "SearchInterruptedError",
     "SearchResult",
     "Space",
     "StorageError",

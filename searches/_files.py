@@ -1,5 +1,8 @@
-"""Output files written whole or not at all: a temporary file beside the target, renamed
-over it (``os.replace``) only once everything succeeded.
+"""Output files written whole or not at all: rows streamed as CSV or JSON, and pictures.
+
+Every target is opened (on a temporary beside it) before any work, so a missing or
+read-only folder is refused at once; all are renamed over their targets together once
+everything succeeded, and all are dropped otherwise (:mod:`explorer._files`).
 
 Example:
     >>> import tempfile, pathlib
@@ -13,118 +16,120 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from explorer.errors import UsageError
+from explorer import _files as files
 
-__all__ = ["CSV_COLUMNS", "ROW_SUFFIXES", "Outputs", "RowWriter"]
+__all__ = ["CSV_COLUMNS", "ROW_SUFFIXES", "Outputs", "Picture", "RowWriter"]
 
 ROW_SUFFIXES = (".csv", ".json", ".jsonl")
 SIZE_COLUMNS = ("convention", "input", "cells", "layers", "output", "proj", "bidirectional")
 CSV_COLUMNS = ("family", "budget", "total", "relative_error", *SIZE_COLUMNS, "step")
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _failed(target: Path, error: OSError) -> files.OutputError:
+    return files.OutputError(f"cannot write {target}: {files.describe(error)}")
 
 
 class RowWriter:
     """Rows streamed to a temporary file: CSV, one JSON object (``{"rows": [...]}``) or
     JSON Lines, by the target's suffix."""
 
-    def __init__(self, handle: IO[str], suffix: str) -> None:
+    def __init__(self, handle: IO[str], target: Path) -> None:
         self._handle = handle
-        self._suffix = suffix
+        self._target = target
+        self._suffix = target.suffix.lower()
         self._count = 0
-        if suffix == ".csv":
-            self._csv = csv.writer(handle, lineterminator="\n")
-            self._csv.writerow(CSV_COLUMNS)
-        elif suffix == ".json":
-            handle.write('{"rows": [')
+        self._csv = csv.writer(handle, lineterminator="\n")
+        if self._suffix == ".csv":
+            self._put(lambda: self._csv.writerow(CSV_COLUMNS))
+        elif self._suffix == ".json":
+            self._put(lambda: handle.write('{"rows": ['))
+
+    def _put(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except OSError as error:  # a full disk, mid-stream
+            raise _failed(self._target, error) from None
 
     def write(self, row: dict[str, Any]) -> None:
-        """Append one row (``family``, ``budget``, ``total``, ``sizes`` ...)."""
+        """Append one row (``family``, ``budget``, ``total``, ``sizes`` ...).
+
+        Raises:
+            OutputError: the file cannot take it (a full disk).
+        """
         if self._suffix == ".csv":
             sizes = row.get("sizes", {})
             values = [row.get(c) for c in CSV_COLUMNS[:4]]
             values += [sizes.get(c) for c in SIZE_COLUMNS] + [row.get("step")]
-            self._csv.writerow(["" if v is None else v for v in values])
+            self._put(lambda: self._csv.writerow(["" if v is None else v for v in values]))
         elif self._suffix == ".json":
-            self._handle.write(("\n" if self._count == 0 else ",\n") + json.dumps(row))
+            text = ("\n" if self._count == 0 else ",\n") + json.dumps(row)
+            self._put(lambda: self._handle.write(text))
         else:
-            self._handle.write(json.dumps(row) + "\n")
+            self._put(lambda: self._handle.write(json.dumps(row) + "\n"))
         self._count += 1
 
     def close(self) -> None:
         """Finish the format (the JSON object's closing brackets)."""
         if self._suffix == ".json":
-            self._handle.write("\n]}\n")
+            self._put(lambda: self._handle.write("\n]}\n"))
+
+
+class Picture:
+    """A PNG output, drawn into once the data is there."""
+
+    def __init__(self, handle: IO[bytes], target: Path) -> None:
+        self._handle = handle
+        self.target = target
+
+    def draw(self, paint: Callable[[IO[bytes]], None]) -> None:
+        """``paint(binary handle)`` writes the picture.
+
+        Raises:
+            OutputError: the file cannot take it (a full disk).
+        """
+        try:
+            paint(self._handle)
+        except OSError as error:
+            raise _failed(self.target, error) from None
 
 
 class Outputs:
-    """Every output file of one command, committed together on success, removed on failure.
+    """Every output file of one command, opened before the work, committed together on
+    success, removed on failure.
 
     Raises:
-        UsageError: an unsupported suffix or a missing folder (before anything is written).
+        OutputError: an unsupported suffix, a missing or read-only folder, a folder where
+            the file should go (before anything is computed), or a failed write.
     """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[Path, Path]] = []
-        self._handles: list[IO[str]] = []
+        self._files = files.Outputs()
         self._writers: list[RowWriter] = []
-
-    def _temporary(self, target: Path, mode: str = "w") -> tuple[Path, IO[Any]]:
-        folder = target.parent if str(target.parent) else Path()
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {target}: folder {folder} does not exist")
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        path = Path(name)
-        os.chmod(path, 0o666 & ~_umask())  # mkstemp makes 0600; a plain file is what users expect
-        self._pending.append((path, target))
-        handle: IO[Any] = os.fdopen(descriptor, mode, encoding=None if "b" in mode else "utf-8")
-        return path, handle
 
     def rows(self, target: str | Path) -> RowWriter:
         """A streaming row writer for ``target`` (``.csv``, ``.json`` or ``.jsonl``)."""
         path = Path(target)
-        suffix = path.suffix.lower()
-        if suffix not in ROW_SUFFIXES:
-            raise UsageError(
+        if path.suffix.lower() not in ROW_SUFFIXES:
+            raise files.OutputError(
                 f"cannot write rows to {path}: use a file ending in {', '.join(ROW_SUFFIXES)}"
             )
-        _, handle = self._temporary(path)
-        self._handles.append(handle)
-        writer = RowWriter(handle, suffix)
+        writer = RowWriter(self._files.open(path), path)
         self._writers.append(writer)
         return writer
 
-    def picture(self, target: str | Path, draw: Callable[[IO[bytes]], None]) -> None:
-        """Write a picture through ``draw(binary handle)``; committed with the rest."""
+    def picture(self, target: str | Path) -> Picture:
+        """A PNG output for ``target``, opened now, drawn into later."""
         path = Path(target)
         if path.suffix.lower() != ".png":
-            raise UsageError(f"cannot write the plot to {path}: give a file ending in .png")
-        _, handle = self._temporary(path, "wb")
-        with handle:
-            draw(handle)
-
-    def check_picture(self, target: str | Path) -> None:
-        """Refuse a bad plot path before any work is done."""
-        path = Path(target)
-        if path.suffix.lower() != ".png":
-            raise UsageError(f"cannot write the plot to {path}: give a file ending in .png")
-        folder = path.parent if str(path.parent) else Path()
-        if not folder.is_dir():
-            raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+            raise files.OutputError(f"cannot write the plot to {path}: give a file ending in .png")
+        return Picture(self._files.open(path, binary=True), path)
 
     def __enter__(self) -> Outputs:
         return self
@@ -135,15 +140,13 @@ class Outputs:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        for writer in self._writers:
-            if kind is None:
+        if kind is not None:
+            self._files.abort()
+            return
+        try:
+            for writer in self._writers:
                 writer.close()
-        for handle in self._handles:
-            handle.close()
-        if kind is None:
-            for temporary, target in self._pending:
-                os.replace(temporary, target)
-        else:
-            for temporary, _ in self._pending:
-                with contextlib.suppress(FileNotFoundError):
-                    temporary.unlink()
+        except BaseException:
+            self._files.abort()
+            raise
+        self._files.commit()

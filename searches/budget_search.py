@@ -9,55 +9,70 @@ Example:
     >>> from searches import make_space, search
     >>> space = make_space(families=("lstm", "gru"), layers=range(1, 5))
     >>> result = search(space, budget="6.5M", objectives="depth", trials=8, seed=1)
-    >>> result.on_budget_fraction, result.best[0].design.layers
+    >>> result.on_budget_fraction, result.best[0].design.depth
     (1.0, 4)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from searches._study import SearchConfig, run_study
+from explorer.solver import parse_budget
+from searches._engine import run_study
+from searches._kind import Objectives, SearchKind
+from searches._notes import space_notes
 from searches._trial import record, suggest_choice
 from searches.design import Design
 from searches.objectives import ObjectiveFunction, ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Choice, Space
 
-__all__ = ["make_objective", "search"]
+__all__ = ["Constrained", "search"]
 
 
-def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
-    """The Optuna objective of a constrained study (solutions cached per choice)."""
-    import optuna
+@dataclass(frozen=True, slots=True)
+class Constrained(SearchKind):
+    """Optuna samples the structure (TPE); the solver fills in the free size at
+    ``budget``."""
 
-    space, budget = config.space, config.budget
-    solved: dict[Choice, Design | str] = {}
+    name: ClassVar[str] = "constrained"
+    space: Space
+    budget: int
 
-    def objective(trial: Any) -> list[float]:
-        choice = suggest_choice(trial, space)
-        found = solved.get(choice)
-        if found is None:
-            try:
-                solution = space.solve(
-                    choice.family,
-                    budget=budget,
-                    layers=choice.layers,
-                    bidirectional=choice.bidirectional,
-                    ratio=choice.ratio,
-                )
-                found = Design.from_solution(solution)
-            except (BudgetError, ConflictError, InvalidSizeError) as error:
-                found = str(error)
-            solved[choice] = found
-        if isinstance(found, str):
-            trial.set_user_attr("reason", found)
-            raise optuna.TrialPruned(found)
-        return record(trial, found, plan)
+    def fingerprint(self) -> dict[str, Any]:
+        """The budget and the space."""
+        return {"budget": self.budget, "space": self.space.to_json()}
 
-    return objective
+    def notes(self) -> tuple[str, ...]:
+        """The space's defaults."""
+        return space_notes(self.space)
+
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+        """The Optuna objective of a constrained study (solutions cached per choice)."""
+        import optuna
+
+        space, budget = self.space, self.budget
+        solved: dict[Choice, Design | str] = {}
+
+        def objective(trial: Any) -> list[float]:
+            choice = suggest_choice(trial, space)
+            found = solved.get(choice)
+            if found is None:
+                try:
+                    solution = space.solve(choice, budget=budget)
+                    found = Design.from_solution(solution)
+                except (BudgetError, ConflictError, InvalidSizeError) as error:
+                    found = str(error)
+                solved[choice] = found
+            if isinstance(found, str):
+                trial.set_user_attr("reason", found)
+                raise optuna.TrialPruned(found)
+            return record(trial, found, plan)
+
+        return objective
 
 
 def search(
@@ -74,7 +89,7 @@ def search(
     workers: int = 1,
     progress: bool = False,
 ) -> SearchResult:
-    """Run (or resume) a budget-constrained study; see :func:`searches._study.run_study`.
+    """Run (or resume) a budget-constrained study; see :func:`searches._engine.run_study`.
 
     Args:
         space: the structural choices (:func:`searches.make_space`).
@@ -82,23 +97,17 @@ def search(
         objectives: ``macs``, ``depth``, ``aspect``, ``error``, ``module:function`` or
             callables taking a :class:`~searches.design.Design`; several for a Pareto front.
         directions: one per value, to override the objectives' own.
-        trials: finished trials the study should hold at the end (a resumed study runs
-            only the missing ones).
+        trials: finished trials the study should hold at the end, whoever runs them (a
+            resumed study runs only the missing ones; processes sharing the study stop
+            once it holds them).
         storage: ``None`` (in memory), a journal file, ``sqlite:///FILE.db`` or any RDB URL.
         workers: local processes sharing the storage.
     """
-    config = SearchConfig.make(
-        "constrained",
-        space,
-        budget=budget,
-        objectives=objectives,
-        directions=directions,
-        target_ratio=target_ratio,
-        seed=seed,
-    )
     return run_study(
-        config,
+        Constrained(space, parse_budget(budget)),
+        objectives=Objectives.make(objectives, directions=directions, target_ratio=target_ratio),
         trials=trials,
+        seed=seed,
         storage=storage,
         study_name=study_name,
         workers=workers,

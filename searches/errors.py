@@ -1,4 +1,5 @@
-"""Errors of the searches and sweeps, all :class:`explorer.errors.UsageError` subclasses.
+"""Errors of the searches and sweeps: :class:`explorer.errors.UsageError` subclasses for
+bad requests, :class:`SearchInterruptedError` for a stopped run.
 
 The CLI catches :class:`explorer.errors.ExplorerError`, so each of these becomes one
 ``error: ...`` line and exit status 2.
@@ -11,9 +12,15 @@ Example:
 
 from __future__ import annotations
 
-from explorer.errors import UsageError
+from explorer.errors import ExplorerError, OutputError, UsageError
 
-__all__ = ["MissingExtraError", "ObjectiveError", "StorageError"]
+__all__ = [
+    "MissingExtraError",
+    "ObjectiveError",
+    "OutputError",
+    "SearchInterruptedError",
+    "StorageError",
+]
 
 
 class ObjectiveError(UsageError):
@@ -25,4 +32,9 @@ class StorageError(UsageError):
 
 
 class MissingExtraError(UsageError):
-    """An optional dependency (the ``search`` or ``postgres`` extra) is not installed."""
+    """An optional dependency (the ``plot`` or ``postgres`` extra) is not installed."""
+
+
+class SearchInterruptedError(ExplorerError):
+    """Ctrl-C or SIGTERM stopped a search or sweep; the message says what was kept and how
+    to resume."""

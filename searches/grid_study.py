@@ -3,7 +3,7 @@
 What :mod:`searches.sweep` computes in one pass, stored point by point: resumable with
 ``load_if_exists`` (a killed sweep re-run finishes only the missing points) and shared by
 ``--workers`` or many machines on one storage. The grid is (structure, budget, depth),
-the structure one label per family, directions and ratio, so the stored search space is
+the structure one label per family and its choices but the depth, so the stored space is
 the sum of the choices, not their product. GridSampler re-scans the study for every
 trial: this suits grids of up to a few thousand points; larger ones stream through the
 vectorised engine instead.
@@ -19,81 +19,112 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from searches._study import SearchConfig, run_study
+from explorer.solver import parse_budget
+from searches import _optuna
+from searches._engine import run_study
+from searches._kind import Objectives, SearchKind
+from searches._notes import space_notes
 from searches._trial import record
 from searches.design import Design
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
-from searches.space import Choice, Space
+from searches.space import Space
 from searches.sweep import SweepRow, structures
 
-__all__ = ["grid_sampler", "make_objective", "sweep_study", "unvisited"]
+__all__ = ["Grid", "sweep_study"]
+
+Point = tuple[str, int, int]
 
 
 def _labels(space: Space) -> list[str]:
-    return [
-        f"{s.family}/{'bi' if s.bidirectional else 'uni'}/{s.ratio or '-'}"
-        for s in structures(space)
-    ]
+    return [s.label for s in structures(space)]
 
 
-def grid_sampler(config: SearchConfig, seed: int | None) -> Any:
-    """GridSampler over structure x budget x depth."""
-    import optuna
+@dataclass(frozen=True, slots=True)
+class Grid(SearchKind):
+    """Every point of structure x budget x depth once, by Optuna's GridSampler."""
 
-    grid: dict[str, Sequence[Any]] = {
-        "structure": _labels(config.space),
-        "budget": list(config.budgets),
-        "layers": list(config.space.layers),
-    }
-    return optuna.samplers.GridSampler(grid, seed=seed)
+    name: ClassVar[str] = "grid"
+    space: Space
+    budget: int
+    budgets: tuple[int, ...]
 
+    def fingerprint(self) -> dict[str, Any]:
+        """The budgets and the space."""
+        return {"budget": self.budget, "space": self.space.to_json(), "budgets": list(self.budgets)}
 
-def unvisited(config: SearchConfig, study: Any) -> set[tuple[str, int, int]]:
-    """Grid points without a finished trial."""
-    from searches._study import finished_states
+    def notes(self) -> tuple[str, ...]:
+        """The space's defaults."""
+        return space_notes(self.space)
 
-    every = {
-        (label, budget, layers)
-        for label in _labels(config.space)
-        for budget in config.budgets
-        for layers in config.space.layers
-    }
-    for trial in study.get_trials(deepcopy=False, states=finished_states()):
-        params = trial.params
-        every.discard((params.get("structure"), params.get("budget"), params.get("layers")))
-    return every
+    @property
+    def size(self) -> int:
+        """Points in the grid."""
+        return len(_labels(self.space)) * len(self.budgets) * len(self.space.depths())
 
+    def sampler(self, seed: int | None) -> Any:
+        """GridSampler over structure x budget x depth."""
+        import optuna
 
-def make_objective(config: SearchConfig, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
-    """Solve the trial's grid point; prune it (with the reason) when it has no design."""
-    import optuna
+        grid: dict[str, Sequence[Any]] = {
+            "structure": _labels(self.space),
+            "budget": list(self.budgets),
+            "depth": list(self.space.depths()),
+        }
+        return optuna.samplers.GridSampler(grid, seed=seed)
 
-    space = config.space
-    by_label = dict(zip(_labels(space), structures(space)))
+    def unvisited(self, study: Any) -> list[Point]:
+        """Grid points without a finished trial, in grid order."""
+        done = {
+            (t.params.get("structure"), t.params.get("budget"), t.params.get("depth"))
+            for t in study.get_trials(deepcopy=False, states=_optuna.finished_states())
+        }
+        return [
+            (label, budget, depth)
+            for label in _labels(self.space)
+            for budget in self.budgets
+            for depth in self.space.depths()
+            if (label, budget, depth) not in done
+        ]
 
-    def objective(trial: Any) -> list[float]:
-        structure = by_label[str(trial.suggest_categorical("structure", list(by_label)))]
-        budget = int(trial.suggest_int("budget", min(config.budgets), max(config.budgets)))
-        layers = int(trial.suggest_int("layers", min(space.layers), max(space.layers)))
-        choice = Choice(structure.family, layers, structure.bidirectional, structure.ratio)
-        try:
-            solution = space.solve(
-                choice.family,
-                budget=budget,
-                layers=layers,
-                bidirectional=choice.bidirectional,
-                ratio=choice.ratio,
-            )
-        except (BudgetError, ConflictError, InvalidSizeError) as error:
-            trial.set_user_attr("reason", str(error))
-            raise optuna.TrialPruned(str(error)) from None
-        return record(trial, Design.from_solution(solution), plan)
+    def remaining(self, study: Any, trials: int) -> int:
+        """The points not yet finished (one that two parallel workers both took counts
+        once)."""
+        return len(self.unvisited(study))
 
-    return objective
+    def pending(self, study: Any) -> list[dict[str, Any]]:
+        """The points still unfinished once GridSampler is done (two workers took the same
+        point, or an interrupted run's)."""
+        return [
+            {"structure": label, "budget": budget, "depth": depth}
+            for label, budget, depth in self.unvisited(study)
+        ]
+
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+        """Solve the trial's grid point; prune it (with the reason) when it has no design."""
+        import optuna
+
+        space, budgets = self.space, self.budgets
+        by_label = dict(zip(_labels(space), structures(space)))
+
+        def objective(trial: Any) -> list[float]:
+            structure = by_label[str(trial.suggest_categorical("structure", list(by_label)))]
+            budget = int(trial.suggest_int("budget", min(budgets), max(budgets)))
+            depths = space.depths()
+            depth = int(trial.suggest_int("depth", min(depths), max(depths)))
+            choice = space.with_depth(structure, depth)
+            try:
+                solution = space.solve(choice, budget=budget)
+            except (BudgetError, ConflictError, InvalidSizeError) as error:
+                trial.set_user_attr("reason", str(error))
+                raise optuna.TrialPruned(str(error)) from None
+            return record(trial, Design.from_solution(solution), plan)
+
+        return objective
 
 
 def sweep_study(
@@ -108,20 +139,15 @@ def sweep_study(
 ) -> tuple[list[SweepRow], SearchResult]:
     """Run (or resume) the sweep as a grid study; the rows in the sweep's order, and the
     study's result (``pruned`` holds the points without a design)."""
-    config = SearchConfig.make(
-        "grid",
-        space,
-        budget=budgets[0],
-        objectives=("error",),
-        directions=None,
-        target_ratio=64.0,
-        seed=seed,
-        budgets=tuple(budgets),
-    )
-    points = len(_labels(space)) * len(config.budgets) * len(space.layers)
+    parsed = tuple(dict.fromkeys(parse_budget(b) for b in budgets))
+    if not parsed:
+        raise BudgetError("give at least one budget")
+    kind = Grid(space, parsed[0], parsed)
     result = run_study(
-        config,
-        trials=points,
+        kind,
+        objectives=Objectives(("error",)),
+        trials=kind.size,
+        seed=seed,
         storage=storage,
         study_name=study_name,
         workers=workers,
@@ -132,9 +158,12 @@ def sweep_study(
     for trial in result.trials:
         design = trial.design
         assert design is not None
-        key = (order[trial.params["structure"]], design.budget, design.layers)
+        label = trial.params["structure"]
+        key = (order[label], design.budget, design.depth)
         first.setdefault(
             key,
-            SweepRow(design.family, design.budget, design.total, dict(design.sizes), design.step),
+            SweepRow(
+                design.family, design.budget, design.total, dict(design.sizes), design.step, label
+            ),
         )
     return [first[key] for key in sorted(first)], result

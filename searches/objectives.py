@@ -75,7 +75,7 @@ def _macs(design: Design) -> float:
 
 
 def _depth(design: Design) -> float:
-    return float(design.layers)
+    return float(design.depth)
 
 
 def _error(design: Design) -> float:
@@ -84,7 +84,7 @@ def _error(design: Design) -> float:
 
 def _aspect(target: float) -> ObjectiveFunction:
     def aspect(design: Design) -> float:
-        return abs(math.log(design.cells / design.layers / target))
+        return abs(math.log(design.width / design.depth / target))
 
     return aspect
 
@@ -95,7 +95,7 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "depth": ("maximize", "number of layers at the budget"),
     "aspect": (
         "minimize",
-        "|ln((cells / layers) / target ratio)|: distance to a width/depth ratio",
+        "|ln((width / depth) / target ratio)|: distance to a width/depth ratio",
     ),
     "error": ("minimize", "|total - budget| / budget"),
 }
@@ -135,6 +135,11 @@ class ObjectivePlan:
                 result = objective.function(design)
             except ObjectiveError:
                 raise
+            except SystemExit as error:  # the user's code may not end the process
+                raise ObjectiveError(
+                    f"objective {objective.name} called sys.exit({error.code!r}); an objective "
+                    "returns its value (raise an exception to report a problem)"
+                ) from None
             except Exception as error:  # the user's code: report it in one line
                 raise ObjectiveError(
                     f"objective {objective.name} raised {type(error).__name__}: {error}"
@@ -320,6 +325,10 @@ def _run_user_import(load: Callable[[], Any], module_text: str) -> Any:
             ) from None
         raise ObjectiveError(
             f"objective module {module_text!r} failed to import: {error}"
+        ) from None
+    except SystemExit as error:  # the user's module may not end the process
+        raise ObjectiveError(
+            f"objective module {module_text!r} called sys.exit({error.code!r}) on import"
         ) from None
     except Exception as error:  # the user's module: report it in one line
         raise ObjectiveError(

@@ -57,9 +57,13 @@ class SearchResult:
             (plain Optuna over raw sizes, the budget a soft constraint).
         trials: every trial with a design, in trial order (on budget or not).
         pruned: trials whose choice has no design at the budget (too deep, too small).
+        failed: trials that did not finish (interrupted, or their process died); they do
+            not count toward ``requested`` and their points are tried again.
         best: the best feasible trial (one objective) or the Pareto front (several), one
             trial per distinct design (the first that found it).
         requested: the trial count asked for (finished trials in the study at the end).
+        assumptions: defaults the user did not choose.
+        notes: what else the user should know (trials another process still runs).
     """
 
     kind: str
@@ -75,6 +79,8 @@ class SearchResult:
     pruned: tuple[TrialRecord, ...]
     best: tuple[TrialRecord, ...]
     assumptions: tuple[str, ...] = field(default=())
+    failed: tuple[TrialRecord, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def finished(self) -> int:
@@ -117,19 +123,23 @@ class SearchResult:
             "on_budget_fraction": self.on_budget_fraction,
             "trials": [t.to_json() for t in self.trials],
             "pruned": [t.to_json() for t in self.pruned],
+            "failed": [t.to_json() for t in self.failed],
             "best": best,
             "assumptions": list(self.assumptions),
+            "notes": list(self.notes),
         }
 
 
 def records_from_study(
     study: Any,
-) -> tuple[list[TrialRecord], list[TrialRecord], list[TrialRecord]]:
-    """(trials with a design, pruned trials, best trials) of a finished Optuna study."""
+) -> tuple[list[TrialRecord], list[TrialRecord], list[TrialRecord], list[TrialRecord]]:
+    """(trials with a design, pruned trials, failed trials, best trials) of a finished
+    Optuna study."""
     from optuna.trial import TrialState
 
     trials: list[TrialRecord] = []
     pruned: list[TrialRecord] = []
+    failed: list[TrialRecord] = []
     by_number: dict[int, TrialRecord] = {}
     for frozen in study.get_trials(deepcopy=False):
         stored = frozen.user_attrs.get("design")
@@ -145,7 +155,7 @@ def records_from_study(
             by_number[frozen.number] = record
         elif frozen.state in (TrialState.PRUNED, TrialState.FAIL):
             reason = frozen.user_attrs.get("reason", "failed")
-            pruned.append(
+            (pruned if frozen.state == TrialState.PRUNED else failed).append(
                 TrialRecord(
                     frozen.number,
                     frozen.state.name.lower(),
@@ -161,7 +171,7 @@ def records_from_study(
         if found is not None and found.design is not None:
             key = json.dumps([found.design.family, dict(found.design.sizes)], sort_keys=True)
             best.setdefault(key, found)
-    return trials, pruned, list(best.values())
+    return trials, pruned, failed, list(best.values())
 
 
 def _best_trials(study: Any) -> Sequence[Any]:

@@ -71,7 +71,7 @@ def test_per_layer_terms_are_listed_layer_by_layer() -> None:
         pytest.param(UNROLL_LIMIT, False, id="at-the-limit-unrolled"),
         pytest.param(UNROLL_LIMIT + 1, True, id="past-the-limit-grouped"),
         pytest.param(10**12, True, id="a-trillion"),
-        pytest.param(2**64, True, id="two-to-the-64"),
+        pytest.param(10**18, True, id="the-largest-size"),
     ],
 )
 def test_uniform_depth_from_the_closed_form(layers: int, grouped: bool) -> None:
@@ -120,8 +120,13 @@ def test_too_many_layers_listed_one_by_one_are_refused() -> None:
 def test_cli_answers_huge_depths_at_once(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*argv, "--layers", str(2**64)]) == 0
-    assert "18446744073709551616" in capsys.readouterr().out
+    assert main([*argv, "--layers", str(10**18)]) == 0
+    assert "1000000000000000000" in capsys.readouterr().out
+    assert main([*argv, "--layers", str(2**64)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ")
+    assert error.count("\n") == 1
+    assert "at most 10**18" in error
 
 
 def test_spec_with_a_trillion_layers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,11 +15,12 @@ from explorer.algebra._count import INT64_MAX, Count
 from explorer.algebra._kinds import BIAS, EMBEDDING
 from explorer.algebra._poly import Polynomial
 from explorer.algebra._protocol import ConventionLike, FamilyLike
-from explorer.algebra._role import GROUPED, Role
+from explorer.algebra._role import EVERY, GROUPED, Role
 
 __all__ = [
     "BIAS",
     "EMBEDDING",
+    "EVERY",
     "GROUPED",
     "INT64_MAX",
     "CompiledCount",

@@ -168,7 +168,7 @@ def cache_key(family: FamilyLike, structure: Hashable) -> str:
 class SymbolicCount:
     """The sympy side of a structure: its terms, symbols (argument order) and formula."""
 
-    __slots__ = ("formula", "slots", "symbols", "terms")
+    __slots__ = ("active", "formula", "slots", "symbols", "terms")
 
     def __init__(self, family: FamilyLike, structure: Hashable) -> None:
         import sympy
@@ -179,7 +179,10 @@ class SymbolicCount:
         self.terms: tuple[Term, ...] = family.build_terms(structure)
         self.symbols: tuple[sympy.Symbol, ...] = tuple(symbol(s.symbol) for s in self.slots)
         self.formula: sympy.Expr = sympy.Add(*(t.expr for t in self.terms))
-        stray = self.formula.free_symbols - set(self.symbols)
+        self.active: sympy.Expr = sympy.Add(
+            *(t.expr if t.active is None else t.active for t in self.terms)
+        )
+        stray = (self.formula.free_symbols | self.active.free_symbols) - set(self.symbols)
         if stray:  # a family bug, not user input
             raise AssertionError(f"formula uses undeclared sizes {stray}")
 
@@ -261,10 +264,21 @@ def _compile(symbolic: SymbolicCount) -> CompiledCount:
         )
         for t in symbolic.terms
     )
-    return _assemble(symbolic.slots, terms, str(symbolic.formula))
+    active = None
+    if any(t.active is not None for t in symbolic.terms):
+        active = Polynomial.sum(
+            info.count if t.active is None else _polynomial(t.active, index)
+            for t, info in zip(symbolic.terms, terms)
+        )
+    return _assemble(symbolic.slots, terms, str(symbolic.formula), active)
 
 
-def _assemble(slots: tuple[Slot, ...], terms: tuple[TermInfo, ...], text: str) -> CompiledCount:
+def _assemble(
+    slots: tuple[Slot, ...],
+    terms: tuple[TermInfo, ...],
+    text: str,
+    active: Polynomial | None = None,
+) -> CompiledCount:
     """The compiled count: the total is the sum of the terms by construction."""
     return CompiledCount(
         slots=slots,
@@ -272,6 +286,7 @@ def _assemble(slots: tuple[Slot, ...], terms: tuple[TermInfo, ...], text: str) -
         total=Polynomial.sum(t.count for t in terms),
         biases=Polynomial.sum(t.count for t in terms if t.kind == BIAS),
         written=text,
+        active=active,
     )
 
 
@@ -331,6 +346,12 @@ def _compile_light(family: FamilyLike, structure: Hashable) -> CompiledCount | N
                     role=t.role,
                 )
             )
-    except (_NotLightError, TypeError, AttributeError):
-        return None
-    return _assemble(slots, tuple(infos), "")  # the formula is printed when it is read
+        active = None
+        if any(t.active is not None for t in built):
+            active = Polynomial.sum(
+                info.count if t.active is None else _light_polynomial(t.active, index)
+                for t, info in zip(built, infos)
+            )
+    except Exception:  # any failure without sympy: built with it instead (where the family
+        return None  # is at fault, the sympy build raises the error again)
+    return _assemble(slots, tuple(infos), "", active)  # the formula printed when it is read

@@ -19,9 +19,12 @@ import functools
 import json
 import os
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.algebra._compiled import CompiledCount
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["cache_dir", "fingerprint", "load", "store"]
 
@@ -29,8 +32,16 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORMAT = 2
 
 
-def cache_dir() -> str | None:
+def cache_dir() -> Path | None:
     """Where entries live, or ``None`` when the cache is off."""
+    from pathlib import Path
+
+    folder = _folder()
+    return None if folder is None else Path(folder)
+
+
+def _folder() -> str | None:
+    """:func:`cache_dir` as text (no :mod:`pathlib` on the way to a cached count)."""
     if os.environ.get("EXPLORER_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
     if explicit := os.environ.get("EXPLORER_CACHE_DIR"):
@@ -60,7 +71,7 @@ def fingerprint() -> str:
 
 
 def _path(key: str) -> str | None:
-    folder = cache_dir()
+    folder = _folder()
     if folder is None:
         return None
     text = f"{fingerprint()}|{key}".encode()

@@ -69,6 +69,8 @@ class CompiledCount:
     #: The formula as sympy printed it; empty when it was built without sympy (then
     #: :attr:`formula_text` prints the total polynomial, on first use).
     written: str = ""
+    #: The parameters one token uses, when not all (experts); ``None``: all.
+    active: Polynomial | None = None
     _functions: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -82,7 +84,8 @@ class CompiledCount:
         return text
 
     def function(self, which: str) -> Callable[..., Any]:
-        """Compiled evaluator: ``total``, ``biases``, ``terms``, ``shapes`` or ``bound``."""
+        """Compiled evaluator: ``total``, ``biases``, ``active``, ``terms``, ``shapes`` or
+        ``bound``."""
         try:
             return self._functions[which]  # type: ignore[no-any-return]
         except KeyError:
@@ -92,6 +95,8 @@ class CompiledCount:
         arity = len(self.slots)
         if which in ("total", "biases"):
             built: Callable[..., Any] = scalar_functions((getattr(self, which),), arity)[0]
+        elif which == "active":
+            built = scalar_functions((self.active or self.total,), arity)[0]
         elif which == "bound":
             built = scalar_functions((self.total.absolute(),), arity)[0]
         elif which == "terms":
@@ -145,6 +150,7 @@ class CompiledCount:
             ],
             "total": self.total.to_json(),
             "biases": self.biases.to_json(),
+            "active": None if self.active is None else self.active.to_json(),
             "formula_text": self.written,
         }
 
@@ -177,4 +183,5 @@ class CompiledCount:
             total=Polynomial.from_json(data["total"], arity),
             biases=Polynomial.from_json(data["biases"], arity),
             written=str(data["formula_text"]),
+            active=None if data["active"] is None else Polynomial.from_json(data["active"], arity),
         )

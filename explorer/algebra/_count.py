@@ -40,6 +40,8 @@ class Count:
         159744
         >>> c.evaluate(cells=512)
         5335040
+        >>> c
+        Count(family='lstm', convention='pytorch', total=21155840)
     """
 
     family: FamilyLike
@@ -47,6 +49,13 @@ class Count:
     convention: ConventionLike
     compiled: CompiledCount
     values: tuple[int | None, ...]
+    notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        """Short: the family, the convention and the total (or the free symbols); the
+        terms, formula and breakdown are a property away."""
+        detail = f"free={self.free!r}" if None in self.values else f"total={self.total}"
+        return f"Count(family={self.family.name!r}, convention={self.convention.name!r}, {detail})"
 
     # -- numbers ---------------------------------------------------------------------------
     @property
@@ -67,6 +76,28 @@ class Count:
     def weights(self) -> int:
         """Everything that is not a bias (embedding tables included)."""
         return self.total - self.biases
+
+    @property
+    def active(self) -> int:
+        """Parameters one token uses (a mixture of experts: its router and ``k`` experts
+        per layer, not all ``E``); the total when every parameter is used."""
+        return self.compiled.function("active")(*self._bound())  # type: ignore[no-any-return]
+
+    @property
+    def sparse(self) -> bool:
+        """Whether a token uses fewer parameters than the total holds."""
+        return self.compiled.active is not None
+
+    @property
+    def by_block(self) -> dict[str, int]:
+        """Parameters per kind of block (``attention``, ``mlp``, ``embedding`` ...), in
+        the order they first appear; terms without a role count under their kind."""
+        values = self.compiled.function("terms")(*self._bound())
+        blocks: dict[str, int] = {}
+        for t, v in zip(self.compiled.terms, values):
+            key = t.role.block or t.kind
+            blocks[key] = blocks.get(key, 0) + v
+        return blocks
 
     @property
     def embedding(self) -> int:
@@ -177,6 +208,11 @@ class Count:
         return self._symbolic().formula
 
     @property
+    def active_formula(self) -> sympy.Expr:
+        """The closed form of the parameters one token uses (the formula when all are)."""
+        return self._symbolic().active
+
+    @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
         """The sympy symbols, in argument order."""
         return self._symbolic().symbols
@@ -233,9 +269,9 @@ class Count:
         return args
 
 
-_FAMILY, _STRUCTURE, _CONVENTION, _COMPILED, _VALUES = (
+_FAMILY, _STRUCTURE, _CONVENTION, _COMPILED, _VALUES, _NOTES = (
     Count.__dict__[name].__set__
-    for name in ("family", "structure", "convention", "compiled", "values")
+    for name in ("family", "structure", "convention", "compiled", "values", "notes")
 )
 
 
@@ -245,14 +281,18 @@ def make_count(
     convention: ConventionLike,
     compiled: CompiledCount,
     values: tuple[int | None, ...],
+    *,
+    notes: tuple[str, ...] = (),
 ) -> Count:
-    """``Count(family, structure, convention, compiled, values)`` in half the time: the
-    frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, and a
-    warm ``explorer.count(...)`` takes about two microseconds in all. Same object, same
-    checks (``Count`` has none of its own).
+    """``Count(family, structure, convention, compiled, values, notes)`` in half the time:
+    the frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, and
+    a warm ``explorer.count(...)`` takes about two microseconds in all. Same object, same
+    checks (``Count`` has none of its own); every field is set here.
 
     Example:
-        >>> import explorer
+        >>> import dataclasses, explorer
+        >>> [f.name for f in dataclasses.fields(Count)]  # make_count sets each of them
+        ['family', 'structure', 'convention', 'compiled', 'values', 'notes']
         >>> c = explorer.count("rnn", convention="weights", input=3, cells=2)
         >>> make_count(c.family, c.structure, c.convention, c.compiled, c.values) == c
         True
@@ -263,4 +303,5 @@ def make_count(
     _CONVENTION(count, convention)
     _COMPILED(count, compiled)
     _VALUES(count, values)
+    _NOTES(count, notes)
     return count

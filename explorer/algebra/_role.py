@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GROUPED", "NO_ROLE", "Role"]
+__all__ = ["EVERY", "GROUPED", "NO_ROLE", "Role"]
 
 #: The layer label of terms that stand for layers 1 to L-1 when the depth is a symbol.
 GROUPED = "[1:L]"
+#: The layer label of terms that stand for every one of identical layers.
+EVERY = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,8 @@ class Role:
             the same part in different layers share it.
         title: how tables and explanations name it (``input-to-gates``).
         layer: ``"0"``, ``"1"`` ..., :data:`GROUPED` for layers 1..L-1 under a symbolic
-            depth, or ``""`` for terms outside the layers (embeddings, heads).
+            depth, :data:`EVERY` for every one of identical layers, or ``""`` for terms
+            outside the layers (embeddings, heads).
         direction: ``""``, or the family's name for a second direction (``reverse``).
         block: the building block it comes from (``gates``, ``attention``, ``embedding``).
         feeds: its last dimension is the width of what feeds it.
@@ -45,7 +48,12 @@ class Role:
         """``layer 1``, ``layers 1..L-1``, ``layer 0 (reverse)``, or ``""`` outside layers."""
         if not self.layer:
             return ""
-        text = "layers 1..L-1" if self.layer == GROUPED else f"layer {self.layer}"
+        if self.layer == EVERY:
+            text = "every layer"
+        elif self.layer == GROUPED:
+            text = "layers 1..L-1"
+        else:
+            text = f"layer {self.layer}"
         return text + (f" ({self.direction})" if self.direction else "")
 
     def extra(self, name: str, default: str = "") -> str:

@@ -17,9 +17,11 @@ class Term:
     """A named parameter tensor with a symbolic shape.
 
     ``expr`` is ``multiplicity * prod(shape)``; ``multiplicity`` is 1 except for terms
-    that stand for several identical layers when the depth is a symbol (``L - 1``).
-    Shapes are sympy expressions, or sympy-free polynomials while terms are built without
-    sympy (:func:`explorer.algebra._named.sympy_free`).
+    that stand for several identical layers (``L - 1`` when the depth is a symbol).
+    ``active`` is how many of its parameters one token uses, when not all (a mixture of
+    experts uses ``k`` of its ``E`` experts); ``None``: all. Shapes are sympy expressions,
+    or sympy-free polynomials while terms are built without sympy
+    (:func:`explorer.algebra._named.sympy_free`).
 
     Example:
         >>> import sympy
@@ -36,6 +38,7 @@ class Term:
     group: str
     multiplicity: Any = 1
     role: Role = NO_ROLE
+    active: Any = None
     expr: Any = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "explain": "explorer.commands.explain",
     "search": "explorer.commands.search",
     "sweep": "explorer.commands.sweep",
+    "derive": "explorer.commands.derive",
 }
 
 

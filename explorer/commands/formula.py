@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from explorer.commands._options import add_design_options, design_kwargs, spec_request
+from explorer.commands._options import (
+    add_design_options,
+    design_kwargs,
+    hf_request,
+    spec_request,
+)
 
 NAME = "formula"
 HELP = "the closed form, sizes not given (the depth too) left as symbols"
@@ -16,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_design_options(parser, symbolic=True)
     parser.add_argument("--latex", action="store_true", help="print LaTeX")
     parser.add_argument("--expand", action="store_true", help="expand the polynomial")
+    parser.add_argument(
+        "--leading",
+        action="store_true",
+        help="only the leading terms (the highest total degree: 12 L d^2 for GPT-2)",
+    )
 
 
 def run(args: argparse.Namespace) -> str:
@@ -23,12 +33,16 @@ def run(args: argparse.Namespace) -> str:
     from explorer._api import formula
     from explorer.render import formula_json, formula_text
 
-    request = spec_request(args)
-    if request is not None:
+    hf = hf_request(args)
+    request = None if hf is not None else spec_request(args)
+    if hf is not None:  # the architecture's closed form, the config's values in the legend
+        result = formula(hf.family, convention=args.convention, **hf.sizes)
+    elif request is not None:
         spec, values = request
         result = spec.count(**values)
     else:
         result = formula(args.family, convention=args.convention, **design_kwargs(args))
+    options = {"expand": args.expand, "leading": args.leading, "symbolic": hf is not None}
     if args.json:
-        return json.dumps(formula_json(result, expand=args.expand))
-    return formula_text(result, latex=args.latex, expand=args.expand)
+        return json.dumps(formula_json(result, **options))
+    return formula_text(result, latex=args.latex, **options)

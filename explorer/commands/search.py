@@ -14,41 +14,65 @@ from searches._options import TOGGLES, budget_choices, int_choices, name_list, t
 
 NAME = "search"
 HELP = "an Optuna study where every trial is on budget (the solver fills in the cells)"
+WORKERS_HELP = "local processes on one storage (default 1; at most 4 per CPU)"
 
 
-def add_space_options(parser: argparse.ArgumentParser, *, layers: str) -> None:
-    """The structural choices and fixed sizes shared by ``search`` and ``sweep``."""
+def add_space_options(parser: argparse.ArgumentParser) -> None:
+    """The structural choices and fixed sizes shared by ``search`` and ``sweep``, from the
+    families' declarations: each family's search choices (``--layers``, ``--bidirectional``
+    ...), fixed sizes (``--input``, ``--vocab`` ...) and the free size's bounds."""
+    from explorer.commands._options import chosen_families
+
+    families = getattr(parser, "families", ()) or chosen_families(None)
     space = parser.add_argument_group("design space (ranges 1..6, lists lstm,gru)")
     space.add_argument(
         "--arch", type=name_list, default=("lstm",), help="families to choose from (default lstm)"
     )
-    space.add_argument(
-        "--layers", type=int_choices, default=int_choices(layers), help=f"depths (default {layers})"
-    )
-    space.add_argument(
-        "--bidirectional",
-        type=toggle,
-        nargs="?",
-        const=(True,),
-        default=(False,),
-        metavar="|".join(TOGGLES),
-        help="directions: no (default), yes (alone: yes), both",
-    )
-    space.add_argument(
-        "--proj-ratio",
-        type=int_choices,
-        default=(4,),
-        help="lstmp: projection = cells // ratio, ratios to choose from (default 4)",
-    )
-    space.add_argument("--input", type=_int, help="input size (default 39)")
-    space.add_argument("--output", type=_int, help="output size, 0 for none (default 34)")
-    space.add_argument("--convention", help="counting convention (default pytorch)")
+    choices = {c.name: c for f in families for c in f.search_choices}
+    for choice in choices.values():
+        who = [f.name for f in families if choice in f.search_choices]
+        default = f" (default {choice.default})" if choice.default else " (default: not sampled)"
+        text = f"{choice.help}{default}; {', '.join(who)}"
+        if choice.kind == "bool":
+            space.add_argument(
+                choice.option,
+                dest=f"choice_{choice.name}",
+                type=toggle,
+                nargs="?",
+                const=(True,),
+                metavar="|".join(TOGGLES),
+                help=text + " (alone: yes)",
+            )
+        else:
+            space.add_argument(
+                choice.option, dest=f"choice_{choice.name}", type=int_choices, help=text
+            )
+    fixed = parser.add_argument_group("fixed sizes (every design shares them)")
+    seen = set(choices)
+    for family in families:
+        for keyword in family.keywords:
+            if not keyword.is_size or keyword.name in seen or not family.applies(keyword):
+                continue
+            seen.add(keyword.name)
+            stated = "" if keyword.stated is None else f" (default {keyword.stated})"
+            fixed.add_argument(
+                keyword.option,
+                dest=f"size_{keyword.name}",
+                type=_int,
+                help=keyword.meaning + stated,
+            )
+    space.add_argument("--convention", help="counting convention (default: the family's)")
     space.add_argument(
         "--mode", default="nearest", choices=("nearest", "under", "over"), help="side of the budget"
     )
-    space.add_argument("--multiple-of", type=_int, default=1, help="cells a multiple of N")
-    space.add_argument("--min-cells", type=_int, help="fewest cells per layer allowed")
-    space.add_argument("--max-cells", type=_int, help="most cells per layer allowed")
+    widths = sorted({f.free_order[0] for f in families})
+    space.add_argument("--multiple-of", type=_int, default=1, help="the free size a multiple of N")
+    space.add_argument("--min", type=_int, help=f"smallest free size ({', '.join(widths)})")
+    space.add_argument("--max", type=_int, help=f"largest free size ({', '.join(widths)})")
+    for width in widths:  # the same bounds under the width's own name: --min-cells
+        name = width.replace("_", "-")
+        space.add_argument(f"--min-{name}", dest="min", type=_int, help=argparse.SUPPRESS)
+        space.add_argument(f"--max-{name}", dest="max", type=_int, help=argparse.SUPPRESS)
 
 
 def add_output_options(
@@ -78,25 +102,52 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
 
 
+OBJECTIVE_HELP = """\
+your own objective (--objective FILE.py:NAME or MODULE:NAME):
+  def score(design):  # a searches.design.Design, already solved onto the budget
+      return design.macs / design.layers  # a number; minimised unless --direction max
+  A design has .family ('lstm', 'gru' ...), .sizes (the keywords explorer.count takes:
+  cells, layers, input, output, proj, bidirectional, convention), .total (its exact
+  parameter count), .budget, .layers, .cells, .macs (multiply-accumulates per time step),
+  .relative_error, .on_budget and .count (the explorer.Count: .weights, .biases, .terms).
+  Return a list of numbers for several values, with one --direction per value; raise an
+  exception to report a problem (one line, exit status 2). A complete example file:
+  examples/objective.py in the source tree.
+
+--trials is the study's target: a resumed study runs only the missing trials, and every
+process sharing one --storage and --study-name stops once the study holds that many.
+Ctrl-C stops between two trials; a study in --storage keeps what it finished (run the
+same command again to resume)."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budget, design space, objectives, trials, storage and workers."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = OBJECTIVE_HELP
     parser.add_argument("--budget", type=budget_choices, help="parameters: 6.5e6, 6.5M, 21M")
-    add_space_options(parser, layers="1..4")
+    add_space_options(parser)
     goal = parser.add_argument_group("objectives")
     goal.add_argument(
         "--objective",
         default="macs",
-        help="macs (default), depth, aspect, error, or your own module:function; "
+        help="macs (default), depth, aspect, error, or your own FILE.py:NAME or MODULE:NAME "
+        "(a function of a searches.design.Design returning a number: see below); "
         "several separated by commas give a Pareto front",
     )
     goal.add_argument(
         "--direction", type=name_list, help="minimize/maximize, one per value (overrides)"
     )
     goal.add_argument(
-        "--target-ratio", type=_float, default=64.0, help="aspect: target cells per layer / depth"
+        "--target-ratio", type=_float, default=64.0, help="aspect: target width / depth"
     )
     run = parser.add_argument_group("study")
-    run.add_argument("--trials", type=_int, default=100, help="finished trials (default 100)")
+    run.add_argument(
+        "--trials",
+        type=_int,
+        default=100,
+        help="finished trials the study should hold, counting those of every process "
+        "sharing it and of earlier runs (default 100)",
+    )
     run.add_argument(
         "--baseline",
         action="store_true",
@@ -108,7 +159,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "default in memory",
     )
     run.add_argument("--study-name", help="resume or share this study (default from the options)")
-    run.add_argument("--workers", type=_int, default=1, help="local processes on one storage")
+    run.add_argument("--workers", type=_int, default=1, help=WORKERS_HELP)
     add_output_options(parser, top=10)
 
 
@@ -116,18 +167,19 @@ def space_from(args: argparse.Namespace) -> object:
     """The :class:`searches.Space` of the command line."""
     from searches import make_space
 
+    given = {
+        name.partition("_")[2]: value
+        for name, value in vars(args).items()
+        if name.startswith(("choice_", "size_")) and value is not None
+    }
     return make_space(
         families=args.arch,
-        layers=args.layers,
-        bidirectional=args.bidirectional,
-        proj_ratios=args.proj_ratio,
         convention=args.convention,
-        input=args.input,
-        output=args.output,
         mode=args.mode,
         multiple_of=args.multiple_of,
-        min_cells=args.min_cells,
-        max_cells=args.max_cells,
+        minimum=args.min,
+        maximum=args.max,
+        **given,
     )
 
 
@@ -138,8 +190,18 @@ def progress_wanted(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> str:
     """Run the study; the best design first, or ``--json``."""
+    try:
+        return _run(args)
+    except KeyboardInterrupt:  # outside the study (which says what it kept)
+        from searches.errors import SearchInterruptedError
+
+        raise SearchInterruptedError("interrupted; no file was written") from None
+
+
+def _run(args: argparse.Namespace) -> str:
     from explorer.errors import BudgetError, UsageError
     from searches._optional import require
+    from searches._processes import check_workers
 
     require("optuna", feature="explorer search")
     from searches import baseline, search
@@ -150,28 +212,29 @@ def run(args: argparse.Namespace) -> str:
         raise UsageError("search needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k)")
     if len(args.budget) != 1:
         raise BudgetError("search takes one budget; sweep several with 'explorer sweep'")
-    outputs = Outputs()
+    check_workers(args.workers)
     if args.plot:
-        outputs.check_picture(args.plot)
-    runner = baseline if args.baseline else search
-    result = runner(
-        space_from(args),  # type: ignore[arg-type]
-        budget=args.budget[0],
-        objectives=args.objective,
-        directions=args.direction,
-        target_ratio=args.target_ratio,
-        trials=args.trials,
-        seed=args.seed,
-        storage=args.storage,
-        study_name=args.study_name,
-        workers=args.workers,
-        progress=progress_wanted(args),
-    )
-    if args.plot:
-        from searches.plots import draw_search
+        require("matplotlib", feature="--plot", extra="plot")
+    with Outputs() as outputs:  # opened before the study: a bad path costs no trials
+        picture = outputs.picture(args.plot) if args.plot else None
+        runner = baseline if args.baseline else search
+        result = runner(
+            space_from(args),  # type: ignore[arg-type]
+            budget=args.budget[0],
+            objectives=args.objective,
+            directions=args.direction,
+            target_ratio=args.target_ratio,
+            trials=args.trials,
+            seed=args.seed,
+            storage=args.storage,
+            study_name=args.study_name,
+            workers=args.workers,
+            progress=progress_wanted(args),
+        )
+        if picture is not None:
+            from searches.plots import draw_search
 
-        with outputs:
-            outputs.picture(args.plot, lambda handle: draw_search(result, handle))
+            picture.draw(lambda handle: draw_search(result, handle))
     if args.json:
         data = result.to_json()
         data["plot"] = args.plot

@@ -6,7 +6,15 @@ import argparse
 import json
 from typing import Any
 
-from explorer.commands._options import add_design_options, design_kwargs, int_text, spec_request
+from explorer.commands._options import (
+    add_design_options,
+    add_emit_option,
+    design_kwargs,
+    emitted,
+    hf_request,
+    int_text,
+    spec_request,
+)
 from explorer.errors import ExplorerError, UsageError
 
 NAME = "solve"
@@ -17,7 +25,7 @@ MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
-    add_design_options(parser, symbolic=False, ranges=True)
+    add_design_options(parser, symbolic=False, ranges=True, stated=True)
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
@@ -45,39 +53,68 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=20,
         help="rows shown when choices are enumerated (default 20)",
     )
+    solving.add_argument(
+        "--save-config",
+        metavar="FILE",
+        help="with --hf-config: write the config with the solved fields set (JSON, ready "
+        "for AutoConfig.from_pretrained)",
+    )
+    add_emit_option(solving)
 
 
 def _free_help(parser: argparse.ArgumentParser) -> str:
     """``--free``'s help: each shown family's default free size, and what is assumed."""
     from explorer.commands._options import chosen_families
 
-    families = getattr(parser, "families", ()) or chosen_families(None)
+    named = getattr(parser, "families", ())
     lines = []
-    for family in families:
-        stated = ", ".join(f"{k} {v}" for k, v in family.stated_defaults().items())
+    for family in named or chosen_families(None):
         order = " (else ".join(family.free_order) + ")" * (len(family.free_order) - 1)
-        lines.append(f"{family.name}: {order}" + (f"; assumes {stated}" if stated else ""))
-    return "the size to solve for (default: the first not given; " + "; ".join(lines) + ")"
+        stated = ", ".join(f"{k} {v}" for k, v in family.stated_defaults().items())
+        line = f"{family.name}: {order}"
+        lines.append(line + (f"; assumes {stated}" if stated and named else ""))
+    more = "" if named else "; what each assumes: solve --arch FAMILY --help"
+    return f"the size to solve for (default: the first not given; {'; '.join(lines)}{more})"
 
 
 def _assume(
     family: Any, given: dict[str, Any], free: str | None, ties: dict[str, str]
 ) -> tuple[dict[str, Any], list[str]]:
-    """``given`` completed with the stated defaults that apply, and the notes saying so."""
+    """``given`` completed with the sizes this command assumes for the family (its
+    keywords' ``stated`` values: the forum's input 39 and output 34 for a recurrent
+    network), and the notes saying so."""
     names = {family.keyword(k).name for k in given if family.keyword(k) is not None}
     free_name = None if free is None else getattr(family.keyword(free), "name", free)
     free_name = free_name or next((k for k in family.free_order if k not in names), None)
     design = dict(given)
     notes = []
-    for name, value in family.stated_defaults().items():
-        keyword = family.keyword(name)
-        skip = any(family.keyword(other) and other in names for other in keyword.stated_unless)
-        if name in names or name == free_name or name in ties or skip:
+    for keyword in family.keywords:
+        if keyword.stated is None:
             continue
-        design[name] = value
-        zero = ", 0 for none" if keyword.kind == "part" else ""
-        notes.append(f"{name} {value} (default; change with {keyword.option}{zero})")
+        skip = any(family.keyword(other) and other in names for other in keyword.stated_unless)
+        if keyword.name in names or keyword.name == free_name or keyword.name in ties or skip:
+            continue
+        design[keyword.name] = keyword.stated
+        notes.append(_note(keyword, keyword.stated))
     return design, notes
+
+
+def _note(keyword: Any, value: Any) -> str:
+    zero = ", 0 for none" if keyword.kind == "part" else ""
+    return f"{keyword.name} {value} (default; change with {keyword.option}{zero})"
+
+
+def _defaults_used(family: Any, solution: Any, given: dict[str, Any]) -> list[str]:
+    """The family's own defaults the solved design took (sizes the user did not give)."""
+    names = {getattr(family.keyword(k), "name", k) for k in given}
+    notes = []
+    for keyword in family.keywords:
+        value = solution.sizes.get(keyword.name)
+        defaulted = keyword.default is not None and value == keyword.default
+        own = keyword.stated is None and keyword.name not in (*names, solution.free)
+        if defaulted and own:
+            notes.append(_note(keyword, value))
+    return notes
 
 
 def run(args: argparse.Namespace) -> str:
@@ -91,15 +128,14 @@ def run(args: argparse.Namespace) -> str:
     if args.budget is None:
         raise UsageError("solve needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k, 1.3B)")
     budget = parse_budget(args.budget)
+    if args.save_config is not None and args.hf_config is None:
+        raise UsageError("--save-config writes a solved --hf-config: add --hf-config FILE")
     if args.spec is not None:
         return _run_spec(args, budget)
+    if args.hf_config is not None:
+        return _run_hf(args, budget)
     names: list[str] = (args.arch or "lstm").split(",")
-    ties = {}
-    for text in args.tie or []:
-        target, equals, expression = text.partition("=")
-        if not equals or not target.strip() or not expression.strip():
-            raise UsageError(f"--tie must look like proj=cells/4, got {text!r}")
-        ties[target.strip().replace("-", "_")] = expression.strip()
+    ties = _ties(args)
     free = None if args.free is None else args.free.replace("-", "_")
     given = design_kwargs(args)
     solutions = []
@@ -115,7 +151,7 @@ def run(args: argparse.Namespace) -> str:
                 0, f"convention {family.default_convention} (default; change with --convention)"
             )
         try:
-            solutions += solve_all(
+            found = solve_all(
                 family.name,
                 budget=budget,
                 convention=args.convention,
@@ -132,14 +168,32 @@ def run(args: argparse.Namespace) -> str:
                 raise
             skipped.append((family.name, error))
             continue
+        solutions += found
+        assumed += _defaults_used(family, found[0], given)
         notes += [note for note in assumed if note not in notes]
     if not solutions:
         raise skipped[0][1]
-    notes += [f"{name} left out: {error}" for name, error in skipped]
+    notes += [f"{name} left out: {error.for_command_line()}" for name, error in skipped]
     solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _emit(solution: Any, args: argparse.Namespace) -> str:
+    """The solved design as code: a comment with the answer, then the code (``--json``:
+    the answer's object with the code under the target's name)."""
+    from explorer._api import count
+    from explorer.render import solution_json, solution_text
+
+    counted = count(solution.family, **solution.count_kwargs())
+    code = emitted(counted, args.emit)
+    if args.json:
+        return json.dumps({**solution_json(solution), args.emit: code})
+    answer = solution_text(solution).splitlines()[:2]
+    return "\n".join(f"# {line}" for line in answer) + "\n" + code
 
 
 def _run_spec(args: argparse.Namespace, budget: int) -> str:
@@ -148,6 +202,8 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
 
     if args.tie:
         raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")
+    if args.emit is not None:
+        raise UsageError("--emit prints one family's design as code; a spec has several parts")
     request = spec_request(args)
     assert request is not None
     spec, values = request
@@ -162,3 +218,86 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
         **values,
     )
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
+
+
+def _run_hf(args: argparse.Namespace, budget: int) -> str:
+    """Solve one size of a config.json's model; the other fields stay the file's."""
+    from explorer.families import get_family
+    from explorer.render import solution_json, solution_text
+    from explorer.solver import solve
+
+    design = hf_request(args)
+    family = get_family(design.family)
+    free_keyword = family.keyword((args.free or family.free_order[0]).replace("-", "_"))
+    free = free_keyword.name if free_keyword is not None else str(args.free)
+    ties = _ties(args)
+    from explorer._api import count
+
+    canonical = count(family.name, convention=args.convention, **design.sizes).sizes
+    sizes = {k: v for k, v in canonical.items() if k != free and k not in ties}
+    solution = solve(
+        family.name,
+        budget=budget,
+        convention=args.convention,
+        free=free,
+        mode=args.mode,
+        multiple_of=args.multiple_of,
+        minimum=args.min,
+        maximum=args.max,
+        ties=ties,
+        **sizes,
+    )
+    notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]
+    notes += list(design.notes)
+    if args.save_config is not None:
+        written = _save_config(args, design, solution.sizes, (free, *solution_ties(ties)))
+        notes.append(f"config with {written} written to {args.save_config}")
+    import dataclasses
+
+    solution = dataclasses.replace(solution, assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
+    return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
+
+
+def solution_ties(ties: dict[str, str]) -> tuple[str, ...]:
+    """The sizes tied to the free one (they change with it)."""
+    return tuple(ties)
+
+
+def _save_config(
+    args: argparse.Namespace, design: Any, sizes: dict[str, Any], changed: tuple[str, ...]
+) -> str:
+    """Write the config.json with the solved fields set, atomically; which fields."""
+    from pathlib import Path
+
+    from explorer._files import write_atomically
+    from explorer.errors import ConfigError
+    from explorer.hf import FIELDS, read_config
+
+    config, _ = read_config(args.hf_config)
+    by_keyword = dict(FIELDS[design.model_type])
+    written = []
+    for keyword in changed:
+        field = design.fields.get(keyword, by_keyword.get(keyword))
+        if field is None:
+            raise ConfigError(f"{keyword} has no config field to write it to")
+        config[field] = sizes[keyword]
+        written.append(f"{field}={sizes[keyword]}")
+    target = Path(args.save_config)
+    try:
+        write_atomically(target, json.dumps(config, indent=2) + "\n")
+    except OSError as error:
+        raise ConfigError(f"{target}: cannot write the config ({error.strerror})") from None
+    return ", ".join(written)
+
+
+def _ties(args: argparse.Namespace) -> dict[str, str]:
+    """``--tie SIZE=EXPR`` pairs."""
+    ties = {}
+    for text in args.tie or []:
+        target, equals, expression = text.partition("=")
+        if not equals or not target.strip() or not expression.strip():
+            raise UsageError(f"--tie must look like SIZE=EXPR (proj=cells/4), got {text[:60]!r}")
+        ties[target.strip().replace("-", "_")] = expression.strip()
+    return ties

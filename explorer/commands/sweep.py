@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.commands.search import (
+    WORKERS_HELP,
     _int,
     add_output_options,
     add_space_options,
@@ -27,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget", type=budget_choices, help="budgets: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M"
     )
-    add_space_options(parser, layers="1..4")
+    add_space_options(parser)
     parser.add_argument(
         "--engine",
         default="vectorised",
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--storage", help="journal file (sweep.log), sqlite:///sweep.db or postgresql://..."
     )
     study.add_argument("--study-name", help="resume or share this sweep (default from the options)")
-    study.add_argument("--workers", type=_int, default=1, help="local processes on one storage")
+    study.add_argument("--workers", type=_int, default=1, help=WORKERS_HELP)
     parser.add_argument(
         "--save",
         action="append",
@@ -55,12 +56,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> str:
     """Stream the rows to the files; print the first rows (or every row with ``--json``)."""
+    try:
+        return _run(args)
+    except KeyboardInterrupt:  # a grid study says itself what it kept
+        from searches.errors import SearchInterruptedError
+
+        raise SearchInterruptedError(
+            "interrupted; no file was written (outputs are committed only at the end): "
+            "run the same command again"
+        ) from None
+
+
+def _run(args: argparse.Namespace) -> str:
     from explorer.errors import UsageError
     from searches import sweep
     from searches._files import Outputs
+    from searches._processes import check_workers
 
     if args.budget is None:
         raise UsageError("sweep needs budgets: --budget 6.5M or --budget 1M,6.5M,21M")
+    check_workers(args.workers)
+    if args.plot:
+        from searches._optional import require
+
+        require("matplotlib", feature="--plot", extra="plot")
     space = space_from(args)
     as_study = args.storage is not None or args.study_name is not None or args.workers != 1
     job = sweep(
@@ -69,15 +88,13 @@ def run(args: argparse.Namespace) -> str:
         engine=args.engine,
         progress=progress_wanted(args),
     )
-    with Outputs() as outputs:  # every output refused or committed together
+    with Outputs() as outputs:  # every output opened first, committed or dropped together
         writers = [outputs.rows(path) for path in args.save or []]
+        picture = outputs.picture(args.plot) if args.plot else None
         points = None
-        if args.plot:
-            from searches._optional import require
+        if picture is not None:
             from searches.plots import SweepPoints
 
-            require("matplotlib", feature="--plot")
-            outputs.check_picture(args.plot)
             points = SweepPoints()
         start = time.perf_counter()
         rows: Iterable[Any] = job
@@ -87,11 +104,11 @@ def run(args: argparse.Namespace) -> str:
             job.skipped, job.examples = study["skipped"], study["examples"]
         seen = _stream(rows, writers, points, keep=None if args.json else args.top)
         seconds = time.perf_counter() - start
-        if points is not None:
+        if picture is not None and points is not None:
             from searches.plots import draw_sweep
 
             title = f"{job.size:,}-point sweep ({', '.join(job.space.families)})"
-            outputs.picture(args.plot, lambda handle: draw_sweep(points, handle, title=title))
+            picture.draw(lambda handle: draw_sweep(points, handle, title=title))
     files = [*(args.save or []), *([args.plot] if args.plot else [])]
     engine = f"optuna grid study {study['study_name']} ({study['storage']})" if study else None
     if args.json:
@@ -171,8 +188,8 @@ def _grid_study(args: argparse.Namespace, space: Any) -> tuple[list[Any], dict[s
         progress=progress_wanted(args),
     )
     examples = [
-        f"{t.params.get('structure')} L={t.params.get('layers')} at {t.params.get('budget'):,}: "
-        f"{t.reason}"
+        f"{t.params.get('structure')} depth={t.params.get('depth')} at "
+        f"{t.params.get('budget'):,}: {t.reason}"
         for t in result.pruned[:5]
     ]
     return rows, {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from explorer.conventions._convention import Convention, Flag
 from explorer.conventions._recurrent import BIASES, RECURRENT, Bias, RecurrentConvention
+from explorer.conventions._transformer import TRANSFORMER, TransformerConvention
 from explorer.errors import ConflictError, UnknownNameError
 
 __all__ = [
@@ -21,12 +22,13 @@ __all__ = [
     "Convention",
     "Flag",
     "RecurrentConvention",
+    "TransformerConvention",
     "conventions_of",
     "resolve_convention",
 ]
 
 #: Every preset by name (names are unique across kinds).
-CONVENTIONS: dict[str, Convention] = {**RECURRENT}
+CONVENTIONS: dict[str, Convention] = {**RECURRENT, **TRANSFORMER}
 
 
 def conventions_of(kind: str) -> dict[str, Convention]:

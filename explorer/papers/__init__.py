@@ -1,8 +1,8 @@
 """Published configurations and their reported counts (data files, one per paper).
 
 Example:
-    >>> sorted(load_papers())
-    ['forum', 'graves2013', 'sak2014', 'sutskever2014', 'zaremba2014']
+    >>> sorted(load_papers())[:5]
+    ['brown2020', 'devlin2019', 'forum', 'graves2013', 'jiang2023']
 """
 
 from explorer.papers._registry import (

@@ -46,7 +46,10 @@ _ENTRY_KEYS = (
     "formula_values",
     "spec",
     "example",
+    "measure",
 )
+#: What an entry's figure counts: every parameter, or those one token uses (MoE).
+_MEASURES = ("total", "active")
 _SUFFIXES = {"k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
 
@@ -65,6 +68,7 @@ class Entry:
     formula_values: dict[str, int] = field(default_factory=dict)
     spec: Spec | None = None
     example: dict[str, int] = field(default_factory=dict)
+    measure: str = "total"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,9 @@ def _paper(data: dict[str, Any], source: str) -> Paper:
             raise SpecError(f"{where}: reproduces = true|false is required")
         if sum(k in raw for k in ("reported", "reported_formula")) != 1:
             raise SpecError(f"{where}: give exactly one of reported, reported_formula")
+        measure = raw.get("measure", "total")
+        if measure not in _MEASURES:
+            raise SpecError(f"{where}: measure must be one of {', '.join(_MEASURES)}")
         spec = None
         if "spec" in raw:
             spec = parse_spec({"name": raw.get("name", key), **raw["spec"]}, f"{where}.spec")
@@ -171,6 +178,7 @@ def _paper(data: dict[str, Any], source: str) -> Paper:
                 formula_values=dict(raw.get("formula_values", {})),
                 spec=spec,
                 example=dict(raw.get("example", {})),
+                measure=measure,
             )
         )
     return Paper(key, str(head.get("title", key)), str(head.get("citation", "")), tuple(entries))
@@ -200,7 +208,7 @@ def reproduce_entry(entry: Entry) -> Reproduction:
         computed = formula_value
     if entry.spec is not None:  # the configuration's true count, when the entry has one
         count = entry.spec.count()
-        computed = count.total
+        computed = count.active if entry.measure == "active" else count.total
     return Reproduction(
         entry=entry,
         reported=entry.reported,

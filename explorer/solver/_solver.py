@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -13,11 +14,19 @@ from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
 from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
-from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import (
+    BudgetError,
+    ConflictError,
+    ExplorerError,
+    InvalidSizeError,
+    UnknownNameError,
+    shown,
+    typed,
+)
 from explorer.families import Family, get_family
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 from explorer.solver._budget import parse_budget
 from explorer.solver._integer import (
-    CEILING,
     largest_within,
     polynomial_guess,
     quadratic_floor_root,
@@ -211,15 +220,21 @@ class _Prepared:
     ties: dict[str, Tie]
     count_at: Callable[[int], int]
     lo: int
-    hi: int | None
+    hi: int
+    #: why ``hi`` ends the range when the design ends it (see :func:`pick_integer`)
+    cap: str | None
     step: int
     #: ``Q`` with ``Q(x) / scale`` the count at ``x`` (ties unrounded), or ``None``.
     guide: tuple[int, ...] | None
     scale: int
     degree: int
     plain: bool
-    #: the answer's sizes in the family's keyword order (free and tied sizes as 0)
-    layout: dict[str, Any]
+    #: the sizes an answer shows, in the family's keyword order (free and tied sizes as 0):
+    #: those given, and what the count adds; ``None`` when they change with the free size
+    #: (then each answer's count through the front door says)
+    layout: dict[str, Any] | None
+    #: the sizes the request gave (the free and tied ones included)
+    given: frozenset[str]
     described: str
     #: Answers need no validation: the design is plain (no ties, no derived sizes) and the
     #: family's quick parser vouched for it at the lowest allowed free size. Its verdict
@@ -233,10 +248,8 @@ class _Prepared:
         search from the guess. Warm, this is a few microseconds: it is written for it."""
         guess, method = self._guess(budget)
         picked = None
-        if guess is not None and self.step == 1 and self.lo <= guess:
-            hi = self.hi
-            if hi is None or guess < hi:
-                picked = _bracketed(self.count_at, guess, budget, mode)
+        if guess is not None and self.step == 1 and self.lo <= guess < self.hi:
+            picked = _bracketed(self.count_at, guess, budget, mode)
         if picked is None:
             picked = pick_integer(
                 self.count_at,
@@ -248,15 +261,22 @@ class _Prepared:
                 mode=mode,
                 guess=self.lo if guess is None else guess,
                 smallest=self._smallest,
+                cap=self.cap,
             )
         chosen, under, above, evaluations = picked
         value = chosen.value
-        sizes = self.layout.copy()  # every keyword in the family's order
-        sizes[self.free] = value
-        for name, tie in self.ties.items():
-            sizes[name] = tie.floor(value)
-        if not self.trusted:
-            self._validate(sizes, chosen.total)
+        if self.layout is not None:
+            sizes = self.layout.copy()  # every keyword in the family's order
+            sizes[self.free] = value
+            for name, tie in self.ties.items():
+                sizes[name] = tie.floor(value)
+            if not self.trusted:
+                self._validate(sizes, chosen.total)
+        else:
+            design = {**self.sizes, self.free: value}
+            for name, tie in self.ties.items():
+                design[name] = tie.floor(value)
+            sizes = self.shown(self._front_door(design, chosen.total).sizes, design)
         return Solution.of(
             family=self.family.name,
             convention=self.convention,
@@ -296,14 +316,24 @@ class _Prepared:
 
     def _validate(self, design: dict[str, Any], total: int) -> None:
         """The answer must be a valid design: the family's quick parser vouches for the
-        common ones; anything else is counted through the front door, which validates the
-        design as a whole (and must give the same total). See :attr:`trusted`."""
-        if self.family.parse_fast(design, self.rules) is not None:
-            return
+        common ones; anything else is counted through the front door. See :attr:`trusted`."""
+        if self.family.parse_fast(design, self.rules) is None:
+            self._front_door(design, total)
+
+    def _front_door(self, design: dict[str, Any], total: int) -> Count:
+        """The design counted through the front door, which validates it as a whole (and
+        must give the same total)."""
         preset = self.rules.name if self.rules.name in CONVENTIONS else self.rules
         check = count_design(self.family.name, convention=preset, **design)
         if check.total != total:  # pragma: no cover - a solver bug, never user input
             raise AssertionError(f"solver total {total} != count {check.total}")
+        return check
+
+    def shown(self, counted: Mapping[str, Any], design: Mapping[str, Any]) -> dict[str, Any]:
+        """The design as given (the free and tied sizes solved), with what the count adds
+        (the family's defaults it used); not the defaults that change nothing here."""
+        both = {**counted, **{k: v for k, v in design.items() if k in self.given}}
+        return {k.name: both[k.name] for k in self.family.keywords if k.name in both}
 
 
 def _bracketed(
@@ -331,6 +361,7 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     given = family.canonical(given)
     overrides = {f.name: given.pop(f.name) for f in family.flags if f.name in given}
     sizes = given
+    given_names = set(given)
     convention = request.convention or family.default_convention
     rules = resolve_convention(convention, kind=family.kind, **overrides)
     ties = {_keyword(family, k): v for k, v in request.ties.items()}
@@ -343,25 +374,9 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     known = {k: v for k, v in sizes.items() if type(v) is int}
     tied = {k: compile_tie(e, free, known) for k, e in expressions.items()}
 
-    # The design with the free size (and tied sizes) left as symbols: one compiled count.
-    symbolic = dict(sizes)
-    for name in (free, *tied):
-        if _kind(family, name) == "part":
-            symbolic[name] = True
-    template = _template(family, rules, symbolic)
+    template = _symbolic_template(family, rules, sizes, free, tied)
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
-    wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
-    if free not in slot_of:
-        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
-    unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
-    if unexpected and not any(s.derived for s in unexpected):
-        missing = list(dict.fromkeys(s.keyword for s in unexpected))
-        raise InvalidSizeError(
-            f"to solve for {free}, give {' and '.join(missing)}: "
-            + ", ".join(f"{k}=N" for k in missing)
-        )
-
     base: list[Any] = [v if v is not None else 0 for v in template.values]
     total = template.compiled.total
     free_index = slot_of[free]
@@ -391,9 +406,8 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
         if not derived and all(t.polynomial is not None for _, t in tie_slots):
             guide, scale = _tied_guide(template, base, free_index, tie_slots)
 
-    lo, hi = _domain(family, rules=rules, free=free, sizes=sizes, request=request, tied=tied)
-    trusted = plain and family.parse_fast({**sizes, free: lo}, rules) is not None
-    return _Prepared(
+    lo, hi, cap = _domain(family, rules=rules, free=free, sizes=sizes, request=request, tied=tied)
+    prepared = _Prepared(
         family=family,
         rules=rules,
         convention=convention,
@@ -404,19 +418,28 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
         count_at=count_at,
         lo=lo,
         hi=hi,
+        cap=cap,
         step=math.lcm(request.step, family.multiple(free, sizes)),
         guide=guide,
         scale=scale,
         degree=max((d for d, c in enumerate(guide or ()) if c), default=0),
         plain=plain,
-        layout={
-            k.name: sizes.get(k.name, 0)
-            for k in family.keywords
-            if k.name in sizes or k.name == free or k.name in tied
-        },
+        layout=None,
+        given=frozenset({*given_names, free, *tied}),
         described=_describe(family, sizes, free),
-        trusted=trusted,
     )
+    if derived:
+        return prepared  # the shown sizes follow the free one: each answer's count says
+    # Sizes derived from none: what an answer shows is what the design at the lowest
+    # allowed size shows, the free and tied sizes replaced.
+    probe = {**sizes, free: lo, **{k: t.floor(lo) for k, t in tied.items()}}
+    try:
+        counted = prepared._front_door(probe, count_at(lo))
+    except ExplorerError:
+        return prepared  # not a valid design at the lowest size: each answer is checked
+    layout = prepared.shown(counted.sizes, probe)
+    trusted = plain and family.parse_fast(probe, rules) is not None
+    return dataclasses.replace(prepared, layout=layout, trusted=trusted)
 
 
 def _polynomial_count(coefficients: tuple[int, ...]) -> Callable[[int], int]:
@@ -492,6 +515,35 @@ def _tied_guide(
 _PREPARED: dict[tuple[Any, ...], _Prepared] = {}
 
 
+def _symbolic_template(
+    family: Family,
+    rules: Convention,
+    sizes: Mapping[str, Any],
+    free: str,
+    tied: Mapping[str, object],
+) -> Count:
+    """The design's count with the free size (and the tied sizes) left symbols; refused
+    when the free size is not one size of it, or another size is missing."""
+    symbolic = dict(sizes)
+    for name in (free, *tied):
+        if _kind(family, name) == "part":
+            symbolic[name] = True
+    template = _template(family, rules, symbolic)
+    slots = template.compiled.slots
+    slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
+    wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
+    if free not in slot_of:
+        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
+    unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
+    if unexpected and not any(s.derived for s in unexpected):
+        missing = list(dict.fromkeys(s.keyword for s in unexpected))
+        raise InvalidSizeError(
+            f"to solve for {free}, give {' and '.join(missing)}: "
+            + ", ".join(typed(k) for k in missing)
+        )
+    return template
+
+
 _TEMPLATES: dict[tuple[Any, ...], Count] = {}
 
 
@@ -501,7 +553,13 @@ def _template(family: Family, rules: Convention, sizes: Mapping[str, Any]) -> Co
     key = (
         family.name,
         rules,
-        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in sizes.items())),
+        # the type too: True (present, size a symbol) == 1 and hashes alike (issue 12)
+        tuple(
+            sorted(
+                (k, type(v).__name__, tuple(v) if isinstance(v, list) else v)
+                for k, v in sizes.items()
+            )
+        ),
     )
     template = _TEMPLATES.get(key)
     if template is None:
@@ -533,7 +591,7 @@ def _free_size(
             raise UnknownNameError.for_name(f"{family.name} free size", free, family.solvable)
         if keyword.name in sizes:
             raise ConflictError(
-                f"{keyword.name} is both given ({sizes[keyword.name]}) and free; drop one"
+                f"{keyword.name} is both given ({shown(sizes[keyword.name])}) and free; drop one"
             )
         return keyword.name
     for name in family.free_order:
@@ -541,7 +599,7 @@ def _free_size(
             return name
     raise ConflictError(
         "nothing to solve for: every size is given; leave one out or name it with "
-        f"free=... (one of {', '.join(family.solvable)})"
+        f"{typed('free', placeholder='...')} (one of {', '.join(family.solvable)})"
     )
 
 
@@ -568,12 +626,23 @@ def _domain(
     sizes: Mapping[str, Any],
     request: _Request,
     tied: Mapping[str, Tie],
-) -> tuple[int, int | None]:
-    lo, hi = family.domain(free, sizes, rules)
+) -> tuple[int, int, str | None]:
+    """The allowed range of the free size, and why it ends where it does when that is
+    the design's doing (``None`` when the user's maximum ends it)."""
+    cap: str | None
+    lo, own_hi = family.domain(free, sizes, rules)
+    if own_hi is None or own_hi > MAX_SIZE:
+        own_hi, cap = MAX_SIZE, f"sizes stop at {MAX_SIZE_TEXT}"
+    else:
+        cap = (
+            f"{free} can go no higher in this {family.name} design under the "
+            f"{rules.name} convention"
+        )
+    hi = own_hi
     if request.low is not None:
         lo = max(lo, request.low)
-    if request.high is not None:
-        hi = request.high if hi is None else min(hi, request.high)
+    if request.high is not None and request.high <= hi:
+        hi, cap = request.high, None
     if tied:  # the smallest free size for which every tied size is at least 1
         first, _ = largest_within(
             lambda x: 0 if all(t.floor(x) < 1 for t in tied.values()) else 1,
@@ -582,15 +651,15 @@ def _domain(
             hi=hi,
             guess=lo,
         )
-        if first is not None and first >= (hi or CEILING):
+        if first is not None and first >= hi:
             names = ", ".join(f"{k}={t.text}" for k, t in tied.items())
             raise BudgetError(f"the tie {names} stays below 1 for every allowed {free}")
         lo = lo if first is None else first + 1
-    if hi is not None and hi < lo:
+    if hi < lo:
         raise BudgetError(
             f"no {free} is allowed: it must lie between {lo} and {hi} for this {family.name} design"
         )
-    return lo, hi
+    return lo, hi, cap
 
 
 def _describe(family: Family, sizes: Mapping[str, Any], free: str) -> str:
@@ -641,14 +710,20 @@ def pick_integer(
     mode: str,
     guess: int,
     smallest: Callable[[int], str],
+    cap: str | None = None,
 ) -> tuple[Neighbour, Neighbour, Neighbour | None, int]:
     """The allowed integer (a multiple of ``step`` in ``[lo, hi]``) that the mode asks for,
     on a non-decreasing exact count: (chosen, below, above, evaluations), where
     ``evaluations`` is the number of distinct sizes whose exact count was taken.
 
+    ``cap`` says why ``hi`` is the end when the design, not the user, ends the range: a
+    budget more than one step beyond the count at that end is then out of reach, and
+    refused rather than answered with a size far from it.
+
     Raises:
-        BudgetError: no multiple in range; the budget is below the smallest design; or
-            mode ``over`` and no allowed size reaches the budget.
+        BudgetError: no multiple in range; the budget is below the smallest design; the
+            budget lies beyond the design's reach (``cap``); or mode ``over`` and no
+            allowed size reaches the budget.
     """
     lo_k, hi_k = -(-lo // step), None if hi is None else hi // step
     if hi_k is not None and hi_k < lo_k:
@@ -669,6 +744,13 @@ def pick_integer(
     if best is None:
         raise BudgetError(f"budget {budget:,} is below the smallest {smallest(count(lo_k))}")
     under = Neighbour(best * step, count(best))
+    if cap is not None and hi_k is not None and best == hi_k and under.total < budget:
+        previous = count(best - 1) if best - 1 >= lo_k else 0
+        if budget - under.total > under.total - previous:
+            raise BudgetError(
+                f"no allowed {free} reaches the budget {budget:,}: the largest, "
+                f"{under.value:,}, gives {under.total:,} parameters; {cap}"
+            )
     above = None
     if under.total != budget and (hi_k is None or best + 1 <= hi_k):
         above = Neighbour((best + 1) * step, count(best + 1))
@@ -681,6 +763,7 @@ def pick_integer(
     if above is None:
         raise BudgetError(
             f"no allowed {free} reaches the budget {budget:,}: the largest, {under.value}, "
-            f"gives {under.total:,}; raise the maximum or use mode 'nearest'"
+            f"gives {under.total:,}; raise {typed('maximum', option='--max')} or use "
+            f"{typed('mode', 'nearest')}"
         )
     return above, under, above, len(counted)

@@ -1,0 +1,472 @@
+"""The :class:`Derived` formula: a first-class model, counted and solved without torch.
+
+Example:
+    >>> d = Derived.from_data({"format": 1, "target": "demo.Layer",
+    ...     "formula": "4*n*(m + n + 2)", "variables": ["m", "n"],
+    ...     "domain": {"m": {"lo": 1, "hi": 512, "step": 1},
+    ...                "n": {"lo": 8, "hi": 1024, "step": 8}},
+    ...     "builds": 40, "verified": {"points": 24, "exact": True}}, "inline")
+    >>> d.count(m=39, n=64)
+    26880
+    >>> d.count(m=39, n=63)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    explorer.errors.InvalidSizeError: n=63 lies outside the domain ... (8..1024 step 8): ...
+    >>> d.solve("1M", m=39).sizes
+    {'m': 39, 'n': 480}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from explorer.derivation._domain import Range, Scalar
+from explorer.derivation._poly import RationalPolynomial
+from explorer.errors import (
+    BudgetError,
+    ConflictError,
+    CountOverflowError,
+    ExplorerError,
+    InvalidSizeError,
+    UnknownNameError,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy
+
+    from explorer.solver import Solution
+    from explorer.solver._solution import Neighbour
+
+__all__ = ["COUNTED", "FORMAT", "Derived", "What", "load_derived"]
+
+#: The version of the saved format (``format = 1`` in the file).
+FORMAT = 1
+
+What = Literal["parameters", "buffers"]
+
+#: What a count is, in words, for the output and the saved file.
+COUNTED: dict[str, str] = {
+    "parameters": "unique parameters (a tensor shared by several modules counted once); "
+    "buffers not counted",
+    "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
+}
+_INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Derived:
+    """An exact parameter count fitted from builds, valid on its verified domain.
+
+    Attributes:
+        target: what was built (``torch.nn.LSTM``, ``transformers.LlamaConfig``, ...).
+        model: the Hugging Face model class, for config targets.
+        variables: the varied arguments, in the order of :attr:`symbols`.
+        domain: each variable's lattice; counts outside it are refused.
+        fixed: the other arguments given (the rest took the target's defaults).
+        ties: arguments computed from the variables (``hidden_size = heads*head_dim``).
+        counted: ``parameters`` or ``buffers`` (unique tensors, each counted once).
+        formula_text: the factored formula, arithmetic over the variable names.
+        polynomial: the same formula as exact data.
+        builds: meta-device builds made (fit, verification and any retry).
+        fit_builds: of those, the builds the fit used.
+        verified_points: held-out points where a fresh build matched exactly (each
+            range's two ends among them).
+        versions: the library versions it was derived with.
+        cached: whether it came from the cache (not part of its identity).
+    """
+
+    target: str
+    model: str | None
+    variables: tuple[str, ...]
+    domain: dict[str, Range]
+    fixed: dict[str, Scalar]
+    ties: dict[str, str]
+    counted: str
+    formula_text: str
+    polynomial: RationalPolynomial
+    builds: int
+    fit_builds: int
+    verified_points: int
+    versions: dict[str, str]
+    title: str = ""
+    cached: bool = field(default=False, compare=False)
+    source: str = field(default="", compare=False)
+
+    # -- the formula -----------------------------------------------------------------------
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """One sympy symbol per variable, named as the variable (positive; non-negative
+        where the domain starts at 0)."""
+        import sympy
+
+        return tuple(
+            sympy.Symbol(v, positive=True)
+            if self.domain[v].lo >= 1
+            else sympy.Symbol(v, nonnegative=True)
+            for v in self.variables
+        )
+
+    @property
+    def formula(self) -> sympy.Expr:
+        """The closed form as a sympy expression (built from data, never parsed by sympy)."""
+        from explorer.expressions import parse_expression
+
+        symbols = dict(zip(self.variables, self.symbols))
+        return parse_expression(self.formula_text, self.variables).to_sympy(symbols)
+
+    @property
+    def expanded(self) -> str:
+        """The formula multiplied out, as text."""
+        return self.polynomial.text()
+
+    @property
+    def degrees(self) -> dict[str, int]:
+        """The degree of the count in each variable."""
+        return {v: self.polynomial.degree(i) for i, v in enumerate(self.variables)}
+
+    def domain_text(self) -> str:
+        """``input_size 1..1024, hidden_size 64..4096 step 64``."""
+        return ", ".join(f"{v} {self.domain[v].text()}" for v in self.variables)
+
+    # -- numbers ---------------------------------------------------------------------------
+    def contains(self, **sizes: Any) -> bool:
+        """Whether every given size lies on its variable's verified lattice."""
+        return all(v in self.domain and self.domain[v].contains(x) for v, x in sizes.items())
+
+    def check(self, **sizes: Any) -> tuple[int, ...]:
+        """The sizes as a point (variable order), each checked against the domain.
+
+        Raises:
+            UnknownNameError: a name that is not a variable.
+            InvalidSizeError: a missing size, a non-integer, or one outside the domain.
+        """
+        for name in sizes:
+            if name not in self.domain:
+                raise UnknownNameError.for_name("variable of this formula", name, self.variables)
+        missing = [v for v in self.variables if v not in sizes]
+        if missing:
+            raise InvalidSizeError(f"give {', '.join(f'{v}=...' for v in missing)} to count")
+        for name, value in sizes.items():
+            self._check_value(name, value)
+        return tuple(int(sizes[v]) for v in self.variables)
+
+    def _check_value(self, name: str, value: object) -> None:
+        r = self.domain[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidSizeError(f"{name} must be an integer, got {value!r}")
+        if not r.contains(value):
+            raise InvalidSizeError(
+                f"{name}={value} lies outside the domain the formula was verified on "
+                f"({r.text()}): derive again with a range that covers it"
+            )
+
+    def count(self, **sizes: Any) -> int:
+        """The exact count (a Python int) for sizes on the verified domain."""
+        return self._exact(self.check(**sizes))
+
+    def _exact(self, point: tuple[int, ...]) -> int:
+        quotient, remainder = divmod(
+            self.polynomial.function()(*point), self.polynomial.denominator
+        )
+        if remainder:
+            raise ExplorerError(f"the formula gives a fraction at {point}: it is not a count there")
+        return int(quotient)
+
+    def evaluate_many(
+        self, *, overflow: Literal["exact", "raise"] = "exact", **arrays: Any
+    ) -> np.ndarray[Any, Any]:
+        """The counts of many designs at once (numpy arrays, broadcast together).
+
+        Every value is checked against the domain. int64 cannot wrap unnoticed: the
+        formula with every coefficient made positive, at the largest sizes, bounds every
+        intermediate value; above int64, ``overflow="exact"`` computes with Python ints
+        (an object array) and ``"raise"`` raises :class:`CountOverflowError`.
+
+        Example:
+            >>> import numpy as np
+            >>> d = Derived.from_data({"format": 1, "target": "t", "formula": "n*(n+1)/2",
+            ...     "variables": ["n"], "domain": {"n": {"lo": 1, "hi": 10**12, "step": 1}},
+            ...     "builds": 9, "verified": {"points": 4, "exact": True}}, "inline")
+            >>> d.evaluate_many(n=np.array([3, 4]))
+            array([ 6, 10])
+            >>> d.evaluate_many(n=np.array([10**12]))[0]
+            500000000000500000000000
+        """
+        import numpy as np
+
+        for name in arrays:
+            if name not in self.domain:
+                raise UnknownNameError.for_name("variable of this formula", name, self.variables)
+        missing = [v for v in self.variables if v not in arrays]
+        if missing:
+            raise InvalidSizeError(f"give {', '.join(missing)} to evaluate")
+        columns = [np.asarray(arrays[v]) for v in self.variables]
+        peaks = []
+        for name, column in zip(self.variables, columns):
+            if column.dtype.kind not in "iu":
+                raise InvalidSizeError(f"{name} must be an integer array, got {column.dtype}")
+            r = self.domain[name]
+            if column.size:
+                low, high = int(column.min()), int(column.max())
+                off = low < r.lo or high > r.hi
+                if not off and r.step > 1:
+                    wide = column.astype(np.int64 if r.hi <= _INT64_MAX else object)
+                    off = bool(np.any((wide - r.lo) % r.step))
+                if off:
+                    raise InvalidSizeError(
+                        f"{name} has values outside the domain the formula was verified on "
+                        f"({r.text()}): derive again with a range that covers them"
+                    )
+                peaks.append(high)
+            else:
+                peaks.append(r.lo)
+        shape = np.broadcast_shapes(*(c.shape for c in columns))
+        numerator = self.polynomial.function()
+        denominator = self.polynomial.denominator
+        if self.polynomial.function("bound")(*peaks) <= _INT64_MAX:
+            result = numerator(*(c.astype(np.int64, copy=False) for c in columns))
+            values = np.asarray(result, dtype=np.int64)
+            if denominator != 1:
+                values = values // denominator
+            return np.array(np.broadcast_to(values, shape))
+        if overflow == "raise":
+            raise CountOverflowError(
+                "these counts exceed int64; use overflow='exact' for Python integers"
+            )
+        exact = numerator(*(c.astype(object) for c in columns))
+        values = np.asarray(exact, dtype=object)
+        if denominator != 1:
+            values = values // denominator
+        return np.array(np.broadcast_to(values, shape))
+
+    # -- the inverse -------------------------------------------------------------------------
+    def solve(
+        self,
+        budget: object,
+        *,
+        free: str | None = None,
+        mode: str = "nearest",
+        **fixed: int,
+    ) -> Solution:
+        """The value of one variable that meets a parameter budget, provably best.
+
+        The other variables are given; the free one ranges over its domain's lattice
+        (``lo + k*step``). The count must not decrease along that lattice (checked
+        exactly); then a closed-form root guess and an exact integer search find the
+        largest value within the budget, and its neighbour above.
+
+        Args:
+            budget: parameters, as a number or text (``6.5M``, ``7B``).
+            free: the variable to solve for (default: the one not given).
+            mode: ``nearest`` (default), ``under`` or ``over`` the budget.
+            **fixed: every other variable.
+
+        Raises:
+            BudgetError: no value of the domain meets the budget as the mode asks.
+            ConflictError: no single free variable, or one that does not change the count.
+        """
+        from explorer.solver._budget import parse_budget
+        from explorer.solver._integer import closed_form_guess, largest_within
+        from explorer.solver._solution import Neighbour, Solution
+        from explorer.solver._solver import MODES
+
+        target = parse_budget(budget)
+        if mode not in MODES:
+            raise UnknownNameError.for_name("mode", mode, MODES)
+        for name in fixed:
+            if name not in self.domain:
+                raise UnknownNameError.for_name("variable of this formula", name, self.variables)
+        free = self._free(free, fixed)
+        for name, value in fixed.items():
+            self._check_value(name, value)
+        r = self.domain[free]
+        index = self.variables.index(free)
+        base = [fixed.get(v, 0) for v in self.variables]
+        steps = _lattice_coefficients(self.polynomial.univariate(index, base), r)
+        if not any(steps[1:]):
+            raise ConflictError(f"{free} does not change the count here: nothing to solve")
+        _check_monotone(steps, r.size - 1, free)
+        scale = math.lcm(1, *(c.denominator for c in steps))
+        integers = [int(c * scale) for c in steps]
+        guess, method = closed_form_guess(integers, target * scale)
+        if guess is None:
+            guess, method = 0, "exact exponential search on the monotone count"
+        evaluations = 0
+
+        def count_at(k: int) -> int:
+            nonlocal evaluations
+            evaluations += 1
+            point = list(base)
+            point[index] = r.value(k)
+            return self._exact(tuple(point))
+
+        best, _ = largest_within(count_at, target, lo=0, hi=r.size - 1, guess=max(0, guess))
+        if best is None:
+            smallest = count_at(0)
+            raise BudgetError(
+                f"budget {target:,} is below the smallest count in the domain: "
+                f"{free}={r.lo} gives {smallest:,}"
+            )
+        under = Neighbour(r.value(best), count_at(best))
+        above = (
+            None
+            if best == r.size - 1 or under.total == target
+            else (Neighbour(r.value(best + 1), count_at(best + 1)))
+        )
+        chosen = _choose(under, above, target=target, mode=mode, free=free, r=r)
+        sizes = {v: (chosen.value if v == free else fixed[v]) for v in self.variables}
+        return Solution(
+            family=f"derived {self.title or self.target}",
+            convention="derived",
+            overrides={},
+            free=free,
+            sizes=sizes,
+            total=chosen.total,
+            budget=target,
+            relative_error=(chosen.total - target) / target,
+            mode=mode,
+            below=under,
+            above=above,
+            method=f"{method}, on the lattice {r.text()}",
+            evaluations=evaluations,
+            assumptions=(f"formula verified on {self.domain_text()}",),
+        )
+
+    def _free(self, free: str | None, fixed: Mapping[str, int]) -> str:
+        if free is None:
+            unbound = [v for v in self.variables if v not in fixed]
+            if len(unbound) != 1:
+                listed = ", ".join(unbound) or "none"
+                raise ConflictError(
+                    f"solve needs exactly one free variable, found {listed}: give the others"
+                )
+            return unbound[0]
+        if free not in self.domain:
+            raise UnknownNameError.for_name("variable of this formula", free, self.variables)
+        if free in fixed:
+            raise ConflictError(f"{free} is both given ({fixed[free]}) and free; drop one")
+        missing = [v for v in self.variables if v != free and v not in fixed]
+        if missing:
+            raise ConflictError(
+                f"give {', '.join(f'{v}=...' for v in missing)} to solve for {free}"
+            )
+        return free
+
+    # -- data --------------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """Plain data: what ``--json`` prints and what a saved file holds."""
+        return {
+            "format": FORMAT,
+            "target": self.target,
+            "title": self.title or self.target,
+            "model": self.model,
+            "formula": self.formula_text,
+            "expanded": self.expanded,
+            "variables": list(self.variables),
+            "domain": {v: self.domain[v].to_json() for v in self.variables},
+            "fixed": dict(self.fixed),
+            "ties": dict(self.ties),
+            "counted": self.counted,
+            "counted_text": COUNTED.get(self.counted, self.counted),
+            "degrees": self.degrees,
+            "builds": self.builds,
+            "fit_builds": self.fit_builds,
+            "verified": {"points": self.verified_points, "exact": True, "ends": True},
+            "versions": dict(self.versions),
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the formula as a TOML file (atomically) that :func:`load_derived` reads."""
+        from explorer._files import write_atomically
+        from explorer.derivation._saved import to_toml
+
+        write_atomically(Path(path), to_toml(self.to_json()))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], source: str) -> Derived:
+        """Rebuild from :meth:`to_json` data, checking every field; the formula is read
+        back with the safe parser only.
+
+        Raises:
+            SpecError: a missing or malformed field (the message names ``source`` and it).
+        """
+        from explorer.derivation._saved import validated
+
+        return cls(**validated(data, source), source=source)
+
+
+def _choose(
+    under: Neighbour, above: Neighbour | None, *, target: int, mode: str, free: str, r: Range
+) -> Neighbour:
+    """The value the mode asks for, of the best ones at or under and over the budget."""
+    if under.total == target or mode == "under":
+        return under
+    closer_above = above is not None and above.total - target < target - under.total
+    if mode == "nearest" and not closer_above:
+        return under
+    if above is None:
+        raise BudgetError(
+            f"no {free} in the domain ({r.text()}) reaches the budget {target:,}: "
+            f"the largest, {under.value}, gives {under.total:,}"
+        )
+    return above
+
+
+def _lattice_coefficients(coefficients: list[Fraction], r: Range) -> list[Fraction]:
+    """``p(lo + step*k)`` as coefficients in ``k`` (constant first)."""
+    result = [Fraction(0)] * len(coefficients)
+    for degree, c in enumerate(coefficients):
+        if not c:
+            continue
+        for j in range(degree + 1):  # (lo + step*k)**degree by the binomial theorem
+            result[j] += c * math.comb(degree, j) * r.lo ** (degree - j) * r.step**j
+    return result
+
+
+def _check_monotone(coefficients: list[Fraction], top: int, free: str) -> None:
+    """The count must not decrease for k in 0..top (exact; solving relies on it).
+
+    Non-negative coefficients in ``k >= 0`` prove it at once; otherwise the differences
+    ``q(k+1) - q(k)`` must have no real root in ``[0, top-1]`` and start non-negative.
+    """
+    if all(c >= 0 for c in coefficients[1:]):
+        return
+    import sympy
+
+    k = sympy.Symbol("k")
+    q = sum(sympy.Rational(c.numerator, c.denominator) * k**d for d, c in enumerate(coefficients))
+    difference = sympy.Poly(sympy.expand(q.subs(k, k + 1) - q), k)
+    start = difference.eval(0)
+    if difference.is_zero or (start >= 0 and difference.count_roots(0, max(0, top - 1)) == 0):
+        return
+    raise ConflictError(
+        f"the count is not monotone in {free} over its domain: an exact search for a budget "
+        "needs it to be; narrow the domain"
+    )
+
+
+def load_derived(path: str | Path) -> Derived:
+    """A formula saved by :meth:`Derived.save` (``derive --save``); no torch needed.
+
+    Raises:
+        SpecError: the file cannot be read, is not TOML, or a field is malformed.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> d = Derived.from_data({"format": 1, "target": "t", "formula": "n**2 + n",
+        ...     "variables": ["n"], "domain": {"n": {"lo": 1, "hi": 99, "step": 1}},
+        ...     "builds": 9, "verified": {"points": 4, "exact": True}}, "inline")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.toml"
+        >>> d.save(path)
+        >>> load_derived(path).count(n=9)
+        90
+    """
+    from explorer.derivation._saved import read_toml
+
+    return Derived.from_data(read_toml(Path(path)), str(path))

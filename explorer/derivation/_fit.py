@@ -1,0 +1,211 @@
+"""A derivation from builds (a cache miss): load the target, fit, verify, factor.
+
+Imported only when the cache has no answer, so a repeat never pays for it.
+
+Example:
+    >>> import pytest; _ = pytest.importorskip("torch")
+    >>> from explorer.derivation._domain import parse_vary
+    >>> derived = derive_fresh("torch.nn.Embedding", None, parse_vary("num_embeddings=1:64,"
+    ...     "embedding_dim=1:64"), {}, {}, what="parameters", max_degree=6, checks=4, seed=1)
+    >>> derived.formula_text, derived.builds > derived.fit_builds
+    ('num_embeddings*embedding_dim', True)
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from explorer.derivation._build import Builder, BuildFailure, quiet
+from explorer.derivation._derived import Derived, What
+from explorer.derivation._diagnose import Context, build_failure, degree_cap, interaction, mismatch
+from explorer.derivation._domain import Range, Scalar
+from explorer.derivation._errors import TargetError
+from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial
+from explorer.derivation._poly import RationalPolynomial
+from explorer.derivation._target import Target, installed_version, resolve
+from explorer.derivation._verify import held_out_points, verify
+from explorer.errors import UnknownNameError, UsageError
+
+__all__ = ["derive_fresh"]
+
+#: Anchors tried before a build failure is diagnosed.
+_ANCHOR_TRIES = 4
+
+
+def derive_fresh(
+    target: str,
+    model: str | None,
+    ranges: Mapping[str, Range],
+    settings: Mapping[str, Scalar],
+    ties: Mapping[str, str],
+    *,
+    what: What,
+    max_degree: int,
+    checks: int,
+    seed: int,
+    say: Callable[[str], None] = lambda _line: None,
+) -> Derived:
+    """Build, fit, verify and factor (the arguments already validated by ``derive``)."""
+    from explorer.expressions import parse_expression
+
+    variables = tuple(ranges)
+    say(f"loading {target}")
+    resolved = resolve(target, model)
+    _check_names(resolved, variables, settings, ties)
+    tied = {name: parse_expression(text, variables) for name, text in ties.items()}
+    builder = Builder(resolved, variables, settings, tied, what)
+    known = {**resolved.defaults, **settings}
+    with quiet():
+        say(f"building {resolved.title} on the meta device")
+        polynomial, fit, checked = _fit_and_verify(
+            builder,
+            resolved,
+            ranges=ranges,
+            known=known,
+            rng=random.Random(seed),
+            max_degree=max_degree,
+            checks=checks,
+            say=say,
+        )
+    say("factoring the formula")
+    return Derived(
+        target=target,
+        model=resolved.model,
+        variables=variables,
+        domain=dict(ranges),
+        fixed=dict(settings),
+        ties=dict(ties),
+        counted=what,
+        formula_text=_factored(polynomial),
+        polynomial=polynomial,
+        builds=builder.builds,
+        fit_builds=len(set(fit.points)),
+        verified_points=checked,
+        versions={
+            name: version
+            for name in resolved.libraries
+            if (version := installed_version(name)) is not None
+        },
+        title=resolved.title,
+    )
+
+
+def _fit_and_verify(
+    builder: Builder,
+    target: Target,
+    *,
+    ranges: Mapping[str, Range],
+    known: Mapping[str, Any],
+    rng: random.Random,
+    max_degree: int,
+    checks: int,
+    say: Callable[[str], None],
+) -> tuple[RationalPolynomial, Fit, int]:
+    variables = tuple(ranges)
+    lattices = tuple(ranges.values())
+    context = Context(target.title, variables, lattices, builder.count, (), known, max_degree)
+    last: list[Any] = []
+    for attempt in range(2):  # a second fit on a new anchor, every term kept, if the first fails
+        anchor = _anchor(builder, lattices, rng, max_degree, context)
+        context.anchor = tuple(r.value(k) for r, k in zip(lattices, anchor))
+        try:
+            fit = fit_polynomial(
+                builder.count, lattices, anchor, max_degree=max_degree, full=attempt > 0
+            )
+        except BuildFailure as failure:
+            raise build_failure(context, failure) from None
+        except DegreeCapError as capped:
+            raise degree_cap(context, capped.index) from None
+        polynomial = fit.polynomial(variables)
+        degrees = ", ".join(f"{v} {d}" for v, d in zip(variables, fit.degrees))
+        say(f"fitted from {len(set(fit.points))} builds (degrees: {degrees})")
+        points = held_out_points(lattices, rng, set(fit.points), checks)
+        say(f"verifying at {len(points)} held-out points (each range's ends included)")
+        try:
+            mismatches = verify(builder.count, polynomial, points)
+        except BuildFailure as failure:
+            raise build_failure(context, failure) from None
+        if not mismatches:
+            return polynomial, fit, len(points)
+        say(f"{len(mismatches)} held-out points disagree: diagnosing")
+        diagnosis = mismatch(context, polynomial, mismatches)
+        if diagnosis is not None:
+            raise diagnosis
+        last = mismatches
+    raise interaction(context, last)
+
+
+def _anchor(
+    builder: Builder,
+    ranges: tuple[Range, ...],
+    rng: random.Random,
+    max_degree: int,
+    context: Context,
+) -> tuple[int, ...]:
+    """A random lattice point near the low end (not at a range's start, where special
+    values live), with room above it for the probes; it must build."""
+    failures: list[BuildFailure] = []
+    for _ in range(_ANCHOR_TRIES):
+        anchor = []
+        for r in ranges:
+            room = r.size - 1 - (max_degree + 2)
+            anchor.append(rng.randint(1, min(room, 24)) if room >= 1 else 0)
+        point = tuple(r.value(k) for r, k in zip(ranges, anchor))
+        try:
+            builder.count(point)
+        except BuildFailure as failure:
+            failures.append(failure)
+            continue
+        return tuple(anchor)
+    context.anchor = tuple(failures[0].point[v] for v in context.variables)
+    raise build_failure(context, failures[0])
+
+
+def _factored(polynomial: RationalPolynomial) -> str:
+    """The text with its common factor pulled out, if it reads back (safe parser) as the
+    same polynomial; else the expanded text. No sympy: a fresh process saves its import."""
+    from explorer.expressions import parse_expression
+
+    text = polynomial.factored()
+    try:
+        again = RationalPolynomial.from_expression(
+            parse_expression(text, polynomial.variables), polynomial.variables
+        )
+    except UsageError:
+        again = None
+    if again == polynomial:
+        return text
+    expanded = polynomial.text()
+    parse_expression(expanded, polynomial.variables)  # the expanded form always reads back
+    return expanded
+
+
+def _check_names(
+    target: Target,
+    variables: tuple[str, ...],
+    fixed: Mapping[str, Any],
+    ties: Mapping[str, str],
+) -> None:
+    """Every name must be an argument of the target (a variable may instead feed a tie)."""
+    from explorer.expressions import parse_expression
+
+    feeding = {n for text in ties.values() for n in parse_expression(text, variables).names}
+    names = target.names
+    if names is not None:
+        what = f"argument of {target.title}"
+        for name in variables:
+            if name not in names and name not in feeding:
+                raise UnknownNameError.for_name(what, name, target.hints)
+        for name in (*fixed, *ties):
+            if name not in names:
+                raise UnknownNameError.for_name(what, name, target.hints)
+    missing = [
+        n for n in target.required if n not in variables and n not in fixed and n not in ties
+    ]
+    if missing:
+        raise TargetError(
+            f"{target.title} needs arguments not given: {', '.join(missing)}; "
+            "give them with --vary NAME=LO:HI or --set NAME=VALUE"
+        )

@@ -1,0 +1,241 @@
+"""The saved format of a derived formula (TOML), and the checks every reader applies.
+
+The file records what the formula was derived from (target, model, library versions,
+fixed and tied arguments), the formula as arithmetic text, its variables and their
+domain, and how it was verified. It is read with ``tomllib`` and the formula with the
+project's safe parser (:mod:`explorer.expressions`): never ``eval``, never ``sympify``.
+
+Example:
+    >>> text = to_toml({"format": 1, "target": "t", "formula": "n**2 + n",
+    ...     "variables": ["n"], "domain": {"n": {"lo": 1, "hi": 99, "step": 1}},
+    ...     "fixed": {"bias": False, "act": None}, "builds": 9,
+    ...     "verified": {"points": 4, "exact": True}})
+    >>> print(text)  # doctest: +ELLIPSIS
+    # An exact parameter count derived by `explorer derive`...
+    format = 1
+    target = "t"
+    formula = "n**2 + n"
+    variables = ["n"]
+    builds = 9
+    fixed_none = ["act"]
+    <BLANKLINE>
+    [domain]
+    n = {lo = 1, hi = 99, step = 1}
+    <BLANKLINE>
+    [fixed]
+    bias = false
+    <BLANKLINE>
+    [verified]
+    points = 4
+    exact = true
+    <BLANKLINE>
+    >>> validated(parse_toml(text, "inline"), "inline")["polynomial"].text()
+    'n**2 + n'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from explorer.derivation._domain import NAME, Range
+from explorer.derivation._poly import RationalPolynomial
+from explorer.errors import ExplorerError, SpecError
+
+__all__ = ["parse_toml", "read_toml", "to_toml", "validated"]
+
+_HEADER = (
+    "# An exact parameter count derived by `explorer derive` from meta-device builds.\n"
+    "# It holds on the domain below only (counts outside it are refused). The formula is\n"
+    "# arithmetic over the variables; tools read it with a safe parser, never eval.\n"
+)
+_TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions")
+_MAX_BYTES = 1_000_000
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a TOML basic string
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _key(name: str) -> str:
+    return name if NAME.match(name) else json.dumps(name)
+
+
+def to_toml(data: Mapping[str, Any]) -> str:
+    """The TOML text of :meth:`Derived.to_json` data (``None`` fixed values are listed
+    under ``fixed_none``: TOML has no null)."""
+    lines = [_HEADER.rstrip("\n")]
+    fixed = data.get("fixed") or {}
+    for key, value in data.items():
+        if key in _TABLES or value is None:
+            continue
+        lines.append(f"{key} = {_value(value)}")
+    unset = [k for k, v in fixed.items() if v is None]
+    if unset:
+        lines.append(f"fixed_none = {_value(unset)}")
+    for table in _TABLES:
+        entries = data.get(table)
+        if table == "fixed" and entries:
+            entries = {k: v for k, v in entries.items() if v is not None}
+        if not entries:
+            continue
+        lines.append("")
+        lines.append(f"[{table}]")
+        lines += [f"{_key(k)} = {_value(v)}" for k, v in entries.items()]
+    return "\n".join(lines) + "\n"
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """TOML text as data, with a one-line error naming ``source``."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"{source}: not valid TOML: {error}") from None
+    fixed = data.get("fixed", {})
+    for name in data.pop("fixed_none", []):
+        if isinstance(fixed, dict) and isinstance(name, str):
+            fixed[name] = None
+    return data
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A saved file's data."""
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            raise SpecError(f"{path}: larger than {_MAX_BYTES} bytes; not a derived formula")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"cannot read {path}: {error}") from None
+    return parse_toml(text, str(path))
+
+
+def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The fields of a :class:`Derived`, each checked, from saved or cached data.
+
+    Raises:
+        SpecError: naming ``source`` and the field at fault.
+    """
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{source}: not a derived formula (expected a table)")
+    if data.get("format") != 1:
+        found = data.get("format")
+        raise _fail(source, "format", f"must be 1 (this explorer reads format 1), got {found!r}")
+    target = data.get("target")
+    if not isinstance(target, str) or not target:
+        raise _fail(source, "target", "must be the text of what was derived")
+    model = data.get("model")
+    if model is not None and not isinstance(model, str):
+        raise _fail(source, "model", "must be a class name")
+    variables = data.get("variables")
+    if (
+        not isinstance(variables, list)
+        or not variables
+        or not all(isinstance(v, str) and NAME.match(v) for v in variables)
+        or len(set(variables)) != len(variables)
+    ):
+        raise _fail(source, "variables", "must be a list of distinct names")
+    domain = _domain(data.get("domain"), variables, source)
+    formula = data.get("formula")
+    if not isinstance(formula, str):
+        raise _fail(source, "formula", "must be arithmetic text over the variables")
+    from explorer.expressions import parse_expression
+
+    try:
+        polynomial = RationalPolynomial.from_expression(
+            parse_expression(formula, variables), variables
+        )
+    except ExplorerError as error:
+        raise _fail(source, "formula", f"is refused: {error}") from None
+    counted = data.get("counted", "parameters")
+    if counted not in ("parameters", "buffers"):
+        raise _fail(source, "counted", "must be 'parameters' or 'buffers'")
+    builds = data.get("builds")
+    fit_builds = data.get("fit_builds", builds)
+    if type(builds) is not int or builds < 1 or type(fit_builds) is not int:
+        raise _fail(source, "builds", "must be a positive whole number")
+    verified = data.get("verified")
+    if (
+        not isinstance(verified, Mapping)
+        or type(verified.get("points")) is not int
+        or verified.get("exact") is not True
+    ):
+        raise _fail(source, "verified", "must record the points checked, all exact (exact = true)")
+    title = data.get("title", target)
+    return {
+        "target": target,
+        "model": model,
+        "variables": tuple(variables),
+        "domain": domain,
+        "fixed": _table(data, "fixed", (bool, int, float, str, type(None)), source),
+        "ties": _table(data, "ties", (str,), source),
+        "counted": counted,
+        "formula_text": formula,
+        "polynomial": polynomial,
+        "builds": builds,
+        "fit_builds": fit_builds,
+        "verified_points": verified["points"],
+        "versions": _table(data, "versions", (str,), source),
+        "title": title if isinstance(title, str) else target,
+    }
+
+
+def _fail(source: str, key: str, what: str) -> SpecError:
+    return SpecError(f"{source}: {key} {what}")
+
+
+def _domain(data: object, variables: list[str], source: str) -> dict[str, Range]:
+    if not isinstance(data, Mapping) or set(data) != set(variables):
+        raise _fail(source, "domain", "must give lo, hi and step for every variable, no other")
+    domain: dict[str, Range] = {}
+    for name in variables:
+        entry = data[name]
+        try:
+            lo, hi, step = (entry[k] for k in ("lo", "hi", "step"))
+            if not all(type(x) is int for x in (lo, hi, step)):
+                raise TypeError
+            domain[name] = Range.checked(name, lo, hi, step)
+        except (KeyError, TypeError, ExplorerError):
+            raise _fail(
+                source, f"domain.{name}", "must be {lo = ..., hi = ..., step = ...}, lo < hi"
+            ) from None
+        if domain[name].hi != hi:
+            raise _fail(
+                source, f"domain.{name}", f"hi={hi} is not on the lattice from {lo} by {step}"
+            )
+    return domain
+
+
+def _table(
+    data: Mapping[str, Any], key: str, kinds: tuple[type, ...], source: str
+) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, kinds) for k, v in table.items()
+    ):
+        names = "/".join(k.__name__ for k in kinds if k is not type(None))
+        raise _fail(source, key, f"must map names to values of type {names}")
+    return dict(table)

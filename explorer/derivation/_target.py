@@ -1,0 +1,411 @@
+"""What to build: a ``torch.nn.Module`` subclass, a ``transformers`` config or model class,
+or ``path/to/file.py:ClassName``; and who it is for the cache, without importing torch.
+
+Example:
+    >>> identity("torch.nn.LSTM", None)["target"]
+    'torch.nn.LSTM'
+    >>> one_line(ValueError("validation failed:\\n    ValueError: hidden size 100 is odd"))
+    'ValueError: hidden size 100 is odd'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from explorer.derivation._errors import MissingLibraryError, TargetError
+from explorer.errors import ConflictError, UsageError, did_you_mean
+
+__all__ = [
+    "INSTALL",
+    "Target",
+    "identity",
+    "installed_version",
+    "one_line",
+    "require",
+    "resolve",
+]
+
+#: How to install what ``derive`` builds with.
+INSTALL = {
+    "torch": "pip install 'explorer[truth]' (or pip install torch)",
+    "transformers": "pip install 'transformers>=5,<6'",
+}
+_LIBRARIES = ("torch", "transformers")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A class that can be built from keyword arguments, and what is known of them.
+
+    Attributes:
+        text: the target as given.
+        title: what is built, e.g. ``transformers.LlamaConfig -> LlamaForCausalLM``.
+        module_class: the ``nn.Module`` subclass that is built.
+        config_class: for Hugging Face targets, the config class the arguments go to.
+        names: the keyword arguments accepted, when they are known from the signature.
+        hints: names to suggest for a misspelt one.
+        required: arguments without a default.
+        defaults: the signature's defaults (to name the other side of a constraint).
+        libraries: the libraries whose versions the counts depend on.
+    """
+
+    text: str
+    title: str
+    module_class: type
+    config_class: type | None = None
+    model: str | None = None
+    names: frozenset[str] | None = None
+    hints: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    libraries: tuple[str, ...] = ("torch",)
+
+    def build(self, arguments: Mapping[str, Any]) -> Any:
+        """Construct the module (the caller chooses the device)."""
+        if self.config_class is None:
+            return self.module_class(**arguments)
+        return self.module_class(self.config_class(**arguments))
+
+
+def installed_version(distribution: str) -> str | None:
+    """The installed version of a distribution, read from its ``.dist-info`` folder name
+    (``importlib.metadata`` costs ~40 ms to import: too much for a cached answer).
+
+    Example:
+        >>> installed_version("no-such-distribution") is None
+        True
+    """
+    wanted = distribution.replace("-", "_").lower()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[: -len(".dist-info")].partition("-")
+                if project.replace("-", "_").lower() == wanted:
+                    return version
+    return None
+
+
+def require(library: str) -> None:
+    """Raise :class:`MissingLibraryError` with the install command if ``library`` is absent."""
+    if importlib.util.find_spec(library) is None:
+        raise MissingLibraryError(
+            f"derive builds models with {library}, which is not installed: {INSTALL[library]}"
+        )
+
+
+def identity(text: str, model: str | None) -> dict[str, Any]:
+    """Who the target is, for the cache key: its text, the library versions, and a digest
+    of its source file when it is not part of torch or transformers (an edit then
+    invalidates the cache). Nothing is imported beyond the target's parent packages.
+
+    Raises:
+        TargetError: a file target whose file does not exist.
+    """
+    source: str | None = None
+    if ":" in text:
+        source = hashlib.sha256(_file_path(text).read_bytes()).hexdigest()[:16]
+    elif text.split(".", 1)[0] not in _LIBRARIES:
+        origin = _module_origin(text)
+        if origin is not None:
+            with contextlib.suppress(OSError):
+                source = hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:16]
+    return {
+        "target": text,
+        "model": model,
+        "source": source,
+        "versions": {name: installed_version(name) for name in _LIBRARIES},
+    }
+
+
+def _module_origin(text: str) -> str | None:
+    parts = text.split(".")
+    with _working_folder_importable():
+        for cut in range(len(parts) - 1, 0, -1):
+            try:
+                spec = importlib.util.find_spec(".".join(parts[:cut]))
+            except (ImportError, ValueError, AttributeError):
+                continue
+            if spec is not None:
+                return spec.origin
+    return None
+
+
+@contextlib.contextmanager
+def _working_folder_importable() -> Iterator[None]:
+    """The working folder on ``sys.path`` meanwhile, as for ``python -m``: a dotted target
+    in the user's own package imports from where the command runs."""
+    folder = os.getcwd()
+    added = folder not in sys.path and "" not in sys.path
+    if added:
+        sys.path.append(folder)
+    try:
+        yield
+    finally:
+        if added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(folder)
+
+
+def _file_path(text: str) -> Path:
+    path_text, _, name = text.rpartition(":")
+    if not path_text.endswith(".py") or not name:
+        raise TargetError(
+            f"bad target {text!r}: write path/to/file.py:ClassName or a dotted path "
+            "such as torch.nn.LSTM"
+        )
+    path = Path(path_text)
+    if not path.is_file():
+        raise TargetError(f"no file {path_text!r}: give an existing path/to/file.py:ClassName")
+    return path
+
+
+def resolve(text: str, model: str | None) -> Target:
+    """The target's class, checked and described (imports torch, and transformers for
+    Hugging Face targets).
+
+    Raises:
+        MissingLibraryError: torch (or transformers) is not installed.
+        TargetError: no such class, not a module, a file that does not import, lazy.
+        ConflictError: ``model`` where it does not apply, or that does not fit the config.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError("give a target: torch.nn.LSTM, transformers.LlamaConfig, or file.py:Class")
+    require("torch")
+    if text.split(".", 1)[0] == "transformers":
+        require("transformers")
+    obj = _load_file_class(text) if ":" in text else _load_dotted(text)
+    if not isinstance(obj, type):
+        raise TargetError(
+            f"{text} is not a class but a {type(obj).__name__}: give a torch.nn.Module "
+            "subclass, or a transformers config or model class"
+        )
+    import torch
+
+    hf = sys.modules.get("transformers")
+    config_base = getattr(hf, "PreTrainedConfig", None) or getattr(hf, "PretrainedConfig", None)
+    model_base = getattr(hf, "PreTrainedModel", None)
+    if isinstance(config_base, type) and issubclass(obj, config_base):
+        return _hf_target(text, obj, model)
+    if not issubclass(obj, torch.nn.Module):
+        raise TargetError(
+            f"{text} is not a module: {obj.__name__} is neither a torch.nn.Module subclass "
+            "nor a transformers config class"
+        )
+    if isinstance(model_base, type) and issubclass(obj, model_base):
+        if model is not None and model != obj.__name__:
+            raise ConflictError(
+                f"{text} is a model class already; --model {model} applies to config targets"
+            )
+        config_class: type = obj.config_class  # type: ignore[attr-defined]
+        return _hf_target(text, config_class, obj.__name__, model_class=obj)
+    if model is not None:
+        raise ConflictError(
+            f"--model applies to transformers config targets, not to {text}; drop --model"
+        )
+    return _module_target(text, obj)
+
+
+def _load_dotted(text: str) -> Any:
+    parts = text.strip().split(".")
+    if not all(p.isidentifier() for p in parts) or len(parts) < 2:
+        raise TargetError(
+            f"bad target {text!r}: write a dotted path such as torch.nn.LSTM, "
+            "transformers.LlamaConfig, or path/to/file.py:ClassName"
+        )
+    module = None
+    for cut in range(len(parts) - 1, 0, -1):
+        name = ".".join(parts[:cut])
+        try:
+            with _working_folder_importable():
+                module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            missing = error.name or ""
+            if name == missing or name.startswith(missing + "."):
+                continue
+            if missing.split(".")[0] in _LIBRARIES:
+                library = missing.split(".")[0]
+                raise MissingLibraryError(
+                    f"{name} needs {library}, which is not installed: {INSTALL[library]}"
+                ) from None
+            raise TargetError(f"{name} does not import: {one_line(error)}") from None
+        except Exception as error:
+            raise TargetError(f"{name} does not import: {one_line(error)}") from None
+        break
+    if module is None:
+        raise TargetError(
+            f"no module {parts[0]!r} for target {text!r}: write a dotted path such as "
+            "torch.nn.LSTM, or path/to/file.py:ClassName"
+        )
+    obj: Any = module
+    where = module.__name__
+    for attr in parts[cut:]:
+        try:
+            obj = getattr(obj, attr)
+        except Exception:
+            choices = [n for n in dir(obj) if not n.startswith("_")]
+            guess = did_you_mean(attr, choices)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise TargetError(f"{where} has no {attr!r}{hint}") from None
+        where = f"{where}.{attr}"
+    return obj
+
+
+def _load_file_class(text: str) -> Any:
+    path = _file_path(text)
+    name = text.rpartition(":")[2]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    module_name = f"_explorer_derive_{digest}"
+    module = sys.modules.get(module_name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise TargetError(f"{path} cannot be loaded as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        folder = str(path.resolve().parent)
+        sys.path.insert(0, folder)  # as for a script: its own folder's modules import
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as error:
+            sys.modules.pop(module_name, None)
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            raise TargetError(f"{path} does not import: {one_line(error)}") from None
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(folder)
+    if not hasattr(module, name):
+        classes = [n for n, v in vars(module).items() if isinstance(v, type)]
+        guess = did_you_mean(name, classes)
+        hint = f"; did you mean '{guess}'?" if guess else f"; its classes: {', '.join(classes)}"
+        raise TargetError(f"{path} has no {name!r}{hint}")
+    return getattr(module, name)
+
+
+def _hf_target(
+    text: str, config_class: type, model: str | None, *, model_class: type | None = None
+) -> Target:
+    if model_class is None:
+        model_class, model = _model_class(config_class, model)
+    names, defaults, _ = _signature(config_class)
+    title = text if model is None or text.endswith(model) else f"{text} -> {model}"
+    return Target(
+        text=text,
+        title=title,
+        module_class=model_class,
+        config_class=config_class,
+        model=model,
+        names=frozenset(names),
+        hints=tuple(names),
+        required=(),
+        defaults=defaults,
+        libraries=_LIBRARIES,
+    )
+
+
+def _model_class(config_class: type, model: str | None) -> tuple[type, str]:
+    """The model class for a config: the one named, else the causal-LM class, else the
+    base model; it must be built from this config class."""
+    import transformers
+
+    if model is None:
+        from transformers.models.auto import modeling_auto
+
+        model_type = getattr(config_class, "model_type", "")
+        default = modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES.get(
+            model_type
+        ) or modeling_auto.MODEL_MAPPING_NAMES.get(model_type)
+        if not isinstance(default, str):
+            raise TargetError(
+                f"no default model class for {config_class.__name__}: give --model CLASS"
+            )
+        model = default
+    if not model.isidentifier():
+        raise TargetError(f"bad --model {model!r}: give a transformers class name")
+    try:
+        found = getattr(transformers, model)
+    except Exception:
+        prefix = config_class.__name__.removesuffix("Config")
+        choices = [n for n in dir(transformers) if n.startswith(prefix)]
+        guess = did_you_mean(model, choices)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise TargetError(f"transformers has no model class {model!r}{hint}") from None
+    base = getattr(transformers, "PreTrainedModel", None)
+    if not (isinstance(found, type) and base is not None and issubclass(found, base)):
+        raise TargetError(f"transformers.{model} is not a model class")
+    wanted = getattr(found, "config_class", None)
+    if isinstance(wanted, type) and not issubclass(config_class, wanted):
+        raise ConflictError(
+            f"{model} is built from a {wanted.__name__}, not from a {config_class.__name__}"
+        )
+    return found, model
+
+
+def _module_target(text: str, cls: type) -> Target:
+    names, defaults, strict = _signature(cls)
+    required = tuple(n for n in names if n not in defaults) if strict else ()
+    if not strict and not names:  # (*args, **kwargs): the names come from a base class
+        for base in cls.__mro__[1:]:
+            base_names, base_defaults, base_strict = _signature(base)
+            if base_strict and base_names:
+                names, defaults = base_names, base_defaults
+                break
+    return Target(
+        text=text,
+        title=text,
+        module_class=cls,
+        names=frozenset(names) if strict else None,
+        hints=tuple(names),
+        required=required,
+        defaults=defaults,
+    )
+
+
+def _signature(cls: type) -> tuple[list[str], dict[str, Any], bool]:
+    """Keyword names of ``cls.__init__``, their defaults, and whether that is the full
+    set (no ``*args``/``**kwargs``)."""
+    init: Callable[..., Any] = cls.__init__  # type: ignore[misc]
+    try:
+        signature = inspect.signature(init)
+    except (TypeError, ValueError):
+        return [], {}, False
+    names: list[str] = []
+    defaults: dict[str, Any] = {}
+    strict = True
+    for position, parameter in enumerate(signature.parameters.values()):
+        if position == 0 and parameter.name == "self":
+            continue
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            strict = False
+            continue
+        if parameter.kind == parameter.POSITIONAL_ONLY:
+            continue
+        names.append(parameter.name)
+        if parameter.default is not parameter.empty:
+            defaults[parameter.name] = parameter.default
+    return names, defaults, strict
+
+
+def one_line(error: BaseException) -> str:
+    """``Type: message`` on one line; for wrapped errors the innermost line that says it."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    last = lines[-1]
+    if len(lines) > 1 and ":" in last:
+        return last
+    return f"{type(error).__name__}: {last}"

@@ -1,0 +1,128 @@
+"""GPT-2 and GPT-3-style decoders (Radford et al. 2019; Brown et al. 2020): learned
+positions, pre-LayerNorm layers with fused query-key-value, a 4 x d_model MLP, biases
+everywhere, weights stored [in, out] (``Conv1D``), the LM head tied to the token embedding.
+
+Per layer 12 d^2 + 13 d; in all V d + n_ctx d + L (12 d^2 + 13 d) + 2 d.
+
+Example:
+    >>> GPT2.model_type, GPT2.default_map["vocab"]
+    ('gpt2', 50257)
+"""
+
+from explorer.blocks.attention import AttentionNames
+from explorer.blocks.mlp import MlpNames
+from explorer.families._transformer import TransformerFamily
+from explorer.families._transformer_naming import Head, HeadPart, Naming, StackNames, Sublayer
+
+__all__ = ["GPT2"]
+
+_LM = HeadPart("lm", "lm_head")
+
+GPT2 = TransformerFamily(
+    name="gpt2",
+    description="GPT-2 / GPT-3-style decoder: learned positions, LayerNorm, fused attention, "
+    "tied LM head (transformers GPT2*)",
+    model_type="gpt2",
+    naming=Naming(
+        token="wte",
+        positions="wpe",
+        transposed=True,
+        stacks=(
+            StackNames(
+                layer="h.*.",
+                sublayers=(
+                    Sublayer(
+                        "attention", AttentionNames(qkv="attn.c_attn", o="attn.c_proj"), "ln_1"
+                    ),
+                    Sublayer(
+                        "cross",
+                        AttentionNames(
+                            q="crossattention.q_attn",
+                            kv="crossattention.c_attn",
+                            o="crossattention.c_proj",
+                        ),
+                        "ln_cross_attn",
+                    ),
+                    Sublayer("mlp", MlpNames(up="mlp.c_fc", down="mlp.c_proj"), "ln_2"),
+                ),
+                final_norm="ln_f",
+            ),
+        ),
+        heads=(
+            ("none", Head("the base model (GPT2Model)")),
+            ("lm", Head("the LM head (GPT2LMHeadModel)", (_LM,), "transformer.")),
+            (
+                "classifier",
+                Head(
+                    "a sequence classifier (GPT2ForSequenceClassification)",
+                    (HeadPart("linear", "score", "labels", bias=False, title="classifier"),),
+                    "transformer.",
+                ),
+            ),
+            (
+                "token",
+                Head(
+                    "a token classifier (GPT2ForTokenClassification)",
+                    (HeadPart("linear", "classifier", "labels", title="token classifier"),),
+                    "transformer.",
+                ),
+            ),
+            (
+                "qa",
+                Head(
+                    "question answering (GPT2ForQuestionAnswering)",
+                    (HeadPart("linear", "qa_outputs", 2, title="answer span"),),
+                    "transformer.",
+                ),
+            ),
+            (
+                "double",
+                Head(
+                    "LM and multiple-choice heads (GPT2DoubleHeadsModel)",
+                    (_LM, HeadPart("linear", "multiple_choice_head.summary", 1, title="summary")),
+                    "transformer.",
+                ),
+            ),
+            (
+                "double_hidden",
+                Head(
+                    "LM and multiple-choice heads, summary kept d_model wide "
+                    "(GPT2DoubleHeadsModel, summary_proj_to_labels false)",
+                    (
+                        _LM,
+                        HeadPart(
+                            "linear", "multiple_choice_head.summary", "d_model", title="summary"
+                        ),
+                    ),
+                    "transformer.",
+                ),
+            ),
+            (
+                "double_plain",
+                Head(
+                    "LM and multiple-choice heads, no summary layer "
+                    "(GPT2DoubleHeadsModel, summary_use_proj false)",
+                    (_LM,),
+                    "transformer.",
+                ),
+            ),
+        ),
+    ),
+    defaults=(
+        ("d_model", 768),
+        ("layers", 12),
+        ("heads", 12),
+        ("vocab", 50257),
+        ("context", 1024),
+        ("head", "lm"),
+        ("tied", True),
+        ("labels", 2),
+    ),
+    options=frozenset(("context", "labels", "cross_attention")),
+    layer_norm=True,
+    qkv_bias=True,
+    o_bias=True,
+    mlp_bias=True,
+    d_ff_rule="times4",
+    divisible="always",
+)

@@ -1,0 +1,118 @@
+"""T5 (Raffel et al. 2020): an encoder and a decoder (with cross-attention), RMS-style
+LayerNorms without biases, no biases at all, a relative position bias in each stack's first
+layer, attention of heads x head_dim independent of d_model, a plain or gated MLP, the
+token embedding shared by both stacks and the LM head.
+
+Example:
+    >>> T5.default_map["head_dim"], T5.default_map["buckets"]
+    (64, 32)
+"""
+
+from explorer.blocks.attention import AttentionNames
+from explorer.blocks.mlp import MlpNames
+from explorer.families._transformer import TransformerFamily
+from explorer.families._transformer_naming import Head, HeadPart, Naming, StackNames, Sublayer
+
+__all__ = ["T5"]
+
+
+def _attention(layer: int, name: str) -> AttentionNames:
+    prefix = f"layer.{layer}.{name}"
+    return AttentionNames(q=f"{prefix}.q", k=f"{prefix}.k", v=f"{prefix}.v", o=f"{prefix}.o")
+
+
+def _mlp(layer: int, norm: str) -> Sublayer:
+    prefix = f"layer.{layer}.DenseReluDense"
+    return Sublayer(
+        "mlp",
+        MlpNames(up=f"{prefix}.wi_1", down=f"{prefix}.wo", gate=f"{prefix}.wi_0"),
+        norm,
+        plain=MlpNames(up=f"{prefix}.wi", down=f"{prefix}.wo"),
+    )
+
+
+_RELATIVE = "layer.0.SelfAttention.relative_attention_bias"
+
+T5 = TransformerFamily(
+    name="t5",
+    description="T5 encoder-decoder: relative position bias, no biases, plain or gated MLP, "
+    "shared embedding (transformers T5*)",
+    model_type="t5",
+    naming=Naming(
+        token="shared",
+        stacks=(
+            StackNames(
+                layer="encoder.block.*.",
+                sublayers=(
+                    Sublayer("attention", _attention(0, "SelfAttention"), "layer.0.layer_norm"),
+                    _mlp(1, "layer.1.layer_norm"),
+                ),
+                final_norm="encoder.final_layer_norm",
+                relative=_RELATIVE,
+            ),
+            StackNames(
+                layer="decoder.block.*.",
+                sublayers=(
+                    Sublayer("attention", _attention(0, "SelfAttention"), "layer.0.layer_norm"),
+                    Sublayer("cross", _attention(1, "EncDecAttention"), "layer.1.layer_norm"),
+                    _mlp(2, "layer.2.layer_norm"),
+                ),
+                final_norm="decoder.final_layer_norm",
+                relative=_RELATIVE,
+                decoder=True,
+            ),
+        ),
+        heads=(
+            ("none", Head("encoder and decoder (T5Model)")),
+            (
+                "lm",
+                Head("the LM head (T5ForConditionalGeneration)", (HeadPart("lm", "lm_head"),)),
+            ),
+            ("encoder", Head("the encoder alone (T5EncoderModel)", decoder=False)),
+            (
+                "classifier",
+                Head(
+                    "a sequence classifier (T5ForSequenceClassification)",
+                    (
+                        HeadPart("linear", "classification_head.dense", "d_model", title="dense"),
+                        HeadPart(
+                            "linear", "classification_head.out_proj", "labels", title="classifier"
+                        ),
+                    ),
+                    "transformer.",
+                ),
+            ),
+            (
+                "token",
+                Head(
+                    "a token classifier on the encoder (T5ForTokenClassification)",
+                    (HeadPart("linear", "classifier", "labels", title="token classifier"),),
+                    "transformer.",
+                    decoder=False,
+                ),
+            ),
+            (
+                "qa",
+                Head(
+                    "question answering (T5ForQuestionAnswering)",
+                    (HeadPart("linear", "qa_outputs", "labels", title="answer span"),),
+                ),
+            ),
+        ),
+    ),
+    defaults=(
+        ("d_model", 512),
+        ("layers", 6),
+        ("heads", 8),
+        ("head_dim", 64),
+        ("vocab", 32128),
+        ("buckets", 32),
+        ("head", "lm"),
+        ("tied", True),
+        ("labels", 2),
+    ),
+    options=frozenset(("decoder_layers", "labels", "buckets", "gated")),
+    d_ff_rule="times4",
+    encoder_decoder=True,
+    relative=True,
+)

@@ -1,0 +1,103 @@
+"""Hugging Face configs, counted without torch or transformers.
+
+:func:`count_hf` reads a ``config.json`` (a dict with ``model_type``, or a path) as
+``transformers`` 5 reads it (its config class's defaults, aliases, derived values and
+refusals, recorded in ``explorer/hfdata``), picks the model class (given, else the
+config's ``architectures``, else the base model) and counts it with the matching family.
+
+Example:
+    >>> c = count_hf({"model_type": "gpt2"}, model="GPT2LMHeadModel")
+    >>> c.total
+    124439808
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from explorer.algebra import Count
+from explorer.errors import ConfigError
+from explorer.hf._adapt import FIELDS, HFDesign, adapt, head_of
+from explorer.hf._data import model_types, recorded_version
+
+__all__ = [
+    "FIELDS",
+    "HFDesign",
+    "count_hf",
+    "design_hf",
+    "head_of",
+    "model_types",
+    "read_config",
+    "recorded_version",
+]
+
+_MAX_BYTES = 10_000_000  # a config.json is kilobytes; refuse what cannot be one
+
+
+def read_config(config: Mapping[str, Any] | str | Path) -> tuple[dict[str, Any], str]:
+    """The config as a dict, and where it came from (a path, or ``config``)."""
+    if isinstance(config, Mapping):
+        return dict(config), "config"
+    path = Path(config)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise ConfigError(f"{path}: {size:,} bytes is no config.json; give the model's config")
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; give a config.json") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ConfigError(f"{path}: not valid JSON ({str(error)[:80]})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config.json holds one JSON object of fields")
+    return data, str(path)
+
+
+def design_hf(
+    config: Mapping[str, Any] | str | Path,
+    *,
+    model: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> HFDesign:
+    """The family and keywords that count ``config`` as ``model`` builds it; ``fields``
+    override the file's fields (``--set hidden_size=2048``)."""
+    data, source = read_config(config)
+    data.update(fields or {})
+    return adapt(data, model=model, source=source)
+
+
+def count_hf(
+    config: Mapping[str, Any] | str | Path,
+    *,
+    model: str | None = None,
+    convention: str | None = None,
+    **fields: Any,
+) -> Count:
+    """The exact count of the model ``transformers`` would build from ``config``.
+
+    Args:
+        config: a parsed config.json (a dict with ``model_type``) or a path to one.
+        model: a model class name (``LlamaForCausalLM``, ``BertModel`` ...); default: the
+            config's ``architectures``, else the base model.
+        convention: ``hf`` (default: every parameter) or ``kaplan2020``.
+        **fields: config fields to set or override (``hidden_size=2048``).
+
+    Example:
+        >>> c = count_hf({"model_type": "mixtral"}, model="MixtralForCausalLM")
+        >>> c.total, c.active
+        (46702792704, 12879925248)
+    """
+    import dataclasses
+
+    from explorer._api import count
+
+    design = design_hf(config, model=model, fields=fields)
+    counted = count(design.family, convention=convention, **design.sizes)
+    return dataclasses.replace(counted, notes=(*counted.notes, *design.notes))

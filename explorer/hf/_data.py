@@ -1,0 +1,54 @@
+"""The config classes' defaults, aliases, rules and model classes, as recorded from
+``transformers`` (``explorer/hfdata/config_defaults.json``, made by
+``tests/fixtures/make_hf_defaults.py``): read without importing torch or transformers.
+
+Example:
+    >>> type_data("llama")["config_class"], recorded_version()
+    ('LlamaConfig', '5.24.0')
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from explorer.errors import ConfigError, did_you_mean
+
+__all__ = ["common", "model_types", "recorded_version", "type_data"]
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    text = resources.files("explorer.hfdata").joinpath("config_defaults.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def model_types() -> tuple[str, ...]:
+    """The ``model_type`` values the explorer knows."""
+    return tuple(_data()["model_types"])
+
+
+def type_data(model_type: object) -> dict[str, Any]:
+    """One model type's record; a one-line error naming the known ones otherwise."""
+    types: dict[str, Any] = _data()["model_types"]
+    if not isinstance(model_type, str) or model_type not in types:
+        guess = did_you_mean(str(model_type)[:40], types)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise ConfigError(
+            f"model_type {str(model_type)[:40]!r} is not one the explorer knows{hint} "
+            f"(known: {', '.join(types)})"
+        )
+    return types[model_type]  # type: ignore[no-any-return]
+
+
+def common() -> dict[str, Any]:
+    """Fields every config class has (``num_labels``, ``id2label`` ...)."""
+    return dict(_data()["common_defaults"])
+
+
+def recorded_version() -> str:
+    """The ``transformers`` version the data was recorded from."""
+    return str(_data()["transformers_version"])

@@ -1,0 +1,205 @@
+"""A config.json read as ``transformers`` 5 reads it: the config class's defaults for what
+is missing, its aliases, the values it derives, and the checks that make it refuse one.
+
+Example:
+    >>> fields, notes = resolve({"model_type": "llama", "hidden_size": 64,
+    ...                          "num_attention_heads": 4})
+    >>> fields["head_dim"], fields["num_key_value_heads"], fields["intermediate_size"]
+    (16, 4, 11008)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from explorer.errors import ConfigError
+from explorer.hf._data import common, type_data
+
+__all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "resolve"]
+
+#: Keys that config.json files carry and that change no count.
+HARMLESS = frozenset(
+    (
+        "model_type",
+        "architectures",
+        "transformers_version",
+        "_name_or_path",
+        "torch_dtype",
+        "dtype",
+        "n_ctx",
+        "position_embedding_type",
+        "rotary_pct",
+        "rotary_emb_base",
+        "rope_theta",
+        "rope_scaling",
+        "layer_types",
+        "use_cache",
+        "gradient_checkpointing",
+        "task_specific_params",
+        "auto_map",
+        "finetuning_task",
+        "is_decoder",
+        "attention_bias",
+        "mlp_bias",
+        "max_window_layers",
+        "use_sliding_window",
+        "sliding_window",
+        "initializer_factor",
+        "output_past",
+        "classifier_dropout",
+        "quantization_config",
+    )
+)
+#: Keys a model reads without a config field (``getattr``): the adapter reads them.
+READ_ELSEWHERE = frozenset(("head_dim", "token_classification_bias", "tie_word_embeddings"))
+#: Keys that build a model the explorer cannot count exactly: refused, with the reason.
+REFUSED = {
+    "embedding_size": "lets a hidden size the heads do not divide through, building "
+    "attention matrices that do not fit the layer (the model would fail when run)",
+    "per_layer_config": "sets sizes per layer, which these configs cannot express "
+    "(transformers refuses to build it)",
+}
+
+
+def resolve(
+    given: Mapping[str, Any], *, source: str = "config"
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields of ``given`` after defaults, aliases and derived values; and notes
+    on what was read otherwise than the file says (unknown keys, forced values)."""
+    if not isinstance(given, Mapping):
+        raise ConfigError(
+            f"{source}: a config is a JSON object of fields, got {type(given).__name__}"
+        )
+    model_type = given.get("model_type")
+    if model_type is None:
+        raise ConfigError(f'{source}: no model_type; add "model_type": "llama" (or gpt2, bert ...)')
+    entry = type_data(model_type)
+    aliases: dict[str, str] = entry["attribute_map"]
+    defaults: dict[str, Any] = {**common(), **entry["defaults"]}
+    nullable = set(entry["nullable"]) | {k for k, v in common().items() if v is None}
+    fields = dict(defaults)
+    notes: list[str] = []
+    for key, value in given.items():
+        name = aliases.get(key, key)
+        if name in REFUSED:
+            raise ConfigError(f"{source}: {name} {REFUSED[name]}; remove it to count")
+        if name not in defaults and name not in HARMLESS and name not in READ_ELSEWHERE:
+            notes.append(f"unknown field {str(name)[:40]!r} is not read (it may change the count)")
+        _check_type(name, value, defaults, nullable, source)
+        fields[name] = value
+    if isinstance(given.get("id2label"), Mapping):
+        fields["num_labels"] = len(given["id2label"])
+    for rule in entry["derived"]:
+        if rule["stage"] != "config":
+            continue
+        when, name = rule["when"], rule["field"]
+        if (
+            when == "always"
+            or (when == "null" and fields.get(name) is None)
+            or (isinstance(when, dict) and fields.get(when["equals"][0]) == when["equals"][1])
+        ):
+            old = fields.get(name)
+            fields[name] = _value(rule["value"], fields, given)
+            if when == "always" and name in given and given[name] != fields[name]:
+                notes.append(
+                    f"{name}: the file says {given[name]!r}, but transformers makes it "
+                    f"{fields[name]!r} ({rule['note']})"
+                )
+            del old
+    for rule in entry["validation"]:
+        _validate(rule, fields, given, source)
+    if fields.get("problem_type") == "single_label_classification" and fields["num_labels"] < 2:
+        raise ConfigError(f"{source}: single_label_classification needs num_labels > 1")
+    return fields, notes
+
+
+def _check_type(
+    name: str, value: Any, defaults: Mapping[str, Any], nullable: set[str], source: str
+) -> None:
+    if name not in defaults:
+        return
+    if value is None:
+        if name not in nullable and defaults[name] is not None:
+            raise ConfigError(f"{source}: {name} must not be null")
+        return
+    default = defaults[name]
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+        what = "true or false"
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        what = "an integer"
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        what = "a number"
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+        what = "text"
+    else:
+        return
+    if not ok:
+        raise ConfigError(f"{source}: {name} must be {what}, got {str(value)[:40]!r}")
+    if what == "an integer" and value < 0:
+        raise ConfigError(f"{source}: {name} must not be negative, got {value}")
+
+
+def _value(value: Mapping[str, Any], fields: Mapping[str, Any], given: Mapping[str, Any]) -> Any:
+    def arg(item: Any) -> Any:
+        return fields[item] if isinstance(item, str) and item in fields else item
+
+    op, args = value["op"], value["args"]
+    if op == "copy":
+        return fields[args[0]]
+    if op == "floordiv":
+        numerator, denominator = arg(args[0]), arg(args[1])
+        return numerator // denominator if denominator else None
+    if op == "mul":
+        return arg(args[0]) * arg(args[1])
+    if op == "const":
+        return args[0]
+    if op == "given_not_false":
+        return given.get(args[0]) is not False
+    if op == "last_part":
+        return str(fields[args[0]]).split(args[1])[-1]
+    if op == "first_part_is":
+        return str(fields[args[0]]).split(args[1])[0] == args[2]
+    raise ConfigError(f"the recorded rule {op!r} is unknown: reinstall the package")
+
+
+def _validate(
+    rule: Mapping[str, Any], fields: Mapping[str, Any], given: Mapping[str, Any], source: str
+) -> None:
+    kind, args = rule["rule"], rule["args"]
+    if kind == "divisible":
+        if any(name in given for name in rule.get("unless_present") or ()):
+            return
+        a, b = fields.get(args[0]), fields.get(args[1])
+        if isinstance(a, int) and isinstance(b, int) and b and a % b:
+            raise ConfigError(
+                f"{source}: {args[0]} ({a}) must be divisible by {args[1]} ({b}); "
+                "transformers refuses this config"
+            )
+        if b == 0:
+            raise ConfigError(f"{source}: {args[1]} must be positive")
+    elif kind == "even_rotary_head_dim":
+        head_dim = fields.get(args[0])
+        partial = fields.get("partial_rotary_factor", 1.0)
+        if (
+            isinstance(head_dim, int)
+            and head_dim > 4
+            and head_dim % 2
+            and partial in (None, 1, 1.0)
+        ):
+            raise ConfigError(
+                f"{source}: {args[0]} ({head_dim}) must be even for rotary embeddings"
+            )
+    elif kind == "act_format":
+        text = str(fields.get(args[0]))
+        parts = text.split("-")
+        if len(parts) > 2 or (len(parts) == 2 and parts[0] != "gated"):
+            raise ConfigError(
+                f"{source}: {args[0]} must look like 'relu' or 'gated-gelu', got {text[:40]!r}"
+            )
+    elif kind == "requires" and fields.get(args[0]) and not fields.get(args[1]):
+        raise ConfigError(f"{source}: {args[0]} needs {args[1]} to be true")

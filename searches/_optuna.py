@@ -1,0 +1,135 @@
+"""Optuna, the way every study here uses it: samplers, quiet logs, the trial states that
+count, creating, loading and failing trials.
+
+A leaf: it imports nothing of this package but :mod:`searches._optional`, so the engine,
+the workers and every search kind can share it without an import circle. Optuna's private
+corners (a trial's storage id) are touched here and nowhere else.
+
+Example:
+    >>> study = create_study(storage=None, sampler=tpe_sampler(0), name="s",
+    ...                      directions=["minimize"])
+    >>> study.optimize(lambda trial: trial.suggest_float("x", 0, 1), n_trials=3)
+    >>> count_finished(study), len(running(study))
+    (3, 0)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator, Sequence
+from types import ModuleType
+from typing import Any
+
+from searches._optional import require
+
+__all__ = [
+    "count_finished",
+    "create_study",
+    "fail_trial",
+    "finished_states",
+    "fixed_sampler",
+    "load_study",
+    "optuna",
+    "random_sampler",
+    "running",
+    "silenced",
+    "stop_at",
+    "tpe_sampler",
+    "with_sampler",
+]
+
+
+def optuna() -> ModuleType:
+    """The optuna module (one line naming the extra when it is missing)."""
+    return require("optuna", feature="explorer search")
+
+
+def tpe_sampler(seed: int | None) -> Any:
+    """TPE with Optuna 5's defaults made explicit: multivariate, and a constant liar so
+    that parallel workers do not all sample the same point."""
+    return optuna().samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+
+
+def random_sampler(seed: int | None) -> Any:
+    """Optuna's random sampler (for enqueued trials, whose parameters are all fixed)."""
+    return optuna().samplers.RandomSampler(seed=seed)
+
+
+def fixed_sampler(params: dict[str, Any], seed: int | None) -> Any:
+    """A sampler that gives exactly ``params`` (a point that must still be visited)."""
+    module = optuna()
+    with warnings.catch_warnings():  # experimental since Optuna 2.4, unchanged since
+        warnings.simplefilter("ignore", module.exceptions.ExperimentalWarning)
+        return module.samplers.PartialFixedSampler(params, module.samplers.RandomSampler(seed=seed))
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Optuna's own log lines off: per-trial INFO, and the WARNING with a traceback when a
+    trial fails (the error itself is raised, and the CLI prints it in one line)."""
+    logging = optuna().logging
+    previous = logging.get_verbosity()
+    logging.set_verbosity(logging.ERROR)
+    try:
+        yield
+    finally:
+        logging.set_verbosity(previous)
+
+
+def finished_states() -> tuple[Any, ...]:
+    """The trial states that count toward a study's target: complete and pruned. A failed
+    trial (interrupted, or its objective raised) does not: it is run again."""
+    states = optuna().trial.TrialState
+    return (states.COMPLETE, states.PRUNED)
+
+
+def count_finished(study: Any) -> int:
+    """Trials in the study that count toward its target."""
+    return len(study.get_trials(deepcopy=False, states=finished_states()))
+
+
+def running(study: Any) -> list[Any]:
+    """Trials still marked running (by a live process, or one that died)."""
+    return list(study.get_trials(deepcopy=False, states=(optuna().trial.TrialState.RUNNING,)))
+
+
+def stop_at(target: int) -> Any:
+    """A callback that stops a process once the study holds ``target`` finished trials
+    (whoever ran them: every process on one study shares the one target)."""
+    return optuna().study.MaxTrialsCallback(target, states=finished_states())
+
+
+def create_study(*, storage: Any, sampler: Any, name: str, directions: Sequence[str]) -> Any:
+    """Create the study, or load it when it exists (several processes may race here:
+    Optuna resolves that)."""
+    return optuna().create_study(
+        storage=storage,
+        sampler=sampler,
+        study_name=name,
+        directions=list(directions),
+        load_if_exists=True,
+    )
+
+
+def load_study(*, storage: Any, sampler: Any, name: str) -> Any:
+    """Load an existing study."""
+    return optuna().load_study(study_name=name, storage=storage, sampler=sampler)
+
+
+def with_sampler(study: Any, sampler: Any) -> Any:
+    """The same study (same storage object, in memory too) seen through another sampler."""
+    return optuna().study.Study(study.study_name, study._storage, sampler=sampler)
+
+
+def fail_trial(study: Any, trial: Any, reason: str) -> bool:
+    """Mark a running trial failed, with ``reason`` as its ``reason`` attribute; ``False``
+    when another process finished it first."""
+    module = optuna()
+    storage = study._storage  # the one private access: a frozen trial's storage id
+    trial_id = trial._trial_id
+    try:
+        storage.set_trial_user_attr(trial_id, "reason", reason)
+        return bool(storage.set_trial_state_values(trial_id, module.trial.TrialState.FAIL))
+    except module.exceptions.UpdateFinishedTrialError:
+        return False
