@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.algebra import Count
-from explorer.algebra._build import count_of
+from explorer.algebra._build import _BY_IDENTITY, count_of
+from explorer.algebra._count import make_count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.families import FAMILIES, Family, get_family
 
@@ -49,6 +50,14 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
         if pair is not None:
             fast = pair[0].parse_fast(sizes, pair[1])
             if fast is not None:
+                known = _BY_IDENTITY.get(id(fast[0]))  # count_of's first step, inlined
+                if (
+                    known is not None
+                    and known[0] is fast[0]
+                    and known[1] is pair[0]
+                    and known[2][2] is None
+                ):
+                    return make_count(pair[0], fast[0], pair[1], known[2][1], fast[1])
                 return count_of(pair[0], fast[0], pair[1], fast[1])
     return _count(family, convention, sizes, symbolic=False)
 
