@@ -18,6 +18,7 @@ from explorer.conventions import Convention, RecurrentConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, named, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
+from explorer.families._recurrent_structure import ABSENT, PER_LAYER, UNIFORM, RecurrentStructure
 from explorer.sizes import MAX_SIZE, flag, non_negative_int, positive_int, size_or_list
 
 if TYPE_CHECKING:
@@ -163,36 +164,9 @@ _PROJECTED_EXAMPLES: tuple[dict[str, Any], ...] = (
     {"layers": 2, "proj": 16, "bidirectional": True, "skip": True},
 )
 
-ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
 _FAST_STRUCTURES: dict[tuple[Any, ...], RecurrentStructure] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class RecurrentStructure:
-    """Everything that shapes a recurrent formula, and nothing that only sets its numbers.
-
-    Two designs with equal structures share one compiled count; the sizes are its
-    arguments. ``layers`` is ``None`` when the depth is a symbol. ``cells``, ``proj`` and
-    ``nonrec`` say how a size is given: 0 absent, 1 one for all layers, 2 per layer.
-    """
-
-    family: str
-    bias: str
-    peepholes: bool
-    skip: bool
-    output_bias: bool
-    reset_after: bool
-    layers: int | None
-    cells: int
-    proj: int
-    nonrec: int
-    bidirectional: bool
-    merge: str
-    output: bool
-    vocab: bool
-    tied: bool
 
 
 @dataclass(frozen=True, repr=False)
@@ -533,7 +507,7 @@ class RecurrentFamily(Family):
         """
         from explorer.families._torch import recurrent_torch_code
 
-        return recurrent_torch_code(self, _structure(structure), sizes)
+        return recurrent_torch_code(self.name, self.torch_module, _structure(structure), sizes)
 
     def domain(
         self, free: str, sizes: Mapping[str, Any], convention: Convention

@@ -7,27 +7,23 @@ never printed as code whose count would differ from the design's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from explorer.errors import ConflictError
-
-if TYPE_CHECKING:
-    from explorer.families._recurrent import RecurrentFamily, RecurrentStructure
+from explorer.families._recurrent_structure import PER_LAYER, RecurrentStructure
 
 __all__ = ["recurrent_torch_code"]
 
 
 def recurrent_torch_code(
-    family: RecurrentFamily, s: RecurrentStructure, sizes: Mapping[str, Any]
+    name: str, torch_module: str, s: RecurrentStructure, sizes: Mapping[str, Any]
 ) -> str:
     """``import torch.nn as nn`` and the modules of the design, gathered in ``model`` (an
     ``nn.ModuleDict``: ``sum(p.numel() for p in model.parameters())`` is the count, a
     tied matrix once)."""
-    from explorer.families._recurrent import PER_LAYER
-
     refused = []
-    if not family.torch_module:
-        refused.append(f"torch.nn has no {family.name} layer")
+    if not torch_module:
+        refused.append(f"torch.nn has no {name} layer")
     if s.peepholes:
         refused.append("peepholes (torch.nn.LSTM has none)")
     if s.skip:
@@ -61,8 +57,8 @@ def recurrent_torch_code(
     if s.vocab:
         lines.append(f"embedding = nn.Embedding({sizes['vocab']}, {sizes['input']})")
         modules.append("embedding")
-    lines.append(f"{family.name} = nn.{family.torch_module}({recurrent})")
-    modules.append(family.name)
+    lines.append(f"{name} = nn.{torch_module}({recurrent})")
+    modules.append(name)
     if s.output:
         outputs = sizes["vocab"] if s.tied else sizes["output"]
         bias = "" if s.output_bias else ", bias=False"

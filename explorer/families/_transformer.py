@@ -22,6 +22,7 @@ from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
 from explorer.families._transformer_keywords import transformer_keywords
 from explorer.families._transformer_naming import Head, Naming, StackNames
+from explorer.families._transformer_structure import TransformerStructure
 from explorer.sizes import flag, positive_int
 
 if TYPE_CHECKING:
@@ -44,45 +45,6 @@ _SEARCH = (
     SearchChoice("experts", "experts per mixture-of-experts layer", "int", "experts", ""),
     SearchChoice("gated", "a gated MLP: no, yes or both", "bool", "gated", ""),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TransformerStructure:
-    """Everything that shapes a Transformer's formula (not its sizes).
-
-    ``attention``: ``square`` (q, k, v, o all d_model x d_model: head_dim and kv_heads
-    follow the heads), ``derived`` (head_dim = d_model // heads, a size that follows),
-    or ``explicit`` (head_dim given); ``heads`` keeps the head count a square attention's
-    count does not depend on (so that the design can be given again). ``ffn``: ``given``
-    (d_ff a size), ``times4``
-    (d_ff = 4 d_model) or ``llama`` (LLaMA's rounding rule: d_ff follows d_model).
-    """
-
-    family: str
-    head: str
-    attention: str
-    heads: int | None
-    kv: bool
-    ffn: str
-    rule: tuple[int, str]
-    gated: bool
-    qkv_bias: bool
-    o_bias: bool
-    mlp_bias: bool
-    layer_norm: bool
-    positions: bool
-    type_vocab: bool
-    tied: bool
-    experts: bool
-    cross_attention: bool
-    decoder: bool
-    decoder_depth: bool
-    labels: bool
-    classifier_bias: bool
-    relative: bool
-    embeddings: bool
-    biases: bool
-    norms: bool
 
 
 @dataclass(frozen=True, repr=False)
@@ -424,7 +386,9 @@ class TransformerFamily(Family):
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         from explorer.families._transformer_terms import build
 
-        return build(self, _structure(structure))
+        s = _structure(structure)
+        symbols = {k.name: k.symbol for k in self.keywords if k.symbol}
+        return build(self.naming, symbols, self.stacks(s), s)
 
     # -- what the layers above read ----------------------------------------------------
     def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
