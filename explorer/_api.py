@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.algebra import Count
-from explorer.algebra._build import _BY_IDENTITY, count_of
+from explorer.algebra._build import _BY_IDENTITY, count_of, slots_of
 from explorer.algebra._count import make_count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.families import FAMILIES, Family, get_family
@@ -95,6 +95,6 @@ def _count(
         values[s.keyword]
         if s.layer is None or values[s.keyword] is None
         else values[s.keyword][s.layer]
-        for s in chosen.slots(structure)
+        for s in slots_of(chosen, structure)
     )
     return count_of(chosen, structure, rules, bound)
