@@ -379,9 +379,8 @@ def _head(
         return f"one bias per vocabulary entry ({vocab}), beside the decoder's own"
     if _is_bias(numbers):
         (width,) = numbers
-        if code in ("lm", "decoder"):
-            return f"one bias per vocabulary entry ({width})"
-        return f"one bias per output ({width})"
+        what = {"lm": "vocabulary entry", "decoder": "vocabulary entry", "pooler": "pooled feature"}
+        return f"one bias per {what.get(code, 'output')} ({width})"
     matrix = _Matrix.of(role, numbers)
     if code in ("lm", "decoder"):
         return (
