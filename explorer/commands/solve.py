@@ -8,7 +8,9 @@ from typing import Any
 
 from explorer.commands._options import (
     add_design_options,
+    add_emit_option,
     design_kwargs,
+    emitted,
     hf_request,
     int_text,
     spec_request,
@@ -23,7 +25,7 @@ MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
-    add_design_options(parser, symbolic=False, ranges=True)
+    add_design_options(parser, symbolic=False, ranges=True, stated=True)
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
@@ -57,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --hf-config: write the config with the solved fields set (JSON, ready "
         "for AutoConfig.from_pretrained)",
     )
+    add_emit_option(solving)
 
 
 def _free_help(parser: argparse.ArgumentParser) -> str:
@@ -170,11 +173,27 @@ def run(args: argparse.Namespace) -> str:
         notes += [note for note in assumed if note not in notes]
     if not solutions:
         raise skipped[0][1]
-    notes += [f"{name} left out: {error}" for name, error in skipped]
+    notes += [f"{name} left out: {error.for_command_line()}" for name, error in skipped]
     solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _emit(solution: Any, args: argparse.Namespace) -> str:
+    """The solved design as code: a comment with the answer, then the code (``--json``:
+    the answer's object with the code under the target's name)."""
+    from explorer._api import count
+    from explorer.render import solution_json, solution_text
+
+    counted = count(solution.family, **solution.count_kwargs())
+    code = emitted(counted, args.emit)
+    if args.json:
+        return json.dumps({**solution_json(solution), args.emit: code})
+    answer = solution_text(solution).splitlines()[:2]
+    return "\n".join(f"# {line}" for line in answer) + "\n" + code
 
 
 def _run_spec(args: argparse.Namespace, budget: int) -> str:
@@ -183,6 +202,8 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
 
     if args.tie:
         raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")
+    if args.emit is not None:
+        raise UsageError("--emit prints one family's design as code; a spec has several parts")
     request = spec_request(args)
     assert request is not None
     spec, values = request
@@ -234,6 +255,8 @@ def _run_hf(args: argparse.Namespace, budget: int) -> str:
     import dataclasses
 
     solution = dataclasses.replace(solution, assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
 
 

@@ -161,9 +161,23 @@ class Family(ABC):
         text = keyword.meaning if keyword is not None else slot.keyword
         return text + ("" if slot.layer is None else f" (layer {slot.layer})")
 
+    def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
+        """Multiply-accumulates per step beyond the matrix products (none by default)."""
+        return 0
+
     def complete(self, structure: Hashable, values: list[Any]) -> None:  # noqa: B027
         """Fill derived slots in place (none unless a family has a rule: not abstract,
         since most families derive nothing)."""
+
+    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
+        """The design as PyTorch constructor lines, gathered in a ``model`` whose
+        parameters number the count; a family that can express it in ``torch.nn``
+        implements this.
+
+        Raises:
+            ConflictError: torch cannot build the design (or this family at all).
+        """
+        raise ConflictError(f"no PyTorch code for {self.name} designs")
 
     # -- for the solver ------------------------------------------------------------------
     def domain(

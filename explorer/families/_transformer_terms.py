@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -22,8 +23,8 @@ from explorer.blocks.mlp import MlpNames, experts, mlp
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
-    from explorer.families._transformer import TransformerFamily, TransformerStructure
-    from explorer.families._transformer_naming import HeadPart, StackNames
+    from explorer.families._transformer_naming import HeadPart, Naming, StackNames
+    from explorer.families._transformer_structure import TransformerStructure
 
 __all__ = ["build"]
 
@@ -31,8 +32,8 @@ __all__ = ["build"]
 class _Sizes:
     """The structure's sizes as sympy expressions."""
 
-    def __init__(self, family: TransformerFamily, s: TransformerStructure) -> None:
-        by = {k.name: symbol(k.symbol) for k in family.keywords if k.symbol}
+    def __init__(self, symbols: Mapping[str, str], s: TransformerStructure) -> None:
+        by = {name: symbol(text) for name, text in symbols.items()}
         self.d = by["d_model"]
         self.layers = by["layers"]
         self.vocab = by["vocab"]
@@ -54,10 +55,16 @@ class _Sizes:
         self.buckets = by.get("buckets")
 
 
-def build(family: TransformerFamily, s: TransformerStructure) -> tuple[Term, ...]:
-    """Embeddings, each stack's layers and final norm, then the head."""
-    z = _Sizes(family, s)
-    naming = family.naming
+def build(
+    naming: Naming,
+    symbols: Mapping[str, str],
+    stacks: tuple[StackNames, ...],
+    s: TransformerStructure,
+) -> tuple[Term, ...]:
+    """Embeddings, each stack's layers and final norm, then the head: ``naming`` says
+    the parameters' names, ``symbols`` each keyword's symbol, ``stacks`` the layer stacks
+    this structure has."""
+    z = _Sizes(symbols, s)
     head = naming.head(s.head)
     base = head.prefix
     terms: list[Term] = []
@@ -68,7 +75,7 @@ def build(family: TransformerFamily, s: TransformerStructure) -> tuple[Term, ...
         rows=z.vocab,
         width=z.d,
         title="token embedding",
-        extras=(("table", "token"), *_token_facts(family, s, head.parts)),
+        extras=(("table", "token"), *_token_facts(s, head.parts, stacks)),
     )
     if s.positions and naming.positions:
         terms += table(
@@ -92,7 +99,7 @@ def build(family: TransformerFamily, s: TransformerStructure) -> tuple[Term, ...
         terms += norm(
             embeddings, naming.embedding_norm, width=z.d, bias=s.layer_norm, title="embedding norm"
         )
-    for stack in family.stacks(s):
+    for stack in stacks:
         terms += _stack(stack, s, z, base, transposed=naming.transposed)
     terms += _head(head.parts, s, z, base)
     return tuple(t for t in terms if _counted(t, s))
@@ -166,7 +173,7 @@ def _stack(
 
 
 def _token_facts(
-    family: TransformerFamily, s: TransformerStructure, parts: tuple[HeadPart, ...]
+    s: TransformerStructure, parts: tuple[HeadPart, ...], stacks: tuple[StackNames, ...]
 ) -> tuple[tuple[str, str], ...]:
     """What else reads the token embedding: a tied head, a second stack."""
     facts: list[tuple[str, str]] = []
@@ -174,7 +181,7 @@ def _token_facts(
     tied = [readers[p.kind] for p in parts if p.kind in readers]
     if s.tied and tied:
         facts.append(("tied", tied[0]))
-    if len(family.stacks(s)) > 1:
+    if len(stacks) > 1:
         facts.append(("shared", "encoder and decoder"))
     return tuple(facts)
 
