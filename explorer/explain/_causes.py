@@ -183,7 +183,7 @@ class _Finder:
 
     def summary(self, chosen: list[Candidate]) -> str:
         """Many terms left out, in one line by kind: ``in short, the formula leaves out
-        the embeddings (51283*d), the biases (11*L*d + d) and the norms (2*L*d + d)``."""
+        the embeddings (51281*d), the biases (d*(11*L + 1)) and the norms (d*(2*L + 1))``."""
         missing = [c for c in chosen if c.change.kind == "missing"]
         if len(missing) < _SUMMARY_FROM:
             return ""
