@@ -28,7 +28,7 @@ folder as ``NAME/config.json``), checks that they agree exactly, and checks the 
 Run it from the project root with the project's interpreter::
 
     python benchmarks/bench_hf.py            # full run, about 5 minutes here
-    python benchmarks/bench_hf.py --quick    # fewer rounds, about 2 minutes
+    python benchmarks/bench_hf.py --quick    # fewer rounds, under 3 minutes
     python benchmarks/bench_hf.py --json     # one JSON object with every figure
 
 torch and transformers are imported lazily: without them, the explorer figures are still
@@ -598,7 +598,7 @@ def _median(values: list[float | None]) -> float | None:
 
 
 main = common.make_main(
-    "bench_hf", __doc__, "fewer rounds (about 2 minutes)", (FULL, QUICK), measure, render=render
+    "bench_hf", __doc__, "fewer rounds (under 3 minutes)", (FULL, QUICK), measure, render=render
 )
 
 
