@@ -156,22 +156,38 @@ def _refuse(message: str) -> int:
 
 
 def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
-    """For ``--help``: the families the command line names (``count lstm``, ``--arch
-    lstm,gru``), so that help shows their options only; none otherwise."""
-    if not any(a in ("-h", "--help") for a in arguments):
-        return ()
-    from explorer.commands._options import chosen_families
-    from explorer.families import FAMILIES
-
+    """The families the command line names (``count lstm``, ``--arch lstm,gru``), for
+    ``--help`` to show their options only; and, always, when ``--arch`` names a derived
+    formula's file, whose sizes are options no other family knows. None otherwise."""
     names: list[str] = []
     for index, argument in enumerate(arguments):
         if argument.startswith("--arch="):
             names += argument.split("=", 1)[1].split(",")
         elif argument == "--arch" and index + 1 < len(arguments):
             names += arguments[index + 1].split(",")
-        elif argument.lower() in FAMILIES:
+        elif argument.lower() in _family_names():
             names.append(argument)
-    return chosen_families(names) if names else ()
+    files = [n for n in names if n.endswith(".toml")]
+    if not files and not any(a in ("-h", "--help") for a in arguments):
+        return ()
+    from explorer.commands._options import chosen_families
+
+    registered = [_registered(name) for name in files]
+    return chosen_families([n for n in names if not n.endswith(".toml")] + registered)
+
+
+def _family_names() -> Any:
+    from explorer.families import FAMILIES
+
+    return FAMILIES
+
+
+def _registered(path: str) -> str:
+    """A derived formula's file registered as a family (its name), or the path as it is
+    (the command then says what is wrong with it)."""
+    from explorer.derivation import is_derived_file, register
+
+    return register(path) if is_derived_file(path) else path
 
 
 def solve_main(argv: Sequence[str] | None = None) -> int:

@@ -81,6 +81,7 @@ class Baseline(SearchKind):
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """See :func:`make_objective`."""
+        self.space.load()
         return make_objective(self.space, self.budget, plan)
 
 

@@ -52,6 +52,7 @@ class Constrained(SearchKind):
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """The Optuna objective of a constrained study (solutions cached per choice)."""
+        self.space.load()
         import optuna
 
         space, budget = self.space, self.budget

@@ -106,6 +106,7 @@ class Grid(SearchKind):
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """Solve the trial's grid point; prune it (with the reason) when it has no design."""
+        self.space.load()
         import optuna
 
         space, budgets = self.space, self.budgets

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import explorer
@@ -74,7 +75,7 @@ class Space:
     """What a search samples and a sweep enumerates; build it with :func:`make_space`.
 
     Attributes:
-        families: allowed families.
+        families: allowed families (registered names).
         options: each choice's allowed values, by choice name (a family samples the
             choices it declares).
         fixed: sizes every design shares, by keyword (given, or stated by the family).
@@ -82,6 +83,7 @@ class Space:
         convention: the counting convention (``None``: each family's default).
         mode: ``nearest``, ``under`` or ``over`` the budget.
         multiple_of, minimum, maximum: the free size's step and bounds.
+        files: the families read from files (``explorer derive --save``), name and path.
     """
 
     families: tuple[str, ...] = ("lstm",)
@@ -93,6 +95,16 @@ class Space:
     multiple_of: int = 1
     minimum: int | None = None
     maximum: int | None = None
+    files: tuple[tuple[str, str], ...] = ()
+
+    def load(self) -> None:
+        """Register the families that come from files (derived formulas), in this
+        process: a worker process calls it before its first trial."""
+        for name, path in self.files:
+            if name not in explorer.FAMILIES:
+                from explorer.derivation import register
+
+                register(path)
 
     def values(self, name: str) -> tuple[Any, ...]:
         """The allowed values of one choice (``()`` when it is not sampled)."""
@@ -137,8 +149,11 @@ class Space:
         return Choice(structure.family, picks)
 
     def free(self, family: str) -> str:
-        """The size the solver fills in for ``family``."""
-        return _family(family).free_order[0]
+        """The size the solver fills in for ``family``: the first of its free sizes that
+        the space neither fixes nor samples."""
+        taken = {k for k, _ in self.fixed} | {c.keyword for c in self.declared(family)}
+        order = _family(family).free_order
+        return next((name for name in order if name not in taken), order[0])
 
     def design(self, choice: Choice) -> tuple[dict[str, Any], dict[str, str]]:
         """The sizes and ties of one choice: the fixed sizes, the choices' settings, and
@@ -234,6 +249,17 @@ def make_space(
     names = tuple(dict.fromkeys(families))
     if not names:
         raise InvalidSizeError("give at least one family, e.g. --arch lstm,gru")
+    files = []
+    for name in names:  # a derived formula's file is a family too
+        if name.endswith(".toml"):
+            from explorer.derivation import is_derived_file, register
+
+            if is_derived_file(name):
+                files.append((register(name), str(Path(name).resolve())))
+    loaded = {path: name for name, path in files}
+    names = tuple(
+        loaded.get(str(Path(n).resolve()), n) if n.endswith(".toml") else n for n in names
+    )
     chosen = [explorer.families.get_family(name) for name in names]
     names = tuple(f.name for f in chosen)
     if convention is not None and convention not in explorer.CONVENTIONS:
@@ -280,6 +306,7 @@ def make_space(
         multiple_of=multiple_of,
         minimum=minimum,
         maximum=maximum,
+        files=tuple(files),
     )
 
 

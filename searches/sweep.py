@@ -186,6 +186,8 @@ class Sweep:
         lo_k = -(-low // step)
         hi_k = None if space.maximum is None else space.maximum // step
         depths = np.array(space.depths(), dtype=np.int64)
+        bases = {int(d): space.concrete(space.with_depth(structure, int(d)), 1) for d in depths}
+        label = structure.label
         per_chunk = max(1, CHUNK // len(depths))
         for first in range(0, len(self.budgets), per_chunk):
             chunk = np.array(self.budgets[first : first + per_chunk], dtype=object)
@@ -207,13 +209,18 @@ class Sweep:
                     self._skip(structure, budget, depth, str(block.reason[i]))
                     continue
                 row_step = int(block.step[i])
-                choice = space.with_depth(structure, depth)
-                yield self._row(
-                    choice,
+                width = int(block.k[i]) * step
+                sizes = dict(bases[depth])  # the row's keywords: its depth's, the width set
+                sizes[free] = width
+                for declared in ratios:
+                    sizes[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                yield SweepRow(
+                    structure.family,
                     budget,
                     int(block.total[i]),
-                    int(block.k[i]) * step,
+                    sizes,
                     None if row_step < 0 else row_step,
+                    label,
                 )
             if bar is not None:
                 bar.update(len(budgets))

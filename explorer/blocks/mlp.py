@@ -52,8 +52,12 @@ def mlp(
     d_ff: sympy.Expr,
     bias: bool,
     transposed: bool = False,
+    extras: tuple[tuple[str, str], ...] = (),
 ) -> list[Term]:
-    """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model."""
+    """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model. Each role says
+    which matrix it is (``("projection", "gate")``: ``gate``, ``up`` or ``down``) and
+    whether the MLP is gated; ``extras``: the family's facts (how d_ff was chosen)."""
+    extras = (*extras, ("gated", "yes" if names.gate else "no"))
     terms: list[Term] = []
     if names.gate:
         terms += linear(
@@ -65,6 +69,7 @@ def mlp(
             title="MLP gate",
             block="mlp",
             transposed=transposed,
+            extras=(*extras, ("projection", "gate")),
         )
     terms += linear(
         site,
@@ -75,6 +80,7 @@ def mlp(
         title="MLP up-projection",
         block="mlp",
         transposed=transposed,
+        extras=(*extras, ("projection", "up")),
     )
     # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
     terms += linear(
@@ -86,6 +92,7 @@ def mlp(
         title="MLP down-projection",
         block="mlp",
         transposed=transposed,
+        extras=(*extras, ("projection", "down")),
     )
     return terms
 
@@ -98,9 +105,12 @@ def experts(
     d_ff: sympy.Expr,
     count: sympy.Expr,
     per_token: sympy.Expr,
+    extras: tuple[tuple[str, str], ...] = (),
 ) -> list[Term]:
     """A router [E, d_model] and E gated expert MLPs in two fused tensors; a token uses
-    the router and ``per_token`` experts (Shazeer et al. 2017; Jiang et al. 2024)."""
+    the router and ``per_token`` experts (Shazeer et al. 2017; Jiang et al. 2024). Each
+    role says which it is (``("projection", "router")``: ``router``, ``gate_up``,
+    ``down``); ``extras``: the family's facts."""
     import sympy  # here: importing the blocks (every family does) must not import it
 
     router = Term(
@@ -110,7 +120,13 @@ def experts(
         "router: one score per expert from the token's d_model features",
         site.group,
         site.copies,
-        site.role(names.router, "router", block="experts", feeds=True),
+        site.role(
+            names.router,
+            "router",
+            block="experts",
+            feeds=True,
+            extras=(*extras, ("projection", "router")),
+        ),
     )
     fused = [
         Term(
@@ -120,21 +136,23 @@ def experts(
             meaning,
             site.group,
             site.copies,
-            site.role(name, title, block="experts"),
+            site.role(name, title, block="experts", extras=(*extras, ("projection", code))),
             active=site.copies * per_token * sympy.Mul(*shape[1:]),
         )
-        for name, shape, title, meaning in (
+        for name, shape, title, meaning, code in (
             (
                 names.gate_up,
                 (count, 2 * d_ff, d_model),
                 "expert gate and up-projections",
                 "every expert's gate and up-projection, d_model -> 2 d_ff",
+                "gate_up",
             ),
             (
                 names.down,
                 (count, d_model, d_ff),
                 "expert down-projections",
                 "every expert's down-projection, d_ff -> d_model",
+                "down",
             ),
         )
     ]

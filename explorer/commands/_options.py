@@ -21,6 +21,7 @@ from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 __all__ = [
     "EMITTERS",
     "EVERY",
+    "DerivedSpec",
     "add_design_options",
     "add_emit_option",
     "chosen_families",
@@ -388,7 +389,7 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
 
     A family or design options next to ``--spec`` contradict it and are refused.
     """
-    from explorer.errors import ConflictError, InvalidSizeError, UsageError
+    from explorer.errors import ConflictError, UsageError
 
     family = getattr(args, "family", None) or getattr(args, "arch", None)
     if args.spec is None:
@@ -413,6 +414,21 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
         )
     from explorer.spec import load_spec
 
+    if _derived_file(args.spec):
+        return DerivedSpec.load(args.spec), _int_values(args)
+    return load_spec(args.spec), _int_values(args)
+
+
+def _derived_file(path: str) -> bool:
+    from explorer.derivation import is_derived_file
+
+    return is_derived_file(path)
+
+
+def _int_values(args: argparse.Namespace) -> dict[str, int]:
+    """``--set NAME=N`` pairs (a spec's symbols, a derived formula's variables)."""
+    from explorer.errors import InvalidSizeError
+
     values: dict[str, int] = {}
     for text in args.set or []:
         name, equals, number = text.partition("=")
@@ -424,4 +440,26 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
             raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}") from None
         if not equals:
             raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}")
-    return load_spec(args.spec), values
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedSpec:
+    """A formula saved by ``explorer derive --save``, given where a spec file is: its
+    family (registered as ``derived:STEM``) counts it, ``--set`` gives its variables."""
+
+    family: str
+
+    @classmethod
+    def load(cls, path: str) -> DerivedSpec:
+        """Register the file's family."""
+        from explorer.derivation import register
+
+        return cls(register(path))
+
+    def count(self, **values: int) -> Any:
+        """The count, variables not given left symbols."""
+        from explorer._api import formula
+
+        variables: dict[str, Any] = dict(values)
+        return formula(self.family, **variables)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from explorer.commands._options import (
+    DerivedSpec,
     add_design_options,
     add_emit_option,
     design_kwargs,
@@ -207,6 +208,21 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
     request = spec_request(args)
     assert request is not None
     spec, values = request
+    if isinstance(spec, DerivedSpec):  # a derived formula: its family solves it
+        from explorer.solver import solve
+
+        variables: dict[str, Any] = dict(values)
+        solved = solve(
+            spec.family,
+            budget=budget,
+            free=args.free,
+            mode=args.mode,
+            multiple_of=args.multiple_of,
+            minimum=args.min,
+            maximum=args.max,
+            **variables,
+        )
+        return json.dumps(solution_json(solved)) if args.json else solution_text(solved)
     solution = solve_spec(
         spec,
         budget=budget,

@@ -100,4 +100,6 @@ def count_hf(
 
     design = design_hf(config, model=model, fields=fields)
     counted = count(design.family, convention=convention, **design.sizes)
+    if not design.notes:
+        return counted
     return dataclasses.replace(counted, notes=(*counted.notes, *design.notes))
