@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from explorer.algebra._codegen import scalar_functions
-from explorer.algebra._poly import Polynomial
+from explorer.algebra._poly import Polynomial, compile_functions
 from explorer.errors import FormulaError
 
 if TYPE_CHECKING:
@@ -88,9 +87,7 @@ class RationalPolynomial:
     def numerator(self) -> Polynomial:
         """``denominator * self`` as an integer polynomial (the project's data type)."""
         d = self.denominator
-        return Polynomial.of(
-            {tuple((k, p) for k, p in enumerate(e) if p): int(c * d) for e, c in self.terms}
-        )
+        return Polynomial(tuple((int(c * d), e) for e, c in self.terms))
 
     def function(self, which: str = "numerator") -> Callable[..., Any]:
         """Generated code (integers and argument names only) for the ``numerator`` or its
@@ -98,7 +95,7 @@ class RationalPolynomial:
         built = self._compiled.get(which)
         if built is None:
             poly = self.numerator if which == "numerator" else self.numerator.absolute()
-            built = scalar_functions((poly,), len(self.variables))[0]
+            built = compile_functions((poly,), len(self.variables))[0]
             self._compiled[which] = built
         return built
 
