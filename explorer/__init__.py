@@ -14,6 +14,7 @@ from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention
 from explorer.errors import ExplorerError
 from explorer.families import FAMILIES
+from explorer.hf import count_hf, design_hf
 from explorer.solver import Solution, solve, solve_all
 
 if TYPE_CHECKING:
@@ -42,7 +43,9 @@ __all__ = [
     "ExplorerError",
     "Solution",
     "count",
+    "count_hf",
     "derive",
+    "design_hf",
     "formula",
     "load_derived",
     "solve",
