@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from explorer.derivation import Derived, derive, load_derived
     from explorer.errors import ExplorerError
     from explorer.families import FAMILIES
+    from explorer.hf import count_hf, design_hf
     from explorer.solver import Solution, solve, solve_all
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "ExplorerError",
     "Solution",
     "count",
+    "count_hf",
     "derive",
+    "design_hf",
     "formula",
     "load_derived",
     "solve",
@@ -52,6 +55,8 @@ _HOMES = {
     "derive": "explorer.derivation",
     "load_derived": "explorer.derivation",
     "ExplorerError": "explorer.errors",
+    "count_hf": "explorer.hf",
+    "design_hf": "explorer.hf",
     "FAMILIES": "explorer.families",
     "Solution": "explorer.solver",
     "solve": "explorer.solver",

@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
+        arguments = _derived_files_named(arguments)
         args = _build_parser(selected, _named_families(arguments)).parse_args(arguments)
         output = args.run(args)
     except ExplorerError as error:
@@ -157,8 +158,8 @@ def _refuse(message: str) -> int:
 
 def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
     """The families the command line names (``count lstm``, ``--arch lstm,gru``), for
-    ``--help`` to show their options only; and, always, when ``--arch`` names a derived
-    formula's file, whose sizes are options no other family knows. None otherwise."""
+    ``--help`` to show their options only; and, always, when it names a derived formula
+    (``derived:STEM``), whose sizes are options no other family knows. None otherwise."""
     names: list[str] = []
     for index, argument in enumerate(arguments):
         if argument.startswith("--arch="):
@@ -167,13 +168,39 @@ def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
             names += arguments[index + 1].split(",")
         elif argument.lower() in _family_names():
             names.append(argument)
-    files = [n for n in names if n.endswith(".toml")]
-    if not files and not any(a in ("-h", "--help") for a in arguments):
+    derived = any(name.startswith(DERIVED) for name in names)
+    if not derived and not any(a in ("-h", "--help") for a in arguments):
         return ()
     from explorer.commands._options import chosen_families
 
-    registered = [_registered(name) for name in files]
-    return chosen_families([n for n in names if not n.endswith(".toml")] + registered)
+    return chosen_families(names)
+
+
+#: The options whose value is a file of another kind (never a derived formula to load).
+_FILE_OPTIONS = ("--spec", "--hf-config", "--save", "--save-config", "--storage", "--plot")
+
+#: The prefix of a derived formula's family name.
+DERIVED = "derived:"
+
+
+def _derived_files_named(arguments: Sequence[str]) -> list[str]:
+    """The arguments with each derived formula's file (``explorer derive --save``) that
+    names a family (``count enc.toml``, ``--arch enc.toml,lstm``) registered and replaced
+    by its family name (``derived:enc``); every other argument as it is."""
+    rewritten = list(arguments)
+    for index, argument in enumerate(arguments):
+        previous = arguments[index - 1] if index else ""
+        if argument.startswith("--arch="):
+            rewritten[index] = "--arch=" + _registered_list(argument.split("=", 1)[1])
+        elif previous == "--arch":
+            rewritten[index] = _registered_list(argument)
+        elif argument.endswith(".toml") and previous not in _FILE_OPTIONS:
+            rewritten[index] = _registered(argument)
+    return rewritten
+
+
+def _registered_list(names: str) -> str:
+    return ",".join(_registered(name) for name in names.split(","))
 
 
 def _family_names() -> Any:
@@ -182,12 +209,12 @@ def _family_names() -> Any:
     return FAMILIES
 
 
-def _registered(path: str) -> str:
-    """A derived formula's file registered as a family (its name), or the path as it is
-    (the command then says what is wrong with it)."""
-    from explorer.derivation import is_derived_file, register
+def _registered(name: str) -> str:
+    if not name.endswith(".toml"):
+        return name
+    from explorer.derivation import family_name
 
-    return register(path) if is_derived_file(path) else path
+    return family_name(name)
 
 
 def solve_main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import explorer
@@ -249,19 +248,13 @@ def make_space(
     names = tuple(dict.fromkeys(families))
     if not names:
         raise InvalidSizeError("give at least one family, e.g. --arch lstm,gru")
-    files = []
-    for name in names:  # a derived formula's file is a family too
-        if name.endswith(".toml"):
-            from explorer.derivation import is_derived_file, register
+    if any(name.endswith(".toml") for name in names):  # a derived formula's file
+        from explorer.derivation import family_name
 
-            if is_derived_file(name):
-                files.append((register(name), str(Path(name).resolve())))
-    loaded = {path: name for name, path in files}
-    names = tuple(
-        loaded.get(str(Path(n).resolve()), n) if n.endswith(".toml") else n for n in names
-    )
+        names = tuple(family_name(name) for name in names)
     chosen = [explorer.families.get_family(name) for name in names]
     names = tuple(f.name for f in chosen)
+    files = tuple((f.name, f.source) for f in chosen if f.source)
     if convention is not None and convention not in explorer.CONVENTIONS:
         raise UnknownNameError.for_name("convention", convention, explorer.CONVENTIONS)
     if mode not in MODES:
@@ -306,7 +299,7 @@ def make_space(
         multiple_of=multiple_of,
         minimum=minimum,
         maximum=maximum,
-        files=tuple(files),
+        files=files,
     )
 
 

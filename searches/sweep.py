@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 import explorer
+from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.solver import parse_budget
 from searches._progress import bar as progress_bar
@@ -128,6 +129,36 @@ class Sweep:
             if bar is not None:
                 bar.close()
 
+    def _depthless_sizes(self, structure: Choice, free: str) -> dict[str, Any]:
+        """The sizes of ``structure`` but its free size and depth, the family's defaults
+        filled in as a count takes them, tied sizes present (symbols in the formula)."""
+        family = explorer.FAMILIES[structure.family]
+        given, ties = self.space.design(self.space.with_depth(structure, 1))
+        given.pop(family.depth, None)
+        for keyword in family.keywords:
+            name = keyword.name
+            unset = name not in (*given, free, family.depth, *ties)
+            if keyword.is_size and keyword.default is not None and unset:
+                given[name] = keyword.default
+        for name in ties:
+            given[name] = True if getattr(family.keyword(name), "kind", "") == "part" else None
+        return {k: v for k, v in given.items() if v is not None}
+
+    def _depths_in_range(self, structure: Choice, bounds: tuple[int, int | None]) -> Any:
+        """The space's depths the family allows (a derived formula's verified range); the
+        others skipped, with the reason."""
+        import numpy as np
+
+        depths = np.array(self.space.depths(), dtype=np.int64)
+        low, high = bounds
+        inside = (depths >= low) & (depths <= (depths.max() if high is None else high))
+        depth_name = explorer.FAMILIES[structure.family].depth
+        for depth in depths[~inside]:
+            reason = f"{depth_name} {depth} lies outside {structure.family}'s range {low}..{high}"
+            for budget in self.budgets:
+                self._skip(structure, int(budget), int(depth), reason)
+        return depths[inside]
+
     def _skip(self, structure: Choice, budget: int, depth: int, reason: str) -> None:
         self.skipped += 1
         if len(self.examples) < 5:
@@ -166,26 +197,23 @@ class Sweep:
         space = self.space
         family = explorer.FAMILIES[structure.family]
         free, depth_name = space.free(structure.family), family.depth
-        given, ties = space.design(space.with_depth(structure, 1))
-        given.pop(depth_name, None)
-        for keyword in family.keywords:  # the family's defaults, as a count takes them
-            name = keyword.name
-            unset = name not in (*given, free, depth_name, *ties)
-            if keyword.is_size and keyword.default is not None and unset:
-                given[name] = keyword.default
-        for name in ties:
-            given[name] = True if getattr(family.keyword(name), "kind", "") == "part" else None
-        given = {k: v for k, v in given.items() if v is not None}
+        given = self._depthless_sizes(structure, free)
         template = explorer.formula(structure.family, convention=space.convention, **given)
         ratios = [d for d in space.declared(structure.family) if d.kind == "ratio"]
         step = math.lcm(space.multiple_of, family.multiple(free, given))
-        low = space.minimum or 1
+        rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
+        own_low, own_high = family.domain(free, given, rules)  # the family's own range
+        low = max(space.minimum or 1, own_low)
+        highs = [h for h in (space.maximum, own_high) if h is not None]
         for declared in ratios:  # every tied size at least 1
             value = structure.get(declared.name)
             low = max(low, -(-100 // value) if declared.percent else value)
         lo_k = -(-low // step)
-        hi_k = None if space.maximum is None else space.maximum // step
-        depths = np.array(space.depths(), dtype=np.int64)
+        hi_k = min(highs) // step if highs else None
+        capped = own_high is not None and (space.maximum is None or own_high < space.maximum)
+        depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
+        if not depths.size:
+            return
         bases = {int(d): space.concrete(space.with_depth(structure, int(d)), 1) for d in depths}
         label = structure.label
         per_chunk = max(1, CHUNK // len(depths))
@@ -202,7 +230,15 @@ class Sweep:
                     kwargs[declared.keyword] = declared.tied(width, structure.get(declared.name))
                 return template.evaluate_many(**kwargs)
 
-            block = solve_block(count_at, numeric, lo_k=lo_k, hi_k=hi_k, mode=space.mode)
+            block = solve_block(
+                count_at,
+                numeric,
+                lo_k=lo_k,
+                hi_k=hi_k,
+                mode=space.mode,
+                design_cap=capped,
+                free=free,
+            )
             for i in range(len(budgets)):
                 budget, depth = int(budgets[i]), int(layers[i])
                 if not block.feasible[i]:

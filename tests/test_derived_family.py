@@ -130,3 +130,35 @@ def test_a_spec_file_is_still_a_spec(tmp_path: Path, capsys: pytest.CaptureFixtu
     status, out, err = run(capsys, ["count", "--spec", str(spec), "--set", "d=64", "--json"])
     assert status == 0, err
     assert json.loads(out)["total"] == _pytorch(39, 64, 1)
+
+
+def test_the_file_names_a_family_wherever_a_family_is_named(
+    lstm_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sizes = ["--input-size", "39", "--hidden-size", "100", "--num-layers", "2"]
+    status, out, err = run(capsys, ["count", str(lstm_file), *sizes, "--json"])
+    assert status == 0, err
+    assert json.loads(out)["total"] == _pytorch(39, 100, 2)
+    argv = ["solve", "--budget", "6.5M", "--arch", str(lstm_file), "--input-size", "39"]
+    status, out, err = run(capsys, [*argv, "--num-layers", "3", "--json"])
+    assert status == 0, err
+    assert json.loads(out)["total"] == _pytorch(39, json.loads(out)["sizes"]["hidden_size"], 3)
+
+
+@pytest.mark.parametrize("engine", ["vectorised", "solve"])
+def test_a_sweep_keeps_to_the_verified_domain(
+    lstm_file: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    """hidden_size stops at 4096 and num_layers at 8: a budget beyond the largest design
+    has no row (as solve refuses it), a depth outside the domain none either."""
+    argv = ["sweep", "--budget", "1M,2B", "--arch", str(lstm_file), "--num-layers", "7..9"]
+    status, out, err = run(capsys, [*argv, "--input-size", "39", "--engine", engine, "--json"])
+    assert status == 0, err
+    rows = json.loads(out)["rows"]
+    assert {(r["budget"], r["sizes"]["num_layers"]) for r in rows} == {
+        (1_000_000, 7),
+        (1_000_000, 8),
+    }
+    for row in rows:
+        assert row["sizes"]["hidden_size"] <= 4096
+        assert row["total"] == _pytorch(39, row["sizes"]["hidden_size"], row["sizes"]["num_layers"])

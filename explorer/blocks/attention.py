@@ -21,12 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explorer.algebra._term import Term
-from explorer.blocks._site import Site
-from explorer.blocks.linear import linear
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the families import the names below: no sympy at their import
     import sympy
+
+    from explorer.algebra._term import Term
+    from explorer.blocks._site import Site
 
 __all__ = ["AttentionNames", "attention", "relative_position_bias"]
 
@@ -65,6 +64,8 @@ def attention(
     ``d_model``. ``kv_input``: the width keys and values read (cross-attention over an
     encoder of another width); ``d_model`` by default. Each role says which projection
     it is (``("projection", "q")``: ``q``, ``k``, ``v``, ``qkv``, ``kv`` or ``o``)."""
+    from explorer.blocks.linear import linear
+
     source = d_model if kv_input is None else kv_input
 
     def projection(
@@ -112,6 +113,8 @@ def relative_position_bias(
 ) -> list[Term]:
     """T5's learned relative position bias: one scalar per distance bucket and head,
     shared by every layer of its stack, stored in the first layer (Raffel et al. 2020)."""
+    from explorer.algebra._term import Term
+
     return [
         Term(
             site.name(name + ".weight"),

@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explorer.algebra._term import Term
-from explorer.blocks._site import Site
-from explorer.blocks.linear import linear
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the families import the names below: no sympy at their import
     import sympy
+
+    from explorer.algebra._term import Term
+    from explorer.blocks._site import Site
 
 __all__ = ["ExpertNames", "MlpNames", "experts", "mlp"]
 
@@ -57,6 +56,8 @@ def mlp(
     """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model. Each role says
     which matrix it is (``("projection", "gate")``: ``gate``, ``up`` or ``down``) and
     whether the MLP is gated; ``extras``: the family's facts (how d_ff was chosen)."""
+    from explorer.blocks.linear import linear
+
     extras = (*extras, ("gated", "yes" if names.gate else "no"))
     terms: list[Term] = []
     if names.gate:
@@ -111,7 +112,9 @@ def experts(
     the router and ``per_token`` experts (Shazeer et al. 2017; Jiang et al. 2024). Each
     role says which it is (``("projection", "router")``: ``router``, ``gate_up``,
     ``down``); ``extras``: the family's facts."""
-    import sympy  # here: importing the blocks (every family does) must not import it
+    import sympy
+
+    from explorer.algebra._term import Term
 
     router = Term(
         site.name(names.router + ".weight"),

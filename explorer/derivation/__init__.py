@@ -21,7 +21,7 @@ from explorer.derivation._derive import MAX_DEGREE, derive
 from explorer.derivation._derived import Derived, load_derived
 from explorer.derivation._domain import Range, parse_settings, parse_ties, parse_vary
 from explorer.derivation._errors import MissingLibraryError, NoPolynomialError, TargetError
-from explorer.derivation._family import DerivedFamily, is_derived_file, register
+from explorer.derivation._family import DerivedFamily, family_name, is_derived_file, register
 
 __all__ = [
     "MAX_DEGREE",
@@ -32,6 +32,7 @@ __all__ = [
     "Range",
     "TargetError",
     "derive",
+    "family_name",
     "is_derived_file",
     "load_derived",
     "parse_settings",

@@ -42,7 +42,7 @@ from explorer.families import FAMILIES, Family, Keyword, SearchChoice
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
 
-__all__ = ["DerivedFamily", "DerivedStructure", "is_derived_file", "register"]
+__all__ = ["DerivedFamily", "DerivedStructure", "family_name", "is_derived_file", "register"]
 
 #: Parts of a variable's name that say it is a width.
 _WIDTHS = ("hidden", "d_model", "dim", "embd", "width", "channels", "units")
@@ -64,6 +64,7 @@ class DerivedFamily(Family):
     name: str
     kind: str = "derived"
     default_convention: str = "as-built"
+    source: str = ""
 
     def __hash__(self) -> int:
         return hash((self.name, self.derived.formula_text))
@@ -224,5 +225,12 @@ def register(path: str | Path) -> str:
             "explorer.load_derived(...).count(...)"
         )
     name = f"derived:{file.stem}"
-    FAMILIES[name] = DerivedFamily(derived, name)
+    FAMILIES[name] = DerivedFamily(derived, name, source=str(file.resolve()))
     return name
+
+
+def family_name(name: str) -> str:
+    """A family's name as given, or, for a derived formula's file, the file registered and
+    its family's name (``enc.toml`` -> ``derived:enc``). A ``.toml`` file that is not a
+    derived formula stays as it is (the caller says what is wrong with it)."""
+    return register(name) if is_derived_file(name) else name

@@ -49,6 +49,9 @@ class Family(ABC):
     #: The breakdowns a count table shows beside the total: ``embedding`` (embedding and
     #: non-embedding parameters), ``blocks`` (per kind of block), ``active`` (per token).
     breakdowns: tuple[str, ...] = ()
+    #: The file the family was read from (a derived formula's), for other processes to
+    #: load it again; ``""`` for a family defined in code.
+    source: str = ""
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:

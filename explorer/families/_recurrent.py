@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._term import Term
-    from explorer.blocks import Place
+    from explorer.blocks._context import Place
 
 __all__ = ["KEYWORDS", "MERGES", "Merge", "RecurrentFamily", "RecurrentStructure"]
 
@@ -558,7 +558,8 @@ class RecurrentFamily(Family):
         # common path) must not pay for them. Sizes come from the algebra's symbol() and
         # integer(), so the same code builds sympy terms or sympy-free ones.
         from explorer.algebra import integer
-        from explorer.blocks import embedding, output_layer
+        from explorer.blocks.dense import output_layer
+        from explorer.blocks.embedding import embedding
 
         s = _structure(structure)
 
@@ -596,13 +597,10 @@ class RecurrentFamily(Family):
     def _layer(
         self, s: RecurrentStructure, size: Any, k: int, place: Place, input_width: sympy.Expr
     ) -> list[Term]:
-        from explorer.blocks import (
-            gate_set,
-            nonrecurrent_projection,
-            peepholes,
-            recurrent_projection,
-            skip_from_input,
-        )
+        from explorer.blocks.dense import skip_from_input
+        from explorer.blocks.gates import gate_set
+        from explorer.blocks.peephole import peepholes
+        from explorer.blocks.projection import nonrecurrent_projection, recurrent_projection
 
         cells, proj, nonrec = size("cells", k), size("proj", k), size("nonrec_proj", k)
         terms = gate_set(
@@ -646,7 +644,7 @@ class RecurrentFamily(Family):
 
 def _place(layer: str, reverse: str, copies: Any = None) -> Place:
     """Where a layer's terms sit: PyTorch's name suffix (``l0``, ``l[1:L]_reverse``)."""
-    from explorer.blocks import Place
+    from explorer.blocks._context import Place
 
     direction = "reverse" if reverse else ""
     group = "layers 1..L-1" if layer == GROUPED else f"layer {layer}"
