@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._build import SymbolicCount
+    from explorer.algebra._measure import ComputeConventionLike
     from explorer.algebra._term import Term
 
 __all__ = ["INT64_MAX", "Count"]
@@ -48,6 +49,10 @@ class Count:
     compiled: CompiledCount
     values: tuple[int | None, ...]
     notes: tuple[str, ...] = ()
+    #: The sizes that are not parameters but that measures read (``seq``, ``batch``).
+    extents: tuple[tuple[str, int], ...] = ()
+    #: The compute convention of :attr:`compute` (``None``: made without ``seq``).
+    compute_convention: ComputeConventionLike | None = None
 
     # -- numbers ---------------------------------------------------------------------------
     @property
@@ -181,6 +186,39 @@ class Count:
             )
         exact = total(*(c.astype(object) for c in columns))
         return np.array(np.broadcast_to(np.asarray(exact, dtype=object), shape))
+
+    # -- compute: a measure of the same structure (explorer.algebra._measure) ------------
+    @property
+    def compute(self) -> Count:
+        """The FLOPs of one forward pass as a count of named matrix products (its
+        ``total`` is the FLOPs, each term's value the FLOPs of one product); needs
+        ``seq`` (and ``batch``) given to :func:`explorer.count`."""
+        from explorer.algebra._measure import compute_count
+
+        return compute_count(self)
+
+    @property
+    def flops(self) -> int:
+        """FLOPs of one forward pass: 2 x :attr:`macs` (the matrix products only, as
+        ``torch.utils.flop_counter.FlopCounterMode`` counts them)."""
+        from explorer.algebra._measure import require_bound
+
+        compute = self.compute
+        require_bound(compute, "flops")
+        return compute.total
+
+    @property
+    def macs(self) -> int:
+        """Multiply-accumulates of one forward pass's matrix products."""
+        return self.flops // 2
+
+    @property
+    def training_flops(self) -> int:
+        """FLOPs of one training step under the compute convention (forward and
+        backward: 3 x :attr:`flops` by default, Kaplan et al. 2020)."""
+        convention = self.compute_convention
+        factor = 3 if convention is None else convention.training_factor
+        return factor * self.flops
 
     # -- description (for renderers) ----------------------------------------------------
     @property

@@ -94,6 +94,8 @@ class TransformerFamily(Family):
         encoder_decoder: an encoder and a decoder stack (T5).
         experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
         relative: T5's relative position bias in each stack's first layer.
+        causal: its (single) stack's self-attention is causal (a decoder); an encoder
+            (BERT) is not. An encoder-decoder's decoder stack always is.
     """
 
     name: str
@@ -113,6 +115,7 @@ class TransformerFamily(Family):
     encoder_decoder: bool = False
     experts_mlp: bool = False
     relative: bool = False
+    causal: bool = True
     kind: str = "transformer"
     default_convention: str = "hf"
     width: str = "d_model"
@@ -411,6 +414,26 @@ class TransformerFamily(Family):
         from explorer.families._transformer_terms import build
 
         return build(self, _structure(structure))
+
+    # -- measures: compute, the KV cache, activations (explorer.families._transformer_compute)
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
+        al. 2022's activations for a single dense stack."""
+        from explorer.families._transformer_compute import measures
+
+        return measures(self, _structure(structure))
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """T and B (and an encoder-decoder's T_d)."""
+        from explorer.families._transformer_compute import measure_slots
+
+        return measure_slots(self, _structure(structure), measure)
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """The measure's named terms."""
+        from explorer.families._transformer_compute import measure_terms
+
+        return measure_terms(self, _structure(structure), measure)
 
     # -- what the layers above read ----------------------------------------------------
     def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:

@@ -14,12 +14,13 @@ from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, get_family
-from explorer.solver._budget import parse_budget
 from explorer.solver._integer import CEILING, closed_form_guess, largest_within
 from explorer.solver._solution import Neighbour, Solution
 
 if TYPE_CHECKING:
+    from explorer.algebra import Polynomial
     from explorer.expressions import Expression
+    from explorer.measures import Measure
 
 __all__ = ["MODES", "RANKING", "Mode", "rank", "solve", "solve_all"]
 
@@ -41,6 +42,7 @@ def solve(
     minimum: int | None = None,
     maximum: int | None = None,
     ties: Mapping[str, str] | None = None,
+    measure: Measure | None = None,
     **fixed: Any,
 ) -> Solution:
     """The integer design closest to ``budget`` (or under / over it), provably best.
@@ -57,6 +59,9 @@ def solve(
         multiple_of: the free size must be a multiple of this (hardware-friendly sizes).
         minimum, maximum: bounds of the free size.
         ties: sizes that follow the free one, e.g. ``{"proj": "cells/4"}`` (rounded down).
+        measure: what the budget counts: parameters (default), or
+            ``explorer.measures.Flops(seq=...)`` (FLOPs), ``explorer.measures.Bytes(...)``
+            (bytes, ``80GB``/``80GiB``); the answer is provably best in that measure.
         **fixed: the other sizes and convention overrides, as for :func:`explorer.count`.
 
     Example:
@@ -75,6 +80,7 @@ def solve(
         minimum=minimum,
         maximum=maximum,
         ties=ties,
+        measure=measure,
         **fixed,
     )
     return rank(solutions)
@@ -105,10 +111,15 @@ def solve_all(
     minimum: int | None = None,
     maximum: int | None = None,
     ties: Mapping[str, str] | None = None,
+    measure: Measure | None = None,
     **fixed: Any,
 ) -> list[Solution]:
     """Every enumerated choice solved exactly, best first (see :func:`solve`)."""
-    target = parse_budget(budget)
+    if measure is None:
+        from explorer.measures import PARAMETERS
+
+        measure = PARAMETERS
+    target = measure.parse_budget(budget)
     if mode not in MODES:
         raise UnknownNameError.for_name("mode", mode, MODES)
     step = _positive("multiple_of", multiple_of)
@@ -128,7 +139,9 @@ def solve_all(
         for picked in itertools.product(*choices.values()):
             design = {**fixed, **dict(zip(choices, picked))}
             try:
-                request = _Request(target, convention, free, mode, step, low, high, ties or {})
+                request = _Request(
+                    target, convention, free, mode, step, low, high, ties or {}, measure
+                )
                 solutions.append(_solve_one(name, request, design))
             except (BudgetError, ConflictError, InvalidSizeError) as error:
                 if len(families) == 1 and not choices:
@@ -152,6 +165,7 @@ class _Request:
     low: int | None
     high: int | None
     ties: Mapping[str, str]
+    measure: Measure
 
 
 def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> Solution:
@@ -175,7 +189,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
     values: list[Any] = [v if v is not None else 0 for v in template.values]
-    total_of = template.compiled.function("total")
+    measured, polynomial, own = request.measure.evaluator(template)
     free_index = slot_of[free]
     tie_slots = [(slot_of[k], e) for k, e in tied.items()]
     derived = [i for i, s in enumerate(slots) if s.derived]
@@ -192,7 +206,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
             for index in derived:
                 values[index] = None
             family.complete(template.structure, values)
-        return total_of(*values)  # type: ignore[no-any-return]
+        return measured(values)
 
     lo, hi = _domain(
         family,
@@ -204,7 +218,9 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         tied_value=tied_value,
     )
     step = math.lcm(request.step, family.multiple(free, sizes))
-    guess, method = _guess(template, free_index, values, budget, plain=not (tie_slots or derived))
+    guess, method = _guess(
+        template, polynomial, free_index, [*values, *own], budget, plain=not (tie_slots or derived)
+    )
     chosen, under, above, evaluations = pick_integer(
         count_at,
         budget,
@@ -215,7 +231,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         mode=mode,
         guess=guess if guess is not None else lo,
         smallest=lambda total: (
-            f"{_describe(family, sizes, free)}: {total:,} parameters "
+            f"{_describe(family, sizes, free)}: {total:,} {request.measure.unit} "
             f"under the {rules.name} convention"
         ),
     )
@@ -227,8 +243,8 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     # Count the answer through the front door: it validates the design as a whole.
     preset = rules.name if rules.name in CONVENTIONS else rules
     check = count_design(family.name, convention=preset, **design)
-    if check.total != chosen.total:  # pragma: no cover - a solver bug, never user input
-        raise AssertionError(f"solver total {chosen.total} != count {check.total}")
+    if request.measure.of(check) != chosen.total:  # pragma: no cover - a solver bug
+        raise AssertionError(f"solver total {chosen.total} != count {request.measure.of(check)}")
     # The design as given (the free and tied sizes solved), with what the count adds
     # (the family's defaults it used); not the defaults that change nothing here.
     shown = {**check.sizes, **{k: v for k, v in design.items() if k in given_names}}
@@ -247,6 +263,9 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         above=above,
         method=method,
         evaluations=evaluations,
+        unit=request.measure.unit,
+        measure=request.measure.describe(),
+        parameters=check.total,
     )
 
 
@@ -382,14 +401,20 @@ def _domain(
 
 
 def _guess(
-    template: Count, free_index: int, values: list[int], budget: int, *, plain: bool
+    template: Count,
+    polynomial: Polynomial | None,
+    free_index: int,
+    values: list[int],
+    budget: int,
+    *,
+    plain: bool,
 ) -> tuple[int | None, str]:
-    """A closed-form floor root when the count is a plain polynomial of degree 1 or 2 in
+    """A closed-form floor root when the measure is a plain polynomial of degree 1 or 2 in
     the free size; else ``None``, and the exact integer search starts from the bottom."""
     search = "exact exponential search and bisection on the monotone count"
-    if not plain:
+    if not plain or polynomial is None:
         return None, search
-    coefficients = _univariate(template, free_index, values)
+    coefficients = _univariate(polynomial, free_index, values)
     if not any(coefficients[1:]):
         name = template.compiled.slots[free_index].keyword
         raise ConflictError(f"{name} does not change the count of this design: nothing to solve")
@@ -397,10 +422,11 @@ def _guess(
     return (guess, method) if guess is not None else (None, search)
 
 
-def _univariate(template: Count, free_index: int, values: Sequence[int]) -> list[int]:
-    """Exact integer coefficients of the count as a polynomial in the free size alone."""
+def _univariate(polynomial: Polynomial, free_index: int, values: Sequence[int]) -> list[int]:
+    """Exact integer coefficients of a polynomial in the free size alone (``values``: every
+    other slot's value)."""
     coefficients: dict[int, int] = {}
-    for coefficient, exponents in template.compiled.total.monomials:
+    for coefficient, exponents in polynomial.monomials:
         term = coefficient
         for index, exponent in enumerate(exponents):
             if exponent and index != free_index:
