@@ -18,16 +18,31 @@ from explorer.solver import Solution, solve, solve_all
 
 if TYPE_CHECKING:
     from explorer.derivation import Derived, derive, load_derived
+    from explorer.hf import count_hf
+    from explorer.measures import Bytes, Flops, Memory, memory, memory_convention
+    from explorer.scaling import plan
 
-#: Loaded on first use: ``import explorer`` never imports the derive package.
-_LAZY = {"derive", "Derived", "load_derived"}
+#: Loaded on first use: ``import explorer`` never imports the derive package (nor the
+#: Hugging Face adapter, the memory conventions or the scaling fits).
+_LAZY = {
+    "derive": "explorer.derivation",
+    "Derived": "explorer.derivation",
+    "load_derived": "explorer.derivation",
+    "count_hf": "explorer.hf",
+    "Bytes": "explorer.measures",
+    "Flops": "explorer.measures",
+    "Memory": "explorer.measures",
+    "memory": "explorer.measures",
+    "memory_convention": "explorer.measures",
+    "plan": "explorer.scaling",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module("explorer.derivation"), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'explorer' has no attribute {name!r}")
@@ -36,15 +51,22 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CONVENTIONS",
     "FAMILIES",
+    "Bytes",
     "Convention",
     "Count",
     "Derived",
     "ExplorerError",
+    "Flops",
+    "Memory",
     "Solution",
     "count",
+    "count_hf",
     "derive",
     "formula",
     "load_derived",
+    "memory",
+    "memory_convention",
+    "plan",
     "solve",
     "solve_all",
 ]
