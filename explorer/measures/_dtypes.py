@@ -20,9 +20,10 @@ class Dtype:
 
     Attributes:
         name: ``fp32``, ``bf16``, ``fp16``, ``int8``, ``int4``.
-        bits: bits per number. Below 8, numbers are packed: a tensor of n numbers takes
-            ceil(n x bits / 8) bytes (two 4-bit numbers per byte, as packed int4 formats
-            store them), quantisation scales and zero points not included.
+        bits: bits per number. Below 8, numbers are packed two 4-bit numbers to a byte
+            along a tensor's last dimension, each row a whole number of bytes (as
+            ``torch.quint4x2`` stores them); quantisation scales and zero points are not
+            included.
         floating: a floating-point format (training state needs one).
         torch: the name of the ``torch`` dtype, for cross-checks.
         aliases: other names users type (``float32``, ``bfloat16`` ...).
@@ -35,13 +36,28 @@ class Dtype:
     aliases: tuple[str, ...] = ()
 
     def nbytes(self, numbers: int) -> int:
-        """Bytes of one tensor of ``numbers`` numbers (packed below 8 bits).
+        """Bytes of ``numbers`` numbers stored together (packed below 8 bits).
 
         Example:
             >>> DTYPES["int4"].nbytes(5), DTYPES["fp16"].nbytes(5)
             (3, 10)
         """
         return -(-numbers * self.bits // 8)
+
+    def tensor_bytes(self, shape: tuple[int, ...]) -> int:
+        """Bytes of one tensor: below 8 bits, packed along its last dimension, each row a
+        whole number of bytes (as ``torch.quint4x2`` stores a tensor).
+
+        Example:
+            >>> DTYPES["int4"].tensor_bytes((3, 7)), DTYPES["int4"].tensor_bytes((21,))
+            (12, 11)
+        """
+        if not shape:
+            return self.nbytes(1)
+        rows = 1
+        for size in shape[:-1]:
+            rows *= size
+        return rows * self.nbytes(shape[-1])
 
 
 DTYPES: dict[str, Dtype] = {

@@ -4,7 +4,8 @@ and activations where a published formula is the stated convention.
 The convention (:class:`MemoryConvention`) is data, each part a flag:
 
 - weights: every parameter once (a tied matrix once, as ``model.parameters()``), in
-  ``dtype``; 4-bit numbers packed two per byte, each tensor a whole number of bytes;
+  ``dtype``; 4-bit numbers packed two per byte along each tensor's last dimension, each
+  row a whole number of bytes (``torch.quint4x2``'s storage);
 - gradients: one per weight, in the weights' format;
 - a master copy: the weights again in fp32 (mixed-precision training keeps it for the
   update; Micikevicius et al. 2018);
@@ -249,8 +250,9 @@ def _parts(
             flat = iter(shapes(*v))
             found = 0
             for value, rank in zip(terms(*v), dims):
-                numbers = math.prod(next(flat) for _ in range(rank))
-                found += value // numbers * weights.nbytes(numbers)  # copies x one tensor
+                shape = tuple(int(next(flat)) for _ in range(rank))
+                copies = value // math.prod(shape)  # identical layers
+                found += copies * weights.tensor_bytes(shape)
             return found
 
     parts.append(("weights", f"every parameter once, {weights.name}", weight_bytes))
