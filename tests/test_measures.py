@@ -173,7 +173,8 @@ CASES = [
 
 
 def _measured(family: str, fixed: dict[str, Any], free: str, measure: Measure, value: int) -> int:
-    return measure.of(explorer.count(family, **fixed, **{free: value}))
+    sizes: dict[str, Any] = {**fixed, free: value}
+    return measure.of(explorer.count(family, **sizes))
 
 
 def _allowed(family: str, fixed: dict[str, Any], free: str) -> list[int]:
