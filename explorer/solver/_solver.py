@@ -14,6 +14,7 @@ from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, get_family
+from explorer.solver._budget import parse_budget
 from explorer.solver._integer import CEILING, closed_form_guess, largest_within
 from explorer.solver._solution import Neighbour, Solution
 
@@ -115,11 +116,7 @@ def solve_all(
     **fixed: Any,
 ) -> list[Solution]:
     """Every enumerated choice solved exactly, best first (see :func:`solve`)."""
-    if measure is None:
-        from explorer.measures import PARAMETERS
-
-        measure = PARAMETERS
-    target = measure.parse_budget(budget)
+    target = parse_budget(budget) if measure is None else measure.parse_budget(budget)
     if mode not in MODES:
         raise UnknownNameError.for_name("mode", mode, MODES)
     step = _positive("multiple_of", multiple_of)
@@ -165,7 +162,7 @@ class _Request:
     low: int | None
     high: int | None
     ties: Mapping[str, str]
-    measure: Measure
+    measure: Measure | None  # None: parameters (no measure module imported)
 
 
 def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> Solution:
@@ -189,7 +186,8 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
     values: list[Any] = [v if v is not None else 0 for v in template.values]
-    measured, polynomial, own = request.measure.evaluator(template)
+    measured, polynomial, own = _evaluator(request.measure, template)
+    unit = "parameters" if request.measure is None else request.measure.unit
     free_index = slot_of[free]
     tie_slots = [(slot_of[k], e) for k, e in tied.items()]
     derived = [i for i, s in enumerate(slots) if s.derived]
@@ -231,7 +229,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         mode=mode,
         guess=guess if guess is not None else lo,
         smallest=lambda total: (
-            f"{_describe(family, sizes, free)}: {total:,} {request.measure.unit} "
+            f"{_describe(family, sizes, free)}: {total:,} {unit} "
             f"under the {rules.name} convention"
         ),
     )
@@ -243,8 +241,9 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
     # Count the answer through the front door: it validates the design as a whole.
     preset = rules.name if rules.name in CONVENTIONS else rules
     check = count_design(family.name, convention=preset, **design)
-    if request.measure.of(check) != chosen.total:  # pragma: no cover - a solver bug
-        raise AssertionError(f"solver total {chosen.total} != count {request.measure.of(check)}")
+    found = check.total if request.measure is None else request.measure.of(check)
+    if found != chosen.total:  # pragma: no cover - a solver bug, never user input
+        raise AssertionError(f"solver total {chosen.total} != count {found}")
     # The design as given (the free and tied sizes solved), with what the count adds
     # (the family's defaults it used); not the defaults that change nothing here.
     shown = {**check.sizes, **{k: v for k, v in design.items() if k in given_names}}
@@ -263,10 +262,25 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         above=above,
         method=method,
         evaluations=evaluations,
-        unit=request.measure.unit,
-        measure=request.measure.describe(),
-        parameters=check.total,
+        unit=unit,
+        measure=unit if request.measure is None else request.measure.describe(),
+        parameters=None if request.measure is None else check.total,
     )
+
+
+def _evaluator(
+    measure: Measure | None, template: Count
+) -> tuple[Callable[[Sequence[Any]], int], Polynomial | None, tuple[int, ...]]:
+    """The measured value as a function of the template's slot values, its polynomial
+    (for the closed-form guess) and the measure's own sizes; parameters by default."""
+    if measure is not None:
+        return measure.evaluator(template)
+    total_of = template.compiled.function("total")
+
+    def measured(values: Sequence[Any]) -> int:
+        return total_of(*values)  # type: ignore[no-any-return]
+
+    return measured, template.compiled.total, ()
 
 
 def _symbolic_template(
