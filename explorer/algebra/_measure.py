@@ -136,9 +136,11 @@ class MeasureFamily:
 def measures_of(count: Count) -> tuple[str, ...]:
     """The measures the count's family declares for its structure (none: ``()``)."""
     family = count.family
-    if isinstance(family, MeasureFamily) or not isinstance(family, MeasuredFamily):
+    declared = getattr(family, "measures", None)  # not isinstance: protocol checks are slow
+    if declared is None or isinstance(family, MeasureFamily):
         return ()
-    return family.measures(count.structure)
+    found: tuple[str, ...] = declared(count.structure)
+    return found
 
 
 def measure_count(

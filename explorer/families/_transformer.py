@@ -419,13 +419,13 @@ class TransformerFamily(Family):
     def measures(self, structure: Hashable) -> tuple[str, ...]:
         """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
         al. 2022's activations for a single dense stack."""
-        from explorer.families._transformer_compute import measures
+        from explorer.families._transformer_measures import measures
 
         return measures(self, _structure(structure))
 
     def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
         """T and B (and an encoder-decoder's T_d)."""
-        from explorer.families._transformer_compute import measure_slots
+        from explorer.families._transformer_measures import measure_slots
 
         return measure_slots(self, _structure(structure), measure)
 

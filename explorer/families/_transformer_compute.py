@@ -38,45 +38,21 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from explorer.algebra import EVERY, Role, Slot, symbol
+from explorer.algebra import EVERY, Role
+from explorer.algebra._symbols import symbol
 from explorer.blocks._site import Site
 from explorer.blocks.attention import AttentionNames
 from explorer.blocks.mlp import MlpNames
 from explorer.blocks.products import ATTENTION, causal_pairs, product
 from explorer.errors import ConflictError
+from explorer.families._transformer_measures import ACTIVATIONS, causal_stack, stack_group
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
     from explorer.families._transformer import TransformerFamily, TransformerStructure
     from explorer.families._transformer_naming import HeadPart, StackNames
 
-__all__ = ["ACTIVATIONS", "measure_slots", "measure_terms", "measures"]
-
-#: Korthikanti et al. 2022's activation bytes per layer, by recomputation: (the
-#: coefficient of s b h, the coefficient of a s^2 b).
-ACTIVATIONS = {
-    "korthikanti2022": (34, 5),
-    "korthikanti2022-selective": (34, 0),
-    "korthikanti2022-full": (2, 0),
-}
-
-
-def measures(family: TransformerFamily, s: TransformerStructure) -> tuple[str, ...]:
-    """The measures this structure declares."""
-    found = ["flops:full", "flops:causal"]
-    if any(_causal(family, s, stack) for stack in family.stacks(s)):
-        found.append("kv")
-    if not s.decoder and not s.experts:
-        found += [f"activations:{name}" for name in ACTIVATIONS]
-    return tuple(found)
-
-
-def measure_slots(
-    family: TransformerFamily, s: TransformerStructure, measure: str
-) -> tuple[Slot, ...]:
-    """T and B; an encoder-decoder's decoder length T_d too."""
-    slots = (Slot("seq", None, "T"), Slot("batch", None, "B"))
-    return (*slots, Slot("decoder_seq", None, "T_d")) if s.decoder else slots
+__all__ = ["measure_terms"]
 
 
 def measure_terms(
@@ -111,7 +87,7 @@ def _compute(
     for stack in family.stacks(s):
         own = decoder_length if stack.decoder else length
         depth = z.decoder_layers if stack.decoder else z.layers
-        site = Site(base + stack.layer, _group(stack, s), EVERY, depth)
+        site = Site(base + stack.layer, stack_group(stack, s), EVERY, depth)
         for sub in stack.sublayers:
             if sub.kind == "cross" and not stack.decoder:
                 continue
@@ -127,7 +103,7 @@ def _compute(
                     length=own,
                     keys=length if cross else own,
                     cross=cross,
-                    causal=causal and not cross and _causal(family, s, stack),
+                    causal=causal and not cross and causal_stack(family, s, stack),
                 )
             elif s.experts and stack.experts is not None:
                 terms += _experts(site, stack, z, rows=batch * own)
@@ -309,11 +285,11 @@ def _cache(family: TransformerFamily, s: TransformerStructure, z: Any) -> tuple[
     base = family.naming.head(s.head).prefix
     terms: list[Term] = []
     for stack in family.stacks(s):
-        if not _causal(family, s, stack):
+        if not causal_stack(family, s, stack):
             continue
         own = decoder_length if stack.decoder else length
         depth = z.decoder_layers if stack.decoder else z.layers
-        site = Site(base + stack.layer, _group(stack, s), EVERY, depth)
+        site = Site(base + stack.layer, stack_group(stack, s), EVERY, depth)
         for sub in stack.sublayers:
             if sub.kind not in ("attention", "cross") or (
                 sub.kind == "cross" and not stack.decoder
@@ -347,7 +323,7 @@ def _activations(
     batch, length = symbol("B"), symbol("T")
     stack = family.stacks(s)[0]
     base = family.naming.head(s.head).prefix
-    site = Site(base + stack.layer, _group(stack, s), EVERY, z.layers)
+    site = Site(base + stack.layer, stack_group(stack, s), EVERY, z.layers)
     terms = [
         _term(
             site,
@@ -400,15 +376,3 @@ def _term(
         factor * site.copies,
         Role(name, meaning.split(":", maxsplit=1)[0], site.layer, "", block),
     )
-
-
-# -- helpers ---------------------------------------------------------------------------
-def _causal(family: TransformerFamily, s: TransformerStructure, stack: StackNames) -> bool:
-    """A decoder stack, or the single stack of a causal family."""
-    return stack.decoder or (family.causal and not s.decoder)
-
-
-def _group(stack: StackNames, s: TransformerStructure) -> str:
-    if stack.decoder:
-        return "decoder layers"
-    return "encoder layers" if s.decoder else "layers"

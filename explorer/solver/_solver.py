@@ -229,8 +229,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         mode=mode,
         guess=guess if guess is not None else lo,
         smallest=lambda total: (
-            f"{_describe(family, sizes, free)}: {total:,} {unit} "
-            f"under the {rules.name} convention"
+            f"{_describe(family, sizes, free)}: {total:,} {unit} under the {rules.name} convention"
         ),
     )
 
