@@ -23,6 +23,8 @@ __all__ = [
     "compute_json",
     "compute_summary",
     "compute_table",
+    "flops_formula_json",
+    "flops_formula_text",
     "human_bytes",
     "memory_json",
     "memory_table",
@@ -197,3 +199,60 @@ def memory_table(memory: Memory) -> str:
 def memory_json(memory: Memory) -> dict[str, Any]:
     """The memory figure as plain data."""
     return memory.to_json()
+
+
+def _flops_expression(count: Count, *, expand: bool, leading: bool, symbolic: bool) -> Any:
+    import sympy
+
+    from explorer.render import leading_terms
+
+    compute = count.compute
+    expr = compute.formula if symbolic else compute.bound_formula()
+    if leading:
+        return leading_terms(expr)
+    return sympy.expand(expr) if expand else expr
+
+
+def flops_formula_text(
+    count: Count,
+    *,
+    latex: bool = False,
+    expand: bool = False,
+    leading: bool = False,
+    symbolic: bool = False,
+) -> str:
+    """The FLOPs of one forward pass as a closed form (2 x the MACs of every matrix
+    product), sizes not given left as symbols, the sequence length T and batch B too."""
+    import sympy
+
+    expr = _flops_expression(count, expand=expand, leading=leading, symbolic=symbolic)
+    if latex:
+        return str(sympy.latex(expr))
+    compute = count.compute
+    convention = count.compute_convention
+    name = "torch" if convention is None else convention.name
+    legend = []
+    for slot, value in zip(compute.compiled.slots, compute.values):
+        shown = "free" if value is None else f"= {value}"
+        legend.append(f"  {slot.symbol:<5} {shown:<8} {compute.meanings[slot.symbol]}")
+    head = f"{count.title}, FLOPs of one forward pass (convention {name}) {'~' if leading else '='}"
+    return "\n".join([head, f"  {expr}", "where", *legend])
+
+
+def flops_formula_json(
+    count: Count, *, expand: bool = False, leading: bool = False, symbolic: bool = False
+) -> dict[str, Any]:
+    """The FLOPs formula as text and LaTeX, its free symbols and their meanings."""
+    import sympy
+
+    expr = _flops_expression(count, expand=expand, leading=leading, symbolic=symbolic)
+    compute = count.compute
+    return {
+        **count.context(),
+        "flops_formula": str(expr),
+        "latex": sympy.latex(expr),
+        "leading": leading,
+        "free": list(compute.free),
+        "symbols": compute.meanings,
+        "value": compute.total if not compute.free else None,
+    }

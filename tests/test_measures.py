@@ -353,3 +353,19 @@ def test_count_refuses(capsys: pytest.CaptureFixture[str], argv: list[str], mess
     assert status == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+def test_formula_flops(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, ["formula", "llama", "--flops"])
+    assert status == 0, err
+    assert "4*B*L*T**2*d + 8*B*L*T*d**2 + 6*B*L*T*d*d_ff + 2*B*T*V*d" in out
+    sizes = ["--d-model", "768", "--layers", "12", "--vocab", "50257", "--context", "1024"]
+    data = run_json(capsys, ["formula", "gpt2", "--flops", "--seq", "1024", *sizes])
+    assert data["value"] == explorer.count("gpt2", seq=1024).flops
+    assert data["free"] == []
+    symbolic = run_json(capsys, ["formula", "gpt2", "--flops"])
+    assert symbolic["value"] is None
+    assert {"T", "B"} <= set(symbolic["free"])
+    status, _, err = run(capsys, ["formula", "gpt2", "--seq", "8"])
+    assert status == 2
+    assert "add --flops" in err
