@@ -12,12 +12,12 @@ Each function receives a :class:`searches.design.Design`, already solved onto th
 number, minimised unless ``--direction max`` says otherwise, or a list of numbers with one
 ``--direction`` per value. What a design offers:
 
-- ``design.family``: ``"lstm"``, ``"lstmp"``, ``"gru"`` or ``"rnn"``;
+- ``design.family``: ``"lstm"``, ``"gru"``, ``"llama"`` ... (any registered family);
 - ``design.sizes``: the keywords ``explorer.count`` takes (``cells``, ``layers``,
   ``input``, ``output``, ``proj``, ``bidirectional``, ``convention``);
 - ``design.total`` (its exact parameter count), ``design.budget``,
   ``design.relative_error``, ``design.on_budget``;
-- ``design.layers``, ``design.cells``, ``design.directions``;
+- ``design.depth`` (layers), ``design.width`` (cells, d_model: the size the solver fills in);
 - ``design.macs``: multiply-accumulates per time step;
 - ``design.count``: the :class:`explorer.Count` (``.weights``, ``.biases``, ``.terms``).
 
@@ -37,13 +37,14 @@ SECONDS_PER_LAYER = 2e-6
 
 def latency(design: Design) -> float:
     """Estimated seconds per time step: the work, plus a fixed cost per sequential layer."""
-    return design.macs * SECONDS_PER_MAC + design.layers * SECONDS_PER_LAYER * design.directions
+    directions = 2 if design.sizes.get("bidirectional") else 1
+    return design.macs * SECONDS_PER_MAC + design.depth * SECONDS_PER_LAYER * directions
 
 
 def latency_and_width(design: Design) -> list[float]:
     """Two values for a Pareto front: the latency (minimise) and the cells per layer
     (maximise): give ``--direction min,max``."""
-    return [latency(design), float(design.cells)]
+    return [latency(design), float(design.width)]
 
 
 def bias_share(design: Design) -> float:
@@ -60,6 +61,6 @@ if __name__ == "__main__":
             solution = explorer.solve(family, budget="6.5M", layers=layers, input=39, output=34)
             design = Design.from_solution(solution)
             print(
-                f"{family} x{layers}: cells {design.cells}, total {design.total:,}, "
+                f"{family} x{layers}: cells {design.width}, total {design.total:,}, "
                 f"latency {latency(design) * 1e6:.2f} us, biases {bias_share(design):.2%}"
             )

@@ -14,21 +14,20 @@ from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention
 from explorer.errors import ExplorerError
 from explorer.families import FAMILIES
+from explorer.hf import count_hf, design_hf
 from explorer.solver import Solution, solve, solve_all
 
 if TYPE_CHECKING:
     from explorer.derivation import Derived, derive, load_derived
-    from explorer.hf import count_hf
     from explorer.measures import Bytes, Flops, Memory, memory, memory_convention
     from explorer.scaling import plan
 
 #: Loaded on first use: ``import explorer`` never imports the derive package (nor the
-#: Hugging Face adapter, the memory conventions or the scaling fits).
+#: memory conventions or the scaling fits).
 _LAZY = {
     "derive": "explorer.derivation",
     "Derived": "explorer.derivation",
     "load_derived": "explorer.derivation",
-    "count_hf": "explorer.hf",
     "Bytes": "explorer.measures",
     "Flops": "explorer.measures",
     "Memory": "explorer.measures",
@@ -62,6 +61,7 @@ __all__ = [
     "count",
     "count_hf",
     "derive",
+    "design_hf",
     "formula",
     "load_derived",
     "memory",

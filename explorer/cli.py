@@ -19,9 +19,13 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from explorer.commands import COMMANDS, load
-from explorer.errors import ExplorerError, UsageError, did_you_mean
+from explorer.errors import ExplorerError, UsageError, did_you_mean, shown
 
-__all__ = ["main", "solve_main"]
+__all__ = ["MAX_ERROR", "main", "solve_main"]
+
+#: The longest error line printed: echoed values are cut where they are echoed; this
+#: bounds what is left (a long list of unrecognized arguments, say).
+MAX_ERROR = 600
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,17 +36,32 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments:"):
-            unknown = message.split(":", 1)[1].split(maxsplit=1)[0]
-            options = _option_strings(self)
-            guess = did_you_mean(unknown.split("=")[0], options)
-            if guess:
-                message = f"unknown option {unknown}; did you mean {guess}?"
+            message = _unrecognized(self, message.split(":", 1)[1].strip())
         if "invalid choice: " in message:
             wrong = message.split("invalid choice: ", 1)[1].split("'")[1]
             guess = did_you_mean(wrong, COMMANDS)
             if guess and "COMMAND" in message:
-                message = f"unknown command {wrong!r}; did you mean '{guess}'?"
+                message = f"unknown command {shown(wrong)}; did you mean '{guess}'?"
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _unrecognized(parser: _Parser, listed: str) -> str:
+    """The first argument argparse did not know, with a suggestion: by meaning (``-L``,
+    ``--depth``: the layers, as the families declare) before spelling (``--cels``)."""
+    unknown = listed.split(maxsplit=1)[0] if listed.strip() else ""
+    if not unknown.startswith("-"):
+        return f"unexpected argument {shown(unknown)}"
+    typed_name = unknown.split("=", 1)[0]
+    options = _option_strings(parser)
+    from explorer.commands._options import option_for_spelling
+
+    guess = option_for_spelling(typed_name, parser.families, options)
+    if guess is None:
+        guess = did_you_mean(typed_name, [o for o in options if o not in ("-h", "--help")])
+        if guess is not None:  # an alias's own option (--vocab for --vocab-size)
+            guess = option_for_spelling(guess, parser.families, options) or guess
+    hint = f"; did you mean {guess}?" if guess else ""
+    return f"unknown option {shown(typed_name).strip(chr(39))}{hint}"
 
 
 def _option_strings(parser: argparse.ArgumentParser) -> list[str]:
@@ -62,7 +81,11 @@ def _build_parser(
     """The parser; with ``selected``, only that command's options are built (and its
     module imported), so a quick command does not pay for the others' imports; with
     ``families``, the commands show only those families' options."""
+    from explorer import __version__
+
+    version = f"explorer {__version__}"
     parser = _Parser(prog="explorer", description="Exact symbolic parameter counts.")
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     for name in COMMANDS:
@@ -72,46 +95,102 @@ def _build_parser(
         command = load(name)
         sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
         sub.families = families
+        sub.add_argument("--version", action="version", version=version)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0, or 2 for bad input)."""
+    """Run the CLI; returns the exit status (0, or 2 for bad input or an interruption)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
+        arguments = _derived_files_named(arguments)
         args = _build_parser(selected, _named_families(arguments)).parse_args(arguments)
         output = args.run(args)
     except ExplorerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _refuse(error.for_command_line())
+    except KeyboardInterrupt:
+        return _refuse("interrupted")
     try:
         print(output)
         sys.stdout.flush()
     except BrokenPipeError:  # `explorer ... | head`: the reader left; not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:
+        return _refuse("interrupted")
     return 0
 
 
-def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
-    """For ``--help``: the families the command line names (``count lstm``, ``--arch
-    lstm,gru``), so that help shows their options only; none otherwise."""
-    if not any(a in ("-h", "--help") for a in arguments):
-        return ()
-    from explorer.commands._options import chosen_families
-    from explorer.families import FAMILIES
+def _refuse(message: str) -> int:
+    """``error: MESSAGE`` on one line of bounded length, on stderr; exit status 2."""
+    line = " ".join(message.split())
+    if len(line) > MAX_ERROR:
+        line = f"{line[: MAX_ERROR - 30]}... ({len(line):,} characters)"
+    print(f"error: {line}", file=sys.stderr)
+    return 2
 
+
+def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
+    """The families the command line names (``count lstm``, ``--arch lstm,gru``), for
+    ``--help`` to show their options only; and, always, when it names a derived formula
+    (``derived:STEM``), whose sizes are options no other family knows. None otherwise."""
     names: list[str] = []
     for index, argument in enumerate(arguments):
         if argument.startswith("--arch="):
             names += argument.split("=", 1)[1].split(",")
         elif argument == "--arch" and index + 1 < len(arguments):
             names += arguments[index + 1].split(",")
-        elif argument.lower() in FAMILIES:
+        elif argument.lower() in _family_names():
             names.append(argument)
-    return chosen_families(names) if names else ()
+    derived = any(name.startswith(DERIVED) for name in names)
+    if not derived and not any(a in ("-h", "--help") for a in arguments):
+        return ()
+    from explorer.commands._options import chosen_families
+
+    return chosen_families(names)
+
+
+#: The options whose value is a file of another kind (never a derived formula to load).
+_FILE_OPTIONS = ("--spec", "--hf-config", "--save", "--save-config", "--storage", "--plot")
+
+#: The prefix of a derived formula's family name.
+DERIVED = "derived:"
+
+
+def _derived_files_named(arguments: Sequence[str]) -> list[str]:
+    """The arguments with each derived formula's file (``explorer derive --save``) that
+    names a family (``count enc.toml``, ``--arch enc.toml,lstm``) registered and replaced
+    by its family name (``derived:enc``); every other argument as it is."""
+    rewritten = list(arguments)
+    for index, argument in enumerate(arguments):
+        previous = arguments[index - 1] if index else ""
+        if argument.startswith("--arch="):
+            rewritten[index] = "--arch=" + _registered_list(argument.split("=", 1)[1])
+        elif previous == "--arch":
+            rewritten[index] = _registered_list(argument)
+        elif argument.endswith(".toml") and previous not in _FILE_OPTIONS:
+            rewritten[index] = _registered(argument)
+    return rewritten
+
+
+def _registered_list(names: str) -> str:
+    return ",".join(_registered(name) for name in names.split(","))
+
+
+def _family_names() -> Any:
+    from explorer.families import FAMILIES
+
+    return FAMILIES
+
+
+def _registered(name: str) -> str:
+    if not name.endswith(".toml"):
+        return name
+    from explorer.derivation import family_name
+
+    return family_name(name)
 
 
 def solve_main(argv: Sequence[str] | None = None) -> int:

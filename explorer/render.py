@@ -11,22 +11,27 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Count
 
 if TYPE_CHECKING:
+    from explorer.comparison import ConventionComparison
     from explorer.spec import SpecCount
 
     Countable = Count | SpecCount
 
 __all__ = [
+    "comparison_json",
+    "comparison_table",
     "count_json",
     "count_table",
     "formula_json",
     "formula_text",
     "human",
     "leading_terms",
+    "shape_text",
     "solution_json",
     "solution_text",
     "summary_line",
@@ -44,6 +49,29 @@ def human(n: int) -> str:
         if abs(n) >= size:
             return f"{n / size:.3g}{suffix}"
     return str(n)
+
+
+def shape_text(dimensions: Sequence[str]) -> str:
+    """A shape as ``rows x columns``, a dimension that is a sum in parentheses.
+
+    Example:
+        >>> shape_text(["4*n_c", "n_p + n_r"]), shape_text(["2*(n_p + n_r)", "n_c"])
+        ('4*n_c x (n_p + n_r)', '2*(n_p + n_r) x n_c')
+    """
+    return " x ".join(f"({d})" if _is_sum(d) and len(dimensions) > 1 else d for d in dimensions)
+
+
+def _is_sum(text: str) -> bool:
+    """Whether a sympy-printed expression has a ``+`` or ``-`` outside parentheses."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char in "+-" and depth == 0 and index > 0 and text[index - 1] == " ":
+            return True
+    return False
 
 
 def summary_line(count: Countable) -> str:
@@ -66,11 +94,11 @@ def count_table(count: Countable) -> str:
                 rows.append(("", "", "", f"{groups[current]:,}", f"subtotal {current}"))
             current = term.group
             rows.append((f"{term.group}:", "", "", "", ""))
-        symbolic = " x ".join(term.shape_text)
+        symbolic = shape_text(term.shape_text)
         numeric = " x ".join(str(d) for d in shapes[term.name])
         if term.copies_text != "1":  # identical layers: how many, before the shape
             copies = values[term.name] // max(1, math.prod(shapes[term.name]))
-            symbolic = f"{term.copies_text} x {symbolic}"
+            symbolic = shape_text([term.copies_text, *term.shape_text])
             numeric = f"{copies} x {numeric}"
         rows.append((f"  {term.name}", term.kind, f"{symbolic}", f"{values[term.name]:,}", numeric))
     if current is not None:
@@ -99,6 +127,75 @@ def count_table(count: Countable) -> str:
     out.append(f"formula: {count.compiled.formula_text}")
     out += [f"note: {note}" for note in getattr(count, "notes", ())]
     return "\n".join(out)
+
+
+def comparison_table(comparison: ConventionComparison) -> str:
+    """The design's count under each convention, one row each, the range in one line first.
+
+    Example:
+        >>> from explorer.comparison import compare_conventions
+        >>> print(comparison_table(compare_conventions("rnn", input=3, cells=2)))
+        rnn (input=3, cells=2, layers=1): 10 to 14 parameters across 5 conventions
+        <BLANKLINE>
+        convention  total  weights  biases  counting
+        weights        10       10       0  bias=none
+        keras          12       10       2  bias=single
+        pytorch        14       10       4  bias=double
+        sak2014        10       10       0  bias=none
+        graves2013     12       10       2  bias=single, skip
+    """
+    c = comparison
+    totals = [row.count.total for row in c.counted if row.count is not None]
+    low, high = min(totals), max(totals)
+    span = f"{low:,}" if low == high else f"{low:,} to {high:,}"
+    rows = [("convention", "total", "weights", "biases", "counting")]
+    for row in c.rows:
+        if row.count is None:
+            reason = "" if row.error is None else row.error.for_command_line()
+            rows.append((row.convention, "-", "-", "-", f"refused: {reason}"))
+            continue
+        counting = row.count.flags_text.removeprefix("counting: ")
+        rows.append(
+            (
+                row.convention,
+                f"{row.count.total:,}",
+                f"{row.count.weights:,}",
+                f"{row.count.biases:,}",
+                counting,
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(4)]
+    lines = [
+        f"{c.family} ({_design(c.sizes)}): {span} parameters across {len(totals)} conventions",
+        "",
+    ]
+    for r in rows:
+        lines.append(
+            f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
+            f"{r[3]:>{widths[3]}}  {r[4]}"
+        )
+    return "\n".join(lines)
+
+
+def comparison_json(comparison: ConventionComparison) -> dict[str, Any]:
+    """One JSON-ready object: the design, and per convention its counts or why it refuses."""
+    conventions: list[dict[str, Any]] = []
+    for row in comparison.rows:
+        if row.count is None:
+            reason = "" if row.error is None else row.error.for_command_line()
+            conventions.append({"convention": row.convention, "refused": reason})
+        else:
+            conventions.append(
+                {
+                    "convention": row.convention,
+                    "total": row.count.total,
+                    "weights": row.count.weights,
+                    "biases": row.count.biases,
+                    "flags": row.count.convention.flags(),
+                    "formula": row.count.compiled.formula_text,
+                }
+            )
+    return {"family": comparison.family, "sizes": comparison.sizes, "conventions": conventions}
 
 
 def _breakdowns(count: Countable) -> list[str]:

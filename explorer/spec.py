@@ -51,8 +51,11 @@ from explorer.errors import (
     SpecError,
     UnboundSizeError,
     did_you_mean,
+    shown,
+    typed,
 )
-from explorer.families import FAMILIES, Family
+from explorer.families import FAMILIES, Family, Keyword
+from explorer.sizes import positive_int
 
 if TYPE_CHECKING:
     import sympy
@@ -64,6 +67,11 @@ __all__ = ["Spec", "SpecCount", "load_spec", "parse_spec"]
 _TOP_KEYS = ("name", "description", "convention", "symbols", "parts", "shared")
 _OWN_KEYS = ("name", "family", "convention")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
+#: A part's name: printable, no ``/`` (it prefixes the part's term names: ``encoder/...``).
+_PART_NAME = re.compile(r"[^/\x00-\x1f\x7f]{1,64}\Z")
+#: A spec file is a page of text; anything much larger is not one.
+MAX_SPEC_BYTES = 1_000_000
+_BOM = "\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,10 @@ class Spec:
     parts: tuple[Part, ...]
     shared: tuple[tuple[str, str], ...] = ()
 
+    def __repr__(self) -> str:
+        parts = tuple(part.name for part in self.parts)
+        return f"Spec(name={self.name!r}, parts={parts!r}, symbols={tuple(self.symbols)!r})"
+
     def count(self, **values: int) -> SpecCount:
         """The count with some (or all) symbols bound; unbound ones stay symbols."""
         for key, value in values.items():
@@ -95,9 +107,10 @@ class Spec:
                 guess = did_you_mean(key, self.symbols)
                 hint = f"; did you mean '{guess}'?" if guess else ""
                 known = ", ".join(self.symbols) or "none"
-                raise InvalidSizeError(f"{self.source}: no symbol {key!r}{hint} (symbols: {known})")
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InvalidSizeError(f"{key} must be a positive integer, got {value!r}")
+                raise InvalidSizeError(
+                    f"{self.source}: no symbol {shown(key)}{hint} (symbols: {known})"
+                )
+            positive_int(key, value)
         return SpecCount(self, {k: values.get(k) for k in self.symbols})
 
 
@@ -144,8 +157,11 @@ class SpecCount:
                     links[index] = part.sizes[slot.keyword]
             parts.append((part, count, links))
         object.__setattr__(self, "_parts", parts)
-        # the first term of each shared pair is the same matrix as the second: counted once
-        object.__setattr__(self, "_dropped", frozenset(term for term, _ in self.spec.shared))
+        order = [f"{p.prefix}{t.name}" for p, c, _ in parts for t in c.compiled.terms]
+        object.__setattr__(self, "_dropped", _dropped(self.spec.shared, order))
+
+    def __repr__(self) -> str:
+        return f"SpecCount(spec={self.spec.name!r}, bound={self.bound!r})"
 
     # -- what renderers use ------------------------------------------------------------------
     @property
@@ -325,9 +341,10 @@ class SpecCount:
     # -- helpers ---------------------------------------------------------------------------
     def _require_bound(self) -> None:
         if self.free:
+            values = ", ".join(typed(name, cli=f"--set {name}=N") for name in self.free)
             raise UnboundSizeError(
                 f"the spec still has free symbols {', '.join(self.free)}: give them a value "
-                "(--set NAME=VALUE)"
+                f"({values})"
             )
 
     def _part_count(self, count: Count, links: Mapping[int, str]) -> Count:
@@ -364,24 +381,50 @@ def _symbolic_value(family: Family, key: str, value: Any) -> Any:
 
 
 def load_spec(path: str | Path) -> Spec:
-    """Read and validate a spec file; errors name the file, the key and what was expected."""
+    """Read and validate a spec file; errors name the file, the key and what was expected.
+
+    The file is UTF-8 text (a byte-order mark is allowed) of at most
+    :data:`MAX_SPEC_BYTES`.
+    """
     file = Path(path)
+    where = shown(str(file), limit=200).strip("'")
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as error:
-        raise SpecError(f"{file}: cannot read the spec file ({error.strerror})") from None
+        raise SpecError(f"{where}: cannot read the spec file ({error.strerror})") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"{where}: a spec file is a page of TOML; this one is over {MAX_SPEC_BYTES:,} bytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(
+            f"{where}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "save the spec as UTF-8"
+        ) from None
+    text = text.removeprefix(_BOM)
     from explorer._toml import TOMLDecodeError, loads
 
     try:
         data = loads(text)
     except TOMLDecodeError as error:
-        raise SpecError(f"{file}: not valid TOML: {error}") from None
-    return parse_spec(data, str(file))
+        raise SpecError(f"{where}: not valid TOML: {shown(str(error)).strip(chr(39))}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise SpecError(f"{where}: not a spec: its arrays or tables nest too deeply") from None
+    return parse_spec(data, where)
 
 
 def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
     """Validate spec data (from TOML or a registry) into a :class:`Spec`."""
     _known_keys(data, _TOP_KEYS, source)
+    for key, longest in (("name", 200), ("description", MAX_SPEC_BYTES)):
+        if key in data and (not isinstance(data[key], str) or len(data[key]) > longest):
+            raise SpecError(
+                f"{source}: {key} must be text of at most {longest:,} characters, "
+                f"got {shown(data[key])}"
+            )
     convention = data.get("convention")
     if convention is not None:
         _check_convention(convention, source, "convention")
@@ -391,7 +434,7 @@ def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
     for name, meaning in symbols.items():
         if not _NAME.match(name) or name in _reserved():
             raise SpecError(
-                f"{source}: symbols: {name!r} is not a usable symbol name "
+                f"{source}: symbols: {shown(name)} is not a usable symbol name "
                 "(letters, digits, _; starting with a letter; not a size keyword)"
             )
         if not isinstance(meaning, str):
@@ -408,8 +451,14 @@ def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
     names = [p.name for p in parts]
     if len(set(names)) != len(names):
         raise SpecError(f"{source}: part names must differ, got {', '.join(names)}")
+    raw_shared = data.get("shared", [])
+    if not isinstance(raw_shared, list):
+        raise SpecError(
+            f'{source}: shared must be [[shared]] tables of term = "part/name" and '
+            f'with = "part/name", got {shown(raw_shared)}'
+        )
     shared = []
-    for index, raw in enumerate(data.get("shared", [])):
+    for index, raw in enumerate(raw_shared):
         where = f"{source}: shared[{index}]"
         if not isinstance(raw, dict):
             raise SpecError(f"{where}: expected a table with 'term' and 'with'")
@@ -417,10 +466,12 @@ def parse_spec(data: Mapping[str, Any], source: str) -> Spec:
         term, other = raw.get("term"), raw.get("with")
         if not isinstance(term, str) or not isinstance(other, str):
             raise SpecError(f'{where}: expected term = "part/name" and with = "part/name"')
+        if len(term) > 200 or len(other) > 200:
+            raise SpecError(f"{where}: no term name is that long: {shown(term)}, {shown(other)}")
         shared.append((term, other))
     spec = Spec(
-        str(data.get("name", Path(source).stem)),
-        str(data.get("description", "")),
+        data.get("name", Path(source).stem),
+        data.get("description", ""),
         source,
         declared,
         tuple(parts),
@@ -444,16 +495,21 @@ def _part(
 ) -> Part:
     if not isinstance(raw, dict):
         raise SpecError(f"{source}: parts[{index}] must be a table")
-    name = str(raw.get("name", f"part{index}"))
+    name = raw.get("name", f"part{index}")
+    if not isinstance(name, str) or not _PART_NAME.match(name):
+        raise SpecError(
+            f"{source}: parts[{index}]: name must be text of 1 to 64 characters without '/', "
+            f"got {shown(name)}"
+        )
     where = f"{source}: part {name!r}"
     family_name = raw.get("family")
-    if family_name not in FAMILIES:
-        guess = did_you_mean(str(family_name), FAMILIES) if family_name else None
+    if not isinstance(family_name, str) or family_name.lower() not in FAMILIES:
+        guess = did_you_mean(family_name, FAMILIES) if isinstance(family_name, str) else None
         hint = f"; did you mean '{guess}'?" if guess else ""
         raise SpecError(
-            f"{where}: family must be one of {', '.join(FAMILIES)}, got {family_name!r}{hint}"
+            f"{where}: family must be one of {', '.join(FAMILIES)}, got {shown(family_name)}{hint}"
         )
-    family = FAMILIES[family_name]
+    family = FAMILIES[family_name.lower()]
     keys = [*_OWN_KEYS, *(n for k in family.keywords for n in k.names)]
     _known_keys(raw, (*keys, *(flag.name for flag in family.flags)), where)
     own = raw.get("convention", convention)
@@ -465,6 +521,8 @@ def _part(
         sizes = family.canonical(sizes)
     except ExplorerError as error:
         raise SpecError(f"{where}: {error}") from None
+    for key, value in sizes.items():
+        _check_type(family, key, value, where, symbols)
     for required in family.keywords:
         if required.required and required.name not in sizes:
             raise SpecError(
@@ -480,19 +538,72 @@ def _part(
     for keyword in family.keywords:  # the family's other defaults, as `explorer count` has
         if keyword.is_size and keyword.default is not None and keyword.name not in sizes:
             sizes[keyword.name] = keyword.default
-    for key, value in sizes.items():
-        declared = family.keyword(key)
-        if isinstance(value, str) and declared is not None and declared.is_size:
-            if value not in symbols:
-                guess = did_you_mean(value, symbols)
-                hint = f"; did you mean '{guess}'?" if guess else ""
-                raise SpecError(
-                    f"{where}: {key} = {value!r} is not a symbol declared in "
-                    f"[symbols]{hint}; declare it there or give a number"
-                )
-        elif isinstance(value, list) and any(isinstance(v, str) for v in value):
-            raise SpecError(f"{where}: {key}: per-layer lists take numbers, not symbols")
     return Part(name, family.name, str(own), sizes, f"{name}/")
+
+
+def _check_type(
+    family: Family, key: str, value: Any, where: str, symbols: Mapping[str, str]
+) -> None:
+    """A part's value has the type its keyword's kind (or its convention flag) takes; a
+    symbol names one declared in ``[symbols]``."""
+    keyword = family.keyword(key)
+    if keyword is None:  # a convention flag: one of its choices, or true/false
+        flag = next(f for f in family.flags if f.name == key)
+        fits = isinstance(value, str) if flag.choices else isinstance(value, bool)
+        expected = "one of " + ", ".join(flag.choices) if flag.choices else "true or false"
+    elif keyword.kind == "flag":
+        fits, expected = isinstance(value, bool), "true or false"
+    elif keyword.kind == "choice":
+        fits, expected = isinstance(value, str), "one of " + ", ".join(keyword.choices)
+    elif not keyword.is_size:  # a number that is not a size (a multiplier), or its text
+        fits = isinstance(value, int | float | str) and not isinstance(value, bool)
+        expected = "a number"
+    else:
+        try:
+            fits, expected = _fits_size(keyword, value), _size_rule(keyword)
+        except SpecError as error:
+            raise SpecError(f"{where}: {key}: {error}") from None
+    if not fits:
+        raise SpecError(f"{where}: {key} must be {expected}, got {shown(value)}")
+    if keyword is not None and keyword.is_size and isinstance(value, str) and value not in symbols:
+        guess = did_you_mean(value, symbols)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        raise SpecError(
+            f"{where}: {key} = {shown(value)} is not a symbol declared in "
+            f"[symbols]{hint}; declare it there or give a number"
+        )
+
+
+def _fits_size(keyword: Keyword, value: Any) -> bool:
+    if isinstance(value, list) and any(isinstance(v, str) for v in value):
+        raise SpecError("per-layer lists take numbers, not symbols")
+    if isinstance(value, list):
+        return keyword.lists and all(type(v) is int for v in value)
+    return type(value) is int or isinstance(value, str)
+
+
+def _size_rule(keyword: Keyword) -> str:
+    each = ", or a list of integers (one per layer)" if keyword.lists else ""
+    return f"an integer or a symbol from [symbols]{each}"
+
+
+def _dropped(shared: tuple[tuple[str, str], ...], order: list[str]) -> frozenset[str]:
+    """The terms not counted: terms declared shared form groups (``a`` with ``b``, ``b``
+    with ``c``: one matrix), and each group keeps its first term in part order; a term
+    shared with itself is still one matrix."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.get(name, name) != name:
+            name = parent[name]
+        return name
+
+    position = {name: index for index, name in enumerate(order)}
+    for term, other in shared:
+        a, b = sorted((root(term), root(other)), key=lambda n: position.get(n, len(order)))
+        if a != b:
+            parent[b] = a
+    return frozenset(name for name in {n for pair in shared for n in pair} if root(name) != name)
 
 
 def _check_shared(spec: Spec) -> None:
@@ -506,7 +617,7 @@ def _check_shared(spec: Spec) -> None:
             if name not in names:
                 guess = did_you_mean(name, names)
                 hint = f"; did you mean '{guess}'?" if guess else ""
-                raise SpecError(f"{spec.source}: shared: no term {name!r}{hint}")
+                raise SpecError(f"{spec.source}: shared: no term {shown(name)}{hint}")
         if exprs[term] != exprs[other]:
             raise SpecError(
                 f"{spec.source}: shared: {term} ({exprs[term]}) and {other} "
@@ -542,13 +653,13 @@ def _known_keys(data: Mapping[str, Any], known: tuple[str, ...], where: str) -> 
         if key not in known:
             guess = did_you_mean(str(key), known)
             hint = f"; did you mean '{guess}'?" if guess else ""
-            raise SpecError(f"{where}: unknown key {key!r}{hint}")
+            raise SpecError(f"{where}: unknown key {shown(key)}{hint}")
 
 
 def _check_convention(value: Any, where: str, key: str) -> None:
-    if value not in CONVENTIONS:
-        guess = did_you_mean(str(value), CONVENTIONS)
+    if not isinstance(value, str) or value not in CONVENTIONS:
+        guess = did_you_mean(value, CONVENTIONS) if isinstance(value, str) else None
         hint = f"; did you mean '{guess}'?" if guess else ""
         raise SpecError(
-            f"{where}: {key} must be one of {', '.join(CONVENTIONS)}, got {value!r}{hint}"
+            f"{where}: {key} must be one of {', '.join(CONVENTIONS)}, got {shown(value)}{hint}"
         )

@@ -47,9 +47,15 @@ def solve_block(
     lo_k: int,
     hi_k: int | None,
     mode: str,
+    design_cap: bool = False,
+    free: str = "size",
 ) -> Block:
     """Solve every point: ``count_at(k, index)`` gives the totals at multiples ``k`` for the
     points ``index`` (non-decreasing in ``k``); ``budgets`` one per point.
+
+    ``design_cap``: ``hi_k`` is where the design's own range of ``free`` ends (not the
+    user's maximum): a budget more than one step beyond the count there is out of reach,
+    and its point has no design (as :func:`explorer.solve` refuses it).
 
     Example:
         >>> budgets = np.array([10, 99, 100, 3])
@@ -96,9 +102,39 @@ def solve_block(
     reason = np.full(n, "", dtype=object)
     reason[~feasible] = "the budget is below the smallest allowed design"
     stuck = feasible & pick_above & ~has_above
-    reason[stuck] = "no allowed cell count reaches the budget (mode over)"
+    reason[stuck] = f"no allowed {free} reaches the budget (mode over)"
+    if design_cap and hi_k is not None:
+        at_end = feasible & (good == hi_k)
+        stuck |= _beyond_reach(count_at, budgets, good=good, under=under, at_end=at_end, lo_k=lo_k)
+        reason[stuck & ~(pick_above & ~has_above)] = (
+            f"no allowed {free} reaches the budget: {free} can go no higher in this design"
+        )
     feasible = feasible & ~stuck
     k = np.where(pick_above, good + 1, good)
     total = np.where(pick_above, above, under)
     step = np.where(has_above, above - under, -1)
     return Block(k, total, step, feasible, reason)
+
+
+def _beyond_reach(
+    count_at: Counter,
+    budgets: np.ndarray[Any, Any],
+    *,
+    good: np.ndarray[Any, Any],
+    under: np.ndarray[Any, Any],
+    at_end: np.ndarray[Any, Any],
+    lo_k: int,
+) -> np.ndarray[Any, Any]:
+    """The points at the end of the design's range whose budget lies more than one step
+    beyond the count there."""
+    points = np.flatnonzero(at_end & np.asarray(under < budgets, dtype=bool))
+    beyond = np.zeros(len(budgets), dtype=bool)
+    if points.size:
+        below = good[points] - 1
+        previous = np.zeros(points.size, dtype=object)
+        has_previous = below >= lo_k
+        if has_previous.any():
+            previous[has_previous] = count_at(below[has_previous], points[has_previous])
+        gap = budgets[points] - under[points]
+        beyond[points] = np.asarray(gap > under[points] - previous, dtype=bool)
+    return beyond

@@ -10,21 +10,30 @@ Example:
 
 from __future__ import annotations
 
-from searches.space import Space, has_projection
+import explorer
+from searches.space import Space
 
 __all__ = ["space_notes"]
 
 
 def space_notes(space: Space) -> tuple[str, ...]:
-    """The defaults a search over ``space`` took (convention, input, output, ratios)."""
+    """The defaults a search over ``space`` took: conventions, sizes the families state,
+    how ratio choices tie a size to the free one."""
     notes = []
+    families = [explorer.FAMILIES[name] for name in space.families]
     if space.convention is None:
-        notes.append("convention pytorch (default; change with --convention)")
-    if space.input is None:
-        notes.append("input 39 (default; change with --input)")
-    if space.output is None:
-        notes.append("output 34 (default; change with --output, 0 for none)")
-    if any(has_projection(f) for f in space.families):
-        ratios = ",".join(str(r) for r in space.proj_ratios)
-        notes.append(f"projection = cells // ratio, ratio in {ratios} (--proj-ratio)")
+        defaults = sorted({f.default_convention for f in families})
+        notes.append(f"convention {', '.join(defaults)} (default; change with --convention)")
+    fixed = dict(space.fixed)
+    for name in space.assumed:
+        keyword = next(k for f in families if (k := f.keyword(name)) is not None)
+        zero = ", 0 for none" if keyword.kind == "part" else ""
+        notes.append(f"{name} {fixed[name]} (default; change with {keyword.option}{zero})")
+    for family in families:
+        for declared in space.declared(family.name):
+            if declared.kind == "ratio":
+                values = ",".join(str(v) for v in space.values(declared.name))
+                note = f"{declared.help}: {values} ({declared.option})"
+                if note not in notes:
+                    notes.append(note)
     return tuple(notes)

@@ -8,18 +8,24 @@ from typing import Any
 
 from searches.design import Design
 from searches.objectives import ObjectivePlan
-from searches.space import Choice, Space, has_projection
+from searches.space import Choice, Space
 
 __all__ = ["budget_violation", "record", "suggest_choice"]
 
 
 def suggest_choice(trial: Any, space: Space) -> Choice:
-    """Sample family, depth, directions and (for lstmp) the projection ratio."""
+    """Sample the family, then each choice it declares (depth, directions, ratios ...)."""
     family = str(trial.suggest_categorical("family", list(space.families)))
-    layers = _suggest_int(trial, "layers", space.layers)
-    bidirectional = bool(trial.suggest_categorical("bidirectional", list(space.bidirectional)))
-    ratio = _suggest_int(trial, "proj_ratio", space.proj_ratios) if has_projection(family) else None
-    return Choice(family, layers, bidirectional, ratio)
+    picks: list[tuple[str, Any]] = []
+    for declared in space.declared(family):
+        values = space.values(declared.name)
+        if declared.kind == "bool":
+            picks.append(
+                (declared.name, bool(trial.suggest_categorical(declared.name, list(values))))
+            )
+        else:
+            picks.append((declared.name, _suggest_int(trial, declared.name, values)))
+    return Choice(family, tuple(picks))
 
 
 def _suggest_int(trial: Any, name: str, choices: Sequence[int]) -> int:

@@ -1,7 +1,7 @@
 """The baseline for comparison: plain Optuna over raw sizes, the budget a soft constraint.
 
-The same structural choices as :mod:`searches.budget_search`, plus the cell count sampled
-as one more integer (log scale) in ``[min_cells or 1, 2 x the widest on-budget design]``,
+The same structural choices as :mod:`searches.budget_search`, plus the free size sampled
+as one more integer (log scale) in ``[minimum or 1, 2 x the widest on-budget design]``,
 a range that already knows the budget's scale (a generous baseline). The budget enters
 only through Optuna 5's ``trial.set_constraint``: a trial is feasible when it lies
 within the integer step of the budget. Off-budget trials are spent and bias the sampler;
@@ -31,34 +31,30 @@ from searches._trial import record, suggest_choice
 from searches.design import Design
 from searches.objectives import ObjectiveFunction, ObjectivePlan
 from searches.results import SearchResult
-from searches.space import Choice, Space, has_projection
+from searches.space import Choice, Space
 
-__all__ = ["Baseline", "baseline", "cells_range", "make_objective"]
+__all__ = ["Baseline", "baseline", "free_range", "make_objective"]
 
 
-def cells_range(space: Space, budget: int) -> tuple[int, int]:
-    """The baseline's cell range: from ``min_cells`` (or 1; at least the largest ratio
-    when a family has a projection) to twice the widest design that meets the budget (or
-    ``max_cells``).
+def free_range(space: Space, budget: int) -> tuple[int, int]:
+    """The baseline's range for the free size: from ``minimum`` (or 1; at least the largest
+    divisor of a ratio choice, so that a tied size stays positive) to twice the widest
+    design that meets the budget (or ``maximum``).
 
     Raises:
         BudgetError: no structural choice meets the budget at all.
     """
-    low = space.min_cells or 1
-    if any(has_projection(f) for f in space.families):  # proj = cells // ratio >= 1
-        low = max(low, *space.proj_ratios)
-    if space.max_cells is not None:
-        return low, space.max_cells
+    low = space.minimum or 1
+    for family in space.families:
+        for declared in space.declared(family):
+            if declared.kind == "ratio" and not declared.percent:
+                low = max(low, *space.values(declared.name))
+    if space.maximum is not None:
+        return low, space.maximum
     widest = 0
     for choice in space.choices():
         try:
-            solution = space.solve(
-                choice.family,
-                budget=budget,
-                layers=choice.layers,
-                bidirectional=choice.bidirectional,
-                ratio=choice.ratio,
-            )
+            solution = space.solve(choice, budget=budget)
         except (BudgetError, ConflictError, InvalidSizeError):
             continue
         widest = max(widest, solution.value)
@@ -85,6 +81,7 @@ class Baseline(SearchKind):
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """See :func:`make_objective`."""
+        self.space.load()
         return make_objective(self.space, self.budget, plan)
 
 
@@ -92,48 +89,35 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
     """The Optuna objective of a baseline study."""
     import optuna
 
-    low, high = cells_range(space, budget)
+    low, high = free_range(space, budget)
     step = space.multiple_of
-    fixed: dict[str, Any] = {
-        "convention": space.convention or "pytorch",
-        "input": space.input if space.input is not None else 39,
-    }
-    output = space.output if space.output is not None else 34
 
-    def sizes_at(choice: Choice, cells: int) -> dict[str, Any]:
-        sizes: dict[str, Any] = {**fixed, "cells": cells, "layers": choice.layers}
-        sizes["output"] = output
-        if choice.ratio is not None:
-            sizes["proj"] = cells // choice.ratio
-        if choice.bidirectional:
-            sizes["bidirectional"] = True
-        return sizes
-
-    def integer_step(choice: Choice, total: int, cells: int) -> int | None:
+    def integer_step(choice: Choice, total: int, free: int) -> int | None:
         """The integer step on the budget's side: to the next size down when over it,
         up when under it (the same rule as a solved design's neighbours)."""
-        other = cells - step if total >= budget else cells + step
+        other = free - step if total >= budget else free + step
         if other < 1:
             return None
         try:
-            return abs(total - explorer.count(choice.family, **sizes_at(choice, other)).total)
+            return abs(total - explorer.count(choice.family, **space.concrete(choice, other)).total)
         except (ConflictError, InvalidSizeError):
             return None
 
     def objective(trial: Any) -> list[float]:
         choice = suggest_choice(trial, space)
+        name = space.free(choice.family)
         if step == 1:
-            cells = int(trial.suggest_int("cells", low, high, log=True))
+            free = int(trial.suggest_int(name, low, high, log=True))
         else:
             first = -(-low // step) * step
-            cells = int(trial.suggest_int("cells", first, max(first, high), step=step))
-        sizes = sizes_at(choice, cells)
+            free = int(trial.suggest_int(name, first, max(first, high), step=step))
+        sizes = space.concrete(choice, free)
         try:
             total = explorer.count(choice.family, **sizes).total
         except (ConflictError, InvalidSizeError) as error:
             trial.set_user_attr("reason", str(error))
             raise optuna.TrialPruned(str(error)) from None
-        design = Design(choice.family, sizes, total, budget, integer_step(choice, total, cells))
+        design = Design(choice.family, sizes, total, budget, integer_step(choice, total, free))
         return record(trial, design, plan)
 
     return objective

@@ -9,7 +9,7 @@ Example:
     >>> from searches import make_space, search
     >>> space = make_space(families=("lstm", "gru"), layers=range(1, 5))
     >>> result = search(space, budget="6.5M", objectives="depth", trials=8, seed=1)
-    >>> result.on_budget_fraction, result.best[0].design.layers
+    >>> result.on_budget_fraction, result.best[0].design.depth
     (1.0, 4)
 """
 
@@ -35,7 +35,8 @@ __all__ = ["Constrained", "search"]
 
 @dataclass(frozen=True, slots=True)
 class Constrained(SearchKind):
-    """Optuna samples the structure (TPE); the solver fills in the cells at ``budget``."""
+    """Optuna samples the structure (TPE); the solver fills in the free size at
+    ``budget``."""
 
     name: ClassVar[str] = "constrained"
     space: Space
@@ -51,6 +52,7 @@ class Constrained(SearchKind):
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """The Optuna objective of a constrained study (solutions cached per choice)."""
+        self.space.load()
         import optuna
 
         space, budget = self.space, self.budget
@@ -61,13 +63,7 @@ class Constrained(SearchKind):
             found = solved.get(choice)
             if found is None:
                 try:
-                    solution = space.solve(
-                        choice.family,
-                        budget=budget,
-                        layers=choice.layers,
-                        bidirectional=choice.bidirectional,
-                        ratio=choice.ratio,
-                    )
+                    solution = space.solve(choice, budget=budget)
                     found = Design.from_solution(solution)
                 except (BudgetError, ConflictError, InvalidSizeError) as error:
                     found = str(error)

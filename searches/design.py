@@ -4,7 +4,7 @@ Example:
     >>> import explorer
     >>> s = explorer.solve("lstm", budget="6.5M", layers=3, input=39, output=34)
     >>> d = Design.from_solution(s)
-    >>> d.family, d.cells, d.layers, d.total, d.on_budget
+    >>> d.family, d.width, d.depth, d.total, d.on_budget
     ('lstm', 565, 3, 6505444, True)
     >>> explorer.count(d.family, **d.sizes).total == d.total
     True
@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import explorer
+from explorer.algebra import BIAS, EMBEDDING
 
-__all__ = ["ELEMENTWISE_PER_CELL", "MAC_KINDS", "Design"]
+__all__ = ["NOT_MULTIPLIED", "Design"]
 
-#: Term kinds whose every parameter is one multiply-accumulate per time step. Biases are
-#: additions and an embedding is a table look-up: neither multiplies.
-MAC_KINDS = frozenset(("weight", "peephole", "projection", "skip", "output"))
-#: Elementwise products per cell and direction per time step: LSTM f*c, i*g, o*tanh(c);
-#: GRU r*(W h), z*h, (1 - z)*h~ (Cho et al. 2014); a plain RNN has none.
-ELEMENTWISE_PER_CELL = {"lstm": 3, "lstmp": 3, "gru": 3, "rnn": 0}
+#: Term kinds that take no multiply-accumulate per step: biases are additions, an
+#: embedding is a table look-up, a norm's scale is elementwise. Every other parameter
+#: multiplies once.
+NOT_MULTIPLIED = frozenset((BIAS, EMBEDDING, "norm"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +34,12 @@ class Design:
     """One integer design at a budget.
 
     Attributes:
-        family: ``lstm``, ``lstmp``, ``gru`` or ``rnn``.
+        family: a registered family (``lstm``, ``gru``, ``llama`` ...).
         sizes: every keyword ``explorer.count(family, **sizes)`` needs to give ``total``
             back, the convention included.
         total: its exact parameter count.
         budget: the budget it was made for.
-        step: the count difference between the solved cell count and its neighbour (the
+        step: the count difference between the solved free size and its neighbour (the
             integer step), ``None`` when the design has no neighbour above.
     """
 
@@ -69,40 +68,33 @@ class Design:
 
     @property
     def on_budget(self) -> bool:
-        """Within the integer step of the budget: no integer cell count gets closer on
-        this side of it (``|total - budget| <= step``)."""
+        """Within the integer step of the budget: no integer free size gets closer on this
+        side of it (``|total - budget| <= step``)."""
         if self.total == self.budget:
             return True
         return self.step is not None and abs(self.total - self.budget) <= self.step
 
     @property
-    def layers(self) -> int:
-        """Depth."""
-        return int(self.sizes.get("layers", 1))
+    def depth(self) -> int:
+        """The number of layers (the family's depth keyword)."""
+        return int(self.sizes.get(explorer.FAMILIES[self.family].depth, 1))
 
     @property
-    def cells(self) -> int:
-        """Cells per layer (the widest layer when they differ)."""
-        cells = self.sizes["cells"]
-        return max(cells) if isinstance(cells, list) else int(cells)
-
-    @property
-    def directions(self) -> int:
-        """2 when bidirectional, else 1."""
-        return 2 if self.sizes.get("bidirectional") else 1
+    def width(self) -> int:
+        """The family's width (cells, d_model; the widest layer when they differ)."""
+        value = self.sizes[explorer.FAMILIES[self.family].width]
+        return max(value) if isinstance(value, list) else int(value)
 
     @property
     def macs(self) -> int:
-        """Multiply-accumulates per time step: one per weight of every matrix, projection,
-        peephole, skip connection and the output layer, plus the gates' elementwise
-        products (3 per cell and direction for LSTM and GRU)."""
+        """Multiply-accumulates per token (per time step): one per parameter that
+        multiplies (every weight but embeddings, biases and norms), plus what the family
+        adds (a gated cell's elementwise products)."""
         count = self.count
         kinds = {term.name: term.kind for term in count.compiled.terms}
-        matrices = sum(v for name, v in count.breakdown.items() if kinds[name] in MAC_KINDS)
-        cells = self.sizes["cells"]
-        per_layer = cells if isinstance(cells, list) else [cells] * self.layers
-        elementwise = ELEMENTWISE_PER_CELL.get(self.family, 0) * sum(per_layer) * self.directions
-        return int(matrices + elementwise)
+        matrices = sum(v for n, v in count.breakdown.items() if kinds[n] not in NOT_MULTIPLIED)
+        family = explorer.FAMILIES[self.family]
+        return int(matrices + family.elementwise_macs(count.sizes))
 
     def to_json(self) -> dict[str, Any]:
         """``family``, ``sizes``, ``total``, ``budget``, ``relative_error``, ``step``,

@@ -3,7 +3,7 @@
 What :mod:`searches.sweep` computes in one pass, stored point by point: resumable with
 ``load_if_exists`` (a killed sweep re-run finishes only the missing points) and shared by
 ``--workers`` or many machines on one storage. The grid is (structure, budget, depth),
-the structure one label per family, directions and ratio, so the stored search space is
+the structure one label per family and its choices but the depth, so the stored space is
 the sum of the choices, not their product. GridSampler re-scans the study for every
 trial: this suits grids of up to a few thousand points; larger ones stream through the
 vectorised engine instead.
@@ -32,7 +32,7 @@ from searches._trial import record
 from searches.design import Design
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
-from searches.space import Choice, Space
+from searches.space import Space
 from searches.sweep import SweepRow, structures
 
 __all__ = ["Grid", "sweep_study"]
@@ -41,10 +41,7 @@ Point = tuple[str, int, int]
 
 
 def _labels(space: Space) -> list[str]:
-    return [
-        f"{s.family}/{'bi' if s.bidirectional else 'uni'}/{s.ratio or '-'}"
-        for s in structures(space)
-    ]
+    return [s.label for s in structures(space)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +64,7 @@ class Grid(SearchKind):
     @property
     def size(self) -> int:
         """Points in the grid."""
-        return len(_labels(self.space)) * len(self.budgets) * len(self.space.layers)
+        return len(_labels(self.space)) * len(self.budgets) * len(self.space.depths())
 
     def sampler(self, seed: int | None) -> Any:
         """GridSampler over structure x budget x depth."""
@@ -76,22 +73,22 @@ class Grid(SearchKind):
         grid: dict[str, Sequence[Any]] = {
             "structure": _labels(self.space),
             "budget": list(self.budgets),
-            "layers": list(self.space.layers),
+            "depth": list(self.space.depths()),
         }
         return optuna.samplers.GridSampler(grid, seed=seed)
 
     def unvisited(self, study: Any) -> list[Point]:
         """Grid points without a finished trial, in grid order."""
         done = {
-            (t.params.get("structure"), t.params.get("budget"), t.params.get("layers"))
+            (t.params.get("structure"), t.params.get("budget"), t.params.get("depth"))
             for t in study.get_trials(deepcopy=False, states=_optuna.finished_states())
         }
         return [
-            (label, budget, layers)
+            (label, budget, depth)
             for label in _labels(self.space)
             for budget in self.budgets
-            for layers in self.space.layers
-            if (label, budget, layers) not in done
+            for depth in self.space.depths()
+            if (label, budget, depth) not in done
         ]
 
     def remaining(self, study: Any, trials: int) -> int:
@@ -103,12 +100,13 @@ class Grid(SearchKind):
         """The points still unfinished once GridSampler is done (two workers took the same
         point, or an interrupted run's)."""
         return [
-            {"structure": label, "budget": budget, "layers": layers}
-            for label, budget, layers in self.unvisited(study)
+            {"structure": label, "budget": budget, "depth": depth}
+            for label, budget, depth in self.unvisited(study)
         ]
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """Solve the trial's grid point; prune it (with the reason) when it has no design."""
+        self.space.load()
         import optuna
 
         space, budgets = self.space, self.budgets
@@ -117,16 +115,11 @@ class Grid(SearchKind):
         def objective(trial: Any) -> list[float]:
             structure = by_label[str(trial.suggest_categorical("structure", list(by_label)))]
             budget = int(trial.suggest_int("budget", min(budgets), max(budgets)))
-            layers = int(trial.suggest_int("layers", min(space.layers), max(space.layers)))
-            choice = Choice(structure.family, layers, structure.bidirectional, structure.ratio)
+            depths = space.depths()
+            depth = int(trial.suggest_int("depth", min(depths), max(depths)))
+            choice = space.with_depth(structure, depth)
             try:
-                solution = space.solve(
-                    choice.family,
-                    budget=budget,
-                    layers=layers,
-                    bidirectional=choice.bidirectional,
-                    ratio=choice.ratio,
-                )
+                solution = space.solve(choice, budget=budget)
             except (BudgetError, ConflictError, InvalidSizeError) as error:
                 trial.set_user_attr("reason", str(error))
                 raise optuna.TrialPruned(str(error)) from None
@@ -166,9 +159,12 @@ def sweep_study(
     for trial in result.trials:
         design = trial.design
         assert design is not None
-        key = (order[trial.params["structure"]], design.budget, design.layers)
+        label = trial.params["structure"]
+        key = (order[label], design.budget, design.depth)
         first.setdefault(
             key,
-            SweepRow(design.family, design.budget, design.total, dict(design.sizes), design.step),
+            SweepRow(
+                design.family, design.budget, design.total, dict(design.sizes), design.step, label
+            ),
         )
     return [first[key] for key in sorted(first)], result

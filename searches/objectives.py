@@ -75,7 +75,7 @@ def _macs(design: Design) -> float:
 
 
 def _depth(design: Design) -> float:
-    return float(design.layers)
+    return float(design.depth)
 
 
 def _error(design: Design) -> float:
@@ -84,7 +84,7 @@ def _error(design: Design) -> float:
 
 def _aspect(target: float) -> ObjectiveFunction:
     def aspect(design: Design) -> float:
-        return abs(math.log(design.cells / design.layers / target))
+        return abs(math.log(design.width / design.depth / target))
 
     return aspect
 
@@ -95,7 +95,7 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "depth": ("maximize", "number of layers at the budget"),
     "aspect": (
         "minimize",
-        "|ln((cells / layers) / target ratio)|: distance to a width/depth ratio",
+        "|ln((width / depth) / target ratio)|: distance to a width/depth ratio",
     ),
     "error": ("minimize", "|total - budget| / budget"),
 }

@@ -40,35 +40,42 @@ def line_style(index: int) -> dict[str, Any]:
 
 @dataclass
 class SweepPoints:
-    """What the sweep plot needs of each row (a few ints per row, not the rows)."""
+    """What the sweep plot needs of each row (a few ints per row, not the rows): per
+    structure, (depth, width) per budget and (width, total) per depth; the axes' names."""
 
-    lines: dict[tuple[str, bool, int | None, int], list[tuple[int, int]]] = field(
+    lines: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    curves: dict[tuple[str, bool, int | None, int], list[tuple[int, int]]] = field(
+    curves: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    width: str = ""
+    depth: str = ""
 
     def add(self, row: SweepRow) -> None:
-        """Keep (layers, cells) per budget and (cells, total) per depth."""
+        """Keep (depth, width) per budget and (width, total) per depth."""
+        import explorer
+
+        family = explorer.FAMILIES[row.family]
         sizes = row.sizes
-        key = (row.family, bool(sizes.get("bidirectional")), _ratio(sizes))
-        self.lines[(key[0], key[1], key[2], row.budget)].append((sizes["layers"], sizes["cells"]))
-        self.curves[(key[0], key[1], key[2], sizes["layers"])].append((sizes["cells"], row.total))
+        value = sizes[family.width]
+        width = max(value) if isinstance(value, list) else int(value)
+        depth = int(sizes.get(family.depth, 1))
+        label = row.label or row.family
+        self.width = _joined(self.width, family.width)
+        self.depth = _joined(self.depth, family.depth)
+        self.lines[(label, row.budget)].append((depth, width))
+        self.curves[(label, depth)].append((width, row.total))
 
 
-def _ratio(sizes: dict[str, Any]) -> int | None:
-    proj = sizes.get("proj")
-    return None if not proj else round(sizes["cells"] / proj)
+def _joined(seen: str, name: str) -> str:
+    """The axis name: one keyword, or several joined (``cells / d_model``)."""
+    names = [n for n in seen.split(" / ") if n]
+    return " / ".join(names if name in names else [*names, name])
 
 
 def _order(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(0 if part is None else part for part in key)
-
-
-def _label(family: str, bidirectional: bool, ratio: int | None) -> str:
-    text = family + (" bi" if bidirectional else "")
-    return text + (f" r~{ratio}" if ratio else "")
 
 
 def _thin(keys: Sequence[Any], limit: int) -> list[Any]:
@@ -90,31 +97,22 @@ def _figure(panels: int) -> tuple[Any, list[Any]]:
 
 
 def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
-    """Left: cells per layer against depth, one line per structure and budget. Right: the
-    count against the cells (count vs size curves), one curve per structure and depth."""
+    """Left: the width against the depth, one line per structure and budget. Right: the
+    count against the width (count vs size curves), one curve per structure and depth."""
     figure, (left, right) = _figure(2)
     for index, key in enumerate(_thin(sorted(points.lines, key=_order), _MAX_LINES * 2)):
-        family, bidirectional, ratio, budget = key
+        label, budget = key
         xy = sorted(points.lines[key])
-        left.plot(
-            *zip(*xy),
-            **line_style(index),
-            markersize=4,
-            label=f"{_label(family, bidirectional, ratio)} @ {budget:,}",
-        )
-    left.set(xlabel="layers", ylabel="cells per layer", title="cells per layer at each budget")
+        left.plot(*zip(*xy), **line_style(index), markersize=4, label=f"{label} @ {budget:,}")
+    width, depth = points.width or "width", points.depth or "depth"
+    left.set(xlabel=depth, ylabel=width, title=f"{width} at each budget")
     if points.lines:
         left.legend(fontsize="x-small")
     for index, key in enumerate(_thin(sorted(points.curves, key=_order), _MAX_LINES * 2)):
-        family, bidirectional, ratio, layers = key
+        label, layers = key
         xy = sorted(points.curves[key])
-        right.plot(
-            *zip(*xy),
-            **line_style(index),
-            markersize=3,
-            label=f"{_label(family, bidirectional, ratio)} L={layers}",
-        )
-    right.set(xlabel="cells per layer", ylabel="parameters", title="count vs size")
+        right.plot(*zip(*xy), **line_style(index), markersize=3, label=f"{label} {depth}={layers}")
+    right.set(xlabel=width, ylabel="parameters", title="count vs size")
     right.set_xscale("log")
     right.set_yscale("log")
     from matplotlib.ticker import NullFormatter

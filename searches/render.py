@@ -16,9 +16,15 @@ from searches.design import Design
 from searches.results import SearchResult, TrialRecord
 from searches.sweep import SweepRow
 
-__all__ = ["design_cells", "plural", "search_text", "sweep_header", "sweep_table", "table"]
-
-DESIGN_HEADER = ("family", "layers", "bidir", "cells", "proj", "total", "error")
+__all__ = [
+    "columns",
+    "design_cells",
+    "plural",
+    "search_text",
+    "sweep_header",
+    "sweep_table",
+    "table",
+]
 
 
 def table(rows: Sequence[Sequence[str]], *, right: Iterable[int] = ()) -> str:
@@ -49,29 +55,63 @@ def _percent(relative: float) -> str:
     return f"{relative * 100:+.3g}%"
 
 
-def design_cells(family: str, sizes: dict[str, Any], total: int, relative: float) -> list[str]:
-    """A design as table cells (DESIGN_HEADER)."""
-    proj = sizes.get("proj")
-    return [
-        family,
-        str(sizes.get("layers", 1)),
-        "yes" if sizes.get("bidirectional") else "no",
-        f"{sizes['cells']}",
-        "-" if proj is None else str(proj),
-        f"{total:,}",
-        _percent(relative),
-    ]
+def columns(designs: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The sizes a table of designs shows: each family's depth and width, and every other
+    size that differs between the designs (in the families' keyword order).
+
+    Example:
+        >>> columns([("lstm", {"input": 39, "cells": 565, "layers": 3}),
+        ...          ("gru", {"input": 39, "cells": 700, "layers": 2})])
+        ['cells', 'layers']
+    """
+    import explorer
+
+    order: list[str] = []
+    shown: set[str] = set()
+    for family_name, _ in designs:
+        family = explorer.FAMILIES[family_name]
+        for keyword in family.keywords:
+            if keyword.name not in order:
+                order.append(keyword.name)
+        shown.update((family.depth, family.width))
+    for name in order:
+        values = {json.dumps(sizes.get(name), sort_keys=True) for _, sizes in designs}
+        if len(values) > 1:
+            shown.add(name)
+    return [name for name in order if name in shown]
+
+
+def design_cells(
+    family: str, sizes: dict[str, Any], total: int, relative: float, shown: Sequence[str]
+) -> list[str]:
+    """A design as table cells: family, the ``shown`` sizes, total, error."""
+    cells = [family]
+    for name in shown:
+        value = sizes.get(name)
+        if value is None:
+            cells.append("-")
+        elif isinstance(value, bool):
+            cells.append("yes" if value else "no")
+        else:
+            cells.append(str(value))
+    return [*cells, f"{total:,}", _percent(relative)]
+
+
+def _header(shown: Sequence[str]) -> list[str]:
+    return ["family", *shown, "total", "error"]
 
 
 def _value(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) and abs(value) >= 1000 else f"{value:.6g}"
 
 
-def _trial_row(trial: TrialRecord) -> list[str]:
+def _trial_row(trial: TrialRecord, shown: Sequence[str]) -> list[str]:
     design = trial.design
     assert design is not None
     assert trial.values is not None
-    cells = design_cells(design.family, dict(design.sizes), design.total, design.relative_error)
+    cells = design_cells(
+        design.family, dict(design.sizes), design.total, design.relative_error, shown
+    )
     return [
         str(trial.number),
         *cells,
@@ -111,11 +151,13 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
             f"best: trial {best.number}: {_describe(best.design)}; "
             f"{result.objectives[0]} {_value(best.values[0])}"
         )
-    header = ["#", *DESIGN_HEADER, "on budget", *result.objectives]
-    right = [0, 2, 4, 5, 6, 7, *range(9, 9 + len(result.objectives))]
+    shown = columns([(t.design.family, dict(t.design.sizes)) for t in result.trials if t.design])
+    header = ["#", *_header(shown), "on budget", *result.objectives]
+    width = len(shown)
+    right = [0, *range(2, 4 + width), *range(5 + width, 5 + width + len(result.objectives))]
     if result.multi_objective and result.best:
         lines += ["", f"Pareto front ({plural(len(result.best), 'trial')}):"]
-        lines.append(table([header, *(_trial_row(t) for t in result.best)], right=right))
+        lines.append(table([header, *(_trial_row(t, shown) for t in result.best)], right=right))
     distinct = _ranked(result)
     ranked = distinct[:top]
     if ranked:
@@ -125,7 +167,7 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
             f"{plural(len(result.trials), 'trial')} (on budget first, by "
             f"{result.objectives[0]}):",
         ]
-        rows = [[*_trial_row(t), str(n)] for t, n in ranked]
+        rows = [[*_trial_row(t, shown), str(n)] for t, n in ranked]
         lines.append(table([[*header, "trials"], *rows], right=[*right, len(header)]))
     lines += [
         "",
@@ -168,8 +210,10 @@ def sweep_header(size: int, rows: int, skipped: int, engine: str, seconds: float
 
 def sweep_table(rows: Sequence[SweepRow]) -> str:
     """The rows as a table (budget first)."""
-    header = ["budget", *DESIGN_HEADER]
+    shown = columns([(r.family, r.sizes) for r in rows])
+    header = ["budget", *_header(shown)]
     body = [
-        [f"{r.budget:,}", *design_cells(r.family, r.sizes, r.total, r.relative_error)] for r in rows
+        [f"{r.budget:,}", *design_cells(r.family, r.sizes, r.total, r.relative_error, shown)]
+        for r in rows
     ]
-    return table([header, *body], right=(0, 2, 4, 5, 6, 7))
+    return table([header, *body], right=(0, *range(2, 5 + len(shown))))

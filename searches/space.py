@@ -1,13 +1,16 @@
 """The design space of a search or sweep: the structural choices, and what stays fixed.
 
-Every choice is enumerable (families, depths, directions, projection ratios); the last
-size, the cells per layer, is never sampled: :func:`explorer.solve` fills it in exactly.
+The choices are the families' own declarations (:attr:`explorer.families.Family.
+search_choices`: depth, directions, a projection ratio, heads ...); every choice is
+enumerable. The free size (the family's first solvable width: cells, d_model) is never
+sampled: :func:`explorer.solve` fills it in exactly.
 
 Example:
     >>> space = make_space(families=("lstm", "gru"), layers=(1, 2, 3))
     >>> space.size
     6
-    >>> s = space.solve("gru", budget=6_500_000, layers=2, bidirectional=False, ratio=None)
+    >>> choice = Choice("gru", (("layers", 2), ("bidirectional", False)))
+    >>> s = space.solve(choice, budget=6_500_000)
     >>> s.sizes["cells"], s.total
     (841, 6502646)
 """
@@ -16,29 +19,54 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import explorer
 from explorer.errors import InvalidSizeError, UnknownNameError
+from explorer.families import Family, SearchChoice
+from searches._options import int_choices, toggle
 
-__all__ = ["MODES", "Choice", "Space", "has_projection", "make_space"]
+__all__ = ["MODES", "Choice", "Space", "make_space"]
 
 MODES = ("nearest", "under", "over")  # explorer.solver.MODES
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One point of the structural grid: family, depth, directions, projection ratio.
+    """One point of the structural grid: a family and the values of its choices.
 
-    ``ratio`` is ``None`` for families without a projection; for those with one (lstmp),
-    the projection follows the cells: ``proj = cells // ratio``.
+    Example:
+        >>> c = Choice("lstmp", (("layers", 2), ("bidirectional", True), ("proj_ratio", 4)))
+        >>> c.get("layers"), c.label
+        (2, 'lstmp bidirectional proj_ratio=4')
     """
 
     family: str
-    layers: int
-    bidirectional: bool
-    ratio: int | None
+    picks: tuple[tuple[str, Any], ...]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value chosen for ``name``."""
+        return dict(self.picks).get(name, default)
+
+    @property
+    def label(self) -> str:
+        """The family and its choices other than the depth (a structure's name)."""
+        depth = _family(self.family).depth
+        parts = [self.family]
+        for name, value in self.picks:
+            if name == depth:
+                continue
+            if value is True:
+                parts.append(name)
+            elif value is not False:
+                parts.append(f"{name}={value}")
+        return " ".join(parts)
+
+    def without_depth(self) -> Choice:
+        """The same choice with the depth left out (what one compiled count covers)."""
+        depth = _family(self.family).depth
+        return Choice(self.family, tuple(p for p in self.picks if p[0] != depth))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,124 +74,170 @@ class Space:
     """What a search samples and a sweep enumerates; build it with :func:`make_space`.
 
     Attributes:
-        families: allowed families (``lstm``, ``lstmp``, ``gru``, ``rnn``).
-        layers: allowed depths.
-        bidirectional: allowed directions (``(False,)``, ``(True,)`` or both).
-        proj_ratios: allowed cells/projection ratios, for families with a projection.
-        convention: the counting convention (``None``: the solver's default, pytorch).
-        input, output: fixed sizes (``None``: the solver's defaults 39 and 34).
+        families: allowed families (registered names).
+        options: each choice's allowed values, by choice name (a family samples the
+            choices it declares).
+        fixed: sizes every design shares, by keyword (given, or stated by the family).
+        assumed: the fixed sizes the user did not give (stated in the results).
+        convention: the counting convention (``None``: each family's default).
         mode: ``nearest``, ``under`` or ``over`` the budget.
-        multiple_of, min_cells, max_cells: what cell counts are allowed.
+        multiple_of, minimum, maximum: the free size's step and bounds.
+        files: the families read from files (``explorer derive --save``), name and path.
     """
 
     families: tuple[str, ...] = ("lstm",)
-    layers: tuple[int, ...] = (1,)
-    bidirectional: tuple[bool, ...] = (False,)
-    proj_ratios: tuple[int, ...] = (4,)
+    options: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    fixed: tuple[tuple[str, Any], ...] = ()
+    assumed: tuple[str, ...] = ()
     convention: str | None = None
-    input: int | None = None
-    output: int | None = None
     mode: str = "nearest"
     multiple_of: int = 1
-    min_cells: int | None = None
-    max_cells: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    files: tuple[tuple[str, str], ...] = ()
 
-    def ratios(self, family: str) -> tuple[int | None, ...]:
-        """The projection ratios that apply to ``family`` (``(None,)`` without one)."""
-        return self.proj_ratios if has_projection(family) else (None,)
+    def load(self) -> None:
+        """Register the families that come from files (derived formulas), in this
+        process: a worker process calls it before its first trial."""
+        for name, path in self.files:
+            if name not in explorer.FAMILIES:
+                from explorer.derivation import register
+
+                register(path)
+
+    def values(self, name: str) -> tuple[Any, ...]:
+        """The allowed values of one choice (``()`` when it is not sampled)."""
+        return dict(self.options).get(name, ())
+
+    def declared(self, family: str) -> tuple[SearchChoice, ...]:
+        """The choices ``family`` declares that this space samples."""
+        return tuple(c for c in _family(family).search_choices if self.values(c.name))
+
+    def depths(self) -> tuple[int, ...]:
+        """The depths the space allows (one per family's depth choice, merged)."""
+        found: set[int] = set()
+        for family in self.families:
+            found.update(self.values(_family(family).depth) or (1,))
+        return tuple(sorted(found))
 
     def choices(self) -> Iterator[Choice]:
-        """Every structural choice, families outermost."""
+        """Every structural choice, families outermost, the depth innermost."""
         for family in self.families:
-            for bidirectional, ratio, layers in itertools.product(
-                self.bidirectional, self.ratios(family), self.layers
-            ):
-                yield Choice(family, layers, bidirectional, ratio)
+            declared = self.declared(family)
+            depth = _family(family).depth
+            ordered = [c for c in declared if c.name != depth] + [
+                c for c in declared if c.name == depth
+            ]
+            for values in itertools.product(*(self.values(c.name) for c in ordered)):
+                picks = dict(zip((c.name for c in ordered), values))
+                yield Choice(family, tuple((c.name, picks[c.name]) for c in declared))
 
     @property
     def size(self) -> int:
         """How many structural choices there are."""
-        per_family = len(self.layers) * len(self.bidirectional)
-        return sum(per_family * len(self.ratios(f)) for f in self.families)
+        return sum(1 for _ in self.choices())
 
-    def fixed(self) -> dict[str, Any]:
-        """The sizes every design shares, as keywords for :func:`explorer.solve`."""
-        return {
-            "input": 39 if self.input is None else self.input,
-            "output": 34 if self.output is None else self.output,
-        }
+    def with_depth(self, structure: Choice, depth: int) -> Choice:
+        """A structure (a choice without its depth) at one depth, in declared order."""
+        name = _family(structure.family).depth
+        values = {**dict(structure.picks), name: depth}
+        order = [c.name for c in self.declared(structure.family)]
+        picks = tuple((n, values[n]) for n in order if n in values)
+        if name not in order:
+            picks += ((name, depth),)
+        return Choice(structure.family, picks)
 
-    def solve(
-        self,
-        family: str,
-        *,
-        budget: int,
-        layers: int,
-        bidirectional: bool,
-        ratio: int | None,
-    ) -> explorer.Solution:
-        """The exact design of one choice at ``budget`` (cells solved, projection tied).
+    def free(self, family: str) -> str:
+        """The size the solver fills in for ``family``: the first of its free sizes that
+        the space neither fixes nor samples."""
+        taken = {k for k, _ in self.fixed} | {c.keyword for c in self.declared(family)}
+        order = _family(family).free_order
+        return next((name for name in order if name not in taken), order[0])
+
+    def design(self, choice: Choice) -> tuple[dict[str, Any], dict[str, str]]:
+        """The sizes and ties of one choice: the fixed sizes, the choices' settings, and
+        each ratio choice as a tie to the free size."""
+        family = _family(choice.family)
+        sizes: dict[str, Any] = {k: v for k, v in self.fixed if family.keyword(k) is not None}
+        ties: dict[str, str] = {}
+        for declared in self.declared(choice.family):
+            value = choice.get(declared.name)
+            if declared.kind == "ratio":
+                keyword, expression = declared.tie(value, self.free(choice.family))
+                ties[keyword] = expression
+            elif value is True or value is False:
+                if value:
+                    sizes[declared.keyword] = True
+            else:
+                sizes[declared.keyword] = value
+        return sizes, ties
+
+    def concrete(self, choice: Choice, free_value: int) -> dict[str, Any]:
+        """The keywords of one design with the free size set (ties computed), the
+        convention included: ``explorer.count(family, **sizes)`` counts it."""
+        sizes, _ = self.design(choice)
+        free = self.free(choice.family)
+        sizes[free] = free_value
+        for declared in self.declared(choice.family):
+            if declared.kind == "ratio":
+                sizes[declared.keyword] = declared.tied(free_value, choice.get(declared.name))
+        family = _family(choice.family)
+        sizes["convention"] = self.convention or family.default_convention
+        return sizes
+
+    def solve(self, choice: Choice, *, budget: int) -> explorer.Solution:
+        """The exact design of one choice at ``budget`` (the free size solved).
 
         Raises:
-            explorer.errors.BudgetError: no allowed cell count meets the budget.
+            explorer.errors.BudgetError: no allowed free size meets the budget.
         """
-        extra: dict[str, Any] = {"bidirectional": True} if bidirectional else {}
-        ties = {"proj": f"cells/{ratio}"} if ratio is not None else None
-        return self._solve(family, budget, layers, ties, extra)
-
-    def _solve(
-        self,
-        family: str,
-        budget: int,
-        layers: int,
-        ties: dict[str, str] | None,
-        extra: dict[str, Any],
-    ) -> explorer.Solution:
+        sizes, ties = self.design(choice)
         return explorer.solve(
-            family,
+            choice.family,
             budget=budget,
             convention=self.convention,
             mode=self.mode,  # type: ignore[arg-type]
             multiple_of=self.multiple_of,
-            minimum=self.min_cells,
-            maximum=self.max_cells,
-            ties=ties,
-            layers=layers,
-            **self.fixed(),
-            **extra,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            ties=ties or None,
+            **sizes,
         )
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (also the fingerprint of a stored study)."""
-        data = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
-
-
-def has_projection(family: str) -> bool:
-    """Whether the family always has a recurrent projection (lstmp).
-
-    Example:
-        >>> has_projection("lstmp"), has_projection("lstm")
-        (True, False)
-    """
-    return bool(getattr(explorer.FAMILIES[family], "requires_projection", False))
+        return {
+            "families": list(self.families),
+            "options": {name: list(values) for name, values in self.options},
+            "fixed": dict(self.fixed),
+            "convention": self.convention,
+            "mode": self.mode,
+            "multiple_of": self.multiple_of,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+        }
 
 
 def make_space(
     *,
     families: Sequence[str] = ("lstm",),
-    layers: Sequence[int] = (1,),
-    bidirectional: Sequence[bool] = (False,),
-    proj_ratios: Sequence[int] = (4,),
     convention: str | None = None,
-    input: int | None = None,
-    output: int | None = None,
     mode: str = "nearest",
     multiple_of: int = 1,
-    min_cells: int | None = None,
-    max_cells: int | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    **given: Any,
 ) -> Space:
-    """A validated :class:`Space`: every name known, every number a positive integer.
+    """A validated :class:`Space`.
+
+    Args:
+        families: the families to choose from.
+        convention: the counting convention (``None``: each family's default).
+        mode, multiple_of, minimum, maximum: how the free size is solved.
+        **given: the families' search choices (``layers=range(1, 5)``,
+            ``bidirectional=(False, True)``, ``proj_ratio=(2, 4)``: sequences of values)
+            and fixed sizes (``input=39``: one value). A choice not given takes the
+            family's declared default; a size not given, the family's stated one.
 
     Example:
         >>> make_space(families=("lstpm",))  # doctest: +ELLIPSIS
@@ -174,45 +248,101 @@ def make_space(
     names = tuple(dict.fromkeys(families))
     if not names:
         raise InvalidSizeError("give at least one family, e.g. --arch lstm,gru")
-    for name in names:
-        if name not in explorer.FAMILIES:
-            raise UnknownNameError.for_name("family", name, explorer.FAMILIES)
+    if any(name.endswith(".toml") for name in names):  # a derived formula's file
+        from explorer.derivation import family_name
+
+        names = tuple(family_name(name) for name in names)
+    chosen = [explorer.families.get_family(name) for name in names]
+    names = tuple(f.name for f in chosen)
+    files = tuple((f.name, f.source) for f in chosen if f.source)
     if convention is not None and convention not in explorer.CONVENTIONS:
         raise UnknownNameError.for_name("convention", convention, explorer.CONVENTIONS)
     if mode not in MODES:
         raise UnknownNameError.for_name("mode", mode, MODES)
-    ratios = _positive_choices("projection ratio", proj_ratios)
-    if min(ratios) < 2:
-        raise InvalidSizeError(
-            "a projection ratio must be at least 2 (proj = cells // ratio < cells), "
-            f"got {min(ratios)}"
-        )
-    directions = tuple(sorted(set(bidirectional)))
-    if not directions or not all(isinstance(b, bool) for b in directions):
-        raise InvalidSizeError("bidirectional choices must be True and/or False")
-    for name, value in (("input", input), ("multiple_of", multiple_of)):
+    for name, value in (("multiple_of", multiple_of), ("minimum", minimum), ("maximum", maximum)):
         _positive(name, value)
-    if output is not None and (
-        isinstance(output, bool) or not isinstance(output, int) or output < 0
-    ):
-        raise InvalidSizeError(f"output must be a non-negative integer (0: none), got {output!r}")
-    for name, value in (("min_cells", min_cells), ("max_cells", max_cells)):
-        _positive(name, value)
-    if min_cells is not None and max_cells is not None and min_cells > max_cells:
-        raise InvalidSizeError(f"min_cells {min_cells} is above max_cells {max_cells}")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise InvalidSizeError(f"minimum {minimum} is above maximum {maximum}")
+    declared = {c.name: c for f in chosen for c in f.search_choices}
+    options: dict[str, tuple[Any, ...]] = {}
+    fixed: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name in declared:
+            options[name] = _values(declared[name], value)
+        elif any(f.keyword(name) is not None for f in chosen):
+            fixed[_keyword_name(chosen, name)] = _fixed(name, value)
+        else:
+            known = sorted({*declared, *(k.name for f in chosen for k in f.keywords)})
+            raise UnknownNameError.for_name("choice or size", name, known)
+    for name, choice in declared.items():
+        if name not in options and choice.default:
+            options[name] = _values(choice, _parse_default(choice))
+    assumed = []
+    for family in chosen:
+        for keyword in family.keywords:
+            free = family.free_order[0]
+            if keyword.stated is None or keyword.name in fixed or keyword.name == free:
+                continue
+            if any(fixed.get(other) for other in keyword.stated_unless):
+                continue
+            fixed[keyword.name] = keyword.stated
+            assumed.append(keyword.name)
     return Space(
         families=names,
-        layers=_positive_choices("layers", layers),
-        bidirectional=directions,
-        proj_ratios=ratios,
+        options=tuple(options.items()),
+        fixed=tuple(fixed.items()),
+        assumed=tuple(dict.fromkeys(assumed)),
         convention=convention,
-        input=input,
-        output=output,
         mode=mode,
         multiple_of=multiple_of,
-        min_cells=min_cells,
-        max_cells=max_cells,
+        minimum=minimum,
+        maximum=maximum,
+        files=files,
     )
+
+
+def _family(name: str) -> Family:
+    return explorer.families.get_family(name)
+
+
+def _keyword_name(families: Sequence[Family], name: str) -> str:
+    for family in families:
+        keyword = family.keyword(name)
+        if keyword is not None:
+            return keyword.name
+    return name
+
+
+def _parse_default(choice: SearchChoice) -> tuple[Any, ...]:
+    text = choice.default
+    return toggle(text) if choice.kind == "bool" else int_choices(text)
+
+
+def _values(choice: SearchChoice, value: Any) -> tuple[Any, ...]:
+    """A choice's allowed values, checked: booleans, or integers at least its minimum."""
+    items = tuple(value) if isinstance(value, Sequence | range | set | frozenset) else (value,)
+    picked = tuple(sorted(set(items)))
+    if not picked:
+        raise InvalidSizeError(f"{choice.name} has no choices")
+    if choice.kind == "bool":
+        if not all(isinstance(v, bool) for v in picked):
+            raise InvalidSizeError(f"{choice.name} choices must be True and/or False")
+        return picked
+    for v in picked:
+        _positive(choice.name, v)
+        if v < choice.minimum:
+            raise InvalidSizeError(
+                f"{choice.name} must be at least {choice.minimum}, got {v} ({choice.help})"
+            )
+    return picked
+
+
+def _fixed(name: str, value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
+        return value
+    raise InvalidSizeError(f"{name} must be a non-negative integer (0: none), got {value!r}")
 
 
 def _positive(name: str, value: object) -> None:
@@ -220,12 +350,3 @@ def _positive(name: str, value: object) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidSizeError(f"{name} must be a positive integer, got {value!r}")
-
-
-def _positive_choices(name: str, values: Sequence[int]) -> tuple[int, ...]:
-    picked = tuple(sorted(set(values)))
-    if not picked:
-        raise InvalidSizeError(f"{name} has no choices")
-    for value in picked:
-        _positive(name, value)
-    return picked

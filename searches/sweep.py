@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 import explorer
+from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
 from explorer.solver import parse_budget
 from searches._progress import bar as progress_bar
-from searches.space import Space, make_space
+from searches.space import Choice, Space, make_space
 
 __all__ = [
     "ENGINES",
     "Engine",
-    "Structure",
     "Sweep",
     "SweepRow",
     "grid_size",
@@ -52,13 +52,15 @@ CHUNK = 65_536  # points solved together: bounded memory, whatever the grid
 
 @dataclass(frozen=True, slots=True)
 class SweepRow:
-    """One solved grid point: ``explorer.count(family, **sizes).total == total``."""
+    """One solved grid point: ``explorer.count(family, **sizes).total == total``;
+    ``label`` names its structure (the family and its choices but the depth)."""
 
     family: str
     budget: int
     total: int
     sizes: dict[str, Any]
     step: int | None
+    label: str = ""
 
     @property
     def relative_error(self) -> float:
@@ -77,21 +79,9 @@ class SweepRow:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Structure:
-    """What one compiled count covers: everything but the budget, depth and cells."""
-
-    family: str
-    bidirectional: bool
-    ratio: int | None
-
-
-def structures(space: Space) -> Iterator[Structure]:
-    """One per family, directions and ratio, in row order."""
-    for family in space.families:
-        for bidirectional in space.bidirectional:
-            for ratio in space.ratios(family):
-                yield Structure(family, bidirectional, ratio)
+def structures(space: Space) -> list[Choice]:
+    """What one compiled count covers: every choice but the depth, in row order."""
+    return list(dict.fromkeys(choice.without_depth() for choice in space.choices()))
 
 
 def grid_size(space: Space, budgets: Sequence[object]) -> int:
@@ -124,8 +114,8 @@ class Sweep:
         """Points in the grid."""
         return grid_size(self.space, self.budgets)
 
-    def structures(self) -> Iterator[Structure]:
-        """One per family, directions and ratio, in row order."""
+    def structures(self) -> list[Choice]:
+        """Every choice but the depth, in row order."""
         return structures(self.space)
 
     def __iter__(self) -> Iterator[SweepRow]:
@@ -139,69 +129,93 @@ class Sweep:
             if bar is not None:
                 bar.close()
 
-    def _skip(self, structure: Structure, budget: int, layers: int, reason: str) -> None:
+    def _depthless_sizes(self, structure: Choice, free: str) -> dict[str, Any]:
+        """The sizes of ``structure`` but its free size and depth, the family's defaults
+        filled in as a count takes them, tied sizes present (symbols in the formula)."""
+        family = explorer.FAMILIES[structure.family]
+        given, ties = self.space.design(self.space.with_depth(structure, 1))
+        given.pop(family.depth, None)
+        for keyword in family.keywords:
+            name = keyword.name
+            unset = name not in (*given, free, family.depth, *ties)
+            if keyword.is_size and keyword.default is not None and unset:
+                given[name] = keyword.default
+        for name in ties:
+            given[name] = True if getattr(family.keyword(name), "kind", "") == "part" else None
+        return {k: v for k, v in given.items() if v is not None}
+
+    def _depths_in_range(self, structure: Choice, bounds: tuple[int, int | None]) -> Any:
+        """The space's depths the family allows (a derived formula's verified range); the
+        others skipped, with the reason."""
+        import numpy as np
+
+        depths = np.array(self.space.depths(), dtype=np.int64)
+        low, high = bounds
+        inside = (depths >= low) & (depths <= (depths.max() if high is None else high))
+        depth_name = explorer.FAMILIES[structure.family].depth
+        for depth in depths[~inside]:
+            reason = f"{depth_name} {depth} lies outside {structure.family}'s range {low}..{high}"
+            for budget in self.budgets:
+                self._skip(structure, int(budget), int(depth), reason)
+        return depths[inside]
+
+    def _skip(self, structure: Choice, budget: int, depth: int, reason: str) -> None:
         self.skipped += 1
         if len(self.examples) < 5:
-            self.examples.append(f"{structure.family} L={layers} at {budget:,}: {reason}")
+            name = explorer.FAMILIES[structure.family].depth
+            self.examples.append(f"{structure.label} {name}={depth} at {budget:,}: {reason}")
 
-    def _sizes(self, structure: Structure, cells: int, layers: int) -> dict[str, Any]:
-        """The design's keywords in :meth:`explorer.Solution.count_kwargs`'s order."""
-        space = self.space
-        sizes: dict[str, Any] = {
-            "convention": space.convention or "pytorch",
-            "input": space.input if space.input is not None else 39,
-            "cells": cells,
-            "layers": layers,
-            "output": space.output if space.output is not None else 34,
-        }
-        if structure.ratio is not None:
-            sizes["proj"] = cells // structure.ratio
-        if structure.bidirectional:
-            sizes["bidirectional"] = True
-        return sizes
+    def _row(
+        self, choice: Choice, budget: int, total: int, free: int, step: int | None
+    ) -> SweepRow:
+        sizes = self.space.concrete(choice, free)
+        return SweepRow(choice.family, budget, total, sizes, step, choice.without_depth().label)
 
-    def _pointwise(self, structure: Structure, bar: Any) -> Iterator[SweepRow]:
+    def _pointwise(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
         for budget in self.budgets:
-            for layers in self.space.layers:
+            for depth in self.space.depths():
+                choice = self.space.with_depth(structure, depth)
                 try:
-                    solution = self.space.solve(
-                        structure.family,
-                        budget=budget,
-                        layers=layers,
-                        bidirectional=structure.bidirectional,
-                        ratio=structure.ratio,
-                    )
+                    solution = self.space.solve(choice, budget=budget)
                 except (BudgetError, ConflictError, InvalidSizeError) as error:
-                    self._skip(structure, budget, layers, str(error))
+                    self._skip(structure, budget, depth, str(error))
                     continue
                 finally:
                     if bar is not None:
                         bar.update(1)
                 below, above = solution.below, solution.above
                 step = None if below is None or above is None else above.total - below.total
-                yield SweepRow(
-                    solution.family, budget, solution.total, solution.count_kwargs(), step
-                )
+                yield self._row(choice, budget, solution.total, solution.value, step)
 
-    def _vectorised(self, structure: Structure, bar: Any) -> Iterator[SweepRow]:
+    def _vectorised(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
+        import math
+
         import numpy as np
 
         from searches._grid import solve_block
 
-        space, ratio = self.space, structure.ratio
-        given: dict[str, Any] = {
-            k: v
-            for k, v in self._sizes(structure, 1, 1).items()
-            if k not in ("cells", "layers", "proj")
-        }
-        if ratio is not None:
-            given["proj"] = True
-        template = explorer.formula(structure.family, **given)
-        step = space.multiple_of
-        low = max(space.min_cells or 1, ratio or 1)
+        space = self.space
+        family = explorer.FAMILIES[structure.family]
+        free, depth_name = space.free(structure.family), family.depth
+        given = self._depthless_sizes(structure, free)
+        template = explorer.formula(structure.family, convention=space.convention, **given)
+        ratios = [d for d in space.declared(structure.family) if d.kind == "ratio"]
+        step = math.lcm(space.multiple_of, family.multiple(free, given))
+        rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
+        own_low, own_high = family.domain(free, given, rules)  # the family's own range
+        low = max(space.minimum or 1, own_low)
+        highs = [h for h in (space.maximum, own_high) if h is not None]
+        for declared in ratios:  # every tied size at least 1
+            value = structure.get(declared.name)
+            low = max(low, -(-100 // value) if declared.percent else value)
         lo_k = -(-low // step)
-        hi_k = None if space.max_cells is None else space.max_cells // step
-        depths = np.array(space.layers, dtype=np.int64)
+        hi_k = min(highs) // step if highs else None
+        capped = own_high is not None and (space.maximum is None or own_high < space.maximum)
+        depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
+        if not depths.size:
+            return
+        bases = {int(d): space.concrete(space.with_depth(structure, int(d)), 1) for d in depths}
+        label = structure.label
         per_chunk = max(1, CHUNK // len(depths))
         for first in range(0, len(self.budgets), per_chunk):
             chunk = np.array(self.budgets[first : first + per_chunk], dtype=object)
@@ -210,25 +224,39 @@ class Sweep:
             numeric = budgets.astype(np.int64) if chunk.max() < 2**62 else budgets
 
             def count_at(k: Any, index: Any, layers: Any = layers) -> Any:
-                cells = k * step
-                kwargs = {"cells": cells, "layers": layers[index]}
-                if ratio is not None:
-                    kwargs["proj"] = cells // ratio
+                width = k * step
+                kwargs = {free: width, depth_name: layers[index]}
+                for declared in ratios:
+                    kwargs[declared.keyword] = declared.tied(width, structure.get(declared.name))
                 return template.evaluate_many(**kwargs)
 
-            block = solve_block(count_at, numeric, lo_k=lo_k, hi_k=hi_k, mode=space.mode)
+            block = solve_block(
+                count_at,
+                numeric,
+                lo_k=lo_k,
+                hi_k=hi_k,
+                mode=space.mode,
+                design_cap=capped,
+                free=free,
+            )
             for i in range(len(budgets)):
                 budget, depth = int(budgets[i]), int(layers[i])
                 if not block.feasible[i]:
                     self._skip(structure, budget, depth, str(block.reason[i]))
                     continue
                 row_step = int(block.step[i])
+                width = int(block.k[i]) * step
+                sizes = dict(bases[depth])  # the row's keywords: its depth's, the width set
+                sizes[free] = width
+                for declared in ratios:
+                    sizes[declared.keyword] = declared.tied(width, structure.get(declared.name))
                 yield SweepRow(
                     structure.family,
                     budget,
                     int(block.total[i]),
-                    self._sizes(structure, int(block.k[i]) * step, depth),
+                    sizes,
                     None if row_step < 0 else row_step,
+                    label,
                 )
             if bar is not None:
                 bar.update(len(budgets))

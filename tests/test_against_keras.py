@@ -33,6 +33,8 @@ RECORDED_CASES = [pytest.param(name, id=name) for name in CASES]
 
 def _count(kwargs: dict[str, Any]) -> explorer.Count:
     sizes = dict(kwargs)
+    if sizes.get("bias") == "single":  # Keras's use_bias=True: the keras preset's own bias
+        del sizes["bias"]
     return explorer.count(sizes.pop("family"), **sizes)
 
 

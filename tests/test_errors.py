@@ -254,3 +254,73 @@ def test_evaluate_many_refuses_bad_arrays() -> None:
         c.evaluate_many(output=np.array([1]))
     with pytest.raises(CountOverflowError, match="exceed int64"):
         c.evaluate_many(cells=np.array([2**40]), overflow="raise")
+
+
+@pytest.mark.parametrize(
+    ("sizes", "biases"),
+    [
+        pytest.param({"convention": "keras"}, 2 * 3 * 64, id="keras-reset-after-two-vectors"),
+        pytest.param(
+            {"convention": "keras", "bias": "single", "reset_after": False},
+            3 * 64,
+            id="one-vector-original-form",
+        ),
+        pytest.param({"convention": "weights", "bias": "single"}, 3 * 64, id="weights-single"),
+        pytest.param({"convention": "keras", "bias": "double"}, 2 * 3 * 64, id="double"),
+    ],
+)
+def test_gru_bias_flags_are_honoured(sizes: dict[str, Any], biases: int) -> None:
+    assert explorer.count("gru", input=39, cells=64, **sizes).biases == biases
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        pytest.param({"convention": "keras", "bias": "single"}, id="keras"),
+        pytest.param({"convention": "pytorch", "bias": "single"}, id="pytorch"),
+        pytest.param({"convention": "weights", "bias": "single", "reset_after": True}, id="both"),
+    ],
+)
+def test_gru_explicit_single_bias_with_reset_after_is_refused(sizes: dict[str, Any]) -> None:
+    with pytest.raises(ConflictError, match=r"bias='single' asks for one bias vector.*reset_after"):
+        explorer.count("gru", input=39, cells=64, **sizes)
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        pytest.param(10**18 + 1, r"at most 10\*\*18", id="above"),
+        pytest.param(10**5000, "got a number of 5,001 digits", id="unprintable"),
+        pytest.param(-(10**5000), "got a number of 5,001 digits", id="negative-unprintable"),
+        pytest.param("x" * 100_000, r"\(100,000 characters\)", id="long-text"),
+        pytest.param(dict.fromkeys(range(10**5)), r"\.\.\. \([0-9,]+ characters\)", id="long-dict"),
+    ],
+)
+def test_sizes_are_bounded_and_echoed_short(value: object, match: str) -> None:
+    with pytest.raises(InvalidSizeError, match=match) as caught:
+        explorer.count("lstm", input=39, cells=value, layers=1)
+    assert len(str(caught.value)) < 200
+
+
+def test_unknown_names_are_echoed_short() -> None:
+    with pytest.raises(UnknownNameError, match=r"\(100,000 characters\); known:") as caught:
+        explorer.count("x" * 100_000, input=3, cells=4)
+    assert "x" * 61 not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("budget", "match"),
+    [
+        pytest.param("1e1000000", r"at most 10\*\*30", id="decimal-overflow"),
+        pytest.param("1e31", r"at most 10\*\*30", id="above"),
+        pytest.param(10**5000, "got a number of 5,001 digits", id="huge-int"),
+        pytest.param("9" * 5000, "too long to be a budget", id="long-text"),
+        pytest.param("1.0000000000000000000000000000000000001M", "whole number", id="precise"),
+    ],
+)
+def test_budgets_are_bounded_at_the_door(budget: object, match: str) -> None:
+    from explorer.errors import BudgetError
+    from explorer.solver import parse_budget
+
+    with pytest.raises(BudgetError, match=match):
+        parse_budget(budget)

@@ -140,10 +140,10 @@ USER_MODULE = textwrap.dedent(
     CONSTANT = 3
 
     def width_per_layer(design):
-        return design.cells / design.layers
+        return design.width / design.depth
 
     def two(design):
-        return design.layers, design.count.biases
+        return design.depth, design.count.biases
 
     def words(design):
         return "wide"
@@ -441,7 +441,7 @@ def test_two_processes_on_postgresql_finish_n_trials(capsys: pytest.CaptureFixtu
         pytest.param(["--plot", "x.jpg"], "give a file ending in .png", id="plot"),
         pytest.param(["--arch", "lstpm"], "did you mean 'lstmp'?", id="family"),
         pytest.param(["--layers", "3..1"], "range '3..1' is empty", id="range"),
-        pytest.param(["--proj-ratio", "1"], "projection ratio must be at least 2", id="ratio"),
+        pytest.param(["--proj-ratio", "1"], "proj_ratio must be at least 2", id="ratio"),
     ],
 )
 def test_bad_search_requests_give_one_line_errors(
@@ -500,10 +500,10 @@ def test_baseline_marks_off_budget_trials_infeasible() -> None:
         assert explorer.count(design.family, **design.sizes).total == design.total
         on_budget = design.on_budget
         solved = explorer.solve(
-            design.family, budget=1_000_000, layers=design.layers, input=39, output=34
+            design.family, budget=1_000_000, layers=design.depth, input=39, output=34
         )
         assert on_budget == (
-            design.sizes["cells"]
+            design.width
             in {solved.below and solved.below.value, solved.above and solved.above.value}
         ) or (on_budget and design.total == solved.total)
     for best in result.best:

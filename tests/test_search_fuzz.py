@@ -35,11 +35,11 @@ OBJECTIVES = textwrap.dedent(
     import time
 
     def good(design):
-        return design.cells / design.layers
+        return design.width / design.depth
 
     def slow(design):
         time.sleep(0.02)
-        return float(design.layers)
+        return float(design.depth)
 
     def leave(design):
         sys.exit(0)

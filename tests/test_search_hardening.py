@@ -48,12 +48,12 @@ OBJECTIVES = textwrap.dedent(
     def slow(design):
         _call()
         time.sleep(0.05)
-        return float(design.layers)
+        return float(design.depth)
 
     def hang_third(design):
         if _call() == 3:
             time.sleep(120)
-        return float(design.layers)
+        return float(design.depth)
 
     def leave(design):
         sys.exit(3)

@@ -180,11 +180,55 @@ def test_seed_lstmp_projection_for_6_5m() -> None:
 
 
 def test_pytorch_projection_stays_below_cells() -> None:
-    s = explorer.solve("lstmp", budget="1B", cells=256, layers=2, input=39, output=34)
+    design: dict[str, Any] = {"cells": 256, "layers": 2, "input": 39, "output": 34}
+    largest = explorer.count("lstmp", proj=255, **design).total
+    s = explorer.solve("lstmp", budget=largest + 1, **design)  # within a step of the end
     assert s.sizes["proj"] == 255
     assert s.relative_error < 0
     with pytest.raises(BudgetError, match="no allowed proj reaches the budget"):
-        explorer.solve("lstmp", budget="1B", cells=256, layers=2, input=39, output=34, mode="over")
+        explorer.solve("lstmp", budget=largest + 1, mode="over", **design)
+
+
+@pytest.mark.parametrize(
+    ("family", "request_", "match"),
+    [
+        pytest.param(
+            "lstm",
+            {"budget": "6.5M", "cells": 4, "free": "proj", "layers": 2, "input": 39, "output": 34},
+            "no allowed proj reaches the budget 6,500,000: the largest, 3, gives 992 parameters; "
+            "proj can go no higher in this lstm design under the pytorch convention",
+            id="projection-below-four-cells",
+        ),
+        pytest.param(
+            "lstmp",
+            {"budget": "1B", "cells": 256, "layers": 2, "input": 39, "output": 34},
+            "the largest, 255, gives",
+            id="lstmp-projection",
+        ),
+        pytest.param(
+            "lstm",
+            {"budget": "1e30", "free": "input", "cells": 3},
+            r"the largest, 1,000,000,000,000,000,000, gives .* sizes stop at 10\*\*18",
+            id="sizes-stop",
+        ),
+    ],
+)
+def test_unreachable_budget_is_refused_not_answered_far_off(
+    family: str, request_: dict[str, Any], match: str
+) -> None:
+    with pytest.raises(BudgetError, match=match):
+        explorer.solve(family, **request_)
+
+
+def test_unreachable_budget_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from explorer.cli import main
+
+    argv = ["solve", "--budget", "6.5M", "--cells", "4", "--free", "proj", "--layers", "2"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("error: no allowed proj reaches the budget 6,500,000")
 
 
 def test_multiple_of_and_bounds() -> None:
@@ -371,3 +415,14 @@ def test_tie_capped_by_a_maximum_below_the_budget() -> None:
             layers=1,
             mode="over",
         )
+
+
+def test_a_size_of_one_is_not_a_symbolic_part_to_the_template_cache() -> None:
+    """True (present, its size a symbol) equals 1 and hashes alike: a template with the
+    projection free must not answer a design whose projection is 1, nor the reverse."""
+    design: dict[str, Any] = {"input": 1, "cells": 2, "layers": 1, "convention": "weights"}
+    free_proj = explorer.solve("lstmp", budget=40, free="proj", output=1, **design)
+    total = explorer.count("lstmp", output=1, proj=1, **design).total
+    solved = explorer.solve("lstmp", budget=total, free="output", proj=1, **design)
+    assert solved.sizes["output"] == 1
+    assert free_proj.free == "proj"

@@ -188,9 +188,7 @@ def test_cli_accepts_specs(capsys: pytest.CaptureFixture[str], argv: list[str], 
             "sizes come from the file",
             id="sizes-and-spec",
         ),
-        pytest.param(
-            ["count", "--spec", str(SPECS / "seq2seq.toml")], "--set NAME=VALUE", id="unbound"
-        ),
+        pytest.param(["count", "--spec", str(SPECS / "seq2seq.toml")], "--set d=N", id="unbound"),
         pytest.param(
             ["count", "--spec", str(SPECS / "seq2seq.toml"), "--set", "d=x"],
             "--set must look like d=1000",
@@ -216,3 +214,132 @@ def test_malformed_toml_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     path.write_text("name = [\n")
     assert main(["count", "--spec", str(path)]) == 2
     assert f"{path}: not valid TOML" in capsys.readouterr().err
+
+
+_TWO_LSTMS = """
+[[parts]]
+name = "a"
+family = "lstm"
+input = 39
+cells = 64
+layers = 2
+[[parts]]
+name = "b"
+family = "lstm"
+input = 39
+cells = 64
+layers = 2
+"""
+_SHARE = '[[shared]]\nterm = "{}"\nwith = "{}"\n'
+
+
+@pytest.mark.parametrize(
+    ("shared", "total"),
+    [
+        pytest.param([], 120_320, id="unshared"),
+        pytest.param([("a/weight_ih_l0", "a/weight_ih_l0")], 120_320, id="term-with-itself"),
+        pytest.param([("a/weight_ih_l0", "b/weight_ih_l0")], 110_336, id="one-pair"),
+        pytest.param(
+            [("a/weight_ih_l0", "b/weight_ih_l0"), ("b/weight_ih_l0", "a/weight_ih_l0")],
+            110_336,
+            id="pair-both-ways",
+        ),
+        pytest.param(
+            [("a/weight_hh_l0", "b/weight_hh_l0"), ("b/weight_hh_l0", "a/weight_hh_l1")],
+            120_320 - 2 * 16_384,
+            id="three-as-one",
+        ),
+    ],
+)
+def test_shared_terms_are_one_matrix_counted_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shared: list[tuple[str, str]], total: int
+) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(_TWO_LSTMS + "".join(_SHARE.format(*pair) for pair in shared))
+    count = load_spec(path).count()
+    assert count.total == total
+    assert sum(count.breakdown.values()) == total
+    assert main(["count", "--spec", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == total
+
+
+_PART = '[[parts]]\nfamily = "lstm"\ninput = 3\ncells = 4\n'
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(
+            'convention = ["keras"]\n' + _PART, "convention must be one of", id="list-convention"
+        ),
+        pytest.param(
+            _PART.replace('"lstm"', "{a = 1}"), "family must be one of", id="table-family"
+        ),
+        pytest.param(_PART + 'convention = ["x"]\n', "convention must be one of", id="part-conv"),
+        pytest.param(_PART.replace("4", "true"), "cells must be an integer", id="bool-cells"),
+        pytest.param(_PART.replace("4", "4.5"), "cells must be an integer", id="float-cells"),
+        pytest.param(_PART.replace("4", "1979-05-27"), "cells must be an integer", id="date"),
+        pytest.param("shared = 5\n" + _PART, "shared must be [[shared]] tables", id="shared-int"),
+        pytest.param("name = {a = 1}\n" + _PART, "name must be text", id="table-name"),
+        pytest.param("description = [1]\n" + _PART, "description must be text", id="desc"),
+        pytest.param(_PART + "name = [1]\n", "name must be text of 1 to 64", id="part-name"),
+        pytest.param(_PART + 'name = "a/b"\n', "without '/'", id="part-name-slash"),
+        pytest.param(_PART + 'bias = ["x"]\n', "bias must be one of", id="list-flag-choice"),
+        pytest.param(_PART + 'peepholes = "yes"\n', "peepholes must be true or", id="flag-text"),
+        pytest.param(_PART + "bidirectional = 1\n", "bidirectional must be true", id="bool-int"),
+        pytest.param(_PART + "merge = [1]\n", "merge must be one of", id="list-choice"),
+        pytest.param(_PART + "proj = [true]\n", "proj must be an integer", id="bool-in-list"),
+        pytest.param(_PART.replace("4", str(2**63)), "at most 10**18", id="huge-size"),
+        pytest.param("a = " + "[" * 5000 + "]" * 5000 + "\n", "nest too deeply", id="deep"),
+        pytest.param("a = " + "{b = " * 3000 + "1" + "}" * 3000, "nest too deeply", id="deep-t"),
+        pytest.param(
+            b'name = "caf\xe9"\n' + _PART.encode(), "not UTF-8 text (byte 0xe9", id="latin1"
+        ),
+        pytest.param(bytes(range(256)), "not UTF-8 text (byte 0x80 at offset 128)", id="binary"),
+        pytest.param(b"\xff\xfe" + _PART.encode("utf-16-le"), "not UTF-8 text", id="utf-16"),
+        pytest.param("#" * 1_000_001, "over 1,000,000 bytes", id="too-large"),
+    ],
+)
+def test_malformed_spec_files_are_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, expected: str
+) -> None:
+    path = tmp_path / "model.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    for command in (["count"], ["formula"], ["explain"], ["solve", "--budget", "1M"]):
+        assert main([*command, "--spec", str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.count("\n") == 1
+        assert err.startswith(f"error: {path}: ")
+        assert expected in err
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + _PART.encode())
+    assert load_spec(path).count().total == explorer.count("lstm", input=3, cells=4).total
+
+
+def test_a_solved_spec_names_its_convention(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", "--spec", str(SPECS / "seq2seq.toml"), "--budget", "384M"]) == 0
+    assert "design: spec seq2seq (convention keras): d=" in capsys.readouterr().out
+    mixed = parse_spec(
+        {
+            "parts": [
+                {"name": "a", "family": "lstm", "input": 3, "cells": "d"},
+                {"name": "b", "family": "gru", "input": 3, "cells": "d", "convention": "keras"},
+            ],
+            "symbols": {"d": "width"},
+        },
+        "mixed.toml",
+    )
+    assert solve_spec(mixed, budget="1M").convention == "per part: a pytorch, b keras"
+
+
+def test_spec_sizes_are_bounded() -> None:
+    spec = load_spec(SPECS / "seq2seq.toml")
+    with pytest.raises(InvalidSizeError, match=r"d must be at most 10\*\*18"):
+        spec.count(d=10**19)

@@ -54,7 +54,7 @@ def test_vectorised_points_equal_explorer_solve(ratio: int) -> None:
         families=("lstm", "lstmp", "gru"),
         layers=(1, 3, 7),
         bidirectional=(False, True),
-        proj_ratios=(ratio,),
+        proj_ratio=(ratio,),
         multiple_of=4,
     )
     budgets = (5_000, 123_457, 9_999_999)
@@ -89,7 +89,9 @@ def test_points_without_a_design_are_skipped_and_explained(
     assert lines[0].startswith(
         "sweep: 12 grid points, 5 solved, 7 without a design at their budget"
     )
-    assert any(line.startswith("no design: lstm L=6 at 300: the budget is below") for line in lines)
+    assert any(
+        line.startswith("no design: lstm layers=6 at 300: the budget is below") for line in lines
+    )
 
 
 def test_files_are_streamed_whole(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -117,17 +119,8 @@ def test_table_shows_the_first_rows(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     lines = out.splitlines()
     assert lines[0].startswith("sweep: 32 grid points, 32 solved, 0 without a design")
-    assert lines[2].split() == [
-        "budget",
-        "family",
-        "layers",
-        "bidir",
-        "cells",
-        "proj",
-        "total",
-        "error",
-    ]
-    assert lines[3].split()[:5] == ["1,000,000", "lstm", "1", "no", "476"]
+    assert lines[2].split() == ["budget", "family", "cells", "layers", "total", "error"]
+    assert lines[3].split()[:4] == ["1,000,000", "lstm", "476", "1"]
     assert lines[6] == "... 29 more rows (--top N shows more; --save FILE.csv writes all)"
 
 

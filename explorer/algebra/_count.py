@@ -41,6 +41,8 @@ class Count:
         159744
         >>> c.evaluate(cells=512)
         5335040
+        >>> c
+        Count(family='lstm', convention='pytorch', total=21155840)
     """
 
     family: FamilyLike
@@ -53,6 +55,12 @@ class Count:
     extents: tuple[tuple[str, int], ...] = ()
     #: The compute convention of :attr:`compute` (``None``: made without ``seq``).
     compute_convention: ComputeConventionLike | None = None
+
+    def __repr__(self) -> str:
+        """Short: the family, the convention and the total (or the free symbols); the
+        terms, formula and breakdown are a property away."""
+        detail = f"free={self.free!r}" if None in self.values else f"total={self.total}"
+        return f"Count(family={self.family.name!r}, convention={self.convention.name!r}, {detail})"
 
     # -- numbers ---------------------------------------------------------------------------
     @property

@@ -1,19 +1,7 @@
-"""Building blocks: each returns the named terms of one piece of a network."""
+"""Building blocks: each module returns the named terms of one piece of a network
+(``gates``, ``projection``, ``attention``, ``mlp`` ...); import them from their modules.
 
-from explorer.blocks._context import Place
-from explorer.blocks.dense import output_layer, skip_from_input
-from explorer.blocks.embedding import embedding
-from explorer.blocks.gates import gate_set
-from explorer.blocks.peephole import peepholes
-from explorer.blocks.projection import nonrecurrent_projection, recurrent_projection
-
-__all__ = [
-    "Place",
-    "embedding",
-    "gate_set",
-    "nonrecurrent_projection",
-    "output_layer",
-    "peepholes",
-    "recurrent_projection",
-    "skip_from_input",
-]
+Nothing is imported here: the families' naming data imports ``explorer.blocks.attention``
+and ``explorer.blocks.mlp`` when ``explorer`` is imported, and a process that reads its
+counts from the cache must not import sympy through this package.
+"""

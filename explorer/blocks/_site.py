@@ -31,12 +31,14 @@ class Site:
         layer: the role's layer label (:data:`explorer.algebra.EVERY` for every layer,
             ``"0"`` for the first only, ``""`` outside the layers).
         copies: how many identical layers the terms stand for (``L``, or 1).
+        extras: facts every term made here carries in its role (``("stack", "decoder")``).
     """
 
     prefix: str
     group: str
     layer: str = ""
     copies: sympy.Expr = sympy.Integer(1)  # noqa: RUF009 - sympy numbers are immutable
+    extras: tuple[tuple[str, str], ...] = ()
 
     def name(self, local: str) -> str:
         """The full parameter name of ``local`` here."""
@@ -46,6 +48,14 @@ class Site:
         """The same group at another prefix, layer and number of copies."""
         return dataclasses.replace(self, prefix=prefix, layer=layer, copies=sympy.sympify(copies))
 
-    def role(self, part: str, title: str, *, block: str, feeds: bool = False) -> Role:
-        """The role of a term made here."""
-        return Role(part, title, self.layer, "", block, feeds)
+    def role(
+        self,
+        part: str,
+        title: str,
+        *,
+        block: str,
+        feeds: bool = False,
+        extras: tuple[tuple[str, str], ...] = (),
+    ) -> Role:
+        """The role of a term made here: the site's facts, then the term's own."""
+        return Role(part, title, self.layer, "", block, feeds, self.extras + extras)

@@ -19,12 +19,13 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sympy
+if TYPE_CHECKING:  # the families import the names below: no sympy at their import
+    import sympy
 
-from explorer.algebra._term import Term
-from explorer.blocks._site import Site
-from explorer.blocks.linear import linear
+    from explorer.algebra._term import Term
+    from explorer.blocks._site import Site
 
 __all__ = ["AttentionNames", "attention", "relative_position_bias"]
 
@@ -61,10 +62,15 @@ def attention(
 ) -> list[Term]:
     """The projections of one attention: queries, keys, values in; the output back to
     ``d_model``. ``kv_input``: the width keys and values read (cross-attention over an
-    encoder of another width); ``d_model`` by default."""
+    encoder of another width); ``d_model`` by default. Each role says which projection
+    it is (``("projection", "q")``: ``q``, ``k``, ``v``, ``qkv``, ``kv`` or ``o``)."""
+    from explorer.blocks.linear import linear
+
     source = d_model if kv_input is None else kv_input
 
-    def projection(name: str, out: sympy.Expr, inputs: sympy.Expr, what: str) -> list[Term]:
+    def projection(
+        name: str, out: sympy.Expr, inputs: sympy.Expr, what: str, code: str
+    ) -> list[Term]:
         return linear(
             site,
             name,
@@ -74,17 +80,20 @@ def attention(
             title=f"{title} {what}",
             block=block,
             transposed=transposed,
+            extras=(("projection", code),),
         )
 
     if names.qkv:
-        terms = projection(names.qkv, q_width + 2 * kv_width, d_model, "query, key and value")
+        terms = projection(
+            names.qkv, q_width + 2 * kv_width, d_model, "query, key and value", "qkv"
+        )
     else:
-        terms = projection(names.q, q_width, d_model, "query")
+        terms = projection(names.q, q_width, d_model, "query", "q")
         if names.kv:
-            terms += projection(names.kv, 2 * kv_width, source, "key and value")
+            terms += projection(names.kv, 2 * kv_width, source, "key and value", "kv")
         else:
-            terms += projection(names.k, kv_width, source, "key")
-            terms += projection(names.v, kv_width, source, "value")
+            terms += projection(names.k, kv_width, source, "key", "k")
+            terms += projection(names.v, kv_width, source, "value", "v")
     terms += linear(
         site,
         names.o,
@@ -94,6 +103,7 @@ def attention(
         title=f"{title} output",
         block=block,
         transposed=transposed,
+        extras=(("projection", "o"),),
     )
     return terms
 
@@ -103,6 +113,8 @@ def relative_position_bias(
 ) -> list[Term]:
     """T5's learned relative position bias: one scalar per distance bucket and head,
     shared by every layer of its stack, stored in the first layer (Raffel et al. 2020)."""
+    from explorer.algebra._term import Term
+
     return [
         Term(
             site.name(name + ".weight"),

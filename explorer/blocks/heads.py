@@ -20,8 +20,17 @@ from explorer.blocks.linear import linear, norm
 __all__ = ["lm_head", "masked_lm_head", "table"]
 
 
-def table(site: Site, name: str, *, rows: sympy.Expr, width: sympy.Expr, title: str) -> list[Term]:
-    """An embedding table (``nn.Embedding``): one row of ``width`` numbers per entry."""
+def table(
+    site: Site,
+    name: str,
+    *,
+    rows: sympy.Expr,
+    width: sympy.Expr,
+    title: str,
+    extras: tuple[tuple[str, str], ...] = (),
+) -> list[Term]:
+    """An embedding table (``nn.Embedding``): one row of ``width`` numbers per entry;
+    ``extras``: what else reads it (``("tied", "LM head")``)."""
     return [
         Term(
             site.name(name + ".weight"),
@@ -30,7 +39,7 @@ def table(site: Site, name: str, *, rows: sympy.Expr, width: sympy.Expr, title: 
             f"{title}: one row of d_model numbers per entry",
             site.group,
             site.copies,
-            site.role(name, title, block="embeddings"),
+            site.role(name, title, block="embeddings", extras=extras),
         )
     ]
 
@@ -42,7 +51,16 @@ def lm_head(
     (Press & Wolf 2017), so it adds nothing."""
     if tied:
         return []
-    return linear(site, name, out=vocab, inputs=d_model, bias=False, title="LM head", block="head")
+    return linear(
+        site,
+        name,
+        out=vocab,
+        inputs=d_model,
+        bias=False,
+        title="LM head",
+        block="head",
+        extras=(("projection", "lm"),),
+    )
 
 
 def masked_lm_head(
@@ -65,6 +83,7 @@ def masked_lm_head(
         bias=True,
         title="masked-LM transform",
         block="head",
+        extras=(("projection", "transform"),),
     )
     terms += norm(
         site,
@@ -82,6 +101,7 @@ def masked_lm_head(
             bias=True,
             title="masked-LM decoder",
             block="head",
+            extras=(("projection", "decoder"),),
         )
     terms.append(
         Term(
@@ -91,7 +111,12 @@ def masked_lm_head(
             "masked-LM output bias: one per vocabulary entry",
             site.group,
             site.copies,
-            site.role("cls.predictions.bias", "masked-LM output bias", block="head"),
+            site.role(
+                "cls.predictions.bias",
+                "masked-LM output bias",
+                block="head",
+                extras=(("projection", "output bias"), ("tied", "yes" if tied else "no")),
+            ),
         )
     )
     return terms

@@ -34,9 +34,13 @@ def linear(
     block: str,
     transposed: bool = False,
     weight_suffix: str = ".weight",
+    extras: tuple[tuple[str, str], ...] = (),
 ) -> list[Term]:
-    """``NAME.weight`` [out, in] (or [in, out] ``transposed``) and ``NAME.bias`` [out]."""
+    """``NAME.weight`` [out, in] (or [in, out] ``transposed``) and ``NAME.bias`` [out];
+    ``extras``: facts of the block's own for both roles (a transposed weight says so)."""
     shape = (inputs, out) if transposed else (out, inputs)
+    if transposed:
+        extras = (*extras, ("stored", "[in, out]"))
     terms = [
         Term(
             site.name(name + weight_suffix),
@@ -46,7 +50,7 @@ def linear(
             f"{'output' if transposed else 'input'} width",
             site.group,
             site.copies,
-            site.role(name, title, block=block, feeds=True),
+            site.role(name, title, block=block, feeds=True, extras=extras),
         )
     ]
     if bias:
@@ -58,14 +62,16 @@ def linear(
                 f"{title}: one bias per output",
                 site.group,
                 site.copies,
-                site.role(name + ".bias", f"{title} bias", block=block),
+                site.role(name + ".bias", f"{title} bias", block=block, extras=extras),
             )
         )
     return terms
 
 
 def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) -> list[Term]:
-    """A LayerNorm (scale and shift: ``weight`` and ``bias``) or an RMSNorm (scale only)."""
+    """A LayerNorm (scale and shift: ``weight`` and ``bias``) or an RMSNorm (scale only);
+    its roles say which (``("norm", "LayerNorm")``), whether the shift is counted or not."""
+    extras = (("norm", "LayerNorm" if bias else "RMSNorm"),)
     terms = [
         Term(
             site.name(name + ".weight"),
@@ -74,7 +80,7 @@ def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) ->
             f"{title}: one scale per feature",
             site.group,
             site.copies,
-            site.role(name, title, block="norm"),
+            site.role(name, title, block="norm", extras=extras),
         )
     ]
     if bias:
@@ -86,7 +92,7 @@ def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) ->
                 f"{title}: one shift per feature",
                 site.group,
                 site.copies,
-                site.role(name + ".bias", f"{title} shift", block="norm"),
+                site.role(name + ".bias", f"{title} shift", block="norm", extras=extras),
             )
         )
     return terms

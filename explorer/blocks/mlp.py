@@ -13,12 +13,13 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sympy
+if TYPE_CHECKING:  # the families import the names below: no sympy at their import
+    import sympy
 
-from explorer.algebra._term import Term
-from explorer.blocks._site import Site
-from explorer.blocks.linear import linear
+    from explorer.algebra._term import Term
+    from explorer.blocks._site import Site
 
 __all__ = ["ExpertNames", "MlpNames", "experts", "mlp"]
 
@@ -50,8 +51,14 @@ def mlp(
     d_ff: sympy.Expr,
     bias: bool,
     transposed: bool = False,
+    extras: tuple[tuple[str, str], ...] = (),
 ) -> list[Term]:
-    """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model."""
+    """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model. Each role says
+    which matrix it is (``("projection", "gate")``: ``gate``, ``up`` or ``down``) and
+    whether the MLP is gated; ``extras``: the family's facts (how d_ff was chosen)."""
+    from explorer.blocks.linear import linear
+
+    extras = (*extras, ("gated", "yes" if names.gate else "no"))
     terms: list[Term] = []
     if names.gate:
         terms += linear(
@@ -63,6 +70,7 @@ def mlp(
             title="MLP gate",
             block="mlp",
             transposed=transposed,
+            extras=(*extras, ("projection", "gate")),
         )
     terms += linear(
         site,
@@ -73,6 +81,7 @@ def mlp(
         title="MLP up-projection",
         block="mlp",
         transposed=transposed,
+        extras=(*extras, ("projection", "up")),
     )
     # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
     terms += linear(
@@ -84,6 +93,7 @@ def mlp(
         title="MLP down-projection",
         block="mlp",
         transposed=transposed,
+        extras=(*extras, ("projection", "down")),
     )
     return terms
 
@@ -96,9 +106,16 @@ def experts(
     d_ff: sympy.Expr,
     count: sympy.Expr,
     per_token: sympy.Expr,
+    extras: tuple[tuple[str, str], ...] = (),
 ) -> list[Term]:
     """A router [E, d_model] and E gated expert MLPs in two fused tensors; a token uses
-    the router and ``per_token`` experts (Shazeer et al. 2017; Jiang et al. 2024)."""
+    the router and ``per_token`` experts (Shazeer et al. 2017; Jiang et al. 2024). Each
+    role says which it is (``("projection", "router")``: ``router``, ``gate_up``,
+    ``down``); ``extras``: the family's facts."""
+    import sympy
+
+    from explorer.algebra._term import Term
+
     router = Term(
         site.name(names.router + ".weight"),
         "weight",
@@ -106,7 +123,13 @@ def experts(
         "router: one score per expert from the token's d_model features",
         site.group,
         site.copies,
-        site.role(names.router, "router", block="experts", feeds=True),
+        site.role(
+            names.router,
+            "router",
+            block="experts",
+            feeds=True,
+            extras=(*extras, ("projection", "router")),
+        ),
     )
     fused = [
         Term(
@@ -116,21 +139,23 @@ def experts(
             meaning,
             site.group,
             site.copies,
-            site.role(name, title, block="experts"),
+            site.role(name, title, block="experts", extras=(*extras, ("projection", code))),
             active=site.copies * per_token * sympy.Mul(*shape[1:]),
         )
-        for name, shape, title, meaning in (
+        for name, shape, title, meaning, code in (
             (
                 names.gate_up,
                 (count, 2 * d_ff, d_model),
                 "expert gate and up-projections",
                 "every expert's gate and up-projection, d_model -> 2 d_ff",
+                "gate_up",
             ),
             (
                 names.down,
                 (count, d_model, d_ff),
                 "expert down-projections",
                 "every expert's down-projection, d_ff -> d_model",
+                "down",
             ),
         )
     ]

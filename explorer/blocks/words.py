@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from explorer.algebra import Role
-from explorer.blocks import recurrent_words
+from explorer.blocks import recurrent_words, transformer_words
 from explorer.blocks._reasoning import DimensionLike, Network, Reason
 
 __all__ = ["REASONS", "DimensionLike", "Network", "Reason", "why"]
 
 
 #: Block name -> the reason of its terms.
-REASONS: dict[str, Reason] = {**recurrent_words.REASONS}
+REASONS: dict[str, Reason] = {**recurrent_words.REASONS, **transformer_words.REASONS}
 
 
 def why(

@@ -14,34 +14,59 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.conventions import CONVENTIONS
+from explorer.errors import shown
 from explorer.families import FAMILIES, Family, Keyword
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 
 __all__ = [
+    "EMITTERS",
+    "EVERY",
+    "DerivedSpec",
     "add_design_options",
+    "add_emit_option",
     "chosen_families",
     "design_kwargs",
+    "emitted",
     "hf_request",
     "int_text",
+    "option_for_spelling",
     "range_text",
     "set_values",
     "size_text",
     "spec_request",
 ]
 
+#: ``--convention all``: every convention of the family's kind, side by side.
+EVERY = "all"
+
+#: ``--emit TARGET``: the design as code; each target is a method of the families.
+EMITTERS = ("torch",)
+
 #: The attribute of a namespace that lists the design options' destinations.
 _DESTS = "_design_dests"
+
+
+def _integer(text: str) -> int:
+    """An integer typed on the command line (``_`` allowed as a separator); one too long
+    for any size is refused before Python's int-from-text limit is met."""
+    digits = text.strip().replace("_", "")
+    if digits.lstrip("+-").isdigit() and len(digits.lstrip("+-0")) > len(str(MAX_SIZE)):
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_SIZE_TEXT} (beyond any network), got {shown(text)}"
+        )
+    return int(digits)
 
 
 def size_text(option: str) -> Callable[[str], Any]:
     """An integer, or a comma-separated list of integers (one per layer)."""
 
     def parse(text: str) -> int | list[int]:
-        parts = [p.strip() for p in text.split(",")]
+        parts = text.split(",")
         try:
-            numbers = [int(p.replace("_", "")) for p in parts]
+            numbers = [_integer(p) for p in parts]
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"must be an integer or a comma-separated list of integers, got {text!r}"
+                f"must be an integer or a comma-separated list of integers, got {shown(text)}"
             ) from None
         return numbers if len(numbers) > 1 or text.strip().endswith(",") else numbers[0]
 
@@ -53,9 +78,9 @@ def int_text(option: str) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         try:
-            return int(text.replace("_", ""))
+            return _integer(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"must be an integer, got {shown(text)}") from None
 
     return parse
 
@@ -69,13 +94,13 @@ def range_text(single: Callable[[str], Any]) -> Callable[[str], Any]:
         span, _, step = text.partition("/")
         start, _, stop = span.partition("..")
         try:
-            first, last, stride = int(start), int(stop), int(step or 1)
+            first, last, stride = _integer(start), _integer(stop), _integer(step or "1")
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"ranges are written A..B or A..B/STEP with integers, got {text!r}"
+                f"ranges are written A..B or A..B/STEP with integers, got {shown(text)}"
             ) from None
         if stride < 1 or last < first:
-            raise argparse.ArgumentTypeError(f"range {text!r} is empty")
+            raise argparse.ArgumentTypeError(f"range {shown(text)} is empty")
         return range(first, last + 1, stride)
 
     return parse
@@ -118,17 +143,51 @@ def _options(families: Sequence[Family]) -> dict[str, _Option]:
     return options
 
 
+def option_for_spelling(
+    typed: str, families: Sequence[Family], options: Iterable[str]
+) -> str | None:
+    """The option a spelling means, by the families' declared names, aliases and the
+    names people write for a size (``-L``, ``--depth``, ``--n-layers`` -> ``--layers``);
+    ``None`` when it means none of ``options``.
+
+    Example:
+        >>> option_for_spelling("-L", (), ["--layers", "--cells"])
+        '--layers'
+        >>> option_for_spelling("--hidden_units", (), ["--layers", "--cells"]) is None
+        True
+    """
+    name = typed.lstrip("-").replace("-", "_")
+    if not name:
+        return None
+    exact: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for family in families or tuple(FAMILIES.values()):
+        for keyword in family.keywords:
+            if family.applies(keyword):
+                for spelling in (*keyword.names, *keyword.guesses):
+                    exact.setdefault(spelling, keyword.option)
+                    folded.setdefault(spelling.lower(), keyword.option)
+        for flag in family.flags:
+            exact.setdefault(flag.name, "--" + flag.name.replace("_", "-"))
+    option = exact.get(name) or folded.get(name.lower())
+    return option if option is not None and option in set(options) else None
+
+
 def add_design_options(
     parser: argparse.ArgumentParser,
     *,
     symbolic: bool,
     ranges: bool = False,
+    stated: bool = False,
+    every: bool = False,
 ) -> None:
     """The family (or ``--arch``), ``--spec``/``--set``, the families' sizes and options,
     the convention and its flags, ``--json``. A parser whose ``families`` attribute names
     some shows only theirs (``explorer count lstm --help``); otherwise every family's
-    options are accepted, and the family refuses what is not its own."""
-    shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
+    options are accepted, and the family refuses what is not its own. ``stated``: the command
+    assumes the keywords' stated values (``solve``), and its help says so. ``every``:
+    ``--convention all`` compares every convention of the family's kind."""
+    families_shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
     if ranges:
         parser.add_argument(
             "--arch", help="family, or several: " + ",".join(FAMILIES) + " (default lstm)"
@@ -165,12 +224,16 @@ def add_design_options(
     title = "sizes (A..B or A..B/STEP: enumerate the choices)" if ranges else "sizes"
     sizes = parser.add_argument_group(title)
     dests: list[str] = []
-    options = _options(shown)
+    options = _options(families_shown)
     for name, found in options.items():
         keyword = found.keyword
         option = "--" + name.replace("_", "-")
         alias = name != keyword.name
-        text = f"same as {keyword.option}" if alias else keyword.describe(symbolic=symbolic)
+        text = (
+            f"same as {keyword.option}"
+            if alias
+            else keyword.describe(symbolic=symbolic, stated=stated)
+        )
         others = [a for a in keyword.aliases if a in options and options[a].keyword is keyword]
         if others and not alias:
             text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
@@ -198,25 +261,31 @@ def add_design_options(
                 help=argparse.SUPPRESS if alias else text,
                 **extra,
             )
-    dests += _add_convention_options(parser, shown)
+    dests += _add_convention_options(parser, families_shown, every=every)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(**{_DESTS: tuple(dests)})
 
 
-def _add_convention_options(parser: argparse.ArgumentParser, shown: Sequence[Family]) -> list[str]:
-    """``--convention`` and the shown families' flags; the flags' destinations."""
+def _add_convention_options(
+    parser: argparse.ArgumentParser, families_shown: Sequence[Family], *, every: bool
+) -> list[str]:
+    """``--convention`` and the shown families' flags; the flags' destinations
+    (``every``: ``--convention all`` is offered too)."""
     dests: list[str] = []
     rules = parser.add_argument_group("convention")
-    kinds = {family.kind for family in shown}
+    kinds = {family.kind for family in families_shown}
     names = [n for n, c in CONVENTIONS.items() if c.KIND in kinds]
-    defaults = sorted({family.default_convention for family in shown})
+    defaults = sorted({family.default_convention for family in families_shown})
     rules.add_argument(
         "--convention",
         default=None,
-        help="one of: " + ", ".join(names) + f" (default {', '.join(defaults)})",
+        help="one of: "
+        + ", ".join(names)
+        + f" (default {', '.join(defaults)})"
+        + (f"; {EVERY}: every one side by side" if every else ""),
     )
     seen: set[str] = set()
-    for family in shown:
+    for family in families_shown:
         for flag in family.flags:
             if flag.name in seen:
                 continue
@@ -236,6 +305,22 @@ def _add_convention_options(parser: argparse.ArgumentParser, shown: Sequence[Fam
                     help=f"override {flag.help}",
                 )
     return dests
+
+
+def add_emit_option(parser: argparse._ActionsContainer) -> None:
+    """``--emit torch``: the design as code instead of the answer."""
+    parser.add_argument(
+        "--emit",
+        choices=EMITTERS,
+        help="print the design as code: torch (torch.nn constructor lines, in a `model`)",
+    )
+
+
+def emitted(count: Any, target: str) -> str:
+    """The code of a counted design for ``--emit`` (the family declares how), and the
+    count it builds."""
+    code = str(count.family.torch_code(count.structure, count.sizes))
+    return f"{code}\n# sum(p.numel() for p in model.parameters()) == {count.total:,}"
 
 
 def design_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -304,7 +389,7 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
 
     A family or design options next to ``--spec`` contradict it and are refused.
     """
-    from explorer.errors import ConflictError, InvalidSizeError, UsageError
+    from explorer.errors import ConflictError, UsageError
 
     family = getattr(args, "family", None) or getattr(args, "arch", None)
     if args.spec is None:
@@ -319,7 +404,7 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
             )
         return None
     if family is not None:
-        raise ConflictError(f"give either a family ({family}) or --spec, not both")
+        raise ConflictError(f"give either a family ({shown(family)}) or --spec, not both")
     given = design_kwargs(args)
     if given:
         listed = ", ".join("--" + k.replace("_", "-") for k in given)
@@ -329,13 +414,52 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
         )
     from explorer.spec import load_spec
 
+    if _derived_file(args.spec):
+        return DerivedSpec.load(args.spec), _int_values(args)
+    return load_spec(args.spec), _int_values(args)
+
+
+def _derived_file(path: str) -> bool:
+    from explorer.derivation import is_derived_file
+
+    return is_derived_file(path)
+
+
+def _int_values(args: argparse.Namespace) -> dict[str, int]:
+    """``--set NAME=N`` pairs (a spec's symbols, a derived formula's variables)."""
+    from explorer.errors import InvalidSizeError
+
     values: dict[str, int] = {}
     for text in args.set or []:
         name, equals, number = text.partition("=")
         try:
-            values[name.strip()] = int(number.replace("_", ""))
+            values[name.strip()] = _integer(number)
+        except argparse.ArgumentTypeError as error:
+            raise InvalidSizeError(f"--set {name.strip()[:40]}: {error}") from None
         except ValueError:
-            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}") from None
+            raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}") from None
         if not equals:
-            raise InvalidSizeError(f"--set must look like d=1000, got {text!r}")
-    return load_spec(args.spec), values
+            raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}")
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedSpec:
+    """A formula saved by ``explorer derive --save``, given where a spec file is: its
+    family (registered as ``derived:STEM``) counts it, ``--set`` gives its variables."""
+
+    family: str
+
+    @classmethod
+    def load(cls, path: str) -> DerivedSpec:
+        """Register the file's family."""
+        from explorer.derivation import register
+
+        return cls(register(path))
+
+    def count(self, **values: int) -> Any:
+        """The count, variables not given left symbols."""
+        from explorer._api import formula
+
+        variables: dict[str, Any] = dict(values)
+        return formula(self.family, **variables)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+from typing import Any
 
 from explorer.commands._measure_options import (
     add_compute_options,
@@ -15,19 +16,25 @@ from explorer.commands._measure_options import (
     memory_rules,
 )
 from explorer.commands._options import (
+    EVERY,
     add_design_options,
+    add_emit_option,
     design_kwargs,
+    emitted,
     hf_request,
     spec_request,
 )
+from explorer.errors import ConflictError
 
 NAME = "count"
 HELP = "count a design: per-term table, or --json; --seq T adds its FLOPs, --memory its bytes"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The design options, compute and memory."""
-    add_design_options(parser, symbolic=False)
+    """The design options (``--convention all``: every convention side by side),
+    ``--emit``, compute and memory."""
+    add_design_options(parser, symbolic=False, every=True)
+    add_emit_option(parser)
     add_compute_options(parser)
     add_memory_options(parser)
     shown = parser.add_argument_group("what to show")
@@ -50,15 +57,29 @@ def run(args: argparse.Namespace) -> str:
     from explorer.render import count_json, count_table
 
     measures = compute_kwargs(args)
+    wants_memory = args.memory or memory_requested(args)
     if args.flops and "seq" not in measures:
         raise UsageError("--flops shows the products of a forward pass: give --seq T")
+    if args.convention == EVERY:
+        if args.emit is not None:
+            raise ConflictError("--emit prints one design as code: pick one --convention")
+        if measures or wants_memory:
+            raise ConflictError(
+                f"--convention {EVERY} compares parameter counts; compute and memory take "
+                "one convention"
+            )
+        return _compare(args)
     hf = hf_request(args)
     request = None if hf is not None else spec_request(args)
     if hf is not None:
         result = count(hf.family, convention=args.convention, **measures, **hf.sizes)
         result = dataclasses.replace(result, notes=(*result.notes, *hf.notes))
     elif request is not None:
-        if measures or args.memory or memory_requested(args):
+        if args.emit is not None:
+            raise ConflictError(
+                "--emit prints one family's design as code; a spec has several parts"
+            )
+        if measures or wants_memory:
             raise UsageError(
                 "compute and memory apply to a family or --hf-config; a spec counts parameters"
             )
@@ -68,21 +89,18 @@ def run(args: argparse.Namespace) -> str:
     else:
         result = count(args.family, convention=args.convention, **measures, **design_kwargs(args))
     shown_memory = None
-    if args.memory or memory_requested(args):
+    if wants_memory:
         from explorer.measures import memory
 
         shown_memory = memory(result, memory_rules(args))
+    if args.emit is not None:
+        code = emitted(result, args.emit)
+        if not args.json:
+            return code
+        data = _json(count_json(result), result, measures, args.flops, shown_memory)
+        return json.dumps({**data, args.emit: code})
     if args.json:
-        data = count_json(result)
-        if "seq" in measures:
-            from explorer.render_measures import compute_json
-
-            data.update(compute_json(result, terms=args.flops))
-        if shown_memory is not None:
-            from explorer.render_measures import memory_json
-
-            data["memory"] = memory_json(shown_memory)
-        return json.dumps(data)
+        return json.dumps(_json(count_json(result), result, measures, args.flops, shown_memory))
     text = count_table(result)
     if "seq" in measures:
         from explorer.render_measures import compute_summary, compute_table
@@ -93,3 +111,36 @@ def run(args: argparse.Namespace) -> str:
 
         text += "\n" + memory_table(shown_memory)
     return text
+
+
+def _json(
+    data: dict[str, Any], result: Any, measures: dict[str, Any], terms: bool, memory: Any
+) -> dict[str, Any]:
+    """The count's JSON with its compute (given ``--seq``) and memory (when asked)."""
+    if "seq" in measures:
+        from explorer.render_measures import compute_json
+
+        data.update(compute_json(result, terms=terms))
+    if memory is not None:
+        from explorer.render_measures import memory_json
+
+        data["memory"] = memory_json(memory)
+    return data
+
+
+def _compare(args: argparse.Namespace) -> str:
+    """``--convention all``: one design under every convention of its family's kind."""
+    from explorer.comparison import compare_conventions
+    from explorer.render import comparison_json, comparison_table
+
+    if args.spec is not None:
+        raise ConflictError(
+            f"--convention {EVERY} compares a family's conventions; a spec sets its own"
+        )
+    hf = hf_request(args)
+    if hf is not None:
+        comparison = compare_conventions(hf.family, **hf.sizes)
+    else:
+        spec_request(args)  # the family is required, as for one convention
+        comparison = compare_conventions(args.family, **design_kwargs(args))
+    return json.dumps(comparison_json(comparison)) if args.json else comparison_table(comparison)

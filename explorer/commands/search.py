@@ -17,39 +17,62 @@ HELP = "an Optuna study where every trial is on budget (the solver fills in the 
 WORKERS_HELP = "local processes on one storage (default 1; at most 4 per CPU)"
 
 
-def add_space_options(parser: argparse.ArgumentParser, *, layers: str) -> None:
-    """The structural choices and fixed sizes shared by ``search`` and ``sweep``."""
+def add_space_options(parser: argparse.ArgumentParser) -> None:
+    """The structural choices and fixed sizes shared by ``search`` and ``sweep``, from the
+    families' declarations: each family's search choices (``--layers``, ``--bidirectional``
+    ...), fixed sizes (``--input``, ``--vocab`` ...) and the free size's bounds."""
+    from explorer.commands._options import chosen_families
+
+    families = getattr(parser, "families", ()) or chosen_families(None)
     space = parser.add_argument_group("design space (ranges 1..6, lists lstm,gru)")
     space.add_argument(
         "--arch", type=name_list, default=("lstm",), help="families to choose from (default lstm)"
     )
-    space.add_argument(
-        "--layers", type=int_choices, default=int_choices(layers), help=f"depths (default {layers})"
-    )
-    space.add_argument(
-        "--bidirectional",
-        type=toggle,
-        nargs="?",
-        const=(True,),
-        default=(False,),
-        metavar="|".join(TOGGLES),
-        help="directions: no (default), yes (alone: yes), both",
-    )
-    space.add_argument(
-        "--proj-ratio",
-        type=int_choices,
-        default=(4,),
-        help="lstmp: projection = cells // ratio, ratios to choose from (default 4)",
-    )
-    space.add_argument("--input", type=_int, help="input size (default 39)")
-    space.add_argument("--output", type=_int, help="output size, 0 for none (default 34)")
-    space.add_argument("--convention", help="counting convention (default pytorch)")
+    choices = {c.name: c for f in families for c in f.search_choices}
+    for choice in choices.values():
+        who = [f.name for f in families if choice in f.search_choices]
+        default = f" (default {choice.default})" if choice.default else " (default: not sampled)"
+        text = f"{choice.help}{default}; {', '.join(who)}"
+        if choice.kind == "bool":
+            space.add_argument(
+                choice.option,
+                dest=f"choice_{choice.name}",
+                type=toggle,
+                nargs="?",
+                const=(True,),
+                metavar="|".join(TOGGLES),
+                help=text + " (alone: yes)",
+            )
+        else:
+            space.add_argument(
+                choice.option, dest=f"choice_{choice.name}", type=int_choices, help=text
+            )
+    fixed = parser.add_argument_group("fixed sizes (every design shares them)")
+    seen = set(choices)
+    for family in families:
+        for keyword in family.keywords:
+            if not keyword.is_size or keyword.name in seen or not family.applies(keyword):
+                continue
+            seen.add(keyword.name)
+            stated = "" if keyword.stated is None else f" (default {keyword.stated})"
+            fixed.add_argument(
+                keyword.option,
+                dest=f"size_{keyword.name}",
+                type=_int,
+                help=keyword.meaning + stated,
+            )
+    space.add_argument("--convention", help="counting convention (default: the family's)")
     space.add_argument(
         "--mode", default="nearest", choices=("nearest", "under", "over"), help="side of the budget"
     )
-    space.add_argument("--multiple-of", type=_int, default=1, help="cells a multiple of N")
-    space.add_argument("--min-cells", type=_int, help="fewest cells per layer allowed")
-    space.add_argument("--max-cells", type=_int, help="most cells per layer allowed")
+    widths = sorted({f.free_order[0] for f in families})
+    space.add_argument("--multiple-of", type=_int, default=1, help="the free size a multiple of N")
+    space.add_argument("--min", type=_int, help=f"smallest free size ({', '.join(widths)})")
+    space.add_argument("--max", type=_int, help=f"largest free size ({', '.join(widths)})")
+    for width in widths:  # the same bounds under the width's own name: --min-cells
+        name = width.replace("_", "-")
+        space.add_argument(f"--min-{name}", dest="min", type=_int, help=argparse.SUPPRESS)
+        space.add_argument(f"--max-{name}", dest="max", type=_int, help=argparse.SUPPRESS)
 
 
 def add_output_options(
@@ -102,7 +125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = OBJECTIVE_HELP
     parser.add_argument("--budget", type=budget_choices, help="parameters: 6.5e6, 6.5M, 21M")
-    add_space_options(parser, layers="1..4")
+    add_space_options(parser)
     goal = parser.add_argument_group("objectives")
     goal.add_argument(
         "--objective",
@@ -115,7 +138,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--direction", type=name_list, help="minimize/maximize, one per value (overrides)"
     )
     goal.add_argument(
-        "--target-ratio", type=_float, default=64.0, help="aspect: target cells per layer / depth"
+        "--target-ratio", type=_float, default=64.0, help="aspect: target width / depth"
     )
     run = parser.add_argument_group("study")
     run.add_argument(
@@ -144,18 +167,19 @@ def space_from(args: argparse.Namespace) -> object:
     """The :class:`searches.Space` of the command line."""
     from searches import make_space
 
+    given = {
+        name.partition("_")[2]: value
+        for name, value in vars(args).items()
+        if name.startswith(("choice_", "size_")) and value is not None
+    }
     return make_space(
         families=args.arch,
-        layers=args.layers,
-        bidirectional=args.bidirectional,
-        proj_ratios=args.proj_ratio,
         convention=args.convention,
-        input=args.input,
-        output=args.output,
         mode=args.mode,
         multiple_of=args.multiple_of,
-        min_cells=args.min_cells,
-        max_cells=args.max_cells,
+        minimum=args.min,
+        maximum=args.max,
+        **given,
     )
 
 

@@ -13,8 +13,11 @@ from explorer.commands._measure_options import (
     memory_rules,
 )
 from explorer.commands._options import (
+    DerivedSpec,
     add_design_options,
+    add_emit_option,
     design_kwargs,
+    emitted,
     hf_request,
     int_text,
     spec_request,
@@ -41,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bytes: 80GB (10^9), 80GiB (2^30), 512MB; what counts: --dtype, --training, "
         "--kv-cache, --activations",
     )
-    add_design_options(parser, symbolic=False, ranges=True)
+    add_design_options(parser, symbolic=False, ranges=True, stated=True)
     add_compute_options(parser)
     add_memory_options(parser)
     flops = parser.add_argument_group("FLOP budgets")
@@ -91,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --hf-config: write the config with the solved fields set (JSON, ready "
         "for AutoConfig.from_pretrained)",
     )
+    add_emit_option(solving)
 
 
 def _free_help(parser: argparse.ArgumentParser) -> str:
@@ -209,11 +213,27 @@ def run(args: argparse.Namespace) -> str:
         notes += [note for note in assumed if note not in notes]
     if not solutions:
         raise skipped[0][1]
-    notes += [f"{name} left out: {error}" for name, error in skipped]
+    notes += [f"{name} left out: {error.for_command_line()}" for name, error in skipped]
     solution = dataclasses.replace(rank(solutions), assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _emit(solution: Any, args: argparse.Namespace) -> str:
+    """The solved design as code: a comment with the answer, then the code (``--json``:
+    the answer's object with the code under the target's name)."""
+    from explorer._api import count
+    from explorer.render import solution_json, solution_text
+
+    counted = count(solution.family, **solution.count_kwargs())
+    code = emitted(counted, args.emit)
+    if args.json:
+        return json.dumps({**solution_json(solution), args.emit: code})
+    answer = solution_text(solution).splitlines()[:2]
+    return "\n".join(f"# {line}" for line in answer) + "\n" + code
 
 
 def _run_spec(args: argparse.Namespace, budget: int) -> str:
@@ -222,9 +242,26 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
 
     if args.tie:
         raise UsageError("--tie applies to families; in a spec, share a symbol between sizes")
+    if args.emit is not None:
+        raise UsageError("--emit prints one family's design as code; a spec has several parts")
     request = spec_request(args)
     assert request is not None
     spec, values = request
+    if isinstance(spec, DerivedSpec):  # a derived formula: its family solves it
+        from explorer.solver import solve
+
+        variables: dict[str, Any] = dict(values)
+        solved = solve(
+            spec.family,
+            budget=budget,
+            free=args.free,
+            mode=args.mode,
+            multiple_of=args.multiple_of,
+            minimum=args.min,
+            maximum=args.max,
+            **variables,
+        )
+        return json.dumps(solution_json(solved)) if args.json else solution_text(solved)
     solution = solve_spec(
         spec,
         budget=budget,
@@ -324,6 +361,8 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     import dataclasses
 
     solution = dataclasses.replace(solution, assumptions=tuple(notes))
+    if args.emit is not None:
+        return _emit(solution, args)
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
 
 

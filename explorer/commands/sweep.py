@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget", type=budget_choices, help="budgets: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M"
     )
-    add_space_options(parser, layers="1..4")
+    add_space_options(parser)
     parser.add_argument(
         "--engine",
         default="vectorised",
@@ -192,8 +192,8 @@ def _grid_study(args: argparse.Namespace, space: Any) -> tuple[list[Any], dict[s
         progress=progress_wanted(args),
     )
     examples = [
-        f"{t.params.get('structure')} L={t.params.get('layers')} at {t.params.get('budget'):,}: "
-        f"{t.reason}"
+        f"{t.params.get('structure')} depth={t.params.get('depth')} at "
+        f"{t.params.get('budget'):,}: {t.reason}"
         for t in result.pruned[:5]
     ]
     return rows, {

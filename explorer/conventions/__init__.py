@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from explorer.conventions._convention import Convention, Flag
+from explorer.conventions._derived import DERIVED, DerivedConvention
 from explorer.conventions._recurrent import BIASES, RECURRENT, Bias, RecurrentConvention
 from explorer.conventions._transformer import TRANSFORMER, TransformerConvention
 from explorer.errors import ConflictError, UnknownNameError
@@ -20,6 +21,7 @@ __all__ = [
     "CONVENTIONS",
     "Bias",
     "Convention",
+    "DerivedConvention",
     "Flag",
     "RecurrentConvention",
     "TransformerConvention",
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 #: Every preset by name (names are unique across kinds).
-CONVENTIONS: dict[str, Convention] = {**RECURRENT, **TRANSFORMER}
+CONVENTIONS: dict[str, Convention] = {**RECURRENT, **TRANSFORMER, **DERIVED}
 
 
 def conventions_of(kind: str) -> dict[str, Convention]:

@@ -21,17 +21,22 @@ from explorer.derivation._derive import MAX_DEGREE, derive
 from explorer.derivation._derived import Derived, load_derived
 from explorer.derivation._domain import Range, parse_settings, parse_ties, parse_vary
 from explorer.derivation._errors import MissingLibraryError, NoPolynomialError, TargetError
+from explorer.derivation._family import DerivedFamily, family_name, is_derived_file, register
 
 __all__ = [
     "MAX_DEGREE",
     "Derived",
+    "DerivedFamily",
     "MissingLibraryError",
     "NoPolynomialError",
     "Range",
     "TargetError",
     "derive",
+    "family_name",
+    "is_derived_file",
     "load_derived",
     "parse_settings",
     "parse_ties",
     "parse_vary",
+    "register",
 ]

@@ -156,6 +156,10 @@ class Derived:
             self._check_value(name, value)
         return tuple(int(sizes[v]) for v in self.variables)
 
+    def check_value(self, name: str, value: object) -> None:
+        """One size on its variable's verified lattice, or :class:`InvalidSizeError`."""
+        self._check_value(name, value)
+
     def _check_value(self, name: str, value: object) -> None:
         r = self.domain[name]
         if isinstance(value, bool) or not isinstance(value, int):

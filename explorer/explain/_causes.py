@@ -40,8 +40,9 @@ __all__ = ["find_causes"]
 def find_causes(
     frame: Frame, true: Count, bound: Count, difference: Any
 ) -> tuple[list[Cause], str]:
-    """The causes of ``difference`` (``true - formula``, expanded sympy), or a note why
-    there are none: the formula agrees, or it is not a polynomial in the sizes."""
+    """The causes of ``difference`` (``true - formula``, expanded sympy) and a note: why
+    there are none (the formula agrees, or it is not a polynomial in the sizes), or many
+    terms left out summed up by kind."""
     import sympy
 
     if difference == 0:
@@ -53,7 +54,17 @@ def find_causes(
     finder = _Finder(frame, true.terms)
     candidates = finder.candidates()
     chosen, rest = search(frame.poly(difference), candidates, finder.group_key)
-    return finder.group(chosen, candidates, bound) + finder.unexplained(rest), ""
+    causes = finder.group(chosen, candidates, bound) + finder.unexplained(rest)
+    return causes, finder.summary(chosen)
+
+
+_SUMMARY_FROM = 3
+"""Terms left out from which the comparison also says, by kind, what the formula leaves out."""
+
+
+def _plural(kind: str) -> str:
+    """``biases``, ``norms``, ``embeddings``: a term kind as a plural."""
+    return f"{kind}es" if kind.endswith("s") else f"{kind}s"
 
 
 def _product(copies: PolyElement, dims: Sequence[PolyElement]) -> PolyElement:
@@ -169,6 +180,23 @@ class _Finder:
                 )
             )
         return causes
+
+    def summary(self, chosen: list[Candidate]) -> str:
+        """Many terms left out, in one line by kind: ``in short, the formula leaves out
+        the embeddings (51281*d), the biases (d*(11*L + 1)) and the norms (d*(2*L + 1))``."""
+        missing = [c for c in chosen if c.change.kind == "missing"]
+        if len(missing) < _SUMMARY_FROM:
+            return ""
+        by_kind: dict[str, PolyElement] = {}
+        for c in sorted(missing, key=lambda c: c.term):
+            kind = self.terms[c.term].kind
+            by_kind[kind] = by_kind.get(kind, self.frame.ring.zero) + c.poly
+        parts = [
+            f"the {_plural(kind)} ({self.frame.text(self.frame.expr(poly))})"
+            for kind, poly in by_kind.items()
+        ]
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"in short, the formula leaves out {listed}"
 
     def unexplained(self, rest: PolyElement) -> list[Cause]:
         """What no term accounts for: the part in the count, the part in the formula."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from explorer.errors import FormulaError, UsageError
+from explorer.errors import ExplorerError, FormulaError, UsageError
 from explorer.explain._cause import Cause, json_number
 from explorer.explain._causes import find_causes
 from explorer.explain._explanation import title
@@ -26,6 +26,7 @@ from explorer.explain._sentences import sum_text
 if TYPE_CHECKING:
     from explorer.algebra import Count
     from explorer.expressions import Expression
+    from explorer.families import Family
 
 __all__ = ["FormulaComparison", "compare_formula"]
 
@@ -35,7 +36,9 @@ class FormulaComparison:
     """A formula someone wrote against the true count, and the causes of the difference.
 
     ``difference`` is ``true - formula`` in the formula's names, written as the sum of the
-    causes' shares; ``difference_expanded`` is the same polynomial expanded.
+    causes' shares; ``difference_expanded`` is the same polynomial expanded. ``note``
+    says why there are no causes (the formula agrees, or is not a polynomial), or sums
+    up many terms left out by kind.
     """
 
     formula: str
@@ -113,15 +116,18 @@ def compare_formula(
     sizes = chosen.canonical(sizes)
     expression = parse_formula(text)
     names, guessed = resolve_names(expression, mapping, chosen)
-    values = sizes_for(names, sizes, chosen)
+    design, known = _design(chosen, convention, sizes)
+    values = sizes_for(names, {**design, **known}, chosen)
     check_magnitude(expression, values)
-    design = dict(sizes)
     depth = chosen.keyword(chosen.depth)
     if depth is not None and not any(isinstance(v, list) for v in design.values()):
         design.setdefault(depth.name, depth.default)  # as for count; a symbol only when named
+    for key, value in known.items():  # sizes that follow a rule: fixed unless named
+        design.setdefault(key, value)
     for key in names.values():
-        if getattr(chosen.keyword(key), "kind", "") == "part":
-            design[key] = True
+        declared = chosen.keyword(key)
+        if declared is not None and (declared.kind == "part" or declared.rule):
+            design[key] = True  # a symbol of its own, not one that follows a rule
         else:
             design.pop(key, None)
     true = symbolic_formula(chosen.name, convention=convention, **design)
@@ -129,6 +135,27 @@ def compare_formula(
     symbols = {k.name: k.symbol for k in chosen.keywords if k.is_size}
     frame = Frame.of(true, names, values, symbols, depth=depth.symbol if depth else "")
     return _compare(expression, frame, guessed=guessed, true=true, bound=bound)
+
+
+def _design(
+    family: Family, convention: str | None, sizes: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The design as :func:`explorer.count` reads it (the family's defaults filled in), and
+    the sizes that follow a rule (``d_ff`` from ``d_model``): a formula is checked against
+    the count of that design. A design that cannot be counted yet (a size missing) is
+    returned as given, for the checks below to name what is missing."""
+    from explorer._api import count
+
+    try:
+        counted = count(family.name, convention=convention, **sizes)
+    except ExplorerError:
+        return dict(sizes), {}
+    derived = {
+        slot.keyword: value
+        for slot, value in zip(counted.compiled.slots, counted.values)
+        if slot.derived and slot.layer is None and value is not None
+    }
+    return {**counted.sizes, **sizes}, derived
 
 
 def _bind(true: Count, names: Mapping[str, str], values: Mapping[str, int]) -> tuple[int, ...]:

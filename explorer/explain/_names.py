@@ -50,13 +50,17 @@ def guess_keyword(name: str, family: str | Family) -> str | None:
     Example:
         >>> [guess_keyword(n, "lstm") for n in ("nc", "di", "hidden", "q")]
         ['cells', 'layers', 'cells', None]
+        >>> [guess_keyword(n, "mixtral") for n in ("K", "k", "l")]
+        ['kv_heads', 'experts_per_token', 'layers']
     """
     chosen = get_family(family) if isinstance(family, str) else family
-    lowered = name.lower()
-    for keyword_ in chosen.keywords:
-        names = (g.lower() for g in (*keyword_.guesses, *keyword_.names))
-        if keyword_.is_size and chosen.applies(keyword_) and lowered in names:
-            return keyword_.name
+    sizes = [k for k in chosen.keywords if k.is_size and chosen.applies(k)]
+    # The spelling as written first: ``K`` (key/value heads) and ``k`` (experts per
+    # token) are different sizes; then regardless of case (``l`` for ``L``).
+    for same in (str, str.lower):
+        for keyword_ in sizes:
+            if same(name) in (same(g) for g in (*keyword_.guesses, *keyword_.names)):
+                return keyword_.name
     return None
 
 

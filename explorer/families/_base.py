@@ -56,6 +56,9 @@ class Family(ABC):
     #: The breakdowns a count table shows beside the total: ``embedding`` (embedding and
     #: non-embedding parameters), ``blocks`` (per kind of block), ``active`` (per token).
     breakdowns: tuple[str, ...] = ()
+    #: The file the family was read from (a derived formula's), for other processes to
+    #: load it again; ``""`` for a family defined in code.
+    source: str = ""
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:
@@ -185,9 +188,23 @@ class Family(ABC):
         """A measure's named terms (sympy)."""
         raise ConflictError(f"{self.name} declares no {measure} terms")
 
+    def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
+        """Multiply-accumulates per step beyond the matrix products (none by default)."""
+        return 0
+
     def complete(self, structure: Hashable, values: list[Any]) -> None:  # noqa: B027
         """Fill derived slots in place (none unless a family has a rule: not abstract,
         since most families derive nothing)."""
+
+    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
+        """The design as PyTorch constructor lines, gathered in a ``model`` whose
+        parameters number the count; a family that can express it in ``torch.nn``
+        implements this.
+
+        Raises:
+            ConflictError: torch cannot build the design (or this family at all).
+        """
+        raise ConflictError(f"no PyTorch code for {self.name} designs")
 
     # -- for the solver ------------------------------------------------------------------
     def domain(

@@ -89,9 +89,16 @@ class Keyword:
         """Whether one value per layer may be given."""
         return self.kind == "sizes" or self.per_layer
 
-    def describe(self, *, symbolic: bool = False) -> str:
+    def describe(self, *, symbolic: bool = False, stated: bool = False) -> str:
         """The ``--help`` line: the help text, the choices and the defaults; in a formula
-        (``symbolic``) a size left out stays a symbol."""
+        (``symbolic``) a size left out stays a symbol; where the command assumes the
+        :attr:`stated` value (``stated``), that value is the default shown.
+
+        Example:
+            >>> k = Keyword("output", "output size", kind="part", stated=34)
+            >>> k.describe(), k.describe(stated=True)
+            ('output size (omitted or 0: none)', 'output size (default 34; 0: none)')
+        """
         text = self.help or self.meaning
         if self.kind == "choice":
             text += " (" + ", ".join(self.choices) + ")"
@@ -99,10 +106,17 @@ class Keyword:
             text += f" (default: {self.rule})"
         elif symbolic and self.is_size and self.kind != "part":
             text += " (omitted: a symbol)"
+        elif stated and self.stated is not None:
+            unless = ", ".join("--" + k.replace("_", "-") for k in self.stated_unless)
+            text += f" (default {self.stated}"
+            text += f", none with {unless}" if unless else ""
+            text += "; 0: none)" if self.kind == "part" else ")"
         elif self.default is not None and self.kind != "flag":
             text += f" (default {self.default})"
         elif self.default is not None:
             text += f" (default {'yes' if self.default else 'no'})"
+        elif self.kind == "part":
+            text += " (omitted or 0: none)"
         return text
 
 
@@ -111,16 +125,22 @@ class SearchChoice:
     """A structural choice a search may sample for a family.
 
     Attributes:
-        name: the choice's name (``layers``, ``bidirectional``, ``proj_ratio``).
+        name: the choice's name (``layers``, ``bidirectional``, ``proj_ratio``); the
+            command line's option is ``--proj-ratio``.
         help: what it chooses, for ``--help``.
-        kind: ``int`` (choices are integers), ``bool``, or ``ratio`` (an integer ``r`` that
-            ties ``target`` to the free size: ``target = free // r``).
+        kind: ``int`` (choices are integers), ``bool``, or ``ratio`` (an integer ``r``
+            that ties ``keyword`` to the free size: ``free // r``, or, with ``percent``,
+            ``free * r // 100``).
         keyword: the keyword it sets (``int`` and ``bool``); for ``ratio``, the tied one.
-        default: the choices a search takes when not told (text as on the command line).
+        default: the choices a search takes when not told (text as on the command line);
+            ``""``: not sampled unless asked for.
+        minimum: the smallest allowed value.
+        percent: a ``ratio`` in percent of the free size.
 
     Example:
-        >>> SearchChoice("proj_ratio", "cells per unit", "ratio", "proj", "4").tie(4, "cells")
-        ('proj', 'cells/4')
+        >>> c = SearchChoice("proj_ratio", "cells per unit", "ratio", "proj", "4", minimum=2)
+        >>> c.tie(4, "cells"), c.tied(1024, 4)
+        (('proj', 'cells/4'), 256)
     """
 
     name: str
@@ -128,7 +148,21 @@ class SearchChoice:
     kind: Literal["int", "bool", "ratio"]
     keyword: str
     default: str
+    minimum: int = 1
+    percent: bool = False
+
+    @property
+    def option(self) -> str:
+        """``--proj-ratio``."""
+        return "--" + self.name.replace("_", "-")
 
     def tie(self, value: int, free: str) -> tuple[str, str]:
         """The solver tie of a ``ratio`` choice: ``(keyword, "free/value")``."""
+        if self.percent:
+            return self.keyword, f"{free}*{value}/100"
         return self.keyword, f"{free}/{value}"
+
+    def tied(self, free_value: Any, value: int) -> Any:
+        """The tied size for a free size (ints or numpy arrays), rounded down as the
+        solver's tie is."""
+        return free_value * value // 100 if self.percent else free_value // value

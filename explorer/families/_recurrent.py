@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer.algebra import GROUPED, Slot
 from explorer.conventions import Convention, RecurrentConvention
-from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, named, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
-from explorer.sizes import flag, non_negative_int, positive_int, size_or_list
+from explorer.families._recurrent_structure import ABSENT, PER_LAYER, UNIFORM, RecurrentStructure
+from explorer.sizes import MAX_SIZE, flag, non_negative_int, positive_int, size_or_list
 
 if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._term import Term
-    from explorer.blocks import Place
+    from explorer.blocks._context import Place
 
 __all__ = ["KEYWORDS", "MERGES", "Merge", "RecurrentFamily", "RecurrentStructure"]
 
@@ -72,7 +73,7 @@ KEYWORDS: tuple[Keyword, ...] = (
         "output layer size",
         kind="part",
         symbol="n_o",
-        help="output layer size n_o; omitted or 0: no output layer",
+        help="output layer size n_o",
         stated=34,
         stated_unless=("vocab",),
         solvable=True,
@@ -134,7 +135,12 @@ _CHOICES = (
     SearchChoice("bidirectional", "directions", "bool", "bidirectional", "no"),
 )
 _PROJECTION_RATIO = SearchChoice(
-    "proj_ratio", "projection = cells // ratio, ratios to choose from", "ratio", "proj", "4"
+    "proj_ratio",
+    "projection = cells // ratio, ratios to choose from",
+    "ratio",
+    "proj",
+    "4",
+    minimum=2,
 )
 
 _PLAIN_EXAMPLES: tuple[dict[str, Any], ...] = (
@@ -157,36 +163,9 @@ _PROJECTED_EXAMPLES: tuple[dict[str, Any], ...] = (
     {"layers": 2, "proj": 16, "bidirectional": True, "skip": True},
 )
 
-ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
 _FAST_STRUCTURES: dict[tuple[Any, ...], RecurrentStructure] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class RecurrentStructure:
-    """Everything that shapes a recurrent formula, and nothing that only sets its numbers.
-
-    Two designs with equal structures share one compiled count; the sizes are its
-    arguments. ``layers`` is ``None`` when the depth is a symbol. ``cells``, ``proj`` and
-    ``nonrec`` say how a size is given: 0 absent, 1 one for all layers, 2 per layer.
-    """
-
-    family: str
-    bias: str
-    peepholes: bool
-    skip: bool
-    output_bias: bool
-    reset_after: bool
-    layers: int | None
-    cells: int
-    proj: int
-    nonrec: int
-    bidirectional: bool
-    merge: str
-    output: bool
-    vocab: bool
-    tied: bool
 
 
 @dataclass(frozen=True, repr=False)
@@ -206,6 +185,11 @@ class RecurrentFamily(Family):
     requires_projection: bool = False
     supports_peepholes: bool = False
     has_reset_gate: bool = False
+    #: Elementwise products per cell and direction per time step (LSTM f*c, i*g,
+    #: o*tanh(c); GRU r*(W h), z*h, (1 - z)*h~, Cho et al. 2014; a plain RNN none).
+    elementwise_per_cell: int = 0
+    #: The ``torch.nn`` class that builds these cells (``"LSTM"``); empty: none does.
+    torch_module: str = ""
     kind: str = "recurrent"
     default_convention: str = "pytorch"
     keywords: tuple[Keyword, ...] = KEYWORDS
@@ -222,6 +206,10 @@ class RecurrentFamily(Family):
         """Designs that cover the options this family supports."""
         base = {"input": 39, "cells": 64}
         plain = () if self.requires_projection else _PLAIN_EXAMPLES
+        if self.has_reset_gate:  # one bias vector needs the original form
+            plain = tuple(
+                {**e, "reset_after": False} if e.get("bias") == "single" else e for e in plain
+            )
         projected = _PROJECTED_EXAMPLES if self.supports_projection else ()
         return tuple({**base, **example} for example in (*plain, *projected))
 
@@ -229,6 +217,13 @@ class RecurrentFamily(Family):
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
         """Depth and directions; the projection ratio for a family that needs one."""
         return (*_CHOICES, _PROJECTION_RATIO) if self.requires_projection else _CHOICES
+
+    def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
+        """Multiply-accumulates of the gates' elementwise products per time step."""
+        cells = sizes.get("cells", 0)
+        per_layer = cells if isinstance(cells, list) else [cells] * int(sizes.get("layers", 1))
+        directions = 2 if sizes.get("bidirectional") else 1
+        return self.elementwise_per_cell * sum(per_layer) * directions
 
     def applies(self, keyword: Keyword) -> bool:
         """Projections only where the cells support them."""
@@ -269,6 +264,7 @@ class RecurrentFamily(Family):
             and n_r >= 0
             and n_p >= 0
             and n_v >= 0
+            and max(n_i, n_c, layers, n_o, n_r, n_p, n_v) <= MAX_SIZE
         ):
             return None
         if n_r and (not self.supports_projection or (convention.proj_below_cells and n_r >= n_c)):
@@ -316,7 +312,7 @@ class RecurrentFamily(Family):
         for key in sizes:
             if key not in _BY_NAME:
                 raise UnknownNameError.for_name("size or option", key, _ORDER)
-        self._check_flags(explicit)
+        self._check_flags(explicit, convention)
         bidirectional = flag("bidirectional", sizes.get("bidirectional"))
         tied = flag("tied", sizes.get("tied"))
         merge = sizes.get("merge")
@@ -325,7 +321,9 @@ class RecurrentFamily(Family):
         elif merge not in MERGES:
             raise UnknownNameError.for_name("merge", merge, MERGES)
         elif merge != "concat" and not bidirectional:
-            raise ConflictError(f"merge={merge!r} needs bidirectional; add bidirectional")
+            raise ConflictError(
+                f"{typed('merge', merge)} needs bidirectional; add {typed('bidirectional', True)}"
+            )
 
         values: dict[str, Any] = {
             "input": _required(sizes, "input", symbolic, positive_int),
@@ -347,11 +345,13 @@ class RecurrentFamily(Family):
         has_vocab = values["vocab"] != 0
         if tied:
             if not has_vocab:
-                raise ConflictError("tied needs a vocabulary (vocab=...) to share the embedding")
+                raise ConflictError(
+                    f"tied needs a vocabulary ({typed('vocab')}) to share the embedding"
+                )
             if values["output"] not in (0, None, True) and values["output"] != values["vocab"]:
                 raise ConflictError(
                     f"tied needs output == vocab, got output={values['output']} and "
-                    f"vocab={values['vocab']}; drop output or make them equal"
+                    f"vocab={values['vocab']}; drop {named('output')} or make them equal"
                 )
             values["output"] = values["vocab"]
         has_output = values["output"] != 0
@@ -380,7 +380,16 @@ class RecurrentFamily(Family):
                 values[key] = None  # present, left as a symbol
         return structure, values
 
-    def _check_flags(self, explicit: Mapping[str, object]) -> None:
+    def _check_flags(self, explicit: Mapping[str, object], convention: RecurrentConvention) -> None:
+        if self.has_reset_gate and explicit.get("bias") == "single" and convention.reset_after:
+            # Keras's GRU(reset_after=True) keeps a (2, 3n) bias: two vectors, whatever
+            # `single` says; counting one would match no implementation (issue 12).
+            raise ConflictError(
+                f"{typed('bias', 'single')} asks for one bias vector, but the {self.name}'s "
+                f"reset_after form keeps two (input and recurrent, as Keras's (2, 3n) bias); "
+                f"add {typed('reset_after', False)} for one vector, or give "
+                f"{typed('bias', 'double')}"
+            )
         if explicit.get("peepholes") and not self.supports_peepholes:
             raise ConflictError(f"peepholes apply to LSTM cells, not to {self.name}")
         if explicit.get("reset_after") is not None and not self.has_reset_gate:
@@ -413,14 +422,15 @@ class RecurrentFamily(Family):
     ) -> None:
         if (proj or nonrec) and not self.supports_projection:
             raise ConflictError(
-                f"projections apply to lstm and lstmp, not to {self.name}; drop proj/nonrec_proj"
+                f"projections apply to lstm and lstmp, not to {self.name}; "
+                f"drop {named('proj')} and {named('nonrec_proj')}"
             )
         if self.requires_projection and not proj:
-            raise ConflictError(f"{self.name} needs a recurrent projection: give proj=...")
+            raise ConflictError(f"{self.name} needs a recurrent projection: give {typed('proj')}")
         if nonrec and not proj:
             raise ConflictError(
                 "nonrec_proj needs proj: the non-recurrent projection sits beside the "
-                "recurrent one (Sak et al. 2014)"
+                f"recurrent one (Sak et al. 2014); give {typed('proj')}"
             )
         if convention.proj_below_cells and proj:
             layers = values["layers"] or 1
@@ -440,7 +450,8 @@ class RecurrentFamily(Family):
         if width != sized["input"]:
             raise ConflictError(
                 f"tied needs the width feeding the output layer ({width}) to equal the "
-                f"embedding size (input={sized['input']}); change input, cells or proj"
+                f"embedding size (input={sized['input']}); change {named('input')}, "
+                f"{named('cells')} or {named('proj')}"
             )
 
     # -- what the layers above read ---------------------------------------------------------
@@ -477,6 +488,24 @@ class RecurrentFamily(Family):
         if s.tied:
             parts.append("tied")
         return "counting: " + ", ".join(parts)
+
+    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
+        """The design as ``torch.nn`` constructor lines (``nn.LSTM(39, 565, num_layers=3)``,
+        an ``nn.Embedding`` for a vocabulary, the output ``nn.Linear``).
+
+        Example:
+            >>> import explorer
+            >>> c = explorer.count("lstm", input=39, cells=565, layers=3, output=34)
+            >>> print(c.family.torch_code(c.structure, c.sizes))
+            import torch.nn as nn
+            <BLANKLINE>
+            lstm = nn.LSTM(39, 565, num_layers=3)
+            output = nn.Linear(565, 34)
+            model = nn.ModuleDict({"lstm": lstm, "output": output})
+        """
+        from explorer.families._torch import recurrent_torch_code
+
+        return recurrent_torch_code(self.name, self.torch_module, _structure(structure), sizes)
 
     def domain(
         self, free: str, sizes: Mapping[str, Any], convention: Convention
@@ -515,7 +544,8 @@ class RecurrentFamily(Family):
         # count (the common path) must not pay for importing sympy.
         import sympy
 
-        from explorer.blocks import embedding, output_layer
+        from explorer.blocks.dense import output_layer
+        from explorer.blocks.embedding import embedding
 
         s = _structure(structure)
 
@@ -572,13 +602,10 @@ class RecurrentFamily(Family):
     def _layer(
         self, s: RecurrentStructure, size: Any, k: int, place: Place, input_width: sympy.Expr
     ) -> list[Term]:
-        from explorer.blocks import (
-            gate_set,
-            nonrecurrent_projection,
-            peepholes,
-            recurrent_projection,
-            skip_from_input,
-        )
+        from explorer.blocks.dense import skip_from_input
+        from explorer.blocks.gates import gate_set
+        from explorer.blocks.peephole import peepholes
+        from explorer.blocks.projection import nonrecurrent_projection, recurrent_projection
 
         cells, proj, nonrec = size("cells", k), size("proj", k), size("nonrec_proj", k)
         terms = gate_set(
@@ -620,7 +647,7 @@ class RecurrentFamily(Family):
 
 def _place(layer: str, reverse: str, copies: Any = None) -> Place:
     """Where a layer's terms sit: PyTorch's name suffix (``l0``, ``l[1:L]_reverse``)."""
-    from explorer.blocks import Place
+    from explorer.blocks._context import Place
 
     direction = "reverse" if reverse else ""
     group = "layers 1..L-1" if layer == GROUPED else f"layer {layer}"
@@ -659,7 +686,7 @@ def _required(sizes: Mapping[str, Any], key: str, symbolic: bool, check: Any) ->
     if value is None or value is True:
         if symbolic:
             return None
-        raise InvalidSizeError(f"{key} is required: give {key}=N")
+        raise InvalidSizeError(f"{key} is required: give {typed(key)}")
     return check(key, value)
 
 
@@ -669,6 +696,6 @@ def _optional(sizes: Mapping[str, Any], key: str, symbolic: bool, check: Any) ->
         return 0
     if value is True:
         if not symbolic:
-            raise InvalidSizeError(f"{key} needs a number to be counted: give {key}=N")
+            raise InvalidSizeError(f"{key} needs a number to be counted: give {typed(key)}")
         return True
     return check(key, value)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._term import Term
-    from explorer.blocks import Place
+    from explorer.blocks._context import Place
     from explorer.families._recurrent import RecurrentFamily, RecurrentStructure
 
 __all__ = ["MEASURES", "compute_slots", "compute_terms"]
@@ -45,7 +45,8 @@ def compute_terms(family: RecurrentFamily, s: RecurrentStructure) -> tuple[Term,
     """Every product of one forward pass over T steps of B sequences."""
     from explorer.algebra import symbol
     from explorer.blocks.products import product
-    from explorer.families._recurrent import _BY_NAME, ABSENT, UNIFORM, _place
+    from explorer.families._recurrent import _BY_NAME, _place
+    from explorer.families._recurrent_structure import ABSENT, UNIFORM
 
     rows = symbol("B") * symbol("T")
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Slot
 from explorer.conventions import Convention, TransformerConvention
-from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
 from explorer.families._transformer_keywords import transformer_keywords
 from explorer.families._transformer_naming import Head, Naming, StackNames
+from explorer.families._transformer_structure import TransformerStructure
 from explorer.sizes import flag, positive_int
 
 if TYPE_CHECKING:
@@ -30,50 +31,20 @@ if TYPE_CHECKING:
 __all__ = ["TransformerFamily", "TransformerStructure", "llama_ffn"]
 
 _SEARCH = (
-    SearchChoice("layers", "depths", "int", "layers", "2..32/2"),
+    SearchChoice("layers", "depths", "int", "layers", "2..48/2"),
+    SearchChoice("heads", "attention heads (d_model a multiple of them)", "int", "heads", ""),
+    SearchChoice("kv_heads", "key/value heads", "int", "kv_heads", ""),
     SearchChoice(
-        "d_ff_ratio", "d_ff = d_model * ratio / 2, ratios to choose from", "ratio", "d_ff", "8"
+        "d_ff_percent",
+        "d_ff = d_model x percent / 100, percents to choose from",
+        "ratio",
+        "d_ff",
+        "",
+        percent=True,
     ),
+    SearchChoice("experts", "experts per mixture-of-experts layer", "int", "experts", ""),
+    SearchChoice("gated", "a gated MLP: no, yes or both", "bool", "gated", ""),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class TransformerStructure:
-    """Everything that shapes a Transformer's formula (not its sizes).
-
-    ``attention``: ``square`` (q, k, v, o all d_model x d_model: head_dim and kv_heads
-    follow the heads), ``derived`` (head_dim = d_model // heads, a size that follows),
-    or ``explicit`` (head_dim given); ``heads`` keeps the head count a square attention's
-    count does not depend on (so that the design can be given again). ``ffn``: ``given``
-    (d_ff a size), ``times4``
-    (d_ff = 4 d_model) or ``llama`` (LLaMA's rounding rule: d_ff follows d_model).
-    """
-
-    family: str
-    head: str
-    attention: str
-    heads: int | None
-    kv: bool
-    ffn: str
-    rule: tuple[int, str]
-    gated: bool
-    qkv_bias: bool
-    o_bias: bool
-    mlp_bias: bool
-    layer_norm: bool
-    positions: bool
-    type_vocab: bool
-    tied: bool
-    experts: bool
-    cross_attention: bool
-    decoder: bool
-    decoder_depth: bool
-    labels: bool
-    classifier_bias: bool
-    relative: bool
-    embeddings: bool
-    biases: bool
-    norms: bool
 
 
 @dataclass(frozen=True, repr=False)
@@ -122,7 +93,6 @@ class TransformerFamily(Family):
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
     breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
-    search_choices: tuple[SearchChoice, ...] = field(default=_SEARCH)
 
     # -- declarations ----------------------------------------------------------------
     @functools.cached_property
@@ -154,6 +124,12 @@ class TransformerFamily(Family):
     @functools.cached_property
     def _by_name(self) -> dict[str, Keyword]:
         return {k.name: k for k in self.keywords}
+
+    @functools.cached_property
+    def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
+        """Depth, heads, key/value heads, the MLP's width; experts and gating where the
+        family has them."""
+        return tuple(c for c in _SEARCH if c.keyword in self._by_name)
 
     @property
     def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
@@ -413,7 +389,9 @@ class TransformerFamily(Family):
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         from explorer.families._transformer_terms import build
 
-        return build(self, _structure(structure))
+        s = _structure(structure)
+        symbols = {k.name: k.symbol for k in self.keywords if k.symbol}
+        return build(self.naming, symbols, self.stacks(s), s)
 
     # -- measures: compute, the KV cache, activations (explorer.families._transformer_compute)
     def measures(self, structure: Hashable) -> tuple[str, ...]:
@@ -540,7 +518,7 @@ class _Given:
                 return None if value is True or needed or name in self.sizes else _ABSENT
             if not needed:
                 return _ABSENT
-            raise InvalidSizeError(f"{name} is required for {self.family.name}: give {name}=N")
+            raise InvalidSizeError(f"{name} is required for {self.family.name}: give {typed(name)}")
         return positive_int(name, value)
 
     def rule_size(self, name: str) -> Any:
@@ -553,7 +531,7 @@ class _Given:
             return _ABSENT
         if value is True:
             if not self.symbolic:
-                raise InvalidSizeError(f"{name} needs a number to be counted: give {name}=N")
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
             return None
         return positive_int(name, value)
 
@@ -566,7 +544,7 @@ class _Given:
             return _ABSENT
         if value is True:
             if not self.symbolic:
-                raise InvalidSizeError(f"{name} needs a number to be counted: give {name}=N")
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
             return None
         return positive_int(name, value)
 

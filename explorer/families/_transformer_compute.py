@@ -61,7 +61,7 @@ def measure_terms(
     """The named terms of one measure."""
     from explorer.families._transformer_terms import _Sizes
 
-    z = _Sizes(family, s)
+    z = _Sizes({k.name: k.symbol for k in family.keywords if k.symbol}, s)
     if measure.startswith("flops:"):
         return _compute(family, s, z, causal=measure == "flops:causal")
     if measure == "kv":

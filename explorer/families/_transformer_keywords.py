@@ -25,7 +25,7 @@ _ALL: tuple[Keyword, ...] = (
         help="model width d (hidden size)",
         solvable=True,
         aliases=("hidden_size", "n_embd", "dim"),
-        guesses=("d", "d_model", "dmodel", "hidden", "n_embd", "h_d"),
+        guesses=("d", "d_model", "dmodel", "hidden", "n_embd", "h_d", "h"),
     ),
     Keyword(
         "layers",
@@ -34,7 +34,7 @@ _ALL: tuple[Keyword, ...] = (
         help="number of layers L (the encoder's, for an encoder-decoder)",
         solvable=True,
         aliases=("num_hidden_layers", "n_layer", "num_layers", "n_layers"),
-        guesses=("L", "layers", "n_layer", "n_layers", "nl", "N"),
+        guesses=("L", "layers", "n_layer", "n_layers", "nl", "N", "l"),
     ),
     Keyword(
         "heads",
@@ -82,7 +82,7 @@ _ALL: tuple[Keyword, ...] = (
         symbol="n_ctx",
         solvable=True,
         aliases=("max_position_embeddings", "n_positions", "max_seq_len"),
-        guesses=("n_ctx", "ctx", "context", "T", "P"),
+        guesses=("n_ctx", "ctx", "context", "T", "P", "s"),
     ),
     Keyword(
         "type_vocab",

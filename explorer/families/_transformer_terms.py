@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -22,8 +23,8 @@ from explorer.blocks.mlp import MlpNames, experts, mlp
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
-    from explorer.families._transformer import TransformerFamily, TransformerStructure
-    from explorer.families._transformer_naming import HeadPart, StackNames
+    from explorer.families._transformer_naming import HeadPart, Naming, StackNames
+    from explorer.families._transformer_structure import TransformerStructure
 
 __all__ = ["build"]
 
@@ -31,8 +32,8 @@ __all__ = ["build"]
 class _Sizes:
     """The structure's sizes as sympy expressions."""
 
-    def __init__(self, family: TransformerFamily, s: TransformerStructure) -> None:
-        by = {k.name: symbol(k.symbol) for k in family.keywords if k.symbol}
+    def __init__(self, symbols: Mapping[str, str], s: TransformerStructure) -> None:
+        by = {name: symbol(text) for name, text in symbols.items()}
         self.d = by["d_model"]
         self.layers = by["layers"]
         self.vocab = by["vocab"]
@@ -54,28 +55,51 @@ class _Sizes:
         self.buckets = by.get("buckets")
 
 
-def build(family: TransformerFamily, s: TransformerStructure) -> tuple[Term, ...]:
-    """Embeddings, each stack's layers and final norm, then the head."""
-    z = _Sizes(family, s)
-    naming = family.naming
+def build(
+    naming: Naming,
+    symbols: Mapping[str, str],
+    stacks: tuple[StackNames, ...],
+    s: TransformerStructure,
+) -> tuple[Term, ...]:
+    """Embeddings, each stack's layers and final norm, then the head: ``naming`` says
+    the parameters' names, ``symbols`` each keyword's symbol, ``stacks`` the layer stacks
+    this structure has."""
+    z = _Sizes(symbols, s)
     head = naming.head(s.head)
     base = head.prefix
     terms: list[Term] = []
     embeddings = Site(base, "embeddings")
-    terms += table(embeddings, naming.token, rows=z.vocab, width=z.d, title="token embedding")
+    terms += table(
+        embeddings,
+        naming.token,
+        rows=z.vocab,
+        width=z.d,
+        title="token embedding",
+        extras=(("table", "token"), *_token_facts(s, head.parts, stacks)),
+    )
     if s.positions and naming.positions:
         terms += table(
-            embeddings, naming.positions, rows=z.context, width=z.d, title="position embedding"
+            embeddings,
+            naming.positions,
+            rows=z.context,
+            width=z.d,
+            title="position embedding",
+            extras=(("table", "position"),),
         )
     if s.type_vocab and naming.types:
         terms += table(
-            embeddings, naming.types, rows=z.type_vocab, width=z.d, title="token-type embedding"
+            embeddings,
+            naming.types,
+            rows=z.type_vocab,
+            width=z.d,
+            title="token-type embedding",
+            extras=(("table", "type"),),
         )
     if naming.embedding_norm:
         terms += norm(
             embeddings, naming.embedding_norm, width=z.d, bias=s.layer_norm, title="embedding norm"
         )
-    for stack in family.stacks(s):
+    for stack in stacks:
         terms += _stack(stack, s, z, base, transposed=naming.transposed)
     terms += _head(head.parts, s, z, base)
     return tuple(t for t in terms if _counted(t, s))
@@ -86,7 +110,11 @@ def _stack(
 ) -> list[Term]:
     depth = z.decoder_layers if stack.decoder else z.layers
     group = _group(stack, s)
-    site = Site(base + stack.layer, group, EVERY, depth)
+    facts = (("stack", group.split()[0]),) if " " in group else ()  # encoder, decoder
+    site = Site(base + stack.layer, group, EVERY, depth, facts)
+    ffn: tuple[tuple[str, str], ...] = (("d_ff", s.ffn),)
+    if s.ffn == "llama":  # how the rule rounds, for the words
+        ffn += (("ffn_multiple_of", str(s.rule[0])), ("ffn_dim_multiplier", s.rule[1]))
     terms: list[Term] = []
     for sub in stack.sublayers:
         if sub.kind == "cross" and not (stack.decoder or s.cross_attention):
@@ -107,7 +135,7 @@ def _stack(
                 block="cross-attention" if sub.kind == "cross" else "attention",
             )
             if sub.kind == "attention" and stack.relative:
-                first = Site(base + stack.layer.replace("*", "0"), group, "0")
+                first = Site(base + stack.layer.replace("*", "0"), group, "0", 1, facts)
                 terms += relative_position_bias(
                     first, stack.relative, buckets=z.buckets, heads=z.heads
                 )
@@ -119,6 +147,7 @@ def _stack(
                 d_ff=z.d_ff,
                 count=z.experts,
                 per_token=z.per_token,
+                extras=ffn,
             )
         else:
             names = sub.names
@@ -126,15 +155,35 @@ def _stack(
             if not s.gated:
                 names = sub.plain or MlpNames(up=names.up, down=names.down)
             terms += mlp(
-                site, names, d_model=z.d, d_ff=z.d_ff, bias=s.mlp_bias, transposed=transposed
+                site,
+                names,
+                d_model=z.d,
+                d_ff=z.d_ff,
+                bias=s.mlp_bias,
+                transposed=transposed,
+                extras=ffn,
             )
         if sub.norm:
             what = {"attention": "attention", "cross": "cross-attention", "mlp": "MLP"}[sub.kind]
             terms += norm(site, sub.norm, width=z.d, bias=s.layer_norm, title=f"{what} norm")
     if stack.final_norm:
-        final = Site(base, "final norm")
+        final = Site(base, "final norm", extras=(*facts, ("place", "final")))
         terms += norm(final, stack.final_norm, width=z.d, bias=s.layer_norm, title="final norm")
     return terms
+
+
+def _token_facts(
+    s: TransformerStructure, parts: tuple[HeadPart, ...], stacks: tuple[StackNames, ...]
+) -> tuple[tuple[str, str], ...]:
+    """What else reads the token embedding: a tied head, a second stack."""
+    facts: list[tuple[str, str]] = []
+    readers = {"lm": "LM head", "mlm": "masked-LM decoder"}
+    tied = [readers[p.kind] for p in parts if p.kind in readers]
+    if s.tied and tied:
+        facts.append(("tied", tied[0]))
+    if len(stacks) > 1:
+        facts.append(("shared", "encoder and decoder"))
+    return tuple(facts)
 
 
 def _group(stack: StackNames, s: TransformerStructure) -> str:
@@ -164,6 +213,7 @@ def _head(parts: tuple[HeadPart, ...], s: TransformerStructure, z: _Sizes, base:
                 bias=bias,
                 title=part.title or ("pooler" if part.kind == "pooler" else part.name),
                 block="head",
+                extras=(("projection", part.kind), ("out", str(part.out))),
             )
     return terms
 

@@ -21,6 +21,8 @@ LSTM = RecurrentFamily(
     gates=("i", "f", "g", "o"),
     supports_projection=True,
     supports_peepholes=True,
+    elementwise_per_cell=3,
+    torch_module="LSTM",
 )
 
 LSTMP = RecurrentFamily(
@@ -30,4 +32,6 @@ LSTMP = RecurrentFamily(
     supports_projection=True,
     requires_projection=True,
     supports_peepholes=True,
+    elementwise_per_cell=3,
+    torch_module="LSTM",
 )

@@ -15,4 +15,5 @@ RNN = RecurrentFamily(
     name="rnn",
     description="Elman RNN with tanh: n(m+n) weights per layer (torch.nn.RNN, keras SimpleRNN)",
     gates=("h",),
+    torch_module="RNN",
 )

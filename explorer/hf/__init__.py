@@ -118,4 +118,6 @@ def count_hf(
         compute=compute,
         **design.sizes,
     )
+    if not design.notes:
+        return counted
     return dataclasses.replace(counted, notes=(*counted.notes, *design.notes))

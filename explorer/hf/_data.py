@@ -16,7 +16,7 @@ from typing import Any
 
 from explorer.errors import ConfigError, did_you_mean
 
-__all__ = ["common", "model_types", "recorded_version", "type_data"]
+__all__ = ["common", "fields_of", "model_types", "recorded_version", "type_data"]
 
 
 @functools.cache
@@ -47,6 +47,27 @@ def type_data(model_type: object) -> dict[str, Any]:
 def common() -> dict[str, Any]:
     """Fields every config class has (``num_labels``, ``id2label`` ...)."""
     return dict(_data()["common_defaults"])
+
+
+@functools.cache
+def _fields(model_type: str) -> tuple[dict[str, Any], frozenset[str]]:
+    common_defaults: dict[str, Any] = _data()["common_defaults"]
+    entry = type_data(model_type)
+    nullable = {k for k, v in common_defaults.items() if v is None}
+    return {**common_defaults, **entry["defaults"]}, frozenset(entry["nullable"]) | nullable
+
+
+def fields_of(model_type: str) -> tuple[dict[str, Any], frozenset[str]]:
+    """A known model type's fields with their defaults (the common ones included; a fresh
+    dict, for the caller to fill in), and the fields that may be null.
+
+    Example:
+        >>> defaults, nullable = fields_of("mixtral")
+        >>> defaults["num_local_experts"], "head_dim" in nullable
+        (8, True)
+    """
+    defaults, nullable = _fields(model_type)
+    return dict(defaults), nullable
 
 
 def recorded_version() -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.hf._data import common, type_data
+from explorer.hf._data import fields_of, type_data
 
 __all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "resolve"]
 
@@ -76,8 +76,7 @@ def resolve(
         raise ConfigError(f'{source}: no model_type; add "model_type": "llama" (or gpt2, bert ...)')
     entry = type_data(model_type)
     aliases: dict[str, str] = entry["attribute_map"]
-    defaults: dict[str, Any] = {**common(), **entry["defaults"]}
-    nullable = set(entry["nullable"]) | {k for k, v in common().items() if v is None}
+    defaults, nullable = fields_of(model_type)  # read once per model type
     fields = dict(defaults)
     notes: list[str] = []
     for key, value in given.items():
@@ -115,7 +114,7 @@ def resolve(
 
 
 def _check_type(
-    name: str, value: Any, defaults: Mapping[str, Any], nullable: set[str], source: str
+    name: str, value: Any, defaults: Mapping[str, Any], nullable: frozenset[str], source: str
 ) -> None:
     if name not in defaults:
         return

@@ -40,6 +40,8 @@ class Solution:
         ...                    output=34, layers=3)
         >>> s.sizes["cells"], s.total, round(s.relative_error, 5)
         (1020, 21001800, 9e-05)
+        >>> s  # doctest: +ELLIPSIS
+        Solution(family='lstm', free='cells', sizes={...}, total=21001800, budget=21000000)
     """
 
     family: str
@@ -64,6 +66,14 @@ class Solution:
     measure: str = "parameters"
     #: The design's parameters (``total`` when the budget is in parameters).
     parameters: int | None = None
+
+    def __repr__(self) -> str:
+        """Short: the answer (the neighbours, method and alternatives are attributes)."""
+        more = f", alternatives={len(self.alternatives)}" if self.alternatives else ""
+        return (
+            f"Solution(family={self.family!r}, free={self.free!r}, sizes={self.sizes!r}, "
+            f"total={self.total}, budget={self.budget}{more})"
+        )
 
     @property
     def value(self) -> int:

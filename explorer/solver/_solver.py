@@ -12,10 +12,18 @@ from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
 from explorer.algebra import Count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
-from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import (
+    BudgetError,
+    ConflictError,
+    InvalidSizeError,
+    UnknownNameError,
+    shown,
+    typed,
+)
 from explorer.families import Family, get_family
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 from explorer.solver._budget import parse_budget
-from explorer.solver._integer import CEILING, closed_form_guess, largest_within
+from explorer.solver._integer import closed_form_guess, largest_within
 from explorer.solver._solution import Neighbour, Solution
 
 if TYPE_CHECKING:
@@ -206,7 +214,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
             family.complete(template.structure, values)
         return measured(values)
 
-    lo, hi = _domain(
+    lo, hi, cap = _domain(
         family,
         rules=rules,
         free=free,
@@ -231,6 +239,7 @@ def _solve_one(family_name: str, request: _Request, given: dict[str, Any]) -> So
         smallest=lambda total: (
             f"{_describe(family, sizes, free)}: {total:,} {unit} under the {rules.name} convention"
         ),
+        cap=cap,
     )
 
     given_names.add(free)
@@ -306,7 +315,7 @@ def _symbolic_template(
         missing = list(dict.fromkeys(s.keyword for s in unexpected))
         raise InvalidSizeError(
             f"to solve for {free}, give {' and '.join(missing)}: "
-            + ", ".join(f"{k}=N" for k in missing)
+            + ", ".join(typed(k) for k in missing)
         )
     return template
 
@@ -320,7 +329,13 @@ def _template(family: Family, rules: Convention, sizes: Mapping[str, Any]) -> Co
     key = (
         family.name,
         rules,
-        tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in sizes.items())),
+        # the type too: True (present, size a symbol) == 1 and hashes alike (issue 12)
+        tuple(
+            sorted(
+                (k, type(v).__name__, tuple(v) if isinstance(v, list) else v)
+                for k, v in sizes.items()
+            )
+        ),
     )
     template = _TEMPLATES.get(key)
     if template is None:
@@ -352,7 +367,7 @@ def _free_size(
             raise UnknownNameError.for_name(f"{family.name} free size", free, family.solvable)
         if keyword.name in sizes:
             raise ConflictError(
-                f"{keyword.name} is both given ({sizes[keyword.name]}) and free; drop one"
+                f"{keyword.name} is both given ({shown(sizes[keyword.name])}) and free; drop one"
             )
         return keyword.name
     for name in family.free_order:
@@ -360,7 +375,7 @@ def _free_size(
             return name
     raise ConflictError(
         "nothing to solve for: every size is given; leave one out or name it with "
-        f"free=... (one of {', '.join(family.solvable)})"
+        f"{typed('free', placeholder='...')} (one of {', '.join(family.solvable)})"
     )
 
 
@@ -388,12 +403,23 @@ def _domain(
     request: _Request,
     tied: Mapping[str, Expression],
     tied_value: Callable[[Expression, int], int],
-) -> tuple[int, int | None]:
-    lo, hi = family.domain(free, sizes, rules)
+) -> tuple[int, int, str | None]:
+    """The allowed range of the free size, and why it ends where it does when that is
+    the design's doing (``None`` when the user's maximum ends it)."""
+    cap: str | None
+    lo, own_hi = family.domain(free, sizes, rules)
+    if own_hi is None or own_hi > MAX_SIZE:
+        own_hi, cap = MAX_SIZE, f"sizes stop at {MAX_SIZE_TEXT}"
+    else:
+        cap = (
+            f"{free} can go no higher in this {family.name} design under the "
+            f"{rules.name} convention"
+        )
+    hi = own_hi
     if request.low is not None:
         lo = max(lo, request.low)
-    if request.high is not None:
-        hi = request.high if hi is None else min(hi, request.high)
+    if request.high is not None and request.high <= hi:
+        hi, cap = request.high, None
     if tied:  # the smallest free size for which every tied size is at least 1
         first, _ = largest_within(
             lambda x: 0 if all(tied_value(e, x) < 1 for e in tied.values()) else 1,
@@ -402,15 +428,15 @@ def _domain(
             hi=hi,
             guess=lo,
         )
-        if first is not None and first >= (hi or CEILING):
+        if first is not None and first >= hi:
             names = ", ".join(f"{k}={e.text}" for k, e in tied.items())
             raise BudgetError(f"the tie {names} stays below 1 for every allowed {free}")
         lo = lo if first is None else first + 1
-    if hi is not None and hi < lo:
+    if hi < lo:
         raise BudgetError(
             f"no {free} is allowed: it must lie between {lo} and {hi} for this {family.name} design"
         )
-    return lo, hi
+    return lo, hi, cap
 
 
 def _guess(
@@ -497,13 +523,19 @@ def pick_integer(
     mode: str,
     guess: int,
     smallest: Callable[[int], str],
+    cap: str | None = None,
 ) -> tuple[Neighbour, Neighbour, Neighbour | None, int]:
     """The allowed integer (a multiple of ``step`` in ``[lo, hi]``) that the mode asks for,
     on a non-decreasing exact count: (chosen, below, above, evaluations).
 
+    ``cap`` says why ``hi`` is the end when the design, not the user, ends the range: a
+    budget more than one step beyond the count at that end is then out of reach, and
+    refused rather than answered with a size far from it.
+
     Raises:
-        BudgetError: no multiple in range; the budget is below the smallest design; or
-            mode ``over`` and no allowed size reaches the budget.
+        BudgetError: no multiple in range; the budget is below the smallest design; the
+            budget lies beyond the design's reach (``cap``); or mode ``over`` and no
+            allowed size reaches the budget.
     """
     lo_k, hi_k = -(-lo // step), None if hi is None else hi // step
     if hi_k is not None and hi_k < lo_k:
@@ -519,6 +551,13 @@ def pick_integer(
             f"budget {budget:,} is below the smallest {smallest(count_at(lo_k * step))}"
         )
     under = Neighbour(best * step, count_at(best * step))
+    if cap is not None and hi_k is not None and best == hi_k and under.total < budget:
+        previous = count_at((best - 1) * step) if best - 1 >= lo_k else 0
+        if budget - under.total > under.total - previous:
+            raise BudgetError(
+                f"no allowed {free} reaches the budget {budget:,}: the largest, "
+                f"{under.value:,}, gives {under.total:,} parameters; {cap}"
+            )
     above = None
     if under.total != budget and (hi_k is None or best + 1 <= hi_k):
         above = Neighbour((best + 1) * step, count_at((best + 1) * step))
@@ -532,6 +571,7 @@ def pick_integer(
     if above is None:
         raise BudgetError(
             f"no allowed {free} reaches the budget {budget:,}: the largest, {under.value}, "
-            f"gives {under.total:,}; raise the maximum or use mode 'nearest'"
+            f"gives {under.total:,}; raise {typed('maximum', option='--max')} or use "
+            f"{typed('mode', 'nearest')}"
         )
     return above, under, above, evaluations

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from explorer.errors import ConflictError, UnknownNameError
+from explorer.errors import ConflictError, UnknownNameError, typed
+from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 from explorer.solver._budget import parse_budget
 from explorer.solver._integer import closed_form_guess
 from explorer.solver._solution import Solution
@@ -47,16 +48,17 @@ def solve_spec(
             listed = ", ".join(unbound) or "none"
             raise ConflictError(
                 f"{spec.source}: solve needs exactly one free symbol, found {listed}; "
-                "bind the others with --set NAME=VALUE or choose one with --free"
+                f"bind the others ({typed('NAME', cli='--set NAME=N')}) or choose one with "
+                f"{typed('free', placeholder='...')}"
             )
         free = unbound[0]
     elif free not in unbound:
         raise UnknownNameError.for_name("free symbol", free, unbound)
     others = {k: v for k, v in template.bound.items() if v is not None}
     if set(unbound) - {free}:
-        raise ConflictError(
-            f"{spec.source}: bind {', '.join(sorted(set(unbound) - {free}))} with --set NAME=VALUE"
-        )
+        rest = sorted(set(unbound) - {free})
+        listed = ", ".join(typed(name, cli=f"--set {name}=N") for name in rest)
+        raise ConflictError(f"{spec.source}: bind {', '.join(rest)}: {listed}")
     symbol = sympy.Symbol(free, positive=True)
     poly = sympy.Poly(sympy.expand(template.bound_formula()), symbol)
     coefficients = [int(c) for c in reversed(poly.all_coeffs())]
@@ -74,16 +76,17 @@ def solve_spec(
         target,
         free=free,
         lo=minimum or 1,
-        hi=maximum,
+        hi=MAX_SIZE if maximum is None or maximum > MAX_SIZE else maximum,
         step=multiple_of,
         mode=mode,
         guess=guess,
         smallest=lambda total: f"design of {spec.name}: {total:,} parameters",
+        cap=f"sizes stop at {MAX_SIZE_TEXT}" if maximum is None or maximum > MAX_SIZE else None,
     )
     sizes: dict[str, Any] = {**others, free: chosen.value}
     return Solution(
         family=f"spec {spec.name}",
-        convention="(per part)",
+        convention=_conventions(spec),
         overrides={},
         free=free,
         sizes=sizes,
@@ -96,3 +99,11 @@ def solve_spec(
         method=method,
         evaluations=evaluations,
     )
+
+
+def _conventions(spec: Spec) -> str:
+    """The spec's convention, or each part's when they differ."""
+    names = {part.convention for part in spec.parts}
+    if len(names) == 1:
+        return names.pop()
+    return "per part: " + ", ".join(f"{p.name} {p.convention}" for p in spec.parts)

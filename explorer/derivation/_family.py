@@ -1,0 +1,236 @@
+"""A derived formula as a family: counted, solved, searched and swept like the built-in
+ones, without torch.
+
+Its keywords are the derived variables (each a size with its verified lattice: the solver
+keeps to it), its one term the formula, its convention ``as-built``. A saved file becomes
+a family with :func:`register` (its name ``derived:STEM``), so that every command and the
+searches find it by name.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> from explorer.derivation._derived import Derived
+    >>> d = Derived.from_data({"format": 1, "target": "demo.Layer",
+    ...     "formula": "4*n*(m + n + 2)", "variables": ["m", "n"],
+    ...     "domain": {"m": {"lo": 1, "hi": 512, "step": 1},
+    ...                "n": {"lo": 8, "hi": 1024, "step": 8}},
+    ...     "builds": 40, "verified": {"points": 24, "exact": True}}, "inline")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "layer.toml"
+    >>> d.save(path)
+    >>> import explorer
+    >>> name = register(path)
+    >>> name, explorer.count(name, m=39, n=64).total
+    ('derived:layer', 26880)
+    >>> explorer.solve(name, budget="1M", m=39).sizes
+    {'m': 39, 'n': 480}
+    >>> del explorer.FAMILIES[name]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from explorer.algebra import Role, Slot
+from explorer.conventions import Convention
+from explorer.derivation._derived import Derived, load_derived
+from explorer.errors import ConflictError, InvalidSizeError, SpecError, UnknownNameError
+from explorer.families import FAMILIES, Family, Keyword, SearchChoice
+
+if TYPE_CHECKING:
+    from explorer.algebra._term import Term
+
+__all__ = ["DerivedFamily", "DerivedStructure", "family_name", "is_derived_file", "register"]
+
+#: Parts of a variable's name that say it is a width.
+_WIDTHS = ("hidden", "d_model", "dim", "embd", "width", "channels", "units")
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedStructure:
+    """A derived formula has one structure: its formula over its variables."""
+
+    name: str
+    formula: str
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DerivedFamily(Family):
+    """The family of one derived formula."""
+
+    derived: Derived
+    name: str
+    kind: str = "derived"
+    default_convention: str = "as-built"
+    source: str = ""
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.derived.formula_text))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DerivedFamily) and (self.name, self.derived) == (
+            other.name,
+            other.derived,
+        )
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        """What it was derived from."""
+        model = f" ({self.derived.model})" if self.derived.model else ""
+        return f"derived from {self.derived.target}{model}: {self.derived.formula_text}"
+
+    @functools.cached_property
+    def keywords(self) -> tuple[Keyword, ...]:  # type: ignore[override]
+        """Every variable a required, solvable size (its lattice in its help)."""
+        return tuple(
+            Keyword(
+                v,
+                f"{v} (an argument of {self.derived.target})",
+                symbol=v,
+                help=f"{v}, on {self.derived.domain[v].text()}",
+                required=True,
+                solvable=True,
+            )
+            for v in self.derived.variables
+        )
+
+    @property
+    def free_order(self) -> tuple[str, ...]:  # type: ignore[override]
+        """Any variable may be the free one: the width first, then the others."""
+        return (self.width, *(v for v in self.derived.variables if v != self.width))
+
+    @property
+    def width(self) -> str:  # type: ignore[override]
+        """The variable that reads as a width (``hidden_size``, ``d_model``, ``dim``
+        ...), else the first that is not the depth."""
+        others = [v for v in self.derived.variables if v != self.depth] or [self.depth]
+        return next((v for v in others if any(w in v.lower() for w in _WIDTHS)), others[0])
+
+    @property
+    def depth(self) -> str:  # type: ignore[override]
+        """The variable that reads as a depth (``num_layers``, ``n_layer`` ...), else the
+        last one (the searches' second axis)."""
+        variables = self.derived.variables
+        return next((v for v in variables if "layer" in v.lower()), variables[-1])
+
+    @property
+    def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
+        """Every variable but the width, sampled when asked for."""
+        return tuple(
+            SearchChoice(v, f"{v}, to choose from", "int", v, "")
+            for v in self.derived.variables
+            if v != self.width
+        )
+
+    @property
+    def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
+        """The smallest point of the domain."""
+        return ({v: self.derived.domain[v].lo for v in self.derived.variables},)
+
+    @property
+    def structure(self) -> DerivedStructure:
+        """Its one structure."""
+        return DerivedStructure(self.name, self.derived.formula_text)
+
+    # -- the algebra's protocol -----------------------------------------------------------
+    def parse(
+        self,
+        sizes: Mapping[str, Any],
+        convention: Convention,
+        *,
+        explicit: Mapping[str, object],
+        symbolic: bool,
+    ) -> tuple[DerivedStructure, dict[str, Any]]:
+        if self.kind != convention.KIND:
+            raise ConflictError(f"{self.name} counts as built: drop --convention")
+        values: dict[str, Any] = {}
+        for name in sizes:
+            if name not in self.derived.variables:
+                raise UnknownNameError.for_name(f"{self.name} size", name, self.derived.variables)
+        for name in self.derived.variables:
+            value = sizes.get(name)
+            if value is None or value is True:
+                if not symbolic:
+                    raise InvalidSizeError(f"{name} is required for {self.name}: give {name}=N")
+                values[name] = None
+                continue
+            self.derived.check_value(name, value)
+            values[name] = int(value)
+        return self.structure, values
+
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        return tuple(Slot(v, None, v) for v in self.derived.variables)
+
+    def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
+        from explorer.algebra._term import Term
+
+        return (
+            Term(
+                "total",
+                "weight",
+                (self.derived.formula,),
+                f"every {self.derived.counted} of {self.derived.target}, as built",
+                "as derived",
+                role=Role("total", "the derived count", block="derived"),
+            ),
+        )
+
+    def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
+        return dict(zip(self.derived.variables, values))
+
+    def describe(self, structure: Hashable) -> str:
+        versions = ", ".join(f"{k} {v}" for k, v in self.derived.versions.items())
+        return f"counting: {self.derived.counted}; derived with {versions or 'unknown versions'}"
+
+    # -- for the solver ----------------------------------------------------------------
+    def domain(
+        self, free: str, sizes: Mapping[str, Any], convention: Convention
+    ) -> tuple[int, int | None]:
+        """The free variable's verified range."""
+        r = self.derived.domain[free]
+        return max(1, r.lo), r.hi
+
+    def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
+        """The free variable's lattice step."""
+        return self.derived.domain[free].step
+
+
+def is_derived_file(path: str | Path) -> bool:
+    """Whether ``path`` names a file saved by ``explorer derive --save`` (a TOML file with
+    a ``formula`` and ``variables``), as opposed to a spec file."""
+    file = Path(path)
+    if file.suffix != ".toml" or not file.is_file():
+        return False
+    try:
+        head = file.read_text(encoding="utf-8-sig")[:4096]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "formula =" in head and "variables =" in head and "[[parts]]" not in head
+
+
+def register(path: str | Path) -> str:
+    """Load a saved derived formula as a family, add it to the registry, return its name
+    (``derived:STEM``).
+
+    Raises:
+        SpecError: the file is not a derived formula, or its coefficients are not integers.
+    """
+    file = Path(path)
+    derived = load_derived(file)
+    if derived.polynomial.denominator != 1:
+        raise SpecError(
+            f"{file}: the formula has fractional coefficients; count it with "
+            "explorer.load_derived(...).count(...)"
+        )
+    name = f"derived:{file.stem}"
+    FAMILIES[name] = DerivedFamily(derived, name, source=str(file.resolve()))
+    return name
+
+
+def family_name(name: str) -> str:
+    """A family's name as given, or, for a derived formula's file, the file registered and
+    its family's name (``enc.toml`` -> ``derived:enc``). A ``.toml`` file that is not a
+    derived formula stays as it is (the caller says what is wrong with it)."""
+    return register(name) if is_derived_file(name) else name

@@ -1,0 +1,52 @@
+"""What shapes a Transformer's formula: the structure every Transformer family parses
+sizes into.
+
+Example:
+    >>> "attention" in TransformerStructure.__dataclass_fields__
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["TransformerStructure"]
+
+
+@dataclass(frozen=True, slots=True)
+class TransformerStructure:
+    """Everything that shapes a Transformer's formula (not its sizes).
+
+    ``attention``: ``square`` (q, k, v, o all d_model x d_model: head_dim and kv_heads
+    follow the heads), ``derived`` (head_dim = d_model // heads, a size that follows),
+    or ``explicit`` (head_dim given); ``heads`` keeps the head count a square attention's
+    count does not depend on (so that the design can be given again). ``ffn``: ``given``
+    (d_ff a size), ``times4``
+    (d_ff = 4 d_model) or ``llama`` (LLaMA's rounding rule: d_ff follows d_model).
+    """
+
+    family: str
+    head: str
+    attention: str
+    heads: int | None
+    kv: bool
+    ffn: str
+    rule: tuple[int, str]
+    gated: bool
+    qkv_bias: bool
+    o_bias: bool
+    mlp_bias: bool
+    layer_norm: bool
+    positions: bool
+    type_vocab: bool
+    tied: bool
+    experts: bool
+    cross_attention: bool
+    decoder: bool
+    decoder_depth: bool
+    labels: bool
+    classifier_bias: bool
+    relative: bool
+    embeddings: bool
+    biases: bool
+    norms: bool
