@@ -68,6 +68,7 @@ def explorer_count(case: dict[str, Any]) -> Count:
             extents["decoder_seq"] = case["decoder_seq"]
         return explorer.count("transformer", **sizes, **extents)
     if kind == "hf":
+        extents["batch"] *= case.get("choices", 1)  # a multiple-choice model's sequences
         if "decoder_seq" in case:
             extents["decoder_seq"] = case["decoder_seq"]
         return count_hf(case["config"], model=case["model"], **extents)
