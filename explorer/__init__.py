@@ -23,15 +23,20 @@ if TYPE_CHECKING:
     from explorer.errors import ExplorerError
     from explorer.families import FAMILIES
     from explorer.hf import count_hf, design_hf
+    from explorer.measures import Bytes, Flops, Memory, memory, memory_convention
+    from explorer.scaling import plan
     from explorer.solver import Solution, solve, solve_all
 
 __all__ = [
     "CONVENTIONS",
     "FAMILIES",
+    "Bytes",
     "Convention",
     "Count",
     "Derived",
     "ExplorerError",
+    "Flops",
+    "Memory",
     "Solution",
     "count",
     "count_hf",
@@ -39,6 +44,9 @@ __all__ = [
     "design_hf",
     "formula",
     "load_derived",
+    "memory",
+    "memory_convention",
+    "plan",
     "solve",
     "solve_all",
 ]
@@ -58,6 +66,12 @@ _HOMES = {
     "count_hf": "explorer.hf",
     "design_hf": "explorer.hf",
     "FAMILIES": "explorer.families",
+    "Bytes": "explorer.measures",
+    "Flops": "explorer.measures",
+    "Memory": "explorer.measures",
+    "memory": "explorer.measures",
+    "memory_convention": "explorer.measures",
+    "plan": "explorer.scaling",
     "Solution": "explorer.solver",
     "solve": "explorer.solver",
     "solve_all": "explorer.solver",

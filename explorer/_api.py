@@ -8,13 +8,23 @@ from explorer.algebra import Count
 from explorer.algebra._build import _BY_IDENTITY, count_of, slots_of
 from explorer.algebra._count import make_count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
+from explorer.conventions._compute import TORCH, ComputeConvention, compute_convention
 from explorer.families import FAMILIES, Family, get_family
 
 __all__ = ["count", "formula"]
 
 
-def count(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
-    """Count the parameters of a design exactly.
+def count(
+    family: str,
+    *,
+    convention: str | Convention | None = None,
+    seq: int | None = None,
+    batch: int | None = None,
+    decoder_seq: int | None = None,
+    compute: Any = None,
+    **sizes: Any,
+) -> Count:
+    """Count the parameters of a design exactly (and, given ``seq``, its compute).
 
     Args:
         family: a registered family (``explorer.FAMILIES``): ``rnn``, ``lstm``, ``lstmp``,
@@ -27,10 +37,18 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
             ``output``, ``proj``, ``nonrec_proj``, ``bidirectional``, ``merge``, ``vocab``,
             ``tied``) or their aliases (``hidden_size``, ``num_layers`` ...), and the
             convention's flags to override (``bias``, ``peepholes``, ``skip`` ...).
+        seq: tokens per sequence (time steps of a recurrent network); with it the count has
+            ``macs`` and ``flops`` of one forward pass (see :attr:`Count.compute`).
+        batch: sequences per forward pass (default 1).
+        decoder_seq: an encoder-decoder's decoder length (default ``seq``).
+        compute: a compute convention (``explorer.conventions``: ``torch``, the default,
+            counts what ``FlopCounterMode`` counts; ``causal`` the causal saving).
 
     Example:
         >>> count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34).total
         21166080
+        >>> count("lstm", input=39, cells=64, layers=2, seq=10).flops  # FlopCounterMode's
+        1182720
         >>> count("lstm", convention="graves2013", input=205, cells=700, layers=5, output=205).total
         21252205
         >>> count("LSTM", input_size=39, hidden_size=1024, num_layers=3).total
@@ -57,26 +75,88 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
                     and known[1] is pair[0]
                     and known[2][2] is None
                 ):
-                    return make_count(pair[0], fast[0], pair[1], known[2][1], fast[1])
-                return count_of(pair[0], fast[0], pair[1], fast[1])
-    return _count(family, convention, sizes, symbolic=False)
+                    counted = make_count(pair[0], fast[0], pair[1], known[2][1], fast[1])
+                else:
+                    counted = count_of(pair[0], fast[0], pair[1], fast[1])
+                if seq is None and batch is None and decoder_seq is None and compute is None:
+                    return counted
+                return _measured(counted, seq, batch, decoder_seq, compute)
+    return _measured(
+        _count(family, convention, sizes, symbolic=False), seq, batch, decoder_seq, compute
+    )
 
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path
 _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
 
 
-def formula(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
+def formula(
+    family: str,
+    *,
+    convention: str | Convention | None = None,
+    seq: int | None = None,
+    batch: int | None = None,
+    decoder_seq: int | None = None,
+    compute: Any = None,
+    **sizes: Any,
+) -> Count:
     """The count with every size not given left as a symbol, the depth included.
 
     Optional parts that should be present with a symbolic size are passed as ``True``
-    (``output=True`` adds an output layer of ``n_o`` units).
+    (``output=True`` adds an output layer of ``n_o`` units). The compute's sequence length
+    and batch stay symbols (``T``, ``B``) unless given.
 
     Example:
         >>> formula("lstm", convention="weights", output=True).formula
         8*n_c**2*(L - 1) + 4*n_c**2 + 4*n_c*n_i + n_c*n_o
+        >>> formula("rnn", convention="weights", layers=1).compute.formula
+        2*B*T*n_c**2 + 2*B*T*n_c*n_i
     """
-    return _count(family, convention, sizes, symbolic=True)
+    return _measured(
+        _count(family, convention, sizes, symbolic=True),
+        seq,
+        batch,
+        decoder_seq,
+        compute,
+        symbolic=True,
+    )
+
+
+def _measured(
+    counted: Count,
+    seq: object,
+    batch: object,
+    decoder_seq: object,
+    compute: str | ComputeConvention | None,
+    *,
+    symbolic: bool = False,
+) -> Count:
+    """The count with its compute convention, and the sequence length and batch its
+    measures read (validated here)."""
+    import dataclasses
+
+    from explorer.errors import UsageError
+    from explorer.sizes import positive_int
+
+    rules = TORCH if compute is None else compute_convention(compute)
+    if seq is None and not symbolic:
+        if batch is not None or decoder_seq is not None:
+            raise UsageError("batch and decoder_seq size a forward pass: give seq=T too")
+        return counted if rules is TORCH else dataclasses.replace(counted, compute_convention=rules)
+    extents: dict[str, int] = {}
+    if seq is not None:
+        extents["seq"] = positive_int("seq", seq)
+        extents["batch"] = 1 if batch is None else positive_int("batch", batch)
+        extents["decoder_seq"] = (
+            extents["seq"] if decoder_seq is None else positive_int("decoder_seq", decoder_seq)
+        )
+    else:
+        for name, value in (("batch", batch), ("decoder_seq", decoder_seq)):
+            if value is not None:
+                extents[name] = positive_int(name, value)
+    return dataclasses.replace(
+        counted, extents=tuple(sorted(extents.items())), compute_convention=rules
+    )
 
 
 def _count(

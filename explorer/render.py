@@ -367,11 +367,14 @@ def _design(sizes: dict[str, Any]) -> str:
 def solution_text(solution: Any, *, top: int = 20) -> str:
     """The answer in one line first, then the design, neighbours, method and assumptions."""
     s = solution
+    unit = getattr(s, "unit", "parameters")
     lines = [
-        f"{s.free} = {s.value:,} -> {s.total:,} parameters for a budget of {s.budget:,} "
+        f"{s.free} = {s.value:,} -> {s.total:,} {unit} for a budget of {s.budget:,} "
         f"({_percent(s.relative_error)})",
         f"design: {s.family} (convention {s.convention}): {_design(s.sizes)}",
     ]
+    if unit != "parameters":
+        lines.append(f"measure: {s.measure}; the design has {s.parameters:,} parameters")
     sides = []
     if s.below is not None:
         sides.append(

@@ -164,7 +164,7 @@ def test_deep_stacks_agree_across_routes(
     deep = {**sizes, chosen.depth: depth}
     uniform = explorer.count(family, convention=convention, **deep)
     assert sum(uniform.breakdown.values()) == uniform.total
-    listed = {k: [v] * depth if k == chosen.width else v for k, v in deep.items()}
+    listed: dict[str, Any] = {k: [v] * depth if k == chosen.width else v for k, v in deep.items()}
     assert explorer.count(family, convention=convention, **listed).total == uniform.total
 
 

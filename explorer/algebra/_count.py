@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import sympy
 
     from explorer.algebra._build import SymbolicCount
+    from explorer.algebra._measure import ComputeConventionLike
     from explorer.algebra._term import Term
 
 __all__ = ["INT64_MAX", "Count", "make_count"]
@@ -50,6 +51,10 @@ class Count:
     compiled: CompiledCount
     values: tuple[int | None, ...]
     notes: tuple[str, ...] = ()
+    #: The sizes that are not parameters but that measures read (``seq``, ``batch``).
+    extents: tuple[tuple[str, int], ...] = ()
+    #: The compute convention of :attr:`compute` (``None``: made without ``seq``).
+    compute_convention: ComputeConventionLike | None = None
 
     def __repr__(self) -> str:
         """Short: the family, the convention and the total (or the free symbols); the
@@ -172,6 +177,39 @@ class Count:
 
         return evaluate_many(self, arrays, overflow)
 
+    # -- compute: a measure of the same structure (explorer.algebra._measure) ------------
+    @property
+    def compute(self) -> Count:
+        """The FLOPs of one forward pass as a count of named matrix products (its
+        ``total`` is the FLOPs, each term's value the FLOPs of one product); needs
+        ``seq`` (and ``batch``) given to :func:`explorer.count`."""
+        from explorer.algebra._measure import compute_count
+
+        return compute_count(self)
+
+    @property
+    def flops(self) -> int:
+        """FLOPs of one forward pass: 2 x :attr:`macs` (the matrix products only, as
+        ``torch.utils.flop_counter.FlopCounterMode`` counts them)."""
+        from explorer.algebra._measure import require_bound
+
+        compute = self.compute
+        require_bound(compute, "flops")
+        return compute.total
+
+    @property
+    def macs(self) -> int:
+        """Multiply-accumulates of one forward pass's matrix products."""
+        return self.flops // 2
+
+    @property
+    def training_flops(self) -> int:
+        """FLOPs of one training step under the compute convention (forward and
+        backward: 3 x :attr:`flops` by default, Kaplan et al. 2020)."""
+        convention = self.compute_convention
+        factor = 3 if convention is None else convention.training_factor
+        return factor * self.flops
+
     # -- description (for renderers) ----------------------------------------------------
     @property
     def title(self) -> str:
@@ -269,9 +307,18 @@ class Count:
         return args
 
 
-_FAMILY, _STRUCTURE, _CONVENTION, _COMPILED, _VALUES, _NOTES = (
+_FAMILY, _STRUCTURE, _CONVENTION, _COMPILED, _VALUES, _NOTES, _EXTENTS, _COMPUTE = (
     Count.__dict__[name].__set__
-    for name in ("family", "structure", "convention", "compiled", "values", "notes")
+    for name in (
+        "family",
+        "structure",
+        "convention",
+        "compiled",
+        "values",
+        "notes",
+        "extents",
+        "compute_convention",
+    )
 )
 
 
@@ -291,7 +338,7 @@ def make_count(
 
     Example:
         >>> import dataclasses, explorer
-        >>> [f.name for f in dataclasses.fields(Count)]  # make_count sets each of them
+        >>> [f.name for f in dataclasses.fields(Count)][:6]  # make_count sets each field
         ['family', 'structure', 'convention', 'compiled', 'values', 'notes']
         >>> c = explorer.count("rnn", convention="weights", input=3, cells=2)
         >>> make_count(c.family, c.structure, c.convention, c.compiled, c.values) == c
@@ -304,4 +351,6 @@ def make_count(
     _COMPILED(count, compiled)
     _VALUES(count, values)
     _NOTES(count, notes)
+    _EXTENTS(count, ())
+    _COMPUTE(count, None)
     return count

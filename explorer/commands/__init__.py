@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "count": "explorer.commands.count",
     "formula": "explorer.commands.formula",
     "solve": "explorer.commands.solve",
+    "plan": "explorer.commands.plan",
     "reproduce": "explorer.commands.reproduce",
     "explain": "explorer.commands.explain",
     "search": "explorer.commands.search",

@@ -1,11 +1,20 @@
-"""``explorer count FAMILY ...``: the count of one design, as a table or ``--json``."""
+"""``explorer count FAMILY ...``: the count of one design, as a table or ``--json``;
+with ``--seq`` its compute, with memory flags its bytes."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+from typing import Any
 
+from explorer.commands._measure_options import (
+    add_compute_options,
+    add_memory_options,
+    compute_kwargs,
+    memory_requested,
+    memory_rules,
+)
 from explorer.commands._options import (
     EVERY,
     add_design_options,
@@ -18,44 +27,105 @@ from explorer.commands._options import (
 from explorer.errors import ConflictError
 
 NAME = "count"
-HELP = "count a design: per-term table, or --json"
+HELP = "count a design: per-term table, or --json; --seq T adds its FLOPs, --memory its bytes"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The design options (``--convention all``: every convention side by side), and
-    ``--emit``."""
+    """The design options (``--convention all``: every convention side by side),
+    ``--emit``, compute and memory."""
     add_design_options(parser, symbolic=False, every=True)
     add_emit_option(parser)
+    add_compute_options(parser)
+    add_memory_options(parser)
+    shown = parser.add_argument_group("what to show")
+    shown.add_argument(
+        "--flops",
+        action="store_true",
+        help="show every matrix product of the forward pass (needs --seq)",
+    )
+    shown.add_argument(
+        "--memory",
+        action="store_true",
+        help="show the bytes (weights in --dtype, default fp32, and what the flags add)",
+    )
 
 
 def run(args: argparse.Namespace) -> str:
     """Count and render."""
     from explorer._api import count
+    from explorer.errors import UsageError
     from explorer.render import count_json, count_table
 
+    measures = compute_kwargs(args)
+    wants_memory = args.memory or memory_requested(args)
+    if args.flops and "seq" not in measures:
+        raise UsageError("--flops shows the products of a forward pass: give --seq T")
     if args.convention == EVERY:
         if args.emit is not None:
             raise ConflictError("--emit prints one design as code: pick one --convention")
+        if measures or wants_memory:
+            raise ConflictError(
+                f"--convention {EVERY} compares parameter counts; compute and memory take "
+                "one convention"
+            )
         return _compare(args)
     hf = hf_request(args)
     request = None if hf is not None else spec_request(args)
     if hf is not None:
-        result = count(hf.family, convention=args.convention, **hf.sizes)
+        result = count(hf.family, convention=args.convention, **measures, **hf.sizes)
         result = dataclasses.replace(result, notes=(*result.notes, *hf.notes))
     elif request is not None:
         if args.emit is not None:
             raise ConflictError(
                 "--emit prints one family's design as code; a spec has several parts"
             )
+        if measures or wants_memory:
+            raise UsageError(
+                "compute and memory apply to a family or --hf-config; a spec counts parameters"
+            )
         spec, values = request
         result = spec.count(**values)
         result.total  # noqa: B018 - refuse free symbols here, before rendering
     else:
-        result = count(args.family, convention=args.convention, **design_kwargs(args))
+        result = count(args.family, convention=args.convention, **measures, **design_kwargs(args))
+    shown_memory = None
+    if wants_memory:
+        from explorer.measures import memory
+
+        shown_memory = memory(result, memory_rules(args))
     if args.emit is not None:
         code = emitted(result, args.emit)
-        return json.dumps({**count_json(result), args.emit: code}) if args.json else code
-    return json.dumps(count_json(result)) if args.json else count_table(result)
+        if not args.json:
+            return code
+        data = _json(count_json(result), result, measures, args.flops, shown_memory)
+        return json.dumps({**data, args.emit: code})
+    if args.json:
+        return json.dumps(_json(count_json(result), result, measures, args.flops, shown_memory))
+    text = count_table(result)
+    if "seq" in measures:
+        from explorer.render_measures import compute_summary, compute_table
+
+        text += "\n" + (compute_table if args.flops else compute_summary)(result)
+    if shown_memory is not None:
+        from explorer.render_measures import memory_table
+
+        text += "\n" + memory_table(shown_memory)
+    return text
+
+
+def _json(
+    data: dict[str, Any], result: Any, measures: dict[str, Any], terms: bool, memory: Any
+) -> dict[str, Any]:
+    """The count's JSON with its compute (given ``--seq``) and memory (when asked)."""
+    if "seq" in measures:
+        from explorer.render_measures import compute_json
+
+        data.update(compute_json(result, terms=terms))
+    if memory is not None:
+        from explorer.render_measures import memory_json
+
+        data["memory"] = memory_json(memory)
+    return data
 
 
 def _compare(args: argparse.Namespace) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from explorer.commands._measure_options import add_compute_options, compute_kwargs
 from explorer.commands._options import (
     add_design_options,
     design_kwargs,
@@ -26,23 +27,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="only the leading terms (the highest total degree: 12 L d^2 for GPT-2)",
     )
+    parser.add_argument(
+        "--flops",
+        action="store_true",
+        help="the FLOPs of one forward pass instead (T and B symbols unless --seq, --batch)",
+    )
+    add_compute_options(parser)
 
 
 def run(args: argparse.Namespace) -> str:
     """Build the symbolic count and render it."""
     from explorer._api import formula
+    from explorer.errors import UsageError
     from explorer.render import formula_json, formula_text
 
+    measures = compute_kwargs(args)
+    if measures and not args.flops:
+        raise UsageError("--seq, --batch and --attention size the FLOPs formula: add --flops")
     hf = hf_request(args)
     request = None if hf is not None else spec_request(args)
     if hf is not None:  # the architecture's closed form, the config's values in the legend
-        result = formula(hf.family, convention=args.convention, **hf.sizes)
+        result = formula(hf.family, convention=args.convention, **measures, **hf.sizes)
     elif request is not None:
+        if args.flops:
+            raise UsageError("--flops applies to a family or --hf-config, not to a spec")
         spec, values = request
         result = spec.count(**values)
     else:
-        result = formula(args.family, convention=args.convention, **design_kwargs(args))
+        result = formula(args.family, convention=args.convention, **measures, **design_kwargs(args))
     options = {"expand": args.expand, "leading": args.leading, "symbolic": hf is not None}
+    if args.flops:
+        from explorer.render_measures import flops_formula_json, flops_formula_text
+
+        if args.json:
+            return json.dumps(flops_formula_json(result, **options))
+        return flops_formula_text(result, latex=args.latex, **options)
     if args.json:
         return json.dumps(formula_json(result, **options))
     return formula_text(result, latex=args.latex, **options)

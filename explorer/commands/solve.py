@@ -6,6 +6,12 @@ import argparse
 import json
 from typing import Any
 
+from explorer.commands._measure_options import (
+    add_compute_options,
+    add_memory_options,
+    memory_requested,
+    memory_rules,
+)
 from explorer.commands._options import (
     DerivedSpec,
     add_design_options,
@@ -19,14 +25,42 @@ from explorer.commands._options import (
 from explorer.errors import ExplorerError, UsageError
 
 NAME = "solve"
-HELP = "the integer sizes that meet a parameter budget"
+HELP = "the integer sizes that meet a budget in parameters, FLOPs or bytes"
 MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing the solver
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
+    parser.add_argument(
+        "--budget-flops",
+        metavar="FLOPS",
+        help="FLOPs of one --seq-token sequence's forward pass (2e12, 2T; --per token: per "
+        "token; --pass training: a training step, 3 x forward)",
+    )
+    parser.add_argument(
+        "--budget-bytes",
+        metavar="BYTES",
+        help="bytes: 80GB (10^9), 80GiB (2^30), 512MB; what counts: --dtype, --training, "
+        "--kv-cache, --activations",
+    )
     add_design_options(parser, symbolic=False, ranges=True, stated=True)
+    add_compute_options(parser)
+    add_memory_options(parser)
+    flops = parser.add_argument_group("FLOP budgets")
+    flops.add_argument(
+        "--per",
+        choices=("sequence", "token"),
+        default="sequence",
+        help="--budget-flops per sequence (default) or per token of it",
+    )
+    flops.add_argument(
+        "--pass",
+        dest="passes",
+        choices=("forward", "training"),
+        default="forward",
+        help="--budget-flops for a forward pass (default) or a training step",
+    )
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
@@ -126,15 +160,19 @@ def run(args: argparse.Namespace) -> str:
     from explorer.render import solution_json, solution_text
     from explorer.solver import parse_budget, rank, solve_all
 
-    if args.budget is None:
-        raise UsageError("solve needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k, 1.3B)")
-    budget = parse_budget(args.budget)
+    measure, budget = _measure(args)
+    if measure is None:
+        parse_budget(budget)  # a bad budget is refused before anything is solved
+    else:
+        measure.parse_budget(budget)
     if args.save_config is not None and args.hf_config is None:
         raise UsageError("--save-config writes a solved --hf-config: add --hf-config FILE")
     if args.spec is not None:
-        return _run_spec(args, budget)
+        if measure is not None:
+            raise UsageError("FLOP and byte budgets apply to a family or --hf-config")
+        return _run_spec(args, parse_budget(budget))
     if args.hf_config is not None:
-        return _run_hf(args, budget)
+        return _run_hf(args, budget, measure)
     names: list[str] = (args.arch or "lstm").split(",")
     ties = _ties(args)
     free = None if args.free is None else args.free.replace("-", "_")
@@ -162,6 +200,7 @@ def run(args: argparse.Namespace) -> str:
                 minimum=args.min,
                 maximum=args.max,
                 ties=ties,
+                measure=measure,
                 **design,
             )
         except ExplorerError as error:
@@ -236,7 +275,57 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
 
 
-def _run_hf(args: argparse.Namespace, budget: int) -> str:
+def _measure(args: argparse.Namespace) -> tuple[Any, str]:
+    """The budget's measure (``None``: parameters) and its text, from the options."""
+    given = [
+        name
+        for name in ("budget", "budget_flops", "budget_bytes")
+        if getattr(args, name) is not None
+    ]
+    if not given:
+        raise UsageError(
+            "solve needs a budget: --budget 6.5M (parameters), --budget-flops 2e12 --seq 2048, "
+            "or --budget-bytes 80GB"
+        )
+    if len(given) > 1:
+        listed = " and ".join("--" + g.replace("_", "-") for g in given)
+        raise UsageError(f"give one budget, not {listed}")
+    flops_only = args.per != "sequence" or args.passes != "forward"
+    if given[0] != "budget_flops" and flops_only:
+        raise UsageError("--per and --pass apply to --budget-flops")
+    if given[0] != "budget_bytes" and memory_requested(args):
+        raise UsageError(
+            "--dtype, --training, --kv-cache and --activations say what --budget-bytes counts"
+        )
+    if given[0] == "budget":
+        if args.seq is not None or args.attention is not None:
+            raise UsageError("--seq and --attention apply to --budget-flops and --budget-bytes")
+        return None, args.budget
+    from explorer.measures import Bytes, Flops
+
+    if given[0] == "budget_flops":
+        if args.seq is None:
+            raise UsageError("a FLOP budget is per sequence of --seq tokens: give --seq T")
+        if args.batch is not None:
+            raise UsageError("--budget-flops is per sequence (or per token): drop --batch")
+        measure: Any = Flops(
+            seq=args.seq,
+            per=args.per,
+            training=args.passes == "training",
+            compute="causal" if args.attention == "causal" else "torch",
+            decoder_seq=args.decoder_seq,
+        )
+        return measure, args.budget_flops
+    measure = Bytes(
+        memory=memory_rules(args),
+        seq=args.seq,
+        batch=args.batch or 1,
+        decoder_seq=args.decoder_seq,
+    )
+    return measure, args.budget_bytes
+
+
+def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     """Solve one size of a config.json's model; the other fields stay the file's."""
     from explorer.families import get_family
     from explorer.render import solution_json, solution_text
@@ -261,6 +350,7 @@ def _run_hf(args: argparse.Namespace, budget: int) -> str:
         minimum=args.min,
         maximum=args.max,
         ties=ties,
+        measure=measure,
         **sizes,
     )
     notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]

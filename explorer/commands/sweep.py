@@ -88,6 +88,10 @@ def _run(args: argparse.Namespace) -> str:
         engine=args.engine,
         progress=progress_wanted(args),
     )
+    if args.engine != "solve":
+        # numpy before any output opens: Ctrl-C landing inside a C extension's import
+        # surfaces as an ImportError (a traceback), not as an interrupt.
+        import numpy  # noqa: F401
     with Outputs() as outputs:  # every output opened first, committed or dropped together
         writers = [outputs.rows(path) for path in args.save or []]
         picture = outputs.picture(args.plot) if args.plot else None

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from explorer.algebra._term import Term
     from explorer.conventions import Convention, Flag
 
-__all__ = ["Family"]
+__all__ = ["MEASURE_WORDS", "Family"]
+
+#: What the sizes measures add (not parameters) stand for, in words.
+MEASURE_WORDS = {
+    "seq": "sequence length in tokens (time steps of a recurrent network)",
+    "batch": "sequences in the batch",
+    "decoder_seq": "decoder sequence length in tokens",
+}
 
 
 class Family(ABC):
@@ -163,8 +170,25 @@ class Family(ABC):
     def meaning(self, slot: Slot) -> str:
         """What a slot's symbol stands for."""
         keyword = self.keyword(slot.keyword)
-        text = keyword.meaning if keyword is not None else slot.keyword
+        if keyword is not None:
+            text = keyword.meaning
+        else:
+            text = MEASURE_WORDS.get(slot.keyword, slot.keyword)
         return text + ("" if slot.layer is None else f" (layer {slot.layer})")
+
+    # -- measures beside the parameters (compute, caches; explorer.algebra._measure) -------
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """The measures the family declares for a structure (``flops:full``,
+        ``flops:causal``, ``kv`` ...); none unless a family declares them."""
+        return ()
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """The sizes a measure adds to the structure's (``seq``, ``batch``)."""
+        raise ConflictError(f"{self.name} declares no {measure} terms")
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """A measure's named terms (sympy)."""
+        raise ConflictError(f"{self.name} declares no {measure} terms")
 
     def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
         """Multiply-accumulates per step beyond the matrix products (none by default)."""

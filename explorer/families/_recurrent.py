@@ -594,6 +594,25 @@ class RecurrentFamily(Family):
             terms += output_layer(outputs=outputs, width=width, bias=s.output_bias, tied=s.tied)
         return tuple(terms)
 
+    # -- measures: the products of a forward pass (explorer.families._recurrent_compute) --
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """The FLOPs of a forward pass (no attention: full and causal are the same)."""
+        from explorer.families._recurrent_compute import MEASURES
+
+        return MEASURES
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """Time steps T and batch B."""
+        from explorer.families._recurrent_compute import compute_slots
+
+        return compute_slots()
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """Every matrix product of one forward pass."""
+        from explorer.families._recurrent_compute import compute_terms
+
+        return compute_terms(self, _structure(structure))
+
     def _layer(
         self, s: RecurrentStructure, size: Any, k: int, place: Place, input_width: sympy.Expr
     ) -> list[Term]:

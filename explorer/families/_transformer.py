@@ -65,6 +65,8 @@ class TransformerFamily(Family):
         encoder_decoder: an encoder and a decoder stack (T5).
         experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
         relative: T5's relative position bias in each stack's first layer.
+        causal: its (single) stack's self-attention is causal (a decoder); an encoder
+            (BERT) is not. An encoder-decoder's decoder stack always is.
     """
 
     name: str
@@ -84,6 +86,7 @@ class TransformerFamily(Family):
     encoder_decoder: bool = False
     experts_mlp: bool = False
     relative: bool = False
+    causal: bool = True
     kind: str = "transformer"
     default_convention: str = "hf"
     width: str = "d_model"
@@ -389,6 +392,26 @@ class TransformerFamily(Family):
         s = _structure(structure)
         symbols = {k.name: k.symbol for k in self.keywords if k.symbol}
         return build(self.naming, symbols, self.stacks(s), s)
+
+    # -- measures: compute, the KV cache, activations (explorer.families._transformer_compute)
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
+        al. 2022's activations for a single dense stack."""
+        from explorer.families._transformer_measures import measures
+
+        return measures(self, _structure(structure))
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """T and B (and an encoder-decoder's T_d)."""
+        from explorer.families._transformer_measures import measure_slots
+
+        return measure_slots(self, _structure(structure), measure)
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """The measure's named terms."""
+        from explorer.families._transformer_compute import measure_terms
+
+        return measure_terms(self, _structure(structure), measure)
 
     # -- what the layers above read ----------------------------------------------------
     def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:

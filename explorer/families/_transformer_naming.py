@@ -63,7 +63,8 @@ class StackNames:
 class HeadPart:
     """One piece of a head: ``lm`` (the LM head, tied or not), ``mlm`` (BERT's masked-LM
     head), ``pooler`` (a d_model x d_model dense layer with bias) or ``linear`` (to
-    ``out``: ``labels``, ``d_model`` or a number)."""
+    ``out``: ``labels``, ``d_model`` or a number). ``per_sequence``: it reads one
+    vector per sequence (after a pooler, or a chosen token), not every position."""
 
     kind: Literal["lm", "mlm", "pooler", "linear"]
     name: str = ""
@@ -72,6 +73,9 @@ class HeadPart:
     title: str = ""
     inside: bool = False  # inside the base model: its name takes the base prefix
     bias_flag: str = ""  # a keyword that may turn the bias off (``classifier_bias``)
+    #: Applied to one vector per sequence (a pooled token), not to every position: its
+    #: compute is per sequence (a pooler always is).
+    per_sequence: bool = False
 
 
 @dataclass(frozen=True, slots=True)

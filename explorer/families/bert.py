@@ -16,7 +16,9 @@ __all__ = ["BERT"]
 
 _POOLER = HeadPart("pooler", "pooler.dense", "d_model", inside=True, title="pooler")
 _MLM = HeadPart("mlm")
-_NSP = HeadPart("linear", "cls.seq_relationship", 2, title="next-sentence classifier")
+_NSP = HeadPart(
+    "linear", "cls.seq_relationship", 2, title="next-sentence classifier", per_sequence=True
+)
 
 
 def _attention(prefix: str) -> AttentionNames:
@@ -78,7 +80,12 @@ BERT = TransformerFamily(
                 "classifier",
                 Head(
                     "a sequence classifier (BertForSequenceClassification)",
-                    (_POOLER, HeadPart("linear", "classifier", "labels", title="classifier")),
+                    (
+                        _POOLER,
+                        HeadPart(
+                            "linear", "classifier", "labels", title="classifier", per_sequence=True
+                        ),
+                    ),
                     "bert.",
                 ),
             ),
@@ -102,7 +109,12 @@ BERT = TransformerFamily(
                 "multiple_choice",
                 Head(
                     "multiple choice (BertForMultipleChoice)",
-                    (_POOLER, HeadPart("linear", "classifier", 1, title="choice score")),
+                    (
+                        _POOLER,
+                        HeadPart(
+                            "linear", "classifier", 1, title="choice score", per_sequence=True
+                        ),
+                    ),
                     "bert.",
                 ),
             ),
@@ -126,4 +138,5 @@ BERT = TransformerFamily(
     mlp_bias=True,
     d_ff_rule="times4",
     divisible="always",
+    causal=False,
 )

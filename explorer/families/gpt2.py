@@ -79,7 +79,16 @@ GPT2 = TransformerFamily(
                 "double",
                 Head(
                     "LM and multiple-choice heads (GPT2DoubleHeadsModel)",
-                    (_LM, HeadPart("linear", "multiple_choice_head.summary", 1, title="summary")),
+                    (
+                        _LM,
+                        HeadPart(
+                            "linear",
+                            "multiple_choice_head.summary",
+                            1,
+                            title="summary",
+                            per_sequence=True,
+                        ),
+                    ),
                     "transformer.",
                 ),
             ),
@@ -91,7 +100,11 @@ GPT2 = TransformerFamily(
                     (
                         _LM,
                         HeadPart(
-                            "linear", "multiple_choice_head.summary", "d_model", title="summary"
+                            "linear",
+                            "multiple_choice_head.summary",
+                            "d_model",
+                            title="summary",
+                            per_sequence=True,
                         ),
                     ),
                     "transformer.",

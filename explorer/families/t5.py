@@ -74,9 +74,19 @@ T5 = TransformerFamily(
                 Head(
                     "a sequence classifier (T5ForSequenceClassification)",
                     (
-                        HeadPart("linear", "classification_head.dense", "d_model", title="dense"),
                         HeadPart(
-                            "linear", "classification_head.out_proj", "labels", title="classifier"
+                            "linear",
+                            "classification_head.dense",
+                            "d_model",
+                            title="dense",
+                            per_sequence=True,
+                        ),
+                        HeadPart(
+                            "linear",
+                            "classification_head.out_proj",
+                            "labels",
+                            title="classifier",
+                            per_sequence=True,
                         ),
                     ),
                     "transformer.",
@@ -115,4 +125,5 @@ T5 = TransformerFamily(
     d_ff_rule="times4",
     encoder_decoder=True,
     relative=True,
+    causal=False,
 )

@@ -78,6 +78,10 @@ def count_hf(
     *,
     model: str | None = None,
     convention: str | None = None,
+    seq: int | None = None,
+    batch: int | None = None,
+    decoder_seq: int | None = None,
+    compute: Any = None,
     **fields: Any,
 ) -> Count:
     """The exact count of the model ``transformers`` would build from ``config``.
@@ -87,19 +91,33 @@ def count_hf(
         model: a model class name (``LlamaForCausalLM``, ``BertModel`` ...); default: the
             config's ``architectures``, else the base model.
         convention: ``hf`` (default: every parameter) or ``kaplan2020``.
+        seq, batch, decoder_seq, compute: one forward pass's size and compute
+            convention, as for :func:`explorer.count`: the count then has ``macs`` and
+            ``flops`` (what ``FlopCounterMode`` counts for that forward pass with eager
+            attention; a mixture of experts' routed experts only).
         **fields: config fields to set or override (``hidden_size=2048``).
 
     Example:
         >>> c = count_hf({"model_type": "mixtral"}, model="MixtralForCausalLM")
         >>> c.total, c.active
         (46702792704, 12879925248)
+        >>> count_hf({"model_type": "gpt2"}, model="GPT2LMHeadModel", seq=1024).flops
+        291648307200
     """
     import dataclasses
 
     from explorer._api import count
 
     design = design_hf(config, model=model, fields=fields)
-    counted = count(design.family, convention=convention, **design.sizes)
+    counted = count(
+        design.family,
+        convention=convention,
+        seq=seq,
+        batch=batch,
+        decoder_seq=decoder_seq,
+        compute=compute,
+        **design.sizes,
+    )
     if not design.notes:
         return counted
     return dataclasses.replace(counted, notes=(*counted.notes, *design.notes))

@@ -30,6 +30,9 @@ class Solution:
         evaluations: exact counts evaluated to prove the answer.
         assumptions: defaults the solver filled in, each saying how to change it.
         alternatives: for several free choices, every solved design, best first.
+        unit, measure: what ``total`` and ``budget`` count (parameters by default; FLOPs
+            or bytes under a measure).
+        parameters: the design's parameter count.
 
     Example:
         >>> import explorer
@@ -57,6 +60,12 @@ class Solution:
     assumptions: tuple[str, ...] = ()
     rule: str = ""
     alternatives: tuple[Solution, ...] = field(default=(), repr=False)
+    #: What ``total`` and ``budget`` count: ``parameters``, ``FLOPs`` or ``bytes``.
+    unit: str = "parameters"
+    #: The measure in words (``forward FLOPs of one 2048-token sequence (torch)``).
+    measure: str = "parameters"
+    #: The design's parameters (``total`` when the budget is in parameters).
+    parameters: int | None = None
 
     @classmethod
     def of(cls, **fields: Any) -> Solution:
@@ -114,6 +123,9 @@ class Solution:
             "method": self.method,
             "evaluations": self.evaluations,
             "assumptions": list(self.assumptions),
+            "unit": self.unit,
+            "measure": self.measure,
+            "parameters": self.total if self.parameters is None else self.parameters,
         }
         if self.alternatives:
             data["rule"] = self.rule

@@ -35,7 +35,9 @@ from explorer.solver._solution import Neighbour, Solution
 from explorer.solver._ties import Tie, compile_tie, polynomial_times
 
 if TYPE_CHECKING:
+    from explorer.algebra import Polynomial
     from explorer.expressions import Expression
+    from explorer.measures import Measure
 
 __all__ = ["MODES", "RANKING", "Mode", "rank", "solve", "solve_all"]
 
@@ -57,6 +59,7 @@ def solve(
     minimum: int | None = None,
     maximum: int | None = None,
     ties: Mapping[str, str] | None = None,
+    measure: Measure | None = None,
     **fixed: Any,
 ) -> Solution:
     """The integer design closest to ``budget`` (or under / over it), provably best.
@@ -73,6 +76,9 @@ def solve(
         multiple_of: the free size must be a multiple of this (hardware-friendly sizes).
         minimum, maximum: bounds of the free size.
         ties: sizes that follow the free one, e.g. ``{"proj": "cells/4"}`` (rounded down).
+        measure: what the budget counts: parameters (default), or
+            ``explorer.measures.Flops(seq=...)`` (FLOPs), ``explorer.measures.Bytes(...)``
+            (bytes, ``80GB``/``80GiB``); the answer is provably best in that measure.
         **fixed: the other sizes and convention overrides, as for :func:`explorer.count`.
 
     Example:
@@ -83,13 +89,24 @@ def solve(
     """
     # The same request asked again with another budget (the usual case: many budgets, or a
     # search) is answered from what was prepared the first time: only the budget is new.
-    options = (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()))
+    options = (
+        convention,
+        free,
+        multiple_of,
+        minimum,
+        maximum,
+        ties and tuple(ties.items()),
+        measure,
+    )
     key = _key(family, options, fixed)
     prepared = _PREPARED.get(key) if key is not None else None
     if prepared is not None:
         if mode not in MODES:
             raise UnknownNameError.for_name("mode", mode, MODES)
-        target = budget if type(budget) is int and budget > 0 else parse_budget(budget)
+        if measure is not None:
+            target = measure.parse_budget(budget)
+        else:
+            target = budget if type(budget) is int and budget > 0 else parse_budget(budget)
         return prepared.answer(target, mode)
     solutions = solve_all(
         family,
@@ -101,6 +118,7 @@ def solve(
         minimum=minimum,
         maximum=maximum,
         ties=ties,
+        measure=measure,
         **fixed,
     )
     return rank(solutions)
@@ -131,10 +149,11 @@ def solve_all(
     minimum: int | None = None,
     maximum: int | None = None,
     ties: Mapping[str, str] | None = None,
+    measure: Measure | None = None,
     **fixed: Any,
 ) -> list[Solution]:
     """Every enumerated choice solved exactly, best first (see :func:`solve`)."""
-    target = parse_budget(budget)
+    target = parse_budget(budget) if measure is None else measure.parse_budget(budget)
     if mode not in MODES:
         raise UnknownNameError.for_name("mode", mode, MODES)
     step = _positive("multiple_of", multiple_of)
@@ -150,8 +169,16 @@ def solve_all(
     }
     solutions: list[Solution] = []
     failures: list[Exception] = []
-    request = _Request(convention, free, step, low, high, ties or {})
-    options = (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()))
+    request = _Request(convention, free, step, low, high, ties or {}, measure)
+    options = (
+        convention,
+        free,
+        multiple_of,
+        minimum,
+        maximum,
+        ties and tuple(ties.items()),
+        measure,
+    )
     for name in families:
         for picked in itertools.product(*choices.values()):
             design = {**fixed, **dict(zip(choices, picked))}
@@ -198,6 +225,7 @@ class _Request:
     low: int | None
     high: int | None
     ties: Mapping[str, str]
+    measure: Measure | None = None  # None: parameters (no measure module imported)
 
 
 SEARCH = "exact exponential search and bisection on the monotone count"
@@ -241,6 +269,9 @@ class _Prepared:
     #: depends on a size's value only through what ``Family.domain`` allows, and the
     #: search never leaves the domain.
     trusted: bool = False
+    #: what the count measures (``None``: parameters) and its unit
+    measure: Measure | None = None
+    unit: str = "parameters"
 
     def answer(self, budget: int, mode: str) -> Solution:
         """The solution for one budget: when the guide's closed-form root is exact, two
@@ -265,6 +296,7 @@ class _Prepared:
             )
         chosen, under, above, evaluations = picked
         value = chosen.value
+        measured: dict[str, Any] = {}
         if self.layout is not None:
             sizes = self.layout.copy()  # every keyword in the family's order
             sizes[self.free] = value
@@ -276,7 +308,14 @@ class _Prepared:
             design = {**self.sizes, self.free: value}
             for name, tie in self.ties.items():
                 design[name] = tie.floor(value)
-            sizes = self.shown(self._front_door(design, chosen.total).sizes, design)
+            counted = self._front_door(design, chosen.total)
+            sizes = self.shown(counted.sizes, design)
+            if self.measure is not None:
+                measured = {
+                    "unit": self.unit,
+                    "measure": self.measure.describe(),
+                    "parameters": counted.total,
+                }
         return Solution.of(
             family=self.family.name,
             convention=self.convention,
@@ -291,6 +330,7 @@ class _Prepared:
             above=above,
             method=method,
             evaluations=evaluations,
+            **measured,
         )
 
     def _guess(self, budget: int) -> tuple[int | None, str]:
@@ -312,7 +352,7 @@ class _Prepared:
         return guess, method if self.plain else method + TIED
 
     def _smallest(self, total: int) -> str:
-        return f"{self.described}: {total:,} parameters under the {self.rules.name} convention"
+        return f"{self.described}: {total:,} {self.unit} under the {self.rules.name} convention"
 
     def _validate(self, design: dict[str, Any], total: int) -> None:
         """The answer must be a valid design: the family's quick parser vouches for the
@@ -325,8 +365,9 @@ class _Prepared:
         must give the same total)."""
         preset = self.rules.name if self.rules.name in CONVENTIONS else self.rules
         check = count_design(self.family.name, convention=preset, **design)
-        if check.total != total:  # pragma: no cover - a solver bug, never user input
-            raise AssertionError(f"solver total {total} != count {check.total}")
+        found = check.total if self.measure is None else self.measure.of(check)
+        if found != total:  # pragma: no cover - a solver bug, never user input
+            raise AssertionError(f"solver total {total} != count {found}")
         return check
 
     def shown(self, counted: Mapping[str, Any], design: Mapping[str, Any]) -> dict[str, Any]:
@@ -378,15 +419,16 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
     base: list[Any] = [v if v is not None else 0 for v in template.values]
-    total = template.compiled.total
+    measure = request.measure
+    total_of, polynomial, own = _evaluator(measure, template)
     free_index = slot_of[free]
     tie_slots = [(slot_of[k], tie) for k, tie in tied.items()]
     derived = [i for i, s in enumerate(slots) if s.derived]
     plain = not (tie_slots or derived)
     guide: tuple[int, ...] | None = None
     scale = 1
-    if plain:
-        coefficients = total.collect(free_index, base)
+    if plain and polynomial is not None:
+        coefficients = polynomial.collect(free_index, [*base, *own])
         if not any(coefficients[1:]):
             raise ConflictError(
                 f"{free} does not change the count of this design: nothing to solve"
@@ -397,14 +439,18 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
         count_at = _tied_count(
             family,
             template,
-            total_of=template.compiled.function("total"),
+            total_of=total_of,
             base=base,
             free_index=free_index,
             tie_slots=tie_slots,
             derived=derived,
         )
-        if not derived and all(t.polynomial is not None for _, t in tie_slots):
-            guide, scale = _tied_guide(template, base, free_index, tie_slots)
+        if (
+            polynomial is not None
+            and not derived
+            and all(t.polynomial is not None for _, t in tie_slots)
+        ):
+            guide, scale = _tied_guide(polynomial, [*base, *own], free_index, tie_slots)
 
     lo, hi, cap = _domain(family, rules=rules, free=free, sizes=sizes, request=request, tied=tied)
     prepared = _Prepared(
@@ -427,9 +473,13 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
         layout=None,
         given=frozenset({*given_names, free, *tied}),
         described=_describe(family, sizes, free),
+        measure=measure,
+        unit="parameters" if measure is None else measure.unit,
     )
-    if derived:
-        return prepared  # the shown sizes follow the free one: each answer's count says
+    if derived or measure is not None:
+        # the shown sizes follow the free one, or the parameters go beside the measure:
+        # each answer's count says
+        return prepared
     # Sizes derived from none: what an answer shows is what the design at the lowest
     # allowed size shows, the free and tied sizes replaced.
     probe = {**sizes, free: lo, **{k: t.floor(lo) for k, t in tied.items()}}
@@ -440,6 +490,22 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     layout = prepared.shown(counted.sizes, probe)
     trusted = plain and family.parse_fast(probe, rules) is not None
     return dataclasses.replace(prepared, layout=layout, trusted=trusted)
+
+
+def _evaluator(
+    measure: Measure | None, template: Count
+) -> tuple[Callable[..., int], Polynomial | None, tuple[int, ...]]:
+    """The measured value as a function of the template's slot values, its polynomial
+    over the slots and the measure's own sizes (``seq``, ``batch``: their values, third)
+    for the closed-form guess; parameters by default."""
+    if measure is None:
+        return template.compiled.function("total"), template.compiled.total, ()
+    measured, polynomial, own = measure.evaluator(template)
+
+    def total_of(*values: Any) -> int:
+        return measured(values)
+
+    return total_of, polynomial, own
 
 
 def _polynomial_count(coefficients: tuple[int, ...]) -> Callable[[int], int]:
@@ -488,13 +554,13 @@ def _tied_count(
 
 
 def _tied_guide(
-    template: Count, base: list[Any], free_index: int, tie_slots: list[tuple[int, Tie]]
+    polynomial: Polynomial, base: list[Any], free_index: int, tie_slots: list[tuple[int, Tie]]
 ) -> tuple[tuple[int, ...], int]:
     """The count's polynomial in the free size with each tie unrounded (rational), as
     integer coefficients and their common denominator: the first guess's equation."""
     ties = {index: tie.polynomial for index, tie in tie_slots}
     total: dict[int, Fraction] = {}
-    for coefficient, exponents in template.compiled.total.monomials:
+    for coefficient, exponents in polynomial.monomials:
         term: list[Fraction] = [Fraction(coefficient)]
         for slot, power in exponents:
             factor = (
