@@ -15,10 +15,14 @@ number, minimised unless ``--direction max`` says otherwise, or a list of number
 - ``design.family``: ``"lstm"``, ``"gru"``, ``"llama"`` ... (any registered family);
 - ``design.sizes``: the keywords ``explorer.count`` takes (``cells``, ``layers``,
   ``input``, ``output``, ``proj``, ``bidirectional``, ``convention``);
-- ``design.total`` (its exact parameter count), ``design.budget``,
-  ``design.relative_error``, ``design.on_budget``;
+- ``design.total`` (what the budget counts: parameters, or FLOPs or bytes with
+  ``--budget-flops``/``--budget-bytes``; ``design.unit`` says which), ``design.parameters``
+  (its exact parameter count), ``design.budget``, ``design.relative_error``,
+  ``design.on_budget``;
 - ``design.depth`` (layers), ``design.width`` (cells, d_model: the size the solver fills in);
-- ``design.macs``: multiply-accumulates per time step;
+- ``design.macs``, ``design.flops``, ``design.training_flops``: the compute of one sequence
+  of ``design.seq`` tokens (time steps; ``--seq T``, default 1), the matrix products as
+  torch's ``FlopCounterMode`` counts them;
 - ``design.count``: the :class:`explorer.Count` (``.weights``, ``.biases``, ``.terms``).
 
 Raise an exception to report a problem: the search stops with one line naming it.
@@ -36,9 +40,11 @@ SECONDS_PER_LAYER = 2e-6
 
 
 def latency(design: Design) -> float:
-    """Estimated seconds per time step: the work, plus a fixed cost per sequential layer."""
+    """Estimated seconds per sequence: the work, plus a fixed cost per sequential layer
+    and time step."""
     directions = 2 if design.sizes.get("bidirectional") else 1
-    return design.macs * SECONDS_PER_MAC + design.depth * SECONDS_PER_LAYER * directions
+    steps = design.seq * design.depth * directions
+    return design.macs * SECONDS_PER_MAC + steps * SECONDS_PER_LAYER
 
 
 def latency_and_width(design: Design) -> list[float]:

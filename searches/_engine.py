@@ -147,6 +147,7 @@ def run_study(
         if others
         else ()
     )
+    unit, measure = kind.measure()
     return SearchResult(
         kind=kind.name,
         study_name=name,
@@ -163,6 +164,8 @@ def run_study(
         assumptions=kind.notes(),
         failed=tuple(failed),
         notes=notes,
+        unit=unit,
+        measure=measure,
     )
 
 

@@ -8,10 +8,12 @@ Example:
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> with Outputs() as outputs:
-    ...     writer = outputs.rows(folder / "rows.csv")
+    ...     writer = outputs.rows(folder / "rows.csv", sizes=("cells", "layers"))
     ...     writer.write({"family": "lstm", "budget": 10, "total": 9, "sizes": {"cells": 1}})
-    >>> (folder / "rows.csv").read_text().splitlines()[1]
-    'lstm,10,9,,,,1,,,,,'
+    >>> print((folder / "rows.csv").read_text())
+    family,budget,total,unit,parameters,relative_error,cells,layers,step,flops
+    lstm,10,9,,,,1,,,
+    <BLANKLINE>
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ from typing import IO, Any
 
 from explorer import _files as files
 
-__all__ = ["CSV_COLUMNS", "ROW_SUFFIXES", "Outputs", "Picture", "RowWriter"]
+__all__ = ["ROW_SUFFIXES", "Outputs", "Picture", "RowWriter", "csv_columns"]
 
 ROW_SUFFIXES = (".csv", ".json", ".jsonl")
-SIZE_COLUMNS = ("convention", "input", "cells", "layers", "output", "proj", "bidirectional")
-CSV_COLUMNS = ("family", "budget", "total", "relative_error", *SIZE_COLUMNS, "step")
+_FIRST = ("family", "budget", "total", "unit", "parameters", "relative_error")
+_LAST = ("step", "flops")
+
+
+def csv_columns(sizes: tuple[str, ...]) -> tuple[str, ...]:
+    """A CSV file's columns: the row's own, with one column per size between them."""
+    return (*_FIRST, *sizes, *_LAST)
 
 
 def _failed(target: Path, error: OSError) -> files.OutputError:
@@ -38,16 +45,18 @@ def _failed(target: Path, error: OSError) -> files.OutputError:
 
 class RowWriter:
     """Rows streamed to a temporary file: CSV, one JSON object (``{"rows": [...]}``) or
-    JSON Lines, by the target's suffix."""
+    JSON Lines, by the target's suffix. A CSV file has a column per size in ``sizes``
+    (default: the first row's)."""
 
-    def __init__(self, handle: IO[str], target: Path) -> None:
+    def __init__(self, handle: IO[str], target: Path, sizes: tuple[str, ...] | None = None) -> None:
         self._handle = handle
         self._target = target
         self._suffix = target.suffix.lower()
         self._count = 0
+        self._sizes = sizes
         self._csv = csv.writer(handle, lineterminator="\n")
-        if self._suffix == ".csv":
-            self._put(lambda: self._csv.writerow(CSV_COLUMNS))
+        if self._suffix == ".csv" and sizes is not None:
+            self._put(lambda: self._csv.writerow(csv_columns(sizes)))
         elif self._suffix == ".json":
             self._put(lambda: handle.write('{"rows": ['))
 
@@ -65,8 +74,11 @@ class RowWriter:
         """
         if self._suffix == ".csv":
             sizes = row.get("sizes", {})
-            values = [row.get(c) for c in CSV_COLUMNS[:4]]
-            values += [sizes.get(c) for c in SIZE_COLUMNS] + [row.get("step")]
+            if self._sizes is None:
+                self._sizes = tuple(sizes)
+                self._put(lambda: self._csv.writerow(csv_columns(tuple(sizes))))
+            values = [row.get(c) for c in _FIRST]
+            values += [sizes.get(c) for c in self._sizes] + [row.get(c) for c in _LAST]
             self._put(lambda: self._csv.writerow(["" if v is None else v for v in values]))
         elif self._suffix == ".json":
             text = ("\n" if self._count == 0 else ",\n") + json.dumps(row)
@@ -76,7 +88,10 @@ class RowWriter:
         self._count += 1
 
     def close(self) -> None:
-        """Finish the format (the JSON object's closing brackets)."""
+        """Finish the format (the JSON object's closing brackets; a CSV file's header
+        when no row came)."""
+        if self._suffix == ".csv" and self._sizes is None:
+            self._put(lambda: self._csv.writerow(csv_columns(())))
         if self._suffix == ".json":
             self._put(lambda: self._handle.write("\n]}\n"))
 
@@ -113,14 +128,15 @@ class Outputs:
         self._files = files.Outputs()
         self._writers: list[RowWriter] = []
 
-    def rows(self, target: str | Path) -> RowWriter:
-        """A streaming row writer for ``target`` (``.csv``, ``.json`` or ``.jsonl``)."""
+    def rows(self, target: str | Path, *, sizes: tuple[str, ...] | None = None) -> RowWriter:
+        """A streaming row writer for ``target`` (``.csv``, ``.json`` or ``.jsonl``; a CSV
+        file has a column per size in ``sizes``, by default the first row's)."""
         path = Path(target)
         if path.suffix.lower() not in ROW_SUFFIXES:
             raise files.OutputError(
                 f"cannot write rows to {path}: use a file ending in {', '.join(ROW_SUFFIXES)}"
             )
-        writer = RowWriter(self._files.open(path), path)
+        writer = RowWriter(self._files.open(path), path, sizes)
         self._writers.append(writer)
         return writer
 

@@ -64,6 +64,11 @@ class SearchKind(abc.ABC):
         """Assumptions to show with the result (defaults the user did not choose)."""
         return ()
 
+    def measure(self) -> tuple[str, str]:
+        """What the budget counts: its unit and the measure in words (parameters by
+        default; FLOPs or bytes under a measure)."""
+        return "parameters", "parameters"
+
 
 @dataclass(frozen=True, slots=True)
 class Objectives:

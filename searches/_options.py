@@ -9,6 +9,8 @@ Example:
     ((1, 2, 3, 4, 5, 6), (1, 2, 4), (2, 4, 6, 8), (3,))
     >>> budget_choices("1M,6.5M"), budget_choices("1M..3M/1M")
     ((1000000, 6500000), (1000000, 2000000, 3000000))
+    >>> flop_choices("1e12,2T"), byte_choices("40GB..80GB/20GB")
+    ((1000000000000, 2000000000000), (40000000000, 60000000000, 80000000000))
     >>> name_list("lstm, gru"), toggle("both")
     (('lstm', 'gru'), (False, True))
 """
@@ -16,9 +18,19 @@ Example:
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Literal, get_args
 
-__all__ = ["TOGGLES", "Toggle", "budget_choices", "int_choices", "name_list", "toggle"]
+__all__ = [
+    "TOGGLES",
+    "Toggle",
+    "budget_choices",
+    "byte_choices",
+    "flop_choices",
+    "int_choices",
+    "name_list",
+    "toggle",
+]
 
 Toggle = Literal["no", "yes", "both"]
 TOGGLES: tuple[str, ...] = get_args(Toggle)
@@ -57,8 +69,28 @@ def int_choices(text: str) -> tuple[int, ...]:
 
 def budget_choices(text: str) -> tuple[int, ...]:
     """Budgets: ``6.5M``, ``1M,6.5M,21M`` or ``1M..10M/1M`` (a range needs its step)."""
-    from explorer.errors import BudgetError
     from explorer.solver import parse_budget
+
+    return _budgets(text, parse_budget)
+
+
+def flop_choices(text: str) -> tuple[int, ...]:
+    """FLOP budgets: ``2e12``, ``1e12,2e12`` or ``1T..4T/1T``."""
+    from explorer.measures import parse_flops
+
+    return _budgets(text, parse_flops)
+
+
+def byte_choices(text: str) -> tuple[int, ...]:
+    """Byte budgets: ``80GB``, ``40GB,80GiB`` or ``20GB..80GB/20GB``."""
+    from explorer.measures import parse_bytes
+
+    return _budgets(text, parse_bytes)
+
+
+def _budgets(text: str, parse_budget: Callable[[object], int]) -> tuple[int, ...]:
+    """Budgets read by ``parse_budget``, one or a list or a range with its step."""
+    from explorer.errors import BudgetError
 
     values: set[int] = set()
     try:

@@ -23,7 +23,6 @@ from typing import Any, ClassVar
 
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from explorer.solver import parse_budget
 from searches._engine import run_study
 from searches._kind import Objectives, SearchKind
 from searches._notes import space_notes
@@ -79,6 +78,10 @@ class Baseline(SearchKind):
         """The space's defaults."""
         return space_notes(self.space)
 
+    def measure(self) -> tuple[str, str]:
+        """The space's unit and measure."""
+        return self.space.unit, self.space.measured
+
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """See :func:`make_objective`."""
         self.space.load()
@@ -93,13 +96,14 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
     step = space.multiple_of
 
     def integer_step(choice: Choice, total: int, free: int) -> int | None:
-        """The integer step on the budget's side: to the next size down when over it,
-        up when under it (the same rule as a solved design's neighbours)."""
+        """The integer step on the budget's side, in its unit: to the next size down when
+        over it, up when under it (the same rule as a solved design's neighbours)."""
         other = free - step if total >= budget else free + step
         if other < 1:
             return None
         try:
-            return abs(total - explorer.count(choice.family, **space.concrete(choice, other)).total)
+            counted = explorer.count(choice.family, **space.concrete(choice, other))
+            return abs(total - space.measure_of(counted))
         except (ConflictError, InvalidSizeError):
             return None
 
@@ -113,11 +117,23 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
             free = int(trial.suggest_int(name, first, max(first, high), step=step))
         sizes = space.concrete(choice, free)
         try:
-            total = explorer.count(choice.family, **sizes).total
+            counted = explorer.count(choice.family, **sizes)
+            total = space.measure_of(counted)
         except (ConflictError, InvalidSizeError) as error:
             trial.set_user_attr("reason", str(error))
             raise optuna.TrialPruned(str(error)) from None
-        design = Design(choice.family, sizes, total, budget, integer_step(choice, total, free))
+        design = Design(
+            choice.family,
+            sizes,
+            total,
+            budget,
+            integer_step(choice, total, free),
+            unit=space.unit,
+            parameters=counted.total,
+            seq=space.seq or 1,
+            decoder_seq=space.decoder_seq,
+            compute=space.compute,
+        )
         return record(trial, design, plan)
 
     return objective
@@ -140,7 +156,7 @@ def baseline(
     """Run (or resume) the plain-Optuna baseline study; arguments as
     :func:`searches.search`."""
     return run_study(
-        Baseline(space, parse_budget(budget)),
+        Baseline(space, space.parse_budget(budget)),
         objectives=Objectives.make(objectives, directions=directions, target_ratio=target_ratio),
         trials=trials,
         seed=seed,

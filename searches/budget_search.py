@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from explorer.solver import parse_budget
 from searches._engine import run_study
 from searches._kind import Objectives, SearchKind
 from searches._notes import space_notes
@@ -50,6 +49,10 @@ class Constrained(SearchKind):
         """The space's defaults."""
         return space_notes(self.space)
 
+    def measure(self) -> tuple[str, str]:
+        """The space's unit and measure."""
+        return self.space.unit, self.space.measured
+
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """The Optuna objective of a constrained study (solutions cached per choice)."""
         self.space.load()
@@ -64,7 +67,7 @@ class Constrained(SearchKind):
             if found is None:
                 try:
                     solution = space.solve(choice, budget=budget)
-                    found = Design.from_solution(solution)
+                    found = space.to_design(solution)
                 except (BudgetError, ConflictError, InvalidSizeError) as error:
                     found = str(error)
                 solved[choice] = found
@@ -94,9 +97,11 @@ def search(
 
     Args:
         space: the structural choices (:func:`searches.make_space`).
-        budget: parameters (``6.5M``, ``6.5e6``, 6500000).
-        objectives: ``macs``, ``depth``, ``aspect``, ``error``, ``module:function`` or
-            callables taking a :class:`~searches.design.Design`; several for a Pareto front.
+        budget: in the space's unit: parameters (``6.5M``, ``6.5e6``, 6500000), or FLOPs
+            (``2e12``) or bytes (``80GB``) when the space has that measure.
+        objectives: ``macs``, ``flops``, ``training_flops``, ``depth``, ``aspect``,
+            ``error``, ``module:function`` or callables taking a
+            :class:`~searches.design.Design`; several for a Pareto front.
         directions: one per value, to override the objectives' own.
         trials: finished trials the study should hold at the end, whoever runs them (a
             resumed study runs only the missing ones; processes sharing the study stop
@@ -105,7 +110,7 @@ def search(
         workers: local processes sharing the storage.
     """
     return run_study(
-        Constrained(space, parse_budget(budget)),
+        Constrained(space, space.parse_budget(budget)),
         objectives=Objectives.make(objectives, directions=directions, target_ratio=target_ratio),
         trials=trials,
         seed=seed,

@@ -23,17 +23,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
-from explorer.solver import parse_budget
 from searches import _optuna
 from searches._engine import run_study
 from searches._kind import Objectives, SearchKind
 from searches._notes import space_notes
 from searches._trial import record
-from searches.design import Design
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Space
-from searches.sweep import SweepRow, structures
+from searches.sweep import SweepRow, row_of, structures
 
 __all__ = ["Grid", "sweep_study"]
 
@@ -60,6 +58,10 @@ class Grid(SearchKind):
     def notes(self) -> tuple[str, ...]:
         """The space's defaults."""
         return space_notes(self.space)
+
+    def measure(self) -> tuple[str, str]:
+        """The space's unit and measure."""
+        return self.space.unit, self.space.measured
 
     @property
     def size(self) -> int:
@@ -123,7 +125,7 @@ class Grid(SearchKind):
             except (BudgetError, ConflictError, InvalidSizeError) as error:
                 trial.set_user_attr("reason", str(error))
                 raise optuna.TrialPruned(str(error)) from None
-            return record(trial, Design.from_solution(solution), plan)
+            return record(trial, space.to_design(solution), plan)
 
         return objective
 
@@ -140,7 +142,7 @@ def sweep_study(
 ) -> tuple[list[SweepRow], SearchResult]:
     """Run (or resume) the sweep as a grid study; the rows in the sweep's order, and the
     study's result (``pruned`` holds the points without a design)."""
-    parsed = tuple(dict.fromkeys(parse_budget(b) for b in budgets))
+    parsed = tuple(dict.fromkeys(space.parse_budget(b) for b in budgets))
     if not parsed:
         raise BudgetError("give at least one budget")
     kind = Grid(space, parsed[0], parsed)
@@ -161,10 +163,6 @@ def sweep_study(
         assert design is not None
         label = trial.params["structure"]
         key = (order[label], design.budget, design.depth)
-        first.setdefault(
-            key,
-            SweepRow(
-                design.family, design.budget, design.total, dict(design.sizes), design.step, label
-            ),
-        )
+        if key not in first:
+            first[key] = row_of(space, design, label)
     return [first[key] for key in sorted(first)], result

@@ -1,8 +1,11 @@
 """What a search optimises: built-in objectives, or the user's own ``module:function``.
 
 A user objective receives the solved :class:`~searches.design.Design` (``family``,
-``sizes``, ``total``, ``count``, ``macs`` ...) and returns a number, or a sequence of
-numbers for several objectives at once (give one ``--direction`` per value).
+``sizes``, ``total``, ``parameters``, ``count``, ``macs``, ``flops`` ...) and returns a
+number, or a sequence of numbers for several objectives at once (give one ``--direction``
+per value). The compute objectives (``macs``, ``flops``, ``training_flops``) are the
+families' declared matrix products for one sequence of the design's ``seq`` tokens, as
+torch's ``FlopCounterMode`` counts them.
 
 Example:
     >>> import explorer
@@ -13,7 +16,9 @@ Example:
     >>> s = explorer.solve("gru", budget="1M", layers=2, input=39, output=34)
     >>> d = Design.from_solution(s)
     >>> plan.evaluate(d)
-    [995652.0, 2.0]
+    [993708.0, 2.0]
+    >>> resolve_objectives("flops").evaluate(d.with_compute(seq=100))
+    [198741600.0]
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from explorer.errors import UnknownNameError, did_you_mean
+from explorer.errors import ConflictError, UnknownNameError, did_you_mean
 from searches.design import Design
 from searches.errors import ObjectiveError
 
@@ -70,8 +75,20 @@ class Objective:
         return len(self.directions)
 
 
-def _macs(design: Design) -> float:
-    return float(design.macs)
+def _compute(name: str) -> ObjectiveFunction:
+    """A compute objective: the design's declared compute, or one line saying that its
+    family declares none (a derived formula counts parameters only)."""
+
+    def objective(design: Design) -> float:
+        try:
+            return float(getattr(design, name))
+        except ConflictError as error:
+            raise ObjectiveError(
+                f"objective {name}: {error}; choose an objective of its own, e.g. depth, "
+                "aspect, error or FILE.py:NAME"
+            ) from None
+
+    return objective
 
 
 def _depth(design: Design) -> float:
@@ -91,7 +108,15 @@ def _aspect(target: float) -> ObjectiveFunction:
 
 #: name -> (direction, description); ``aspect`` needs its target ratio (``target_ratio``).
 BUILTIN: dict[str, tuple[str, str]] = {
-    "macs": ("minimize", "multiply-accumulates per time step (Design.macs)"),
+    "macs": (
+        "minimize",
+        "multiply-accumulates of one forward pass of one sequence (Design.macs)",
+    ),
+    "flops": ("minimize", "FLOPs of one forward pass of one sequence: 2 x macs (Design.flops)"),
+    "training_flops": (
+        "minimize",
+        "FLOPs of one training step on one sequence: 3 x flops (Design.training_flops)",
+    ),
     "depth": ("maximize", "number of layers at the budget"),
     "aspect": (
         "minimize",
@@ -176,7 +201,8 @@ def resolve_objectives(
     directions: Sequence[str] | None = None,
     target_ratio: float = 64.0,
 ) -> ObjectivePlan:
-    """Objectives from names (``macs``, ``depth``, ``aspect``, ``error``), ``module:function``
+    """Objectives from names (``macs``, ``flops``, ``training_flops``, ``depth``, ``aspect``,
+    ``error``), ``module:function``
     specs (``path/to/file.py:function`` too) or callables; with ``directions``, one per value.
 
     Built-ins have their own direction, user functions minimise unless told. Without
@@ -244,7 +270,9 @@ def _objective(
 
 
 _BUILTIN_FUNCTIONS: dict[str, ObjectiveFunction] = {
-    "macs": _macs,
+    "macs": _compute("macs"),
+    "flops": _compute("flops"),
+    "training_flops": _compute("training_flops"),
     "depth": _depth,
     "error": _error,
 }

@@ -1,5 +1,9 @@
 """Pictures of sweeps and searches, drawn with matplotlib's Agg canvas (no pyplot state,
 no display needed). Data in, PNG bytes out; :class:`searches._files.Outputs` writes them.
+
+A sweep is drawn by its sizes (:func:`draw_sweep`: width against depth, the count against
+the width) or, given the forward FLOPs of its rows, as parameters against FLOPs
+(:func:`draw_compute`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from searches._optional import require
 from searches.results import SearchResult
 from searches.sweep import SweepRow
 
-__all__ = ["SweepPoints", "draw_search", "draw_sweep", "line_style"]
+__all__ = ["PLOT_AXES", "SweepPoints", "draw_compute", "draw_search", "draw_sweep", "line_style"]
+
+#: What a sweep plot draws: ``sizes`` (width vs depth, count vs width) or ``params,flops``
+#: (parameters vs forward FLOPs of one sequence).
+PLOT_AXES = ("sizes", "params,flops")
 
 _MAX_LINES = 8  # per panel: more budgets or depths than this are thinned evenly
 _COLOURS = 10  # matplotlib's default cycle, C0 ... C9
@@ -41,7 +49,8 @@ def line_style(index: int) -> dict[str, Any]:
 @dataclass
 class SweepPoints:
     """What the sweep plot needs of each row (a few ints per row, not the rows): per
-    structure, (depth, width) per budget and (width, total) per depth; the axes' names."""
+    structure, (depth, width) per budget, (width, total) and (parameters, forward FLOPs)
+    per depth; the axes' names and the totals' unit."""
 
     lines: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -49,11 +58,16 @@ class SweepPoints:
     curves: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    compute: dict[tuple[str, int], list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     width: str = ""
     depth: str = ""
+    unit: str = "parameters"
 
     def add(self, row: SweepRow) -> None:
-        """Keep (depth, width) per budget and (width, total) per depth."""
+        """Keep (depth, width) per budget, (width, total) and (parameters, FLOPs) per
+        depth."""
         import explorer
 
         family = explorer.FAMILIES[row.family]
@@ -64,8 +78,11 @@ class SweepPoints:
         label = row.label or row.family
         self.width = _joined(self.width, family.width)
         self.depth = _joined(self.depth, family.depth)
+        self.unit = row.unit
         self.lines[(label, row.budget)].append((depth, width))
         self.curves[(label, depth)].append((width, row.total))
+        if row.flops is not None:
+            self.compute[(label, depth)].append((row.parameters, row.flops))
 
 
 def _joined(seen: str, name: str) -> str:
@@ -112,7 +129,7 @@ def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
         label, layers = key
         xy = sorted(points.curves[key])
         right.plot(*zip(*xy), **line_style(index), markersize=3, label=f"{label} {depth}={layers}")
-    right.set(xlabel=width, ylabel="parameters", title="count vs size")
+    right.set(xlabel=width, ylabel=points.unit, title="count vs size")
     right.set_xscale("log")
     right.set_yscale("log")
     from matplotlib.ticker import NullFormatter
@@ -120,6 +137,45 @@ def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
     right.xaxis.set_minor_formatter(NullFormatter())
     if points.curves:
         right.legend(fontsize="x-small")
+    figure.suptitle(title)
+    figure.savefig(handle, format="png", dpi=110)
+
+
+def draw_compute(points: SweepPoints, handle: IO[bytes], *, title: str, seq: int) -> None:
+    """Parameters against the forward FLOPs of one ``seq``-token sequence, one curve per
+    structure and depth (its designs at each budget), with the line ``2 x parameters x
+    seq`` (every parameter in one multiply-accumulate per token) for reference."""
+    figure, (axes,) = _figure(1)
+    keys = _thin(sorted(points.compute, key=_order), _MAX_LINES * 2)
+    low, high = None, None
+    for index, key in enumerate(keys):
+        label, layers = key
+        xy = sorted(points.compute[key])
+        axes.plot(
+            *zip(*xy),
+            **line_style(index),
+            markersize=4,
+            label=f"{label} {points.depth or 'depth'}={layers}",
+        )
+        low = xy[0][0] if low is None else min(low, xy[0][0])
+        high = xy[-1][0] if high is None else max(high, xy[-1][0])
+    if low is not None and high is not None:
+        axes.plot(
+            [low, high],
+            [2 * low * seq, 2 * high * seq],
+            color="grey",
+            linestyle="--",
+            linewidth=1,
+            label=f"2 x parameters x {seq}",
+        )
+        axes.legend(fontsize="x-small")
+    axes.set(
+        xlabel="parameters",
+        ylabel=f"forward FLOPs of one {seq}-token sequence",
+        title="parameters vs FLOPs",
+    )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
     figure.suptitle(title)
     figure.savefig(handle, format="png", dpi=110)
 
@@ -165,7 +221,7 @@ def draw_search(result: SearchResult, handle: IO[bytes]) -> None:
             label="Pareto front",
         )
         axes.set(xlabel=names[0], ylabel=names[1])
-    axes.set_title(f"{result.kind} search at {result.budget:,} parameters")
+    axes.set_title(f"{result.kind} search at {result.budget:,} {result.unit}")
     if result.trials:
         axes.legend(fontsize="x-small")
     figure.savefig(handle, format="png", dpi=110)

@@ -19,6 +19,7 @@ from searches.sweep import SweepRow
 __all__ = [
     "columns",
     "design_cells",
+    "in_unit",
     "plural",
     "search_text",
     "sweep_header",
@@ -82,9 +83,15 @@ def columns(designs: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
 
 
 def design_cells(
-    family: str, sizes: dict[str, Any], total: int, relative: float, shown: Sequence[str]
+    family: str,
+    sizes: dict[str, Any],
+    total: int,
+    relative: float,
+    shown: Sequence[str],
+    *extra: int | None,
 ) -> list[str]:
-    """A design as table cells: family, the ``shown`` sizes, total, error."""
+    """A design as table cells: family, the ``shown`` sizes, total, error, and the
+    ``extra`` numbers (its parameters beside a FLOP or byte total; ``-`` for ``None``)."""
     cells = [family]
     for name in shown:
         value = sizes.get(name)
@@ -94,11 +101,26 @@ def design_cells(
             cells.append("yes" if value else "no")
         else:
             cells.append(str(value))
-    return [*cells, f"{total:,}", _percent(relative)]
+    more = ["-" if value is None else f"{value:,}" for value in extra]
+    return [*cells, f"{total:,}", _percent(relative), *more]
 
 
-def _header(shown: Sequence[str]) -> list[str]:
-    return ["family", *shown, "total", "error"]
+def _header(shown: Sequence[str], unit: str = "parameters") -> list[str]:
+    """The columns of a design: ``total`` is in parameters; a FLOP or byte total is
+    named by its unit, the parameters beside it."""
+    if unit == "parameters":
+        return ["family", *shown, "total", "error"]
+    return ["family", *shown, unit, "error", "parameters"]
+
+
+def in_unit(value: int, unit: str) -> str:
+    """A total or budget with its unit, unless it counts parameters.
+
+    Example:
+        >>> in_unit(6_500_000, "parameters"), in_unit(2 * 10**12, "FLOPs")
+        ('6,500,000', '2,000,000,000,000 FLOPs')
+    """
+    return f"{value:,}" if unit == "parameters" else f"{value:,} {unit}"
 
 
 def _value(value: float) -> str:
@@ -109,8 +131,9 @@ def _trial_row(trial: TrialRecord, shown: Sequence[str]) -> list[str]:
     design = trial.design
     assert design is not None
     assert trial.values is not None
+    extra = () if design.unit == "parameters" else (design.parameters,)
     cells = design_cells(
-        design.family, dict(design.sizes), design.total, design.relative_error, shown
+        design.family, dict(design.sizes), design.total, design.relative_error, shown, *extra
     )
     return [
         str(trial.number),
@@ -123,7 +146,12 @@ def _trial_row(trial: TrialRecord, shown: Sequence[str]) -> list[str]:
 def _describe(design: Design) -> str:
     sizes = ", ".join(f"{k}={v}" for k, v in design.sizes.items() if k != "convention")
     error = _percent(design.relative_error)
-    return f"{design.family} ({sizes}) -> {design.total:,} parameters ({error})"
+    if design.unit == "parameters":
+        return f"{design.family} ({sizes}) -> {design.total:,} parameters ({error})"
+    return (
+        f"{design.family} ({sizes}) -> {design.total:,} {design.unit} ({error}), "
+        f"{design.parameters:,} parameters"
+    )
 
 
 def search_text(result: SearchResult, *, top: int = 10) -> str:
@@ -135,12 +163,15 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     )
     objectives = ", ".join(f"{n} ({d})" for n, d in zip(result.objectives, result.directions))
     lines = [
-        f"{what}: {plural(result.finished, 'trial')} at a budget of {result.budget:,}; "
+        f"{what}: {plural(result.finished, 'trial')} at a budget of "
+        f"{in_unit(result.budget, result.unit)}; "
         f"{result.on_budget} on budget ({result.on_budget_fraction:.0%}), "
         f"{len(result.pruned)} pruned (no design at the budget)"
         + (f", {len(result.failed)} failed (interrupted)" if result.failed else ""),
         f"objective: {objectives}",
     ]
+    if result.unit != "parameters":
+        lines.insert(1, f"budget: {result.measure}")
     if not result.best:
         lines.append("best: none (no trial on budget)")
     elif not result.multi_objective:
@@ -152,8 +183,8 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
             f"{result.objectives[0]} {_value(best.values[0])}"
         )
     shown = columns([(t.design.family, dict(t.design.sizes)) for t in result.trials if t.design])
-    header = ["#", *_header(shown), "on budget", *result.objectives]
-    width = len(shown)
+    header = ["#", *_header(shown, result.unit), "on budget", *result.objectives]
+    width = len(shown) + (0 if result.unit == "parameters" else 1)
     right = [0, *range(2, 4 + width), *range(5 + width, 5 + width + len(result.objectives))]
     if result.multi_objective and result.best:
         lines += ["", f"Pareto front ({plural(len(result.best), 'trial')}):"]
@@ -199,21 +230,41 @@ def _ranked(result: SearchResult) -> list[tuple[TrialRecord, int]]:
     return [(first[key], seen[key]) for key in sorted(first, key=order)]
 
 
-def sweep_header(size: int, rows: int, skipped: int, engine: str, seconds: float) -> str:
-    """One line: how many points, solved, skipped, how fast."""
+def sweep_header(
+    size: int, rows: int, skipped: int, engine: str, seconds: float, *, measure: str = ""
+) -> str:
+    """One line: how many points, solved, skipped, how fast; and what the budgets count,
+    when not parameters.
+
+    Example:
+        >>> print(sweep_header(4, 3, 1, "solve", 0.0, measure="bytes of bf16 weights"))
+        sweep: 4 grid points, 3 solved, 1 without a design at their budget; engine solve, 0.00 s
+        budget: bytes of bf16 weights
+    """
     rate = f", {rows / seconds:,.0f} designs/s" if seconds > 0 and rows else ""
-    return (
+    line = (
         f"sweep: {plural(size, 'grid point')}, {rows:,} solved, {skipped:,} without a design "
         f"at their budget; engine {engine}, {seconds:.2f} s{rate}"
     )
+    return line + (f"\nbudget: {measure}" if measure and measure != "parameters" else "")
 
 
 def sweep_table(rows: Sequence[SweepRow]) -> str:
-    """The rows as a table (budget first)."""
+    """The rows as a table (budget first): each total in the budget's unit, and the
+    parameters beside a FLOP or byte total; with forward FLOPs, a ``FLOPs/seq`` column
+    unless the total is those FLOPs."""
     shown = columns([(r.family, r.sizes) for r in rows])
-    header = ["budget", *_header(shown)]
-    body = [
-        [f"{r.budget:,}", *design_cells(r.family, r.sizes, r.total, r.relative_error, shown)]
-        for r in rows
-    ]
-    return table([header, *body], right=(0, *range(2, 5 + len(shown))))
+    units = {r.unit for r in rows}
+    unit = units.pop() if len(units) == 1 else "total"
+    header = ["budget", *_header(shown, unit)]
+    flops = any(r.flops is not None for r in rows) and any(r.flops != r.total for r in rows)
+    if flops:
+        header.append("FLOPs/seq")
+    body = []
+    for r in rows:
+        extra: list[int | None] = [] if unit == "parameters" else [r.parameters]
+        if flops:
+            extra.append(r.flops)
+        cells = design_cells(r.family, r.sizes, r.total, r.relative_error, shown, *extra)
+        body.append([f"{r.budget:,}", *cells])
+    return table([header, *body], right=(0, *range(2, len(header))))

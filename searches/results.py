@@ -64,6 +64,9 @@ class SearchResult:
         requested: the trial count asked for (finished trials in the study at the end).
         assumptions: defaults the user did not choose.
         notes: what else the user should know (trials another process still runs).
+        unit: what ``budget`` and each design's ``total`` count: ``parameters``,
+            ``FLOPs`` or ``bytes``.
+        measure: the measure in words (``forward FLOPs of one 2048-token sequence ...``).
     """
 
     kind: str
@@ -81,6 +84,8 @@ class SearchResult:
     assumptions: tuple[str, ...] = field(default=())
     failed: tuple[TrialRecord, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    unit: str = "parameters"
+    measure: str = "parameters"
 
     @property
     def finished(self) -> int:
@@ -113,6 +118,8 @@ class SearchResult:
             "study_name": self.study_name,
             "storage": self.storage,
             "budget": self.budget,
+            "unit": self.unit,
+            "measure": self.measure,
             "objectives": list(self.objectives),
             "directions": list(self.directions),
             "seed": self.seed,

@@ -3,7 +3,9 @@
 The choices are the families' own declarations (:attr:`explorer.families.Family.
 search_choices`: depth, directions, a projection ratio, heads ...); every choice is
 enumerable. The free size (the family's first solvable width: cells, d_model) is never
-sampled: :func:`explorer.solve` fills it in exactly.
+sampled: :func:`explorer.solve` fills it in exactly. The space also carries what a budget
+counts (parameters, or a FLOP or byte :class:`explorer.measures.Measure`) and the sequence
+length of the compute objectives.
 
 Example:
     >>> space = make_space(families=("lstm", "gru"), layers=(1, 2, 3))
@@ -13,6 +15,11 @@ Example:
     >>> s = space.solve(choice, budget=6_500_000)
     >>> s.sizes["cells"], s.total
     (841, 6502646)
+    >>> from explorer.measures import Flops
+    >>> flops = make_space(families=("gru",), layers=(2,), measure=Flops(seq=100))
+    >>> d = flops.to_design(flops.solve(choice, budget=flops.parse_budget("1.3G")))
+    >>> d.sizes["cells"], d.total, d.unit, d.parameters, d.flops == d.total
+    (841, 1298504000, 'FLOPs', 6502646, True)
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import explorer
-from explorer.errors import InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, SearchChoice
 from searches._options import int_choices, toggle
+from searches.design import Design
+
+if TYPE_CHECKING:
+    from explorer.measures import Measure
 
 __all__ = ["MODES", "Choice", "Space", "make_space"]
 
@@ -83,6 +94,12 @@ class Space:
         mode: ``nearest``, ``under`` or ``over`` the budget.
         multiple_of, minimum, maximum: the free size's step and bounds.
         files: the families read from files (``explorer derive --save``), name and path.
+        measure: what a budget counts (``None``: parameters; a FLOP or byte measure,
+            :mod:`explorer.measures`): every design is solved onto it.
+        seq: tokens per sequence of the compute objectives (``macs``, ``flops``), the
+            FLOP measure's own; ``None``: not given (they count one token, one time step).
+        decoder_seq: an encoder-decoder's decoder length (``None``: ``seq``).
+        compute: the compute convention of those objectives (``torch``, ``causal``).
     """
 
     families: tuple[str, ...] = ("lstm",)
@@ -95,6 +112,52 @@ class Space:
     minimum: int | None = None
     maximum: int | None = None
     files: tuple[tuple[str, str], ...] = ()
+    measure: Measure | None = None
+    seq: int | None = None
+    decoder_seq: int | None = None
+    compute: str = "torch"
+
+    @property
+    def unit(self) -> str:
+        """What a budget and a design's ``total`` count: ``parameters``, ``FLOPs``,
+        ``bytes``."""
+        return "parameters" if self.measure is None else self.measure.unit
+
+    @property
+    def measured(self) -> str:
+        """The measure in words (``forward FLOPs of one 2048-token sequence (torch)``)."""
+        return "parameters" if self.measure is None else self.measure.describe()
+
+    def parse_budget(self, value: object) -> int:
+        """A budget in the space's unit (``6.5M`` parameters, ``2e12`` FLOPs, ``80GB``).
+
+        Raises:
+            explorer.errors.BudgetError: not a budget.
+        """
+        if self.measure is None:
+            from explorer.solver import parse_budget
+
+            return parse_budget(value)
+        return self.measure.parse_budget(value)
+
+    def to_design(self, solution: explorer.Solution) -> Design:
+        """The :class:`~searches.design.Design` of a solved choice, its compute objectives
+        at the space's sequence length."""
+        return Design.from_solution(
+            solution, seq=self.seq or 1, decoder_seq=self.decoder_seq, compute=self.compute
+        )
+
+    def measure_of(self, count: explorer.Count) -> int:
+        """What the budget counts of a counted design (its total, by default)."""
+        return count.total if self.measure is None else self.measure.of(count)
+
+    def size_names(self) -> tuple[str, ...]:
+        """Every size a design of the space may have, by keyword, in the families' order
+        (the convention first): the columns of a table of its designs."""
+        names = {"convention": None}
+        for family in self.families:
+            names.update(dict.fromkeys(k.name for k in _family(family).keywords))
+        return tuple(names)
 
     def load(self) -> None:
         """Register the families that come from files (derived formulas), in this
@@ -201,12 +264,14 @@ class Space:
             minimum=self.minimum,
             maximum=self.maximum,
             ties=ties or None,
+            measure=self.measure,
             **sizes,
         )
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (also the fingerprint of a stored study)."""
-        return {
+        """A JSON-ready dict (also the fingerprint of a stored study: what a budget counts
+        and the compute objectives' sequence are in it when they are not the defaults)."""
+        data: dict[str, Any] = {
             "families": list(self.families),
             "options": {name: list(values) for name, values in self.options},
             "fixed": dict(self.fixed),
@@ -216,6 +281,16 @@ class Space:
             "minimum": self.minimum,
             "maximum": self.maximum,
         }
+        if self.measure is not None:
+            data["measure"] = self.measured
+        for name, value, default in (
+            ("seq", self.seq, None),
+            ("decoder_seq", self.decoder_seq, None),
+            ("compute", self.compute, "torch"),
+        ):
+            if value != default:
+                data[name] = value
+        return data
 
 
 def make_space(
@@ -226,6 +301,10 @@ def make_space(
     multiple_of: int = 1,
     minimum: int | None = None,
     maximum: int | None = None,
+    measure: Measure | None = None,
+    seq: int | None = None,
+    decoder_seq: int | None = None,
+    compute: str | None = None,
     **given: Any,
 ) -> Space:
     """A validated :class:`Space`.
@@ -234,6 +313,11 @@ def make_space(
         families: the families to choose from.
         convention: the counting convention (``None``: each family's default).
         mode, multiple_of, minimum, maximum: how the free size is solved.
+        measure: what a budget counts (``None``: parameters;
+            ``explorer.measures.Flops(seq=2048)``, ``explorer.measures.Bytes(...)``).
+        seq, decoder_seq, compute: the sequence (and an encoder-decoder's decoder
+            length) and the compute convention of the compute objectives; a FLOP
+            measure's own by default, and they must agree with it.
         **given: the families' search choices (``layers=range(1, 5)``,
             ``bidirectional=(False, True)``, ``proj_ratio=(2, 4)``: sequences of values)
             and fixed sizes (``input=39``: one value). A choice not given takes the
@@ -263,6 +347,7 @@ def make_space(
         _positive(name, value)
     if minimum is not None and maximum is not None and minimum > maximum:
         raise InvalidSizeError(f"minimum {minimum} is above maximum {maximum}")
+    seq, decoder_seq, compute = _context(measure, seq, decoder_seq, compute)
     declared = {c.name: c for f in chosen for c in f.search_choices}
     options: dict[str, tuple[Any, ...]] = {}
     fixed: dict[str, Any] = {}
@@ -300,6 +385,45 @@ def make_space(
         minimum=minimum,
         maximum=maximum,
         files=files,
+        measure=measure,
+        seq=seq,
+        decoder_seq=decoder_seq,
+        compute=compute,
+    )
+
+
+def _context(
+    measure: Measure | None, seq: int | None, decoder_seq: int | None, compute: str | None
+) -> tuple[int | None, int | None, str]:
+    """The compute objectives' sequence, decoder length and convention: the ones given,
+    else the measure's; refused when the two disagree (one design, one sequence)."""
+    from explorer.measures import Bytes, Flops
+
+    for name, value in (("seq", seq), ("decoder_seq", decoder_seq)):
+        _positive(name, value)
+    if compute is not None:
+        Flops(seq=1, compute=compute)  # a known compute convention, or a one-line error
+    own_seq: int | None = None
+    own_decoder: int | None = None
+    own_compute: str | None = None
+    if isinstance(measure, Flops | Bytes):
+        own_seq, own_decoder = measure.seq, measure.decoder_seq
+    if isinstance(measure, Flops):
+        own_compute = measure.convention.name
+    pairs: tuple[tuple[str, object, object], ...] = (
+        ("seq", seq, own_seq),
+        ("decoder_seq", decoder_seq, own_decoder),
+        ("compute", compute, own_compute),
+    )
+    for name, mine, theirs in pairs:
+        if mine is not None and theirs is not None and mine != theirs:
+            raise ConflictError(
+                f"{name} {mine} differs from the budget's {name} {theirs}: give one"
+            )
+    return (
+        seq if seq is not None else own_seq,
+        decoder_seq if decoder_seq is not None else own_decoder,
+        compute or own_compute or "torch",
     )
 
 

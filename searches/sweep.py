@@ -7,6 +7,11 @@ one structure at once on numpy arrays (:mod:`searches._grid`); ``solve`` calls
 order (family, directions, ratio, budget, depth); points without a design at their
 budget (too deep for it) are counted in :attr:`Sweep.skipped`, not yielded.
 
+Budgets count what the space's measure counts: parameters, FLOPs (the vectorised engine
+evaluates the families' compiled compute terms) or bytes (solved point by point: the
+``solve`` engine). A row's ``total`` is in that unit, ``parameters`` beside it; with the
+space's ``seq`` given, each row also has ``flops``, the forward FLOPs of one sequence.
+
 Example:
     >>> space = make_space(families=("lstm",), layers=(1, 2))
     >>> rows = list(sweep(space, budgets=(1_000_000, 6_500_000)))
@@ -19,6 +24,12 @@ Example:
     >>> import explorer
     >>> all(explorer.count(r.family, **r.sizes).total == r.total for r in rows)
     True
+    >>> from explorer.measures import Flops
+    >>> flops = make_space(families=("lstm",), layers=(1, 2), measure=Flops(seq=100))
+    >>> for r in sweep(flops, budgets=("1G",)):
+    ...     print(r.sizes["layers"], r.sizes["cells"], r.total, r.unit, r.parameters, r.flops)
+    1 1095 1000830000 FLOPs 5012944 1000830000
+    2 638 1001149600 FLOPs 5015990 1001149600
 """
 
 from __future__ import annotations
@@ -30,8 +41,8 @@ from typing import Any, Literal, get_args
 import explorer
 from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from explorer.solver import parse_budget
 from searches._progress import bar as progress_bar
+from searches.design import Design
 from searches.space import Choice, Space, make_space
 
 __all__ = [
@@ -41,6 +52,7 @@ __all__ = [
     "SweepRow",
     "grid_size",
     "make_space",
+    "row_of",
     "structures",
     "sweep",
 ]
@@ -52,8 +64,11 @@ CHUNK = 65_536  # points solved together: bounded memory, whatever the grid
 
 @dataclass(frozen=True, slots=True)
 class SweepRow:
-    """One solved grid point: ``explorer.count(family, **sizes).total == total``;
-    ``label`` names its structure (the family and its choices but the depth)."""
+    """One solved grid point: ``total`` is what the budget counts of the design (in
+    ``unit``; ``explorer.count(family, **sizes).total`` for parameters), ``parameters``
+    its parameter count, ``flops`` the forward FLOPs of one sequence (``None`` unless the
+    sweep's space has ``seq``, or when the family declares no compute); ``label`` names
+    its structure (the family and its choices but the depth)."""
 
     family: str
     budget: int
@@ -61,6 +76,13 @@ class SweepRow:
     sizes: dict[str, Any]
     step: int | None
     label: str = ""
+    unit: str = "parameters"
+    parameters: int = -1
+    flops: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.parameters < 0 and self.unit == "parameters":
+            object.__setattr__(self, "parameters", self.total)
 
     @property
     def relative_error(self) -> float:
@@ -68,15 +90,21 @@ class SweepRow:
         return (self.total - self.budget) / self.budget
 
     def to_json(self) -> dict[str, Any]:
-        """``family``, ``sizes``, ``total``, ``budget``, ``relative_error``, ``step``."""
-        return {
+        """``family``, ``sizes``, ``total``, ``budget``, ``relative_error``, ``step``,
+        ``unit``, ``parameters`` (and ``flops`` when the sweep has them)."""
+        data = {
             "family": self.family,
             "budget": self.budget,
             "total": self.total,
+            "unit": self.unit,
+            "parameters": self.parameters,
             "relative_error": self.relative_error,
             "sizes": self.sizes,
             "step": self.step,
         }
+        if self.flops is not None:
+            data["flops"] = self.flops
+        return data
 
 
 def structures(space: Space) -> list[Choice]:
@@ -165,31 +193,50 @@ class Sweep:
             name = explorer.FAMILIES[structure.family].depth
             self.examples.append(f"{structure.label} {name}={depth} at {budget:,}: {reason}")
 
-    def _row(
-        self, choice: Choice, budget: int, total: int, free: int, step: int | None
-    ) -> SweepRow:
-        sizes = self.space.concrete(choice, free)
-        return SweepRow(choice.family, budget, total, sizes, step, choice.without_depth().label)
-
     def _pointwise(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
+        space = self.space
         for budget in self.budgets:
-            for depth in self.space.depths():
-                choice = self.space.with_depth(structure, depth)
+            for depth in space.depths():
+                choice = space.with_depth(structure, depth)
                 try:
-                    solution = self.space.solve(choice, budget=budget)
+                    solution = space.solve(choice, budget=budget)
                 except (BudgetError, ConflictError, InvalidSizeError) as error:
                     self._skip(structure, budget, depth, str(error))
                     continue
                 finally:
                     if bar is not None:
                         bar.update(1)
-                below, above = solution.below, solution.above
-                step = None if below is None or above is None else above.total - below.total
-                yield self._row(choice, budget, solution.total, solution.value, step)
+                yield row_of(space, space.to_design(solution), structure.label)
 
-    def _vectorised(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
+    def _skip_all(self, structure: Choice, bar: Any, reason: str) -> None:
+        """Every point of a structure skipped, for one reason."""
+        for budget in self.budgets:
+            for depth in self.space.depths():
+                self._skip(structure, budget, depth, reason)
+        if bar is not None:
+            bar.update(len(self.budgets) * len(self.space.depths()))
+
+    def _bounds(
+        self, structure: Choice, free: str, given: dict[str, Any], rules: Any
+    ) -> tuple[int, int, int | None, bool]:
+        """The free size's step, the range of its multiples (``lo_k``, ``hi_k``; ``None``:
+        unbounded) and whether the design's own range ends it (not the user's maximum)."""
         import math
 
+        space = self.space
+        family = explorer.FAMILIES[structure.family]
+        step = math.lcm(space.multiple_of, family.multiple(free, given))
+        own_low, own_high = family.domain(free, given, rules)  # the family's own range
+        low = max(space.minimum or 1, own_low)
+        highs = [h for h in (space.maximum, own_high) if h is not None]
+        for declared in space.declared(structure.family):  # every tied size at least 1
+            if declared.kind == "ratio":
+                value = structure.get(declared.name)
+                low = max(low, -(-100 // value) if declared.percent else value)
+        capped = own_high is not None and (space.maximum is None or own_high < space.maximum)
+        return step, -(-low // step), min(highs) // step if highs else None, capped
+
+    def _vectorised(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
         import numpy as np
 
         from searches._grid import solve_block
@@ -198,24 +245,27 @@ class Sweep:
         family = explorer.FAMILIES[structure.family]
         free, depth_name = space.free(structure.family), family.depth
         given = self._depthless_sizes(structure, free)
-        template = explorer.formula(structure.family, convention=space.convention, **given)
+        template = explorer.formula(
+            structure.family,
+            convention=space.convention,
+            seq=space.seq,
+            batch=1,
+            decoder_seq=space.decoder_seq,
+            compute=space.compute,
+            **given,
+        )
+        try:
+            measured, flops = _compute_of(space, template)
+        except ConflictError as error:  # a FLOP budget, a family without compute
+            self._skip_all(structure, bar, str(error))
+            return
         ratios = [d for d in space.declared(structure.family) if d.kind == "ratio"]
-        step = math.lcm(space.multiple_of, family.multiple(free, given))
         rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
-        own_low, own_high = family.domain(free, given, rules)  # the family's own range
-        low = max(space.minimum or 1, own_low)
-        highs = [h for h in (space.maximum, own_high) if h is not None]
-        for declared in ratios:  # every tied size at least 1
-            value = structure.get(declared.name)
-            low = max(low, -(-100 // value) if declared.percent else value)
-        lo_k = -(-low // step)
-        hi_k = min(highs) // step if highs else None
-        capped = own_high is not None and (space.maximum is None or own_high < space.maximum)
+        step, lo_k, hi_k, capped = self._bounds(structure, free, given, rules)
         depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
         if not depths.size:
             return
         bases = {int(d): space.concrete(space.with_depth(structure, int(d)), 1) for d in depths}
-        label = structure.label
         per_chunk = max(1, CHUNK // len(depths))
         for first in range(0, len(self.budgets), per_chunk):
             chunk = np.array(self.budgets[first : first + per_chunk], dtype=object)
@@ -223,15 +273,15 @@ class Sweep:
             layers = np.tile(depths, len(chunk))
             numeric = budgets.astype(np.int64) if chunk.max() < 2**62 else budgets
 
-            def count_at(k: Any, index: Any, layers: Any = layers) -> Any:
+            def sizes_at(k: Any, index: Any, layers: Any = layers) -> dict[str, Any]:
                 width = k * step
                 kwargs = {free: width, depth_name: layers[index]}
                 for declared in ratios:
                     kwargs[declared.keyword] = declared.tied(width, structure.get(declared.name))
-                return template.evaluate_many(**kwargs)
+                return kwargs
 
             block = solve_block(
-                count_at,
+                lambda k, index: measured(**sizes_at(k, index)),
                 numeric,
                 lo_k=lo_k,
                 hi_k=hi_k,
@@ -239,27 +289,89 @@ class Sweep:
                 design_cap=capped,
                 free=free,
             )
+            solved = np.flatnonzero(block.feasible)
+            column = {int(index): n for n, index in enumerate(solved)}
+            parameters, forward = block.total[solved], None
+            if solved.size and (space.measure is not None or flops is not None):
+                at = sizes_at(block.k[solved], solved)
+                if space.measure is not None:  # the parameters beside the measured total
+                    parameters = template.evaluate_many(**at)
+                if flops is not None:
+                    forward = flops(**at)
             for i in range(len(budgets)):
                 budget, depth = int(budgets[i]), int(layers[i])
                 if not block.feasible[i]:
                     self._skip(structure, budget, depth, str(block.reason[i]))
                     continue
-                row_step = int(block.step[i])
                 width = int(block.k[i]) * step
                 sizes = dict(bases[depth])  # the row's keywords: its depth's, the width set
                 sizes[free] = width
                 for declared in ratios:
                     sizes[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                n, row_step = column[i], int(block.step[i])
                 yield SweepRow(
                     structure.family,
                     budget,
                     int(block.total[i]),
                     sizes,
                     None if row_step < 0 else row_step,
-                    label,
+                    structure.label,
+                    space.unit,
+                    int(parameters[n]),
+                    None if forward is None else int(forward[n]),
                 )
             if bar is not None:
                 bar.update(len(budgets))
+
+
+def row_of(space: Space, design: Design, label: str) -> SweepRow:
+    """The sweep row of a solved design (its forward FLOPs when the space has ``seq``)."""
+    return SweepRow(
+        design.family,
+        design.budget,
+        design.total,
+        dict(design.sizes),
+        design.step,
+        label,
+        design.unit,
+        design.parameters,
+        None if space.seq is None else _flops(design),
+    )
+
+
+def _flops(design: Design) -> int | None:
+    """Forward FLOPs of one sequence, ``None`` for a family that declares no compute."""
+    try:
+        return design.flops
+    except ConflictError:
+        return None
+
+
+def _compute_of(space: Space, template: explorer.Count) -> tuple[Any, Any]:
+    """The vectorised measure the budgets count (parameters, or the FLOPs of the compute
+    terms, times the training factor for a training step), and the forward FLOPs for the
+    rows (``None`` without ``seq``, or for a family that declares no compute)."""
+    from explorer.measures import Flops
+
+    flops = None
+    if space.seq is not None:
+        try:
+            flops = template.compute.evaluate_many
+        except ConflictError:
+            flops = None
+    measure = space.measure
+    if measure is None:
+        return template.evaluate_many, flops
+    assert isinstance(measure, Flops)  # bytes are solved point by point
+    forward = template.compute.evaluate_many  # ConflictError: no compute, no design
+    factor = measure.convention.training_factor if measure.training else 1
+    if factor == 1:
+        return forward, flops
+
+    def training(**sizes: Any) -> Any:
+        return factor * forward(**sizes)
+
+    return training, flops
 
 
 def sweep(
@@ -272,15 +384,20 @@ def sweep(
     """The rows of the grid ``space`` x ``budgets``, each point solved exactly (iterate it).
 
     Args:
-        space: families, depths, directions, ratios and fixed sizes (:func:`make_space`).
-        budgets: one or more budgets (``6.5M``, 6500000 ...).
+        space: families, depths, directions, ratios and fixed sizes (:func:`make_space`),
+            and what a budget counts (its measure).
+        budgets: one or more budgets in the space's unit (``6.5M``, 6500000; ``2e12``
+            FLOPs; ``80GB``).
         engine: ``vectorised`` (numpy, default) or ``solve`` (:func:`explorer.solve`
-            per point).
+            per point). Byte budgets are always solved point by point (the engine is
+            then ``solve``).
         progress: a progress bar on stderr (tqdm, when installed).
     """
     if engine not in ENGINES:
         raise UnknownNameError.for_name("engine", engine, ENGINES)
-    parsed = tuple(dict.fromkeys(parse_budget(b) for b in budgets))
+    parsed = tuple(dict.fromkeys(space.parse_budget(b) for b in budgets))
     if not parsed:
         raise BudgetError("give at least one budget")
+    if space.unit == "bytes":
+        engine = "solve"
     return Sweep(space, parsed, engine, progress)

@@ -108,7 +108,7 @@ def test_workers_load_the_file_themselves(lstm_file: Path, tmp_path: Path) -> No
     argv = [
         *("search", "--budget", "6.5M", "--arch", str(lstm_file), "--num-layers", "1..3"),
         *("--input-size", "39", "--trials", "6", "--workers", "2", "--storage", str(journal)),
-        "--json",
+        *("--objective", "depth", "--json"),
     ]
     done = subprocess.run(
         [sys.executable, "-m", "explorer", *argv],

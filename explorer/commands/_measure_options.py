@@ -1,9 +1,11 @@
-"""Options of compute and memory, shared by ``count``, ``solve`` and ``plan``.
+"""Options of compute and memory, shared by ``count``, ``solve``, ``plan``, ``search``
+and ``sweep``.
 
 ``--seq T --batch B`` size a forward pass (FLOPs, the KV cache, activations); ``--dtype``,
 ``--training``, ``--master``, ``--gradients``, ``--kv-cache``, ``--kv-dtype`` and
-``--activations`` make a memory convention (:mod:`explorer.measures`). No option names a
-family: what a design computes and caches is the family's declaration.
+``--activations`` make a memory convention (:mod:`explorer.measures`); ``--budget-flops``
+and ``--budget-bytes`` (with ``--per`` and ``--pass``) say what a budget counts. No option
+names a family: what a design computes and caches is the family's declaration.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from explorer.commands._options import int_text
 
 __all__ = [
+    "add_budget_options",
     "add_compute_options",
     "add_memory_options",
+    "budget_measure",
     "compute_kwargs",
     "memory_requested",
     "memory_rules",
@@ -26,14 +30,128 @@ _OPTIMIZERS = ("none", "sgd", "momentum", "adam")
 _ACTIVATIONS = ("korthikanti2022", "korthikanti2022-selective", "korthikanti2022-full")
 
 
-def add_compute_options(parser: argparse.ArgumentParser) -> None:
-    """``--seq``, ``--batch``, ``--decoder-seq``, ``--attention``."""
-    group = parser.add_argument_group("compute (one forward pass)")
-    group.add_argument(
-        "--seq",
-        type=int_text("--seq"),
-        help="tokens per sequence (time steps of a recurrent network): adds macs and flops",
+def add_budget_options(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """``--budget-flops``, ``--budget-bytes``, and a FLOP budget's ``--per`` and ``--pass``
+    (``many``: each takes a list or a range of budgets, read by
+    :func:`searches._options.flop_choices` and :func:`~searches._options.byte_choices`)."""
+    flops_type: Any = None
+    bytes_type: Any = None
+    flops_list = bytes_list = ""
+    if many:
+        from searches._options import byte_choices, flop_choices
+
+        flops_type, bytes_type = flop_choices, byte_choices
+        flops_list = "; several: 1e12,2e12 or 1e12..4e12/1e12"
+        bytes_list = "; several: 40GB,80GB or 20GB..80GB/20GB"
+    parser.add_argument(
+        "--budget-flops",
+        metavar="FLOPS",
+        type=flops_type,
+        help="FLOPs of one --seq-token sequence's forward pass (2e12, 2T; --per token: per "
+        f"token; --pass training: a training step, 3 x forward){flops_list}",
     )
+    parser.add_argument(
+        "--budget-bytes",
+        metavar="BYTES",
+        type=bytes_type,
+        help="bytes: 80GB (10^9), 80GiB (2^30), 512MB; what counts: --dtype, --training, "
+        f"--kv-cache, --activations{bytes_list}",
+    )
+    flops = parser.add_argument_group("FLOP budgets")
+    flops.add_argument(
+        "--per",
+        choices=("sequence", "token"),
+        default="sequence",
+        help="--budget-flops per sequence (default) or per token of it",
+    )
+    flops.add_argument(
+        "--pass",
+        dest="passes",
+        choices=("forward", "training"),
+        default="forward",
+        help="--budget-flops for a forward pass (default) or a training step",
+    )
+
+
+def budget_measure(
+    args: argparse.Namespace, *, command: str, many: bool = False, objectives: bool = False
+) -> tuple[Any, Any]:
+    """The budget's measure (``None``: parameters) and the budget option's value (text, or
+    the list ``many`` reads), from ``--budget``, ``--budget-flops`` or ``--budget-bytes``.
+
+    ``objectives``: ``--seq``, ``--decoder-seq`` and ``--attention`` also size the compute
+    objectives of a search, so a parameter budget takes them too.
+
+    Raises:
+        UsageError: no budget, two, or options that do not apply to the one given.
+    """
+    from explorer.errors import UsageError
+
+    given = [
+        name
+        for name in ("budget", "budget_flops", "budget_bytes")
+        if getattr(args, name) is not None
+    ]
+    if not given:
+        if many:
+            raise UsageError(
+                f"{command} needs budgets: --budget 1M,6.5M (parameters), --budget-flops "
+                "1e12,2e12 --seq 2048, or --budget-bytes 40GB,80GB"
+            )
+        raise UsageError(
+            f"{command} needs a budget: --budget 6.5M (parameters), --budget-flops 2e12 "
+            "--seq 2048, or --budget-bytes 80GB"
+        )
+    if len(given) > 1:
+        listed = " and ".join("--" + g.replace("_", "-") for g in given)
+        raise UsageError(f"give one budget, not {listed}")
+    chosen = getattr(args, given[0])
+    flops_only = args.per != "sequence" or args.passes != "forward"
+    if given[0] != "budget_flops" and flops_only:
+        raise UsageError("--per and --pass apply to --budget-flops")
+    if given[0] != "budget_bytes" and memory_requested(args):
+        raise UsageError(
+            "--dtype, --training, --kv-cache and --activations say what --budget-bytes counts"
+        )
+    if given[0] == "budget":
+        if objectives:
+            if args.batch is not None:
+                raise UsageError("--batch applies to --budget-bytes (a KV cache, activations)")
+        elif args.seq is not None or args.attention is not None:
+            raise UsageError("--seq and --attention apply to --budget-flops and --budget-bytes")
+        return None, chosen
+    from explorer.measures import Bytes, Flops
+
+    if given[0] == "budget_flops":
+        if args.seq is None:
+            raise UsageError("a FLOP budget is per sequence of --seq tokens: give --seq T")
+        if args.batch is not None:
+            raise UsageError("--budget-flops is per sequence (or per token): drop --batch")
+        measure: Any = Flops(
+            seq=args.seq,
+            per=args.per,
+            training=args.passes == "training",
+            compute="causal" if args.attention == "causal" else "torch",
+            decoder_seq=args.decoder_seq,
+        )
+        return measure, chosen
+    measure = Bytes(
+        memory=memory_rules(args),
+        seq=args.seq,
+        batch=args.batch or 1,
+        decoder_seq=args.decoder_seq,
+    )
+    return measure, chosen
+
+
+_SEQ_HELP = "tokens per sequence (time steps of a recurrent network): adds macs and flops"
+
+
+def add_compute_options(parser: argparse.ArgumentParser, *, seq_help: str = _SEQ_HELP) -> None:
+    """``--seq``, ``--batch``, ``--decoder-seq``, ``--attention`` (``seq_help``: what
+    ``--seq`` sizes in this command)."""
+    group = parser.add_argument_group("compute (one forward pass)")
+    group.add_argument("--seq", type=int_text("--seq"), help=seq_help)
     group.add_argument(
         "--batch", type=int_text("--batch"), help="sequences per forward pass (default 1)"
     )

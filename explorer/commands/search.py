@@ -1,7 +1,8 @@
 """``explorer search``: a budget-constrained Optuna study (or the plain-Optuna baseline).
 
 Optuna samples the structure (family, depth, directions, projection ratio); the solver
-fills in the cells, so every trial is on budget. optuna is imported only when this runs.
+fills in the width, so every trial is on budget: in parameters, FLOPs (``--budget-flops``)
+or bytes (``--budget-bytes``). optuna is imported only when this runs.
 """
 
 from __future__ import annotations
@@ -9,12 +10,34 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
+from explorer.commands._measure_options import (
+    add_budget_options,
+    add_compute_options,
+    add_memory_options,
+    budget_measure,
+)
 from searches._options import TOGGLES, budget_choices, int_choices, name_list, toggle
 
 NAME = "search"
-HELP = "an Optuna study where every trial is on budget (the solver fills in the cells)"
+HELP = "an Optuna study where every trial is on budget (the solver fills in the width)"
 WORKERS_HELP = "local processes on one storage (default 1; at most 4 per CPU)"
+SEQ_HELP = (
+    "tokens per sequence (time steps of a recurrent network): of --budget-flops, of a KV "
+    "cache or activations in --budget-bytes, and of the objectives macs, flops and "
+    "training_flops (default 1: one token)"
+)
+
+
+def add_budget_arguments(parser: argparse.ArgumentParser, *, help: str) -> None:
+    """``--budget`` (parameters), ``--budget-flops``, ``--budget-bytes`` and what they
+    count (``--seq``, ``--per``, ``--pass``, ``--dtype``, ``--training`` ...), shared by
+    ``search`` and ``sweep``; each takes one budget or several."""
+    parser.add_argument("--budget", type=budget_choices, help=help)
+    add_budget_options(parser, many=True)
+    add_compute_options(parser, seq_help=SEQ_HELP)
+    add_memory_options(parser)
 
 
 def add_space_options(parser: argparse.ArgumentParser) -> None:
@@ -105,14 +128,21 @@ def _float(text: str) -> float:
 OBJECTIVE_HELP = """\
 your own objective (--objective FILE.py:NAME or MODULE:NAME):
   def score(design):  # a searches.design.Design, already solved onto the budget
-      return design.macs / design.layers  # a number; minimised unless --direction max
-  A design has .family ('lstm', 'gru' ...), .sizes (the keywords explorer.count takes:
-  cells, layers, input, output, proj, bidirectional, convention), .total (its exact
-  parameter count), .budget, .layers, .cells, .macs (multiply-accumulates per time step),
-  .relative_error, .on_budget and .count (the explorer.Count: .weights, .biases, .terms).
+      return design.macs / design.depth  # a number; minimised unless --direction max
+  A design has .family ('lstm', 'llama' ...), .sizes (the keywords explorer.count takes,
+  the convention included), .width (cells, d_model: the size the solver fills in),
+  .depth (layers), .total (what the budget counts: parameters, FLOPs or bytes) and
+  .unit, .parameters (its exact parameter count), .budget, .relative_error, .on_budget,
+  .macs, .flops, .training_flops (one sequence of --seq tokens, default 1, as torch's
+  FlopCounterMode counts them) and .count (the explorer.Count: .weights, .biases, .terms).
   Return a list of numbers for several values, with one --direction per value; raise an
   exception to report a problem (one line, exit status 2). A complete example file:
   examples/objective.py in the source tree.
+
+budgets in FLOPs or bytes: --budget-flops 2e12 --seq 2048 solves every design onto the
+FLOPs of one 2048-token forward pass (--per token, --pass training); --budget-bytes 80GB
+--training adam --dtype bf16 onto its memory. Each trial then shows its FLOPs or bytes
+and its parameters.
 
 --trials is the study's target: a resumed study runs only the missing trials, and every
 process sharing one --storage and --study-name stops once the study holds that many.
@@ -124,15 +154,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budget, design space, objectives, trials, storage and workers."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = OBJECTIVE_HELP
-    parser.add_argument("--budget", type=budget_choices, help="parameters: 6.5e6, 6.5M, 21M")
+    add_budget_arguments(parser, help="parameters: 6.5e6, 6.5M, 21M")
     add_space_options(parser)
     goal = parser.add_argument_group("objectives")
     goal.add_argument(
         "--objective",
         default="macs",
-        help="macs (default), depth, aspect, error, or your own FILE.py:NAME or MODULE:NAME "
-        "(a function of a searches.design.Design returning a number: see below); "
-        "several separated by commas give a Pareto front",
+        help="macs (default; multiply-accumulates of one forward pass of --seq tokens), "
+        "flops, training_flops, depth, aspect, error, or your own FILE.py:NAME or "
+        "MODULE:NAME (a function of a searches.design.Design returning a number: see "
+        "below); several separated by commas give a Pareto front",
     )
     goal.add_argument(
         "--direction", type=name_list, help="minimize/maximize, one per value (overrides)"
@@ -163,8 +194,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_options(parser, top=10)
 
 
-def space_from(args: argparse.Namespace) -> object:
-    """The :class:`searches.Space` of the command line."""
+def space_from(args: argparse.Namespace, measure: Any = None) -> Any:
+    """The :class:`searches.Space` of the command line, its budgets counted by
+    ``measure`` (``None``: parameters)."""
     from searches import make_space
 
     given = {
@@ -172,6 +204,7 @@ def space_from(args: argparse.Namespace) -> object:
         for name, value in vars(args).items()
         if name.startswith(("choice_", "size_")) and value is not None
     }
+    attention = getattr(args, "attention", None)
     return make_space(
         families=args.arch,
         convention=args.convention,
@@ -179,6 +212,10 @@ def space_from(args: argparse.Namespace) -> object:
         multiple_of=args.multiple_of,
         minimum=args.min,
         maximum=args.max,
+        measure=measure,
+        seq=getattr(args, "seq", None),
+        decoder_seq=getattr(args, "decoder_seq", None),
+        compute=None if attention is None else "causal" if attention == "causal" else "torch",
         **given,
     )
 
@@ -199,7 +236,7 @@ def run(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> str:
-    from explorer.errors import BudgetError, UsageError
+    from explorer.errors import BudgetError
     from searches._optional import require
     from searches._processes import check_workers
 
@@ -208,19 +245,19 @@ def _run(args: argparse.Namespace) -> str:
     from searches._files import Outputs
     from searches.render import search_text
 
-    if args.budget is None:
-        raise UsageError("search needs a budget: --budget 6.5M (or 6500000, 6.5e6, 350k)")
-    if len(args.budget) != 1:
+    measure, budgets = budget_measure(args, command="search", objectives=True)
+    if len(budgets) != 1:
         raise BudgetError("search takes one budget; sweep several with 'explorer sweep'")
     check_workers(args.workers)
+    space = space_from(args, measure)
     if args.plot:
         require("matplotlib", feature="--plot", extra="plot")
     with Outputs() as outputs:  # opened before the study: a bad path costs no trials
         picture = outputs.picture(args.plot) if args.plot else None
         runner = baseline if args.baseline else search
         result = runner(
-            space_from(args),  # type: ignore[arg-type]
-            budget=args.budget[0],
+            space,
+            budget=budgets[0],
             objectives=args.objective,
             directions=args.direction,
             target_ratio=args.target_ratio,

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 from explorer.commands._measure_options import (
+    add_budget_options,
     add_compute_options,
     add_memory_options,
-    memory_requested,
-    memory_rules,
+    budget_measure,
 )
 from explorer.commands._options import (
     DerivedSpec,
@@ -32,35 +32,10 @@ MODES = ("nearest", "under", "over")  # explorer.solver.MODES, without importing
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
-    parser.add_argument(
-        "--budget-flops",
-        metavar="FLOPS",
-        help="FLOPs of one --seq-token sequence's forward pass (2e12, 2T; --per token: per "
-        "token; --pass training: a training step, 3 x forward)",
-    )
-    parser.add_argument(
-        "--budget-bytes",
-        metavar="BYTES",
-        help="bytes: 80GB (10^9), 80GiB (2^30), 512MB; what counts: --dtype, --training, "
-        "--kv-cache, --activations",
-    )
+    add_budget_options(parser)
     add_design_options(parser, symbolic=False, ranges=True, stated=True)
     add_compute_options(parser)
     add_memory_options(parser)
-    flops = parser.add_argument_group("FLOP budgets")
-    flops.add_argument(
-        "--per",
-        choices=("sequence", "token"),
-        default="sequence",
-        help="--budget-flops per sequence (default) or per token of it",
-    )
-    flops.add_argument(
-        "--pass",
-        dest="passes",
-        choices=("forward", "training"),
-        default="forward",
-        help="--budget-flops for a forward pass (default) or a training step",
-    )
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(
@@ -160,7 +135,7 @@ def run(args: argparse.Namespace) -> str:
     from explorer.render import solution_json, solution_text
     from explorer.solver import parse_budget, rank, solve_all
 
-    measure, budget = _measure(args)
+    measure, budget = budget_measure(args, command="solve")
     if measure is None:
         parse_budget(budget)  # a bad budget is refused before anything is solved
     else:
@@ -273,56 +248,6 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
         **values,
     )
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
-
-
-def _measure(args: argparse.Namespace) -> tuple[Any, str]:
-    """The budget's measure (``None``: parameters) and its text, from the options."""
-    given = [
-        name
-        for name in ("budget", "budget_flops", "budget_bytes")
-        if getattr(args, name) is not None
-    ]
-    if not given:
-        raise UsageError(
-            "solve needs a budget: --budget 6.5M (parameters), --budget-flops 2e12 --seq 2048, "
-            "or --budget-bytes 80GB"
-        )
-    if len(given) > 1:
-        listed = " and ".join("--" + g.replace("_", "-") for g in given)
-        raise UsageError(f"give one budget, not {listed}")
-    flops_only = args.per != "sequence" or args.passes != "forward"
-    if given[0] != "budget_flops" and flops_only:
-        raise UsageError("--per and --pass apply to --budget-flops")
-    if given[0] != "budget_bytes" and memory_requested(args):
-        raise UsageError(
-            "--dtype, --training, --kv-cache and --activations say what --budget-bytes counts"
-        )
-    if given[0] == "budget":
-        if args.seq is not None or args.attention is not None:
-            raise UsageError("--seq and --attention apply to --budget-flops and --budget-bytes")
-        return None, args.budget
-    from explorer.measures import Bytes, Flops
-
-    if given[0] == "budget_flops":
-        if args.seq is None:
-            raise UsageError("a FLOP budget is per sequence of --seq tokens: give --seq T")
-        if args.batch is not None:
-            raise UsageError("--budget-flops is per sequence (or per token): drop --batch")
-        measure: Any = Flops(
-            seq=args.seq,
-            per=args.per,
-            training=args.passes == "training",
-            compute="causal" if args.attention == "causal" else "torch",
-            decoder_seq=args.decoder_seq,
-        )
-        return measure, args.budget_flops
-    measure = Bytes(
-        memory=memory_rules(args),
-        seq=args.seq,
-        batch=args.batch or 1,
-        decoder_seq=args.decoder_seq,
-    )
-    return measure, args.budget_bytes
 
 
 def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:

@@ -1,4 +1,9 @@
-"""``explorer sweep``: a grid of designs, each point solved exactly; table, files, plot."""
+"""``explorer sweep``: a grid of designs, each point solved exactly; table, files, plot.
+
+Budgets in parameters (``--budget``), FLOPs (``--budget-flops 1e12,2e12 --seq 2048``) or
+bytes (``--budget-bytes 40GB,80GB --training adam``); ``--seq`` also gives each row its
+forward FLOPs, which ``--plot-axes params,flops`` draws against its parameters.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from explorer.commands._measure_options import budget_measure
 from explorer.commands.search import (
     WORKERS_HELP,
     _int,
+    add_budget_arguments,
     add_output_options,
     add_space_options,
     progress_wanted,
     space_from,
 )
-from searches._options import budget_choices
 
 NAME = "sweep"
 HELP = "solve every point of a grid (families x budgets x layers x ...); CSV/JSON, plot"
+PLOT_AXES = ("sizes", "params,flops")  # searches.plots.PLOT_AXES (matplotlib not imported)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budgets, design space, engine and outputs."""
-    parser.add_argument(
-        "--budget", type=budget_choices, help="budgets: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M"
-    )
+    add_budget_arguments(parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M")
     add_space_options(parser)
     parser.add_argument(
         "--engine",
@@ -52,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_options(
         parser, top=20, seed="recorded in --json; a sweep is exhaustive and has no randomness"
     )
+    parser.add_argument(
+        "--plot-axes",
+        choices=PLOT_AXES,
+        help="what --plot draws: sizes (default: the width against the depth, and the count "
+        "against the width) or params,flops (parameters against the forward FLOPs of one "
+        "--seq-token sequence, one curve per structure and depth; needs --seq)",
+    )
 
 
 def run(args: argparse.Namespace) -> str:
@@ -73,18 +85,24 @@ def _run(args: argparse.Namespace) -> str:
     from searches._files import Outputs
     from searches._processes import check_workers
 
-    if args.budget is None:
-        raise UsageError("sweep needs budgets: --budget 6.5M or --budget 1M,6.5M,21M")
+    measure, budgets = budget_measure(args, command="sweep", many=True, objectives=True)
     check_workers(args.workers)
+    axes = args.plot_axes or "sizes"
+    if args.plot_axes is not None and not args.plot:
+        raise UsageError("--plot-axes says what --plot draws: add --plot FILE.png")
+    if axes == "params,flops" and args.seq is None:
+        raise UsageError(
+            "--plot-axes params,flops draws the forward FLOPs of one sequence: give --seq T"
+        )
     if args.plot:
         from searches._optional import require
 
         require("matplotlib", feature="--plot", extra="plot")
-    space = space_from(args)
+    space = space_from(args, measure)
     as_study = args.storage is not None or args.study_name is not None or args.workers != 1
     job = sweep(
-        space,  # type: ignore[arg-type]
-        budgets=args.budget,
+        space,
+        budgets=budgets,
         engine=args.engine,
         progress=progress_wanted(args),
     )
@@ -93,7 +111,8 @@ def _run(args: argparse.Namespace) -> str:
         # surfaces as an ImportError (a traceback), not as an interrupt.
         import numpy  # noqa: F401
     with Outputs() as outputs:  # every output opened first, committed or dropped together
-        writers = [outputs.rows(path) for path in args.save or []]
+        columns = space.size_names()
+        writers = [outputs.rows(path, sizes=columns) for path in args.save or []]
         picture = outputs.picture(args.plot) if args.plot else None
         points = None
         if picture is not None:
@@ -104,15 +123,19 @@ def _run(args: argparse.Namespace) -> str:
         rows: Iterable[Any] = job
         study: dict[str, Any] = {}
         if as_study:
-            rows, study = _grid_study(args, space)
+            rows, study = _grid_study(args, space, budgets)
             job.skipped, job.examples = study["skipped"], study["examples"]
         seen = _stream(rows, writers, points, keep=None if args.json else args.top)
         seconds = time.perf_counter() - start
         if picture is not None and points is not None:
-            from searches.plots import draw_sweep
+            from searches.plots import draw_compute, draw_sweep
 
             title = f"{job.size:,}-point sweep ({', '.join(job.space.families)})"
-            picture.draw(lambda handle: draw_sweep(points, handle, title=title))
+            if axes == "sizes":
+                picture.draw(lambda handle: draw_sweep(points, handle, title=title))
+            else:
+                seq = args.seq
+                picture.draw(lambda handle: draw_compute(points, handle, title=title, seq=seq))
     files = [*(args.save or []), *([args.plot] if args.plot else [])]
     engine = f"optuna grid study {study['study_name']} ({study['storage']})" if study else None
     if args.json:
@@ -123,17 +146,19 @@ def _run(args: argparse.Namespace) -> str:
                 "solved": seen.solved,
                 "skipped": job.skipped,
                 "skipped_examples": job.examples,
-                "engine": "optuna grid study" if study else args.engine,
+                "engine": "optuna grid study" if study else job.engine,
                 "study_name": study.get("study_name"),
                 "storage": study.get("storage"),
                 "seconds": seconds,
                 "budgets": list(job.budgets),
+                "unit": job.space.unit,
+                "measure": job.space.measured,
                 "space": job.space.to_json(),
                 "seed": args.seed,
                 "files": files,
             }
         )
-    return _text(job, seen, engine or args.engine, seconds, files)
+    return _text(job, seen, engine or job.engine, seconds, files)
 
 
 @dataclass
@@ -162,7 +187,11 @@ def _stream(rows: Iterable[Any], writers: list[Any], points: Any, *, keep: int |
 def _text(job: Any, seen: _Seen, engine: str, seconds: float, files: list[str]) -> str:
     from searches.render import sweep_header, sweep_table
 
-    lines = [sweep_header(job.size, seen.solved, job.skipped, engine, seconds)]
+    lines = [
+        sweep_header(
+            job.size, seen.solved, job.skipped, engine, seconds, measure=job.space.measured
+        )
+    ]
     if seen.kept:
         lines += ["", sweep_table(seen.kept)]
         if seen.solved > len(seen.kept):
@@ -175,7 +204,9 @@ def _text(job: Any, seen: _Seen, engine: str, seconds: float, files: list[str]) 
     return "\n".join(lines)
 
 
-def _grid_study(args: argparse.Namespace, space: Any) -> tuple[list[Any], dict[str, Any]]:
+def _grid_study(
+    args: argparse.Namespace, space: Any, budgets: Any
+) -> tuple[list[Any], dict[str, Any]]:
     """The sweep as an Optuna grid study: every point a trial, resumable and shareable."""
     from searches._optional import require
 
@@ -184,7 +215,7 @@ def _grid_study(args: argparse.Namespace, space: Any) -> tuple[list[Any], dict[s
 
     rows, result = sweep_study(
         space,
-        budgets=args.budget,
+        budgets=budgets,
         storage=args.storage,
         study_name=args.study_name,
         workers=args.workers,

@@ -190,10 +190,6 @@ class Family(ABC):
         """A measure's named terms (sympy)."""
         raise ConflictError(f"{self.name} declares no {measure} terms")
 
-    def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
-        """Multiply-accumulates per step beyond the matrix products (none by default)."""
-        return 0
-
     def complete(self, structure: Hashable, values: list[Any]) -> None:  # noqa: B027
         """Fill derived slots in place (none unless a family has a rule: not abstract,
         since most families derive nothing)."""

@@ -186,9 +186,6 @@ class RecurrentFamily(Family):
     requires_projection: bool = False
     supports_peepholes: bool = False
     has_reset_gate: bool = False
-    #: Elementwise products per cell and direction per time step (LSTM f*c, i*g,
-    #: o*tanh(c); GRU r*(W h), z*h, (1 - z)*h~, Cho et al. 2014; a plain RNN none).
-    elementwise_per_cell: int = 0
     #: The ``torch.nn`` class that builds these cells (``"LSTM"``); empty: none does.
     torch_module: str = ""
     kind: str = "recurrent"
@@ -218,13 +215,6 @@ class RecurrentFamily(Family):
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
         """Depth and directions; the projection ratio for a family that needs one."""
         return (*_CHOICES, _PROJECTION_RATIO) if self.requires_projection else _CHOICES
-
-    def elementwise_macs(self, sizes: Mapping[str, Any]) -> int:
-        """Multiply-accumulates of the gates' elementwise products per time step."""
-        cells = sizes.get("cells", 0)
-        per_layer = cells if isinstance(cells, list) else [cells] * int(sizes.get("layers", 1))
-        directions = 2 if sizes.get("bidirectional") else 1
-        return self.elementwise_per_cell * sum(per_layer) * directions
 
     def applies(self, keyword: Keyword) -> bool:
         """Projections only where the cells support them."""

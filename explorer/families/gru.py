@@ -18,6 +18,5 @@ GRU = RecurrentFamily(
     description="GRU, original (Cho et al. 2014) or reset_after form (PyTorch, Keras)",
     gates=("r", "z", "n"),
     has_reset_gate=True,
-    elementwise_per_cell=3,
     torch_module="GRU",
 )

@@ -21,7 +21,6 @@ LSTM = RecurrentFamily(
     gates=("i", "f", "g", "o"),
     supports_projection=True,
     supports_peepholes=True,
-    elementwise_per_cell=3,
     torch_module="LSTM",
 )
 
@@ -32,6 +31,5 @@ LSTMP = RecurrentFamily(
     supports_projection=True,
     requires_projection=True,
     supports_peepholes=True,
-    elementwise_per_cell=3,
     torch_module="LSTM",
 )
