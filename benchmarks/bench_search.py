@@ -8,13 +8,16 @@
    - baseline: plain Optuna samples the cells too (log scale, 1 .. 2 x the widest
      on-budget design: a generous range) with the budget as Optuna 5's soft constraint
      (``trial.set_constraint``).
-   Reported per objective (``macs``: minimise multiply-accumulates per time step;
+   Reported per objective (``macs``: minimise the multiply-accumulates of one time step,
+   the families' declared matrix products;
    ``aspect``: distance to 64 cells per layer per layer of depth) and seed: the fraction
    of trials on budget (within the integer step), within 1% of it, and the best
    objective reached among on-budget trials (and among trials within 1%).
 2. Sweep throughput: ``searches.sweep`` over families x budgets x depths x directions,
    every point solved exactly; designs per second for the vectorised engine and for
    ``explorer.solve`` point by point (on a subset), rows compared between the engines.
+3. The same sweep on FLOP budgets (the forward FLOPs of one 2048-step sequence): the
+   vectorised engine evaluates the families' compute terms.
 
 Run it from the project root with the project's interpreter::
 
@@ -38,6 +41,7 @@ import _common as common
 from _common import CheckFailedError, check
 
 import explorer
+from explorer.measures import Flops
 from searches import SearchResult, baseline, make_space, search, sweep
 
 BUDGET = 6_500_000
@@ -45,6 +49,7 @@ FAMILIES = ("lstm", "lstmp", "gru")
 LAYERS = tuple(range(1, 7))
 OBJECTIVES = ("macs", "aspect")
 SWEEP_FAMILIES = ("lstm", "lstmp", "gru", "rnn")
+FLOP_SEQ = 2048  # part 3: budgets in FLOPs of one sequence of this many steps
 NEAR = 0.01  # "within 1%": a looser yardstick, reported next to the exact one
 
 
@@ -138,11 +143,17 @@ def bench_search(settings: Settings) -> list[dict[str, Any]]:
 
 
 # -- part 2: sweep throughput ---------------------------------------------------------------
-def bench_sweep(settings: Settings) -> dict[str, Any]:
+def bench_sweep(settings: Settings, *, flops: bool = False) -> dict[str, Any]:
     """Designs per second of both engines, after a warm-up of each (formulas compiled,
-    numpy imported), the runs alternating; the engines' rows compared."""
-    space = make_space(families=SWEEP_FAMILIES, layers=range(1, 9), bidirectional=(False, True))
-    budgets = tuple(range(1_000_000, 100_000_001, settings.sweep_budget_step))
+    numpy imported), the runs alternating; the engines' rows compared. ``flops``: the
+    budgets count the forward FLOPs of one ``FLOP_SEQ``-step sequence (2 x FLOP_SEQ the
+    parameter budgets: about the same designs)."""
+    measure = Flops(seq=FLOP_SEQ) if flops else None
+    space = make_space(
+        families=SWEEP_FAMILIES, layers=range(1, 9), bidirectional=(False, True), measure=measure
+    )
+    scale = 2 * FLOP_SEQ if flops else 1
+    budgets = tuple(scale * b for b in range(1_000_000, 100_000_001, settings.sweep_budget_step))
     points = len(budgets) * space.size
     subset = budgets[:: max(1, len(budgets) * space.size // settings.pointwise_points)]
     list(sweep(space, budgets=budgets[:2]))  # warm-up: every formula compiled, numpy imported
@@ -152,8 +163,9 @@ def bench_sweep(settings: Settings) -> dict[str, Any]:
     by_vector = [r.to_json() for r in sweep(space, budgets=subset)]
     check(by_solve == by_vector, "the engines disagree on the subset")
     for row in by_vector[:: max(1, len(by_vector) // 200)]:
+        counted = explorer.count(row["family"], seq=FLOP_SEQ, **row["sizes"])
         check(
-            explorer.count(row["family"], **row["sizes"]).total == row["total"],
+            (counted.flops if flops else counted.total) == row["total"],
             f"sweep row does not count back: {row}",
         )
 
@@ -228,7 +240,7 @@ def render(report: dict[str, Any]) -> str:
                 f"{_value(r['best_within_1pct']):>16}{r['seconds']:>7.1f}s"
             )
     lines.append(
-        "   (objective macs: minimise multiply-accumulates per step; aspect: minimise "
+        "   (objective macs: minimise the multiply-accumulates of one step; aspect: minimise "
         "|ln(cells/layers/64)|)"
     )
     summary = report["search_summary"]
@@ -253,6 +265,19 @@ def render(report: dict[str, Any]) -> str:
         f"{sw['pointwise_designs_per_s']:,.0f} designs/s "
         f"({sw['subset_vectorised_designs_per_s'] / sw['pointwise_designs_per_s']:.1f}x)",
         f"   rows identical between the engines: {sw['engines_agree_rows']:,}",
+    ]
+    fl = report["flop_sweep"]
+    lines += [
+        "",
+        f"3. The same sweep on FLOP budgets (forward FLOPs of one {FLOP_SEQ}-step sequence, "
+        f"{fl['grid']['budgets'][0]:,}..{fl['grid']['budgets'][1]:,})",
+        f"   vectorised: {fl['solved']:,} designs solved in {fl['vectorised_s']:.2f} s: "
+        f"{fl['vectorised_designs_per_s']:,.0f} designs/s",
+        f"   on a subset of {fl['pointwise_points']:,} designs: vectorised "
+        f"{fl['subset_vectorised_designs_per_s']:,.0f} designs/s, explorer.solve per point "
+        f"{fl['pointwise_designs_per_s']:,.0f} designs/s "
+        f"({fl['subset_vectorised_designs_per_s'] / fl['pointwise_designs_per_s']:.1f}x)",
+        f"   rows identical between the engines: {fl['engines_agree_rows']:,}",
     ]
     return "\n".join(lines)
 
@@ -292,6 +317,8 @@ def measure(settings: Settings) -> dict[str, Any]:
     report["search_summary"] = search_summary(report["search"])
     progress("part 2: sweep throughput")
     report["sweep"] = bench_sweep(settings)
+    progress("part 3: sweep throughput on FLOP budgets")
+    report["flop_sweep"] = bench_sweep(settings, flops=True)
     return report
 
 

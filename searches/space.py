@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -249,7 +250,8 @@ class Space:
         return sizes
 
     def solve(self, choice: Choice, *, budget: int) -> explorer.Solution:
-        """The exact design of one choice at ``budget`` (the free size solved).
+        """The exact design of one choice at ``budget`` (the free size solved), a budget
+        in the space's unit as :meth:`parse_budget` reads it.
 
         Raises:
             explorer.errors.BudgetError: no allowed free size meets the budget.
@@ -264,9 +266,19 @@ class Space:
             minimum=self.minimum,
             maximum=self.maximum,
             ties=ties or None,
-            measure=self.measure,
+            measure=self._solving(),
             **sizes,
         )
+
+    def _solving(self) -> Measure | None:
+        """The measure a parsed budget is solved in: a budget per token was multiplied
+        out to the sequence's when it was read (:meth:`parse_budget`), so it is solved as
+        the sequence's."""
+        from explorer.measures import Flops
+
+        if isinstance(self.measure, Flops) and self.measure.per == "token":
+            return dataclasses.replace(self.measure, per="sequence")
+        return self.measure
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (also the fingerprint of a stored study: what a budget counts

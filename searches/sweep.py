@@ -206,7 +206,9 @@ class Sweep:
                 finally:
                     if bar is not None:
                         bar.update(1)
-                yield row_of(space, space.to_design(solution), structure.label)
+                design = space.to_design(solution)
+                sizes = space.concrete(choice, solution.value)  # as the vectorised rows
+                yield row_of(space, design, structure.label, sizes=sizes)
 
     def _skip_all(self, structure: Choice, bar: Any, reason: str) -> None:
         """Every point of a structure skipped, for one reason."""
@@ -324,13 +326,16 @@ class Sweep:
                 bar.update(len(budgets))
 
 
-def row_of(space: Space, design: Design, label: str) -> SweepRow:
-    """The sweep row of a solved design (its forward FLOPs when the space has ``seq``)."""
+def row_of(
+    space: Space, design: Design, label: str, *, sizes: dict[str, Any] | None = None
+) -> SweepRow:
+    """The sweep row of a solved design (its forward FLOPs when the space has ``seq``),
+    with ``sizes`` in place of the design's when given."""
     return SweepRow(
         design.family,
         design.budget,
         design.total,
-        dict(design.sizes),
+        dict(design.sizes) if sizes is None else sizes,
         design.step,
         label,
         design.unit,

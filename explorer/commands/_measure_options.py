@@ -18,6 +18,7 @@ from explorer.commands._options import int_text
 __all__ = [
     "add_budget_options",
     "add_compute_options",
+    "add_flop_budget_options",
     "add_memory_options",
     "budget_measure",
     "compute_kwargs",
@@ -31,9 +32,9 @@ _ACTIVATIONS = ("korthikanti2022", "korthikanti2022-selective", "korthikanti2022
 
 
 def add_budget_options(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
-    """``--budget-flops``, ``--budget-bytes``, and a FLOP budget's ``--per`` and ``--pass``
-    (``many``: each takes a list or a range of budgets, read by
-    :func:`searches._options.flop_choices` and :func:`~searches._options.byte_choices`)."""
+    """``--budget-flops`` and ``--budget-bytes`` (``many``: each takes a list or a range of
+    budgets, read by :func:`searches._options.flop_choices` and
+    :func:`~searches._options.byte_choices`)."""
     flops_type: Any = None
     bytes_type: Any = None
     flops_list = bytes_list = ""
@@ -57,6 +58,10 @@ def add_budget_options(parser: argparse.ArgumentParser, *, many: bool = False) -
         help="bytes: 80GB (10^9), 80GiB (2^30), 512MB; what counts: --dtype, --training, "
         f"--kv-cache, --activations{bytes_list}",
     )
+
+
+def add_flop_budget_options(parser: argparse.ArgumentParser) -> None:
+    """A FLOP budget's ``--per`` and ``--pass``."""
     flops = parser.add_argument_group("FLOP budgets")
     flops.add_argument(
         "--per",

@@ -15,6 +15,7 @@ from typing import Any
 from explorer.commands._measure_options import (
     add_budget_options,
     add_compute_options,
+    add_flop_budget_options,
     add_memory_options,
     budget_measure,
 )
@@ -31,12 +32,17 @@ SEQ_HELP = (
 
 
 def add_budget_arguments(parser: argparse.ArgumentParser, *, help: str) -> None:
-    """``--budget`` (parameters), ``--budget-flops``, ``--budget-bytes`` and what they
-    count (``--seq``, ``--per``, ``--pass``, ``--dtype``, ``--training`` ...), shared by
+    """``--budget`` (parameters), ``--budget-flops`` and ``--budget-bytes``, shared by
     ``search`` and ``sweep``; each takes one budget or several."""
     parser.add_argument("--budget", type=budget_choices, help=help)
     add_budget_options(parser, many=True)
+
+
+def add_measure_arguments(parser: argparse.ArgumentParser) -> None:
+    """What the budgets and the compute objectives count: ``--seq``, ``--batch``,
+    ``--attention``, ``--per``, ``--pass``, ``--dtype``, ``--training`` ..."""
     add_compute_options(parser, seq_help=SEQ_HELP)
+    add_flop_budget_options(parser)
     add_memory_options(parser)
 
 
@@ -156,6 +162,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = OBJECTIVE_HELP
     add_budget_arguments(parser, help="parameters: 6.5e6, 6.5M, 21M")
     add_space_options(parser)
+    add_measure_arguments(parser)
     goal = parser.add_argument_group("objectives")
     goal.add_argument(
         "--objective",

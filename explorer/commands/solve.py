@@ -9,6 +9,7 @@ from typing import Any
 from explorer.commands._measure_options import (
     add_budget_options,
     add_compute_options,
+    add_flop_budget_options,
     add_memory_options,
     budget_measure,
 )
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_design_options(parser, symbolic=False, ranges=True, stated=True)
     add_compute_options(parser)
     add_memory_options(parser)
+    add_flop_budget_options(parser)
     solving = parser.add_argument_group("solving")
     solving.add_argument("--free", help=_free_help(parser))
     solving.add_argument(

@@ -19,6 +19,7 @@ from explorer.commands.search import (
     WORKERS_HELP,
     _int,
     add_budget_arguments,
+    add_measure_arguments,
     add_output_options,
     add_space_options,
     progress_wanted,
@@ -34,11 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budgets, design space, engine and outputs."""
     add_budget_arguments(parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M")
     add_space_options(parser)
+    add_measure_arguments(parser)
     parser.add_argument(
         "--engine",
         default="vectorised",
         choices=("vectorised", "solve"),
-        help="vectorised numpy solves (default), or explorer.solve point by point",
+        help="vectorised numpy solves (default), or explorer.solve point by point (byte "
+        "budgets are always solved point by point)",
     )
     study = parser.add_argument_group(
         "as an Optuna grid study (resumable, shareable; grids of up to a few thousand points)"
@@ -60,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plot-axes",
         choices=PLOT_AXES,
+        metavar="sizes|params,flops",
         help="what --plot draws: sizes (default: the width against the depth, and the count "
         "against the width) or params,flops (parameters against the forward FLOPs of one "
         "--seq-token sequence, one curve per structure and depth; needs --seq)",
