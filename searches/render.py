@@ -170,6 +170,11 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
         + (f", {len(result.failed)} failed (interrupted)" if result.failed else ""),
         f"objective: {objectives}",
     ]
+    compute = [n for n in result.objectives if n in ("macs", "flops", "training_flops")]
+    seqs = {t.design.seq for t in result.trials if t.design is not None}
+    if compute and len(seqs) == 1:
+        seq = seqs.pop()
+        lines[-1] += f"; {', '.join(compute)} of one forward pass of {plural(seq, 'token')} (--seq)"
     if result.unit != "parameters":
         lines.insert(1, f"budget: {result.measure}")
     if not result.best:
