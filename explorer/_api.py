@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.algebra import Count
-from explorer.algebra._build import _BY_IDENTITY, count_of, slots_of
-from explorer.algebra._count import make_count
+from explorer.algebra._build import _BY_IDENTITY, slots_of
+from explorer.algebra._count import count_of, make_count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.conventions._compute import TORCH, ComputeConvention, compute_convention
 from explorer.families import FAMILIES, Family, get_family

@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
         arguments = _derived_files_named(arguments)
-        args = _build_parser(selected, _named_families(arguments)).parse_args(arguments)
+        args = _parse(selected, arguments)
         output = args.run(args)
     except ExplorerError as error:
         return _refuse(error.for_command_line())
@@ -156,10 +156,28 @@ def _refuse(message: str) -> int:
     return 2
 
 
+def _parse(selected: str | None, arguments: list[str]) -> argparse.Namespace:
+    """The arguments parsed with the options of the families they name only (a command
+    then imports no other family); what that parser refuses is parsed again with every
+    family's options, so that the family itself says what is wrong (``count lstm
+    --d-model 5``: lstm has no d_model) or the full parser does."""
+    named = _named_families(arguments)
+    try:
+        return _build_parser(selected, named).parse_args(arguments)
+    except UsageError:
+        if not named or _asks_help(arguments):
+            raise
+    return _build_parser(selected, ()).parse_args(arguments)
+
+
+def _asks_help(arguments: Sequence[str]) -> bool:
+    return any(a in ("-h", "--help") for a in arguments)
+
+
 def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
-    """The families the command line names (``count lstm``, ``--arch lstm,gru``), for
-    ``--help`` to show their options only; and, always, when it names a derived formula
-    (``derived:STEM``), whose sizes are options no other family knows. None otherwise."""
+    """The families the command line names (``count lstm``, ``--arch lstm,gru``,
+    ``derived:STEM``): the parser takes (and ``--help`` shows) their options only. None
+    when it names none (or a name that is not a family: the full parser says so)."""
     names: list[str] = []
     for index, argument in enumerate(arguments):
         if argument.startswith("--arch="):
@@ -168,8 +186,7 @@ def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
             names += arguments[index + 1].split(",")
         elif argument.lower() in _family_names():
             names.append(argument)
-    derived = any(name.startswith(DERIVED) for name in names)
-    if not derived and not any(a in ("-h", "--help") for a in arguments):
+    if not names or any(name.lower() not in _family_names() for name in names):
         return ()
     from explorer.commands._options import chosen_families
 
@@ -178,9 +195,6 @@ def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
 
 #: The options whose value is a file of another kind (never a derived formula to load).
 _FILE_OPTIONS = ("--spec", "--hf-config", "--save", "--save-config", "--storage", "--plot")
-
-#: The prefix of a derived formula's family name.
-DERIVED = "derived:"
 
 
 def _derived_files_named(arguments: Sequence[str]) -> list[str]:

@@ -21,9 +21,9 @@ from explorer.algebra._build import (
     _compile,
     _compile_light,
     cache_key,
-    symbolic_count,
 )
 from explorer.algebra._compiled import CompiledCount
+from explorer.algebra._symbolic import symbolic_count
 from explorer.conventions import conventions_of
 
 

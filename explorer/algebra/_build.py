@@ -22,33 +22,29 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import _cache
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
-from explorer.algebra._count import Count, make_count
 from explorer.algebra._kinds import BIAS
 from explorer.algebra._named import NamedPolynomial, sympy_free
 from explorer.algebra._poly import Exponents, Polynomial
-from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.algebra._protocol import FamilyLike
+from explorer.algebra._symbolic import SymbolicCount, symbolic_count
 from explorer.errors import InvalidSizeError
 
 if TYPE_CHECKING:
-    import sympy
-
-    from explorer.algebra._term import Term
+    pass
 
 __all__ = [
     "UNROLL_LIMIT",
-    "SymbolicCount",
+    "Route",
     "cache_key",
     "compiled_count",
-    "count_of",
+    "route_of",
     "slots_of",
-    "symbolic_count",
 ]
 
 #: Structures that repeat their unit (a layer) at most this often are built term by term
@@ -66,45 +62,31 @@ _ROUTES: dict[tuple[Any, ...], Route] = {}
 _BY_IDENTITY: dict[int, tuple[Hashable, FamilyLike, Route]] = {}
 
 
-def count_of(
-    family: FamilyLike,
-    structure: Hashable,
-    convention: ConventionLike,
-    values: Sequence[int | None],
-) -> Count:
-    """The :class:`Count` of a structure with its slot values (in ``family.slots`` order).
-
-    A structure beyond :data:`UNROLL_LIMIT` repetitions that has a covering structure is
-    counted through it: the count's structure is then the covering one, the added sizes
-    (the depth) bound to their values.
+def route_of(family: FamilyLike, structure: Hashable) -> Route:
+    """How a structure is counted: the structure that serves it (itself, or, beyond
+    :data:`UNROLL_LIMIT` repetitions, its covering structure), that structure's compiled
+    count, and how its slot values come from the structure's (``None``: the same).
     """
     # The family's quick parser hands out one structure object per structure: found by
     # identity, it is not hashed again (the entry holds it, so its id stays its own).
     known = _BY_IDENTITY.get(id(structure))
     if known is not None and known[0] is structure and known[1] is family:
-        route = known[2]
-    else:
-        key = (family.name, structure)
-        found = _ROUTES.get(key)
-        if found is None:
-            found = _route(family, structure)
-            if len(_ROUTES) > 4096:
-                _ROUTES.clear()
-            _ROUTES[key] = found
-        route = found
-        if len(_BY_IDENTITY) > 4096:
-            _BY_IDENTITY.clear()
-        _BY_IDENTITY[id(structure)] = (structure, family, route)
-    target, compiled, mapping = route
-    if mapping is not None:
-        values = tuple([values[i] if i >= 0 else constant for i, constant in mapping])
-    elif type(values) is not tuple:
-        values = tuple(values)
-    return make_count(family, target, convention, compiled, values)
+        return known[2]
+    key = (family.name, structure)
+    route = _ROUTES.get(key)
+    if route is None:
+        route = _route(family, structure)
+        if len(_ROUTES) > 4096:
+            _ROUTES.clear()
+        _ROUTES[key] = route
+    if len(_BY_IDENTITY) > 4096:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(structure)] = (structure, family, route)
+    return route
 
 
 def slots_of(family: FamilyLike, structure: Hashable) -> tuple[Slot, ...]:
-    """The slots whose values :func:`count_of` takes (``family.slots(structure)``), from
+    """The slots whose values a count of the structure takes (``family.slots(structure)``), from
     memory once the structure was counted: thousands of per-layer slots are not made again
     for every count."""
     route = _ROUTES.get((family.name, structure))
@@ -174,34 +156,6 @@ def _quiet_collector() -> Iterator[None]:
 def cache_key(family: FamilyLike, structure: Hashable) -> str:
     """The disk cache's key of a structure: the family's name and the structure's repr."""
     return f"{family.name}|{structure!r}"
-
-
-class SymbolicCount:
-    """The sympy side of a structure: its terms, symbols (argument order) and formula."""
-
-    __slots__ = ("active", "formula", "slots", "symbols", "terms")
-
-    def __init__(self, family: FamilyLike, structure: Hashable) -> None:
-        import sympy
-
-        from explorer.algebra._symbols import symbol
-
-        self.slots = family.slots(structure)
-        self.terms: tuple[Term, ...] = family.build_terms(structure)
-        self.symbols: tuple[sympy.Symbol, ...] = tuple(symbol(s.symbol) for s in self.slots)
-        self.formula: sympy.Expr = sympy.Add(*(t.expr for t in self.terms))
-        self.active: sympy.Expr = sympy.Add(
-            *(t.expr if t.active is None else t.active for t in self.terms)
-        )
-        stray = (self.formula.free_symbols | self.active.free_symbols) - set(self.symbols)
-        if stray:  # a family bug, not user input
-            raise AssertionError(f"formula uses undeclared sizes {stray}")
-
-
-@functools.lru_cache(maxsize=512)
-def symbolic_count(family: FamilyLike, structure: Hashable) -> SymbolicCount:
-    """Build (once) the sympy terms of a structure."""
-    return SymbolicCount(family, structure)
 
 
 # -- with sympy ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Large polynomials become flat statements, never one deeply nested expression, so
 Python's compiler meets no recursion limit however many layers a count has.
 
 Example:
-    >>> from explorer.algebra._poly import Polynomial
+    >>> from explorer.algebra._poly import Exponents, Polynomial
     >>> p = Polynomial.of({((0, 1), (1, 1)): 4, ((1, 2),): 4, ((1, 1),): 8})
     >>> scalar_functions((p,), 2)[0](39, 1024)
     4362240
@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.algebra._poly import Polynomial
+from explorer.algebra._poly import Exponents, Polynomial
 
-__all__ = ["ArrayPlan", "array_function", "scalar_functions", "tuple_function"]
+__all__ = ["ArrayPlan", "array_function", "compile_functions", "scalar_functions", "tuple_function"]
 
 #: Monomials per generated expression: bounded, so nesting never grows with the count.
 CHUNK = 64
@@ -314,3 +314,27 @@ class _Emitter:
             self._scale(into, factor, into)
         if started:
             self._op("_add", target, into, target)
+
+
+def compile_functions(polys: Sequence[Polynomial], slots: int) -> list[Callable[..., Any]]:
+    """One generated function per polynomial (see :func:`scalar_functions`), for
+    callers that hold their monomials with exponent vectors, ``(c, (e0, e1, ...))`` (a
+    fitted polynomial over named arguments), as well as in this module's sparse form.
+
+    Example:
+        >>> compile_functions([Polynomial(((4, (1, 1)), (4, (0, 2))))], 2)[0](39, 1024)
+        4354048
+    """
+
+    def sparse(poly: Polynomial) -> Polynomial:
+        coefficients: dict[Exponents, int] = {}
+        for coefficient, given in poly.monomials:
+            exponents: Exponents = (
+                tuple((k, p) for k, p in enumerate(given) if p)  # a vector: a power per slot
+                if given and type(given[0]) is int
+                else given
+            )
+            coefficients[exponents] = coefficients.get(exponents, 0) + coefficient
+        return Polynomial.of(coefficients)
+
+    return scalar_functions([sparse(p) for p in polys], slots)

@@ -12,14 +12,25 @@ from explorer.algebra._protocol import ConventionLike, FamilyLike
 from explorer.errors import InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import numpy as np
     import sympy
 
-    from explorer.algebra._build import SymbolicCount
     from explorer.algebra._measure import ComputeConventionLike
+    from explorer.algebra._symbolic import SymbolicCount
     from explorer.algebra._term import Term
 
-__all__ = ["INT64_MAX", "Count", "make_count"]
+__all__ = [
+    "INT64_MAX",
+    "Count",
+    "compute_count",
+    "count_of",
+    "make_count",
+    "measure_count",
+    "require_bound",
+    "with_extents",
+]
 
 INT64_MAX = 2**63 - 1
 
@@ -183,16 +194,12 @@ class Count:
         """The FLOPs of one forward pass as a count of named matrix products (its
         ``total`` is the FLOPs, each term's value the FLOPs of one product); needs
         ``seq`` (and ``batch``) given to :func:`explorer.count`."""
-        from explorer.algebra._measure import compute_count
-
         return compute_count(self)
 
     @property
     def flops(self) -> int:
         """FLOPs of one forward pass: 2 x :attr:`macs` (the matrix products only, as
         ``torch.utils.flop_counter.FlopCounterMode`` counts them)."""
-        from explorer.algebra._measure import require_bound
-
         compute = self.compute
         require_bound(compute, "flops")
         return compute.total
@@ -262,7 +269,7 @@ class Count:
         return symbolic.formula.xreplace(mapping)
 
     def _symbolic(self) -> SymbolicCount:
-        from explorer.algebra._build import symbolic_count
+        from explorer.algebra._symbolic import symbolic_count
 
         return symbolic_count(self.family, self.structure)
 
@@ -354,3 +361,96 @@ def make_count(
     _EXTENTS(count, ())
     _COMPUTE(count, None)
     return count
+
+
+def count_of(
+    family: FamilyLike,
+    structure: Hashable,
+    convention: ConventionLike,
+    values: Sequence[int | None],
+) -> Count:
+    """The :class:`Count` of a structure with its slot values (in ``family.slots`` order).
+
+    A structure beyond the unrolling limit that has a covering structure is counted
+    through it (see :func:`explorer.algebra._build.route_of`): the count's structure is
+    then the covering one, the added sizes (the depth) bound to their values.
+    """
+    from explorer.algebra._build import route_of
+
+    target, compiled, mapping = route_of(family, structure)
+    if mapping is not None:
+        values = tuple([values[i] if i >= 0 else constant for i, constant in mapping])
+    elif type(values) is not tuple:
+        values = tuple(values)
+    return make_count(family, target, convention, compiled, values)
+
+
+# -- measures of the same structure (explorer.algebra._measure) ----------------------------
+def measure_count(
+    count: Count,
+    measure: str,
+    convention: ConventionLike,
+    extents: Mapping[str, int | None],
+) -> Count:
+    """The count of ``measure`` for the design of ``count``: its terms over the same
+    sizes and the measure's own (``extents``: ``{"seq": 2048, "batch": 1}``; a missing
+    or ``None`` one stays a symbol).
+
+    Raises:
+        ConflictError: the family declares no such measure for this design.
+    """
+    from explorer.algebra._build import compiled_count
+    from explorer.algebra._measure import MeasureFamily, measures_of
+    from explorer.errors import ConflictError
+
+    declared = measures_of(count.family, count.structure)
+    if measure not in declared:
+        kind = measure.split(":", maxsplit=1)[0]
+        what = {"kv": "KV cache", "flops": "compute terms"}.get(kind, f"{kind} terms")
+        listed = ", ".join(declared) if declared else "none"
+        raise ConflictError(
+            f"{count.family.name} declares no {what} for this design (it declares: {listed})"
+        )
+    adapter = MeasureFamily(count.family, measure)
+    compiled = compiled_count(adapter, count.structure)
+    own = compiled.slots[len(count.values) :]
+    values = count.values + tuple(extents.get(slot.keyword) for slot in own)
+    return Count(adapter, count.structure, convention, compiled, values)
+
+
+def compute_count(count: Count) -> Count:
+    """The FLOPs of one forward pass of ``count``'s design, as a count of named matrix
+    products (its ``total`` is the FLOPs; each term's MACs are half its value).
+
+    Raises:
+        UsageError: the count was made without ``seq``.
+        ConflictError: the family declares no compute terms.
+    """
+    from explorer.errors import UsageError
+
+    convention = count.compute_convention
+    if convention is None:
+        raise UsageError(
+            "compute depends on the sequence length: count with seq=T (and batch=B, "
+            "default 1) to get macs and flops"
+        )
+    return measure_count(count, convention.measure, convention, dict(count.extents))
+
+
+def require_bound(count: Count, what: str) -> None:
+    """Refuse a number of a measure whose own sizes are still symbols."""
+    missing = [s.keyword for s, v in zip(count.compiled.slots, count.values) if v is None]
+    if missing:
+        raise UnboundSizeError(
+            f"{what} still depends on {', '.join(missing)}: give "
+            + ", ".join(f"{k}=N" for k in missing)
+        )
+
+
+def with_extents(count: Count, extents: Mapping[str, int], convention: Any) -> Count:
+    """``count`` with the measures' sizes (``seq``, ``batch``) and compute convention set."""
+    import dataclasses
+
+    return dataclasses.replace(
+        count, extents=tuple(sorted(extents.items())), compute_convention=convention
+    )

@@ -20,27 +20,17 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from explorer.algebra._compiled import Slot
-from explorer.algebra._count import Count
 from explorer.algebra._protocol import ConventionLike, FamilyLike
-from explorer.errors import ConflictError, UnboundSizeError, UsageError
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
 
-__all__ = [
-    "ComputeConventionLike",
-    "MeasureFamily",
-    "MeasuredFamily",
-    "compute_count",
-    "measure_count",
-    "measures_of",
-]
+__all__ = ["ComputeConventionLike", "MeasureFamily", "MeasuredFamily", "measures_of"]
 
 
 @runtime_checkable
@@ -144,75 +134,10 @@ class MeasureFamily:
         values[:size] = head
 
 
-def measures_of(count: Count) -> tuple[str, ...]:
-    """The measures the count's family declares for its structure (none: ``()``)."""
-    family = count.family
+def measures_of(family: Any, structure: Hashable) -> tuple[str, ...]:
+    """The measures ``family`` declares for ``structure`` (none: ``()``)."""
     declared = getattr(family, "measures", None)  # not isinstance: protocol checks are slow
     if declared is None or isinstance(family, MeasureFamily):
         return ()
-    found: tuple[str, ...] = declared(count.structure)
+    found: tuple[str, ...] = declared(structure)
     return found
-
-
-def measure_count(
-    count: Count,
-    measure: str,
-    convention: ConventionLike,
-    extents: Mapping[str, int | None],
-) -> Count:
-    """The count of ``measure`` for the design of ``count``: its terms over the same
-    sizes and the measure's own (``extents``: ``{"seq": 2048, "batch": 1}``; a missing
-    or ``None`` one stays a symbol).
-
-    Raises:
-        ConflictError: the family declares no such measure for this design.
-    """
-    from explorer.algebra._build import compiled_count
-
-    declared = measures_of(count)
-    if measure not in declared:
-        kind = measure.split(":", maxsplit=1)[0]
-        what = {"kv": "KV cache", "flops": "compute terms"}.get(kind, f"{kind} terms")
-        listed = ", ".join(declared) if declared else "none"
-        raise ConflictError(
-            f"{count.family.name} declares no {what} for this design (it declares: {listed})"
-        )
-    adapter = MeasureFamily(count.family, measure)
-    compiled = compiled_count(adapter, count.structure)
-    own = compiled.slots[len(count.values) :]
-    values = count.values + tuple(extents.get(slot.keyword) for slot in own)
-    return Count(adapter, count.structure, convention, compiled, values)
-
-
-def compute_count(count: Count) -> Count:
-    """The FLOPs of one forward pass of ``count``'s design, as a count of named matrix
-    products (its ``total`` is the FLOPs; each term's MACs are half its value).
-
-    Raises:
-        UsageError: the count was made without ``seq``.
-        ConflictError: the family declares no compute terms.
-    """
-    convention = count.compute_convention
-    if convention is None:
-        raise UsageError(
-            "compute depends on the sequence length: count with seq=T (and batch=B, "
-            "default 1) to get macs and flops"
-        )
-    return measure_count(count, convention.measure, convention, dict(count.extents))
-
-
-def require_bound(count: Count, what: str) -> None:
-    """Refuse a number of a measure whose own sizes are still symbols."""
-    missing = [s.keyword for s, v in zip(count.compiled.slots, count.values) if v is None]
-    if missing:
-        raise UnboundSizeError(
-            f"{what} still depends on {', '.join(missing)}: give "
-            + ", ".join(f"{k}=N" for k in missing)
-        )
-
-
-def with_extents(count: Count, extents: Mapping[str, int], convention: Any) -> Count:
-    """``count`` with the measures' sizes (``seq``, ``batch``) and compute convention set."""
-    return dataclasses.replace(
-        count, extents=tuple(sorted(extents.items())), compute_convention=convention
-    )

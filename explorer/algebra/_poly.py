@@ -18,11 +18,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Exponents", "Monomial", "Polynomial", "compile_functions"]
+__all__ = ["Exponents", "Monomial", "Polynomial"]
 
 #: The slots a monomial uses and their powers, slots increasing, powers >= 1.
 Exponents = tuple[tuple[int, int], ...]
@@ -41,7 +41,7 @@ class Polynomial:
     """
 
     #: ``(coefficient, exponents)`` pairs; the exponents as ``((slot, power), ...)`` (typed
-    #: loosely: :func:`compile_functions` also takes exponent vectors)
+    #: loosely: :func:`explorer.algebra._codegen.compile_functions` also takes exponent vectors)
     monomials: tuple[tuple[int, tuple[Any, ...]], ...]
 
     # -- building ------------------------------------------------------------------------
@@ -197,28 +197,3 @@ def _monomial_source(coefficient: int, exponents: Exponents, names: Sequence[str
     if coefficient == -1:
         return "-" + "*".join(factors)
     return f"{coefficient}*" + "*".join(factors)
-
-
-def compile_functions(polys: Sequence[Polynomial], slots: int) -> list[Callable[..., Any]]:
-    """One generated function per polynomial (see :mod:`explorer.algebra._codegen`), for
-    callers that hold their monomials with exponent vectors, ``(c, (e0, e1, ...))`` (a
-    fitted polynomial over named arguments), as well as in this module's sparse form.
-
-    Example:
-        >>> compile_functions([Polynomial(((4, (1, 1)), (4, (0, 2))))], 2)[0](39, 1024)
-        4354048
-    """
-    from explorer.algebra._codegen import scalar_functions
-
-    def sparse(poly: Polynomial) -> Polynomial:
-        coefficients: dict[Exponents, int] = {}
-        for coefficient, given in poly.monomials:
-            exponents: Exponents = (
-                tuple((k, p) for k, p in enumerate(given) if p)  # a vector: a power per slot
-                if given and type(given[0]) is int
-                else given
-            )
-            coefficients[exponents] = coefficients.get(exponents, 0) + coefficient
-        return Polynomial.of(coefficients)
-
-    return scalar_functions([sparse(p) for p in polys], slots)

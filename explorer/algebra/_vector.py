@@ -18,15 +18,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
+from explorer.algebra._compiled import CompiledCount
+from explorer.algebra._protocol import FamilyLike
 from explorer.errors import CountOverflowError, InvalidSizeError
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from explorer.algebra._count import Count
 
 __all__ = ["BLOCK", "evaluate_many"]
 
@@ -35,7 +36,35 @@ BLOCK = 1 << 15
 INT64_MAX = 2**63 - 1
 
 
-def evaluate_many(count: Count, given: Mapping[str, Any], overflow: str) -> np.ndarray[Any, Any]:
+class Evaluable(Protocol):
+    """What evaluation reads of a count: its compiled form, its family and structure (for
+    derived sizes), and its slot values with the given ones in place."""
+
+    @property
+    def compiled(self) -> CompiledCount:
+        """The compiled form."""
+        ...
+
+    @property
+    def family(self) -> FamilyLike:
+        """The family (it completes derived sizes)."""
+        ...
+
+    @property
+    def structure(self) -> Hashable:
+        """The structure."""
+        ...
+
+    def _arguments(
+        self, given: Mapping[str, Any], *, scalar: bool, complete: bool = True
+    ) -> list[Any]:
+        """The slot values, ``given`` in place of the bound ones."""
+        ...
+
+
+def evaluate_many(
+    count: Evaluable, given: Mapping[str, Any], overflow: str
+) -> np.ndarray[Any, Any]:
     """The totals of ``count`` over the arrays (and numbers) in ``given``, broadcast
     together; see :meth:`explorer.algebra.Count.evaluate_many`."""
     import numpy as np
@@ -100,7 +129,7 @@ def _overflow(bound: int) -> CountOverflowError:
 
 
 def _blocks(
-    count: Count,
+    count: Evaluable,
     columns: list[Any],
     numbers: list[Any],
     *,
@@ -130,7 +159,7 @@ class _Blocks:
 
     def __init__(
         self,
-        count: Count,
+        count: Evaluable,
         numbers: list[Any],
         varying: list[int],
         derived: list[int],

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from explorer.algebra._poly import Polynomial, compile_functions
+from explorer.algebra._codegen import compile_functions
+from explorer.algebra._poly import Polynomial
 from explorer.errors import FormulaError
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Registry of families. Adding one is a module plus one line here.
+"""Registry of families. Adding one is a module plus one line here (its home).
 
 Example:
     >>> sorted(FAMILIES)[:6]
@@ -7,39 +7,102 @@ Example:
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
 from explorer.errors import UnknownNameError
 from explorer.families._base import Family
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
-from explorer.families.bert import BERT
-from explorer.families.gemma import GEMMA
-from explorer.families.gpt2 import GPT2
-from explorer.families.gpt_neox import GPT_NEOX
-from explorer.families.gru import GRU
-from explorer.families.llama import LLAMA
-from explorer.families.lstm import LSTM, LSTMP
-from explorer.families.mistral import MISTRAL
-from explorer.families.mixtral import MIXTRAL
-from explorer.families.qwen2 import QWEN2
-from explorer.families.rnn import RNN
-from explorer.families.t5 import T5
-from explorer.families.transformer import TRANSFORMER
 
 __all__ = [
     "FAMILIES",
     "KEYWORD_KINDS",
     "Family",
     "Keyword",
+    "Registry",
     "SearchChoice",
     "get_family",
 ]
 
-FAMILIES: dict[str, Family] = {
-    f.name: f
-    for f in (
-        *(RNN, LSTM, LSTMP, GRU),
-        *(GPT2, BERT, LLAMA, MISTRAL, QWEN2, GEMMA, MIXTRAL, T5, GPT_NEOX, TRANSFORMER),
-    )
-}
+
+class Registry(MutableMapping[str, Family]):
+    """The families by name, in registration order; each family's module is imported the
+    first time the family is asked for, so a command that names one family does not pay
+    for the others. Iterating names imports nothing; ``values()`` imports every family.
+
+    Example:
+        >>> registry = Registry({"rnn": ("explorer.families.rnn", "RNN")})
+        >>> list(registry), registry["rnn"].name
+        (['rnn'], 'rnn')
+    """
+
+    def __init__(self, homes: Mapping[str, tuple[str, str]]) -> None:
+        self._homes: dict[str, tuple[str, str] | None] = dict(homes)
+        self._loaded: dict[str, Family] = {}
+
+    def __getitem__(self, name: str) -> Family:
+        try:
+            return self._loaded[name]
+        except KeyError:
+            home = self._homes[name]  # KeyError: not a family
+        if home is None:  # pragma: no cover - registered ones are always loaded
+            raise KeyError(name)
+        family: Family = getattr(importlib.import_module(home[0]), home[1])
+        self._loaded[name] = family
+        return family
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The family, or ``default`` (the hot path: no exception for a loaded one)."""
+        family = self._loaded.get(name)
+        if family is not None:
+            return family
+        try:
+            return self[name]
+        except (KeyError, TypeError):
+            return default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._homes
+
+    def __setitem__(self, name: str, family: Family) -> None:
+        """Register a family made at run time (a derived formula)."""
+        self._homes[name] = None
+        self._loaded[name] = family
+
+    def __delitem__(self, name: str) -> None:
+        del self._homes[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._homes))
+
+    def __len__(self) -> int:
+        return len(self._homes)
+
+    def __repr__(self) -> str:
+        return f"Registry({list(self._homes)})"
+
+
+#: Every family, by name: a module and its family's name in it (one line per family).
+FAMILIES = Registry(
+    {
+        "rnn": ("explorer.families.rnn", "RNN"),
+        "lstm": ("explorer.families.lstm", "LSTM"),
+        "lstmp": ("explorer.families.lstm", "LSTMP"),
+        "gru": ("explorer.families.gru", "GRU"),
+        "gpt2": ("explorer.families.gpt2", "GPT2"),
+        "bert": ("explorer.families.bert", "BERT"),
+        "llama": ("explorer.families.llama", "LLAMA"),
+        "mistral": ("explorer.families.mistral", "MISTRAL"),
+        "qwen2": ("explorer.families.qwen2", "QWEN2"),
+        "gemma": ("explorer.families.gemma", "GEMMA"),
+        "mixtral": ("explorer.families.mixtral", "MIXTRAL"),
+        "t5": ("explorer.families.t5", "T5"),
+        "gpt_neox": ("explorer.families.gpt_neox", "GPT_NEOX"),
+        "transformer": ("explorer.families.transformer", "TRANSFORMER"),
+    }
+)
 
 
 def get_family(name: str) -> Family:

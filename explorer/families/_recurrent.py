@@ -9,7 +9,7 @@ or average), optionally behind an embedding and in front of an output layer.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -547,42 +547,62 @@ class RecurrentFamily(Family):
         # The blocks are imported here, not at the top: evaluating a compiled count (the
         # common path) must not pay for them. Sizes come from the algebra's symbol() and
         # integer(), so the same code builds sympy terms or sympy-free ones.
-        from explorer.algebra import integer
         from explorer.blocks.dense import output_layer
         from explorer.blocks.embedding import embedding
 
         s = _structure(structure)
+        size = self.layer_sizes(s)
+        terms: list[Term] = []
+        if s.vocab:
+            terms += embedding(vocab=_symbol("n_v"), dim=_symbol("n_i"))
+        stack, width = self.walk(
+            s, size, lambda k, place, below: self._layer(s, size, k, place, below)
+        )
+        terms += stack
+        if s.output:
+            outputs = _symbol("n_v") if s.tied else _symbol("n_o")
+            terms += output_layer(outputs=outputs, width=width, bias=s.output_bias, tied=s.tied)
+        return tuple(terms)
 
-        def size(key: str, layer: int) -> sympy.Expr:
+    def layer_sizes(self, s: RecurrentStructure) -> Callable[[str, int], Any]:
+        """A layer's size by keyword (``cells``, ``proj``, ``nonrec_proj``) and index: its
+        symbol (``n_c``; ``n_c2`` when given per layer), 0 when absent."""
+        from explorer.algebra import integer
+
+        def size(key: str, layer: int) -> Any:
             mode = {"cells": s.cells, "proj": s.proj, "nonrec_proj": s.nonrec}[key]
             if mode == ABSENT:
                 return integer(0)
             name = _BY_NAME[key].symbol
             return _symbol(name) if mode == UNIFORM else _symbol(f"{name}{layer}")
 
+        return size
+
+    def walk(
+        self,
+        s: RecurrentStructure,
+        size: Callable[[str, int], Any],
+        layer: Callable[[int, Place, Any], list[Term]],
+    ) -> tuple[list[Term], Any]:
+        """Every layer's terms, direction by direction, from ``layer(index, place, input
+        width)``; and the width the stack hands on. A symbolic depth walks layer 0 and one
+        layer standing for layers 1..L-1."""
         n_i = _symbol("n_i")
         terms: list[Term] = []
-        if s.vocab:
-            terms += embedding(vocab=_symbol("n_v"), dim=n_i)
         directions = ("", "_reverse") if s.bidirectional else ("",)
         if s.layers is None:
             depth = _symbol("L")
             below = self._output_width(s, size, layer=0)
             for d in directions:
-                terms += self._layer(s, size, 0, _place("0", d), n_i)
+                terms += layer(0, _place("0", d), n_i)
             for d in directions:
-                terms += self._layer(s, size, 1, _place(GROUPED, d, depth - 1), below)
-            width = depth * below if s.skip else below
-        else:
-            for k in range(s.layers):
-                input_width = n_i if k == 0 else self._output_width(s, size, layer=k - 1)
-                for d in directions:
-                    terms += self._layer(s, size, k, _place(str(k), d), input_width)
-            width = self._output_width(s, size)
-        if s.output:
-            outputs = _symbol("n_v") if s.tied else _symbol("n_o")
-            terms += output_layer(outputs=outputs, width=width, bias=s.output_bias, tied=s.tied)
-        return tuple(terms)
+                terms += layer(1, _place(GROUPED, d, depth - 1), below)
+            return terms, depth * below if s.skip else below
+        for k in range(s.layers):
+            input_width = n_i if k == 0 else self._output_width(s, size, layer=k - 1)
+            for d in directions:
+                terms += layer(k, _place(str(k), d), input_width)
+        return terms, self._output_width(s, size)
 
     # -- measures: the products of a forward pass (explorer.families._recurrent_compute) --
     def measures(self, structure: Hashable) -> tuple[str, ...]:

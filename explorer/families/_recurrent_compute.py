@@ -19,16 +19,15 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from explorer.algebra import GROUPED, Slot
+from explorer.algebra import Slot
 
 if TYPE_CHECKING:
-    import sympy
-
     from explorer.algebra._term import Term
     from explorer.blocks._context import Place
-    from explorer.families._recurrent import RecurrentFamily, RecurrentStructure
+    from explorer.families._recurrent_structure import RecurrentStructure
 
 __all__ = ["MEASURES", "compute_slots", "compute_terms"]
 
@@ -36,28 +35,41 @@ __all__ = ["MEASURES", "compute_slots", "compute_terms"]
 MEASURES = ("flops:full", "flops:causal")
 
 
+class Stack(Protocol):
+    """What the compute terms read of a recurrent family: its gates, its layers' sizes,
+    and its walk over the layers (the same as its parameters')."""
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The gate names (one block of rows each)."""
+        ...
+
+    def layer_sizes(self, s: RecurrentStructure) -> Callable[[str, int], Any]:
+        """A layer's size by keyword and index."""
+        ...
+
+    def walk(
+        self,
+        s: RecurrentStructure,
+        size: Callable[[str, int], Any],
+        layer: Callable[[int, Place, Any], list[Term]],
+    ) -> tuple[list[Term], Any]:
+        """Every layer's terms, and the width the stack hands on."""
+        ...
+
+
 def compute_slots() -> tuple[Slot, ...]:
     """The time steps and the batch."""
     return (Slot("seq", None, "T"), Slot("batch", None, "B"))
 
 
-def compute_terms(family: RecurrentFamily, s: RecurrentStructure) -> tuple[Term, ...]:
+def compute_terms(family: Stack, s: RecurrentStructure) -> tuple[Term, ...]:
     """Every product of one forward pass over T steps of B sequences."""
     from explorer.algebra import symbol
     from explorer.blocks.products import product
-    from explorer.families._recurrent import _BY_NAME, _place
-    from explorer.families._recurrent_structure import ABSENT, UNIFORM
 
     rows = symbol("B") * symbol("T")
-
-    def size(key: str, layer: int) -> sympy.Expr:
-        import sympy
-
-        mode = {"cells": s.cells, "proj": s.proj, "nonrec_proj": s.nonrec}[key]
-        if mode == ABSENT:
-            return sympy.Integer(0)
-        name = _BY_NAME[key].symbol
-        return symbol(name) if mode == UNIFORM else symbol(f"{name}{layer}")
+    size = family.layer_sizes(s)
 
     def layer(k: int, place: Place, input_width: Any) -> list[Term]:
         cells = size("cells", k)
@@ -98,23 +110,7 @@ def compute_terms(family: RecurrentFamily, s: RecurrentStructure) -> tuple[Term,
             terms.append(one("weight_skip", gates, symbol("n_i"), "network input x skip", "skip"))
         return terms
 
-    n_i = symbol("n_i")
-    terms: list[Term] = []
-    directions = ("", "_reverse") if s.bidirectional else ("",)
-    if s.layers is None:
-        depth = symbol("L")
-        below = family._output_width(s, size, layer=0)
-        for d in directions:
-            terms += layer(0, _place("0", d), n_i)
-        for d in directions:
-            terms += layer(1, _place(GROUPED, d, depth - 1), below)
-        width = depth * below if s.skip else below
-    else:
-        for k in range(s.layers):
-            input_width = n_i if k == 0 else family._output_width(s, size, layer=k - 1)
-            for d in directions:
-                terms += layer(k, _place(str(k), d), input_width)
-        width = family._output_width(s, size)
+    terms, width = family.walk(s, size, layer)
     if s.output:
         import sympy
 

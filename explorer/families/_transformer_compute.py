@@ -45,19 +45,22 @@ from explorer.blocks.attention import AttentionNames
 from explorer.blocks.mlp import MlpNames
 from explorer.blocks.products import ATTENTION, causal_pairs, product
 from explorer.errors import ConflictError
-from explorer.families._transformer_measures import ACTIVATIONS, causal_stack, stack_group
+from explorer.families._transformer_measures import (
+    ACTIVATIONS,
+    Measured,
+    causal_stack,
+    stack_group,
+)
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
-    from explorer.families._transformer import TransformerFamily, TransformerStructure
     from explorer.families._transformer_naming import HeadPart, StackNames
+    from explorer.families._transformer_structure import TransformerStructure
 
 __all__ = ["measure_terms"]
 
 
-def measure_terms(
-    family: TransformerFamily, s: TransformerStructure, measure: str
-) -> tuple[Term, ...]:
+def measure_terms(family: Measured, s: TransformerStructure, measure: str) -> tuple[Term, ...]:
     """The named terms of one measure."""
     from explorer.families._transformer_terms import _Sizes
 
@@ -73,7 +76,7 @@ def measure_terms(
 
 # -- compute ----------------------------------------------------------------------------
 def _compute(
-    family: TransformerFamily, s: TransformerStructure, z: Any, *, causal: bool
+    family: Measured, s: TransformerStructure, z: Any, *, causal: bool
 ) -> tuple[Term, ...]:
     if s.cross_attention and not s.decoder:
         raise ConflictError(
@@ -214,7 +217,7 @@ def _experts(site: Site, stack: StackNames, z: Any, *, rows: sympy.Expr) -> list
 
 
 def _head(
-    family: TransformerFamily,
+    family: Measured,
     s: TransformerStructure,
     part: HeadPart,
     z: Any,
@@ -279,7 +282,7 @@ def _product(
 
 
 # -- the key/value cache ---------------------------------------------------------------
-def _cache(family: TransformerFamily, s: TransformerStructure, z: Any) -> tuple[Term, ...]:
+def _cache(family: Measured, s: TransformerStructure, z: Any) -> tuple[Term, ...]:
     batch, length = symbol("B"), symbol("T")
     decoder_length = symbol("T_d") if s.decoder else length
     base = family.naming.head(s.head).prefix
@@ -317,7 +320,7 @@ def _cache(family: TransformerFamily, s: TransformerStructure, z: Any) -> tuple[
 
 # -- activations by Korthikanti et al. 2022 ---------------------------------------------
 def _activations(
-    family: TransformerFamily, s: TransformerStructure, z: Any, formula: str
+    family: Measured, s: TransformerStructure, z: Any, formula: str
 ) -> tuple[Term, ...]:
     linear, quadratic = ACTIVATIONS[formula]
     batch, length = symbol("B"), symbol("T")

@@ -11,15 +11,57 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Protocol
 
 from explorer.algebra import Slot
 
 if TYPE_CHECKING:
-    from explorer.families._transformer import TransformerFamily, TransformerStructure
-    from explorer.families._transformer_naming import StackNames
+    from explorer.families._keywords import Keyword
+    from explorer.families._transformer_naming import Naming, StackNames
+    from explorer.families._transformer_structure import TransformerStructure
 
-__all__ = ["ACTIVATIONS", "causal_stack", "measure_slots", "measures", "stack_group"]
+__all__ = [
+    "ACTIVATIONS",
+    "Measured",
+    "causal_stack",
+    "measure_slots",
+    "measures",
+    "stack_group",
+]
+
+
+class Measured(Protocol):
+    """What the measures read of a Transformer family (its declarations and stacks)."""
+
+    @property
+    def name(self) -> str:
+        """The family's name."""
+        ...
+
+    @property
+    def keywords(self) -> tuple[Keyword, ...]:
+        """Its keywords."""
+        ...
+
+    @property
+    def naming(self) -> Naming:
+        """The names of its parameters."""
+        ...
+
+    @property
+    def causal(self) -> bool:
+        """Its single stack's self-attention is causal."""
+        ...
+
+    def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
+        """Its stacks' names (one, or an encoder and a decoder)."""
+        ...
+
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        """Its parameter slots."""
+        ...
+
 
 #: Korthikanti et al. 2022's activation bytes per layer, by recomputation: (the
 #: coefficient of s b h, the coefficient of a s^2 b).
@@ -30,7 +72,7 @@ ACTIVATIONS = {
 }
 
 
-def measures(family: TransformerFamily, s: TransformerStructure) -> tuple[str, ...]:
+def measures(family: Measured, s: TransformerStructure) -> tuple[str, ...]:
     """The measures this structure declares."""
     found = ["flops:full", "flops:causal"]
     if any(causal_stack(family, s, stack) for stack in family.stacks(s)):
@@ -40,15 +82,13 @@ def measures(family: TransformerFamily, s: TransformerStructure) -> tuple[str, .
     return tuple(found)
 
 
-def measure_slots(
-    family: TransformerFamily, s: TransformerStructure, measure: str
-) -> tuple[Slot, ...]:
+def measure_slots(family: Measured, s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
     """T and B; an encoder-decoder's decoder length T_d too."""
     slots = (Slot("seq", None, "T"), Slot("batch", None, "B"))
     return (*slots, Slot("decoder_seq", None, "T_d")) if s.decoder else slots
 
 
-def causal_stack(family: TransformerFamily, s: TransformerStructure, stack: StackNames) -> bool:
+def causal_stack(family: Measured, s: TransformerStructure, stack: StackNames) -> bool:
     """A decoder stack, or the single stack of a causal family."""
     return stack.decoder or (family.causal and not s.decoder)
 

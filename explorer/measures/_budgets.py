@@ -15,9 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from explorer.conventions._compute import ComputeConvention, compute_convention
 from explorer.errors import UsageError
@@ -27,38 +26,12 @@ from explorer.measures._units import parse_bytes, parse_flops
 if TYPE_CHECKING:
     from explorer.algebra import Count, Polynomial
 
+from explorer.solver._measure import Evaluate, Measure
+
 __all__ = ["PARAMETERS", "PER", "Bytes", "Flops", "Measure", "Parameters", "Per"]
 
-Evaluate = Callable[[Sequence[Any]], int]
 Per = Literal["sequence", "token"]
 PER: tuple[str, ...] = get_args(Per)
-
-
-class Measure(Protocol):
-    """What the solver needs of a measure."""
-
-    @property
-    def unit(self) -> str:
-        """``parameters``, ``FLOPs``, ``bytes``."""
-        ...
-
-    def describe(self) -> str:
-        """What is measured, in a line."""
-        ...
-
-    def parse_budget(self, value: object) -> int:
-        """The budget in this measure's exact integer unit."""
-        ...
-
-    def evaluator(self, template: Count) -> tuple[Evaluate, Polynomial | None, tuple[int, ...]]:
-        """The measured value as a function of the template's slot values; and, when it
-        is a polynomial, that polynomial over the slots and the measure's own sizes with
-        those sizes' values (for the solver's closed-form first guess)."""
-        ...
-
-    def of(self, count: Count) -> int:
-        """The measured value of a whole design."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +125,7 @@ class Flops:
     def evaluator(self, template: Count) -> tuple[Evaluate, Polynomial | None, tuple[int, ...]]:
         """The compute measure's compiled total, over the template's slots."""
         from explorer.algebra import Polynomial
-        from explorer.algebra._measure import measure_count
+        from explorer.algebra._count import measure_count
 
         counted = measure_count(template, self.convention.measure, self.convention, self._extents())
         own = tuple(int(v) for v in counted.values[len(template.values) :] if v is not None)
@@ -162,7 +135,7 @@ class Flops:
 
     def of(self, count: Count) -> int:
         """The design's FLOPs under this measure."""
-        from explorer.algebra._measure import measure_count
+        from explorer.algebra._count import measure_count
 
         counted = measure_count(count, self.convention.measure, self.convention, self._extents())
         return self._factor() * counted.total

@@ -295,7 +295,7 @@ def _measure_function(
 ) -> Evaluate:
     """The measure's total as a function of the template's slot values (its own sizes
     taken from ``extents``)."""
-    from explorer.algebra._measure import measure_count
+    from explorer.algebra._count import measure_count
 
     counted = measure_count(template, measure, template.convention, extents)
     own = counted.values[len(template.values) :]
@@ -348,7 +348,7 @@ def _kv_per_token(count: Count, convention: MemoryConvention) -> int | None:
     """Bytes one token of one sequence adds to the cache (None: nothing is cached)."""
     from explorer.algebra._measure import measures_of
 
-    if "kv" not in measures_of(count):
+    if "kv" not in measures_of(count.family, count.structure):
         return None
     one = dict.fromkeys(("seq", "batch", "decoder_seq"), 1)
     elements = _measure_function(count, "kv", one, "the KV cache")(count._bound())

@@ -37,7 +37,7 @@ from explorer.solver._ties import Tie, compile_tie, polynomial_times
 if TYPE_CHECKING:
     from explorer.algebra import Polynomial
     from explorer.expressions import Expression
-    from explorer.measures import Measure
+    from explorer.solver._measure import Measure
 
 __all__ = ["MODES", "RANKING", "Mode", "rank", "solve", "solve_all"]
 
