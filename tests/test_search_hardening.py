@@ -179,7 +179,9 @@ def test_an_interrupted_search_is_one_line_and_leaves_no_running_trial(
     if stored:
         states = [t.state.name for t in _journal_trials(folder / "s.log")]
         assert "RUNNING" not in states
-        assert states.count("COMPLETE") >= 3, "the fourth call may have been interrupted"
+        in_flight = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
+        # four calls started, at most one per worker still running when the signal came
+        assert states.count("COMPLETE") >= 4 - in_flight, states
 
 
 def test_an_interrupted_grid_sweep_on_a_journal_is_one_line(folder: Path) -> None:
