@@ -68,6 +68,7 @@ import explorer
 # -- what is measured -----------------------------------------------------------------------
 TARGET_PROCESS_RATIO = 3.0  # cached explorer process / bare python (at most)
 TARGET_WARM_SPEEDUP = 400.0  # torch route per design / explorer.count (at least)
+MIN_SAMPLE_S = 0.1  # a warm sample: passes over the designs until this much CPU
 TARGET_VECTOR_RATIO = 0.8  # evaluate_many rate / hand-written numpy rate (at least)
 TARGET_VECTOR_MEMORY = 1.2  # peak memory during evaluate_many / result bytes (at most)
 TARGET_FIRST_S = {1000: 0.2, 10000: 2.0}  # first per-layer count, seconds (under)
@@ -307,11 +308,20 @@ def bench_warm(settings: Settings, torch_ok: bool) -> dict[str, Any]:
         check(totals["torch_meta"] == totals["explorer_count"], "explorer and torch disagree")
 
     def passing(route: Callable[[int, int, int, int], int]) -> Callable[[], Timing]:
+        """One sample: whole passes over the designs until it has taken at least
+        :data:`MIN_SAMPLE_S` of CPU (one pass of the torch route; many of explorer's, so a
+        sample is not a few milliseconds just after the other route has run)."""
+
         def run() -> Timing:
             elapsed = common.stopwatch()
-            for d in designs:
-                route(*d)
-            return elapsed().per(n)
+            passes = 0
+            while True:
+                for d in designs:
+                    route(*d)
+                passes += 1
+                taken = elapsed()
+                if taken.cpu >= MIN_SAMPLE_S:
+                    return taken.per(n * passes)
 
         return run
 

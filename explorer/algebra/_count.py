@@ -35,7 +35,7 @@ __all__ = [
 INT64_MAX = 2**63 - 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Count:
     """The parameter count of one design: terms, closed form, exact numbers.
 
@@ -314,19 +314,9 @@ class Count:
         return args
 
 
-_FAMILY, _STRUCTURE, _CONVENTION, _COMPILED, _VALUES, _NOTES, _EXTENTS, _COMPUTE = (
-    Count.__dict__[name].__set__
-    for name in (
-        "family",
-        "structure",
-        "convention",
-        "compiled",
-        "values",
-        "notes",
-        "extents",
-        "compute_convention",
-    )
-)
+#: Sets an instance's attribute dictionary whole (a frozen dataclass refuses ``setattr``).
+_SET_FIELDS = Count.__dict__["__dict__"].__set__
+_NEW = object.__new__
 
 
 def make_count(
@@ -351,15 +341,20 @@ def make_count(
         >>> make_count(c.family, c.structure, c.convention, c.compiled, c.values) == c
         True
     """
-    count = object.__new__(Count)
-    _FAMILY(count, family)
-    _STRUCTURE(count, structure)
-    _CONVENTION(count, convention)
-    _COMPILED(count, compiled)
-    _VALUES(count, values)
-    _NOTES(count, notes)
-    _EXTENTS(count, ())
-    _COMPUTE(count, None)
+    count = _NEW(Count)
+    _SET_FIELDS(
+        count,
+        {
+            "family": family,
+            "structure": structure,
+            "convention": convention,
+            "compiled": compiled,
+            "values": values,
+            "notes": notes,
+            "extents": (),
+            "compute_convention": None,
+        },
+    )
     return count
 
 

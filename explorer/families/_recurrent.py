@@ -166,7 +166,8 @@ _PROJECTED_EXAMPLES: tuple[dict[str, Any], ...] = (
 
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
-_FAST_STRUCTURES: dict[tuple[Any, ...], RecurrentStructure] = {}
+#: (family name, id of the convention, depth, parts present) -> (the convention, structure)
+_FAST_STRUCTURES: dict[tuple[Any, ...], tuple[Convention, RecurrentStructure]] = {}
 
 
 @dataclass(frozen=True, repr=False)
@@ -248,37 +249,30 @@ class RecurrentFamily(Family):
             and type(n_r) is int
             and type(n_p) is int
             and type(n_v) is int
-            and n_i > 0
-            and n_c > 0
-            and layers > 0
-            and n_o >= 0
-            and n_r >= 0
-            and n_p >= 0
-            and n_v >= 0
-            and max(n_i, n_c, layers, n_o, n_r, n_p, n_v) <= MAX_SIZE
+            and 0 < n_i <= MAX_SIZE
+            and 0 < n_c <= MAX_SIZE
+            and 0 < layers <= MAX_SIZE
+            and 0 <= n_o <= MAX_SIZE
+            and 0 <= n_r <= MAX_SIZE
+            and 0 <= n_p <= MAX_SIZE
+            and 0 <= n_v <= MAX_SIZE
         ):
             return None
         if n_r and (not self.supports_projection or (convention.proj_below_cells and n_r >= n_c)):
             return None
         if (n_p and not n_r) or (self.requires_projection and not n_r):
             return None
-        key = (
-            self.name,  # not the family itself: hashing a frozen dataclass hashes every field
-            convention.bias,
-            convention.peepholes,
-            convention.skip,
-            convention.output_bias,
-            convention.reset_after,
-            layers,
-            n_r > 0,
-            n_p > 0,
-            n_o > 0,
-            n_v > 0,
-        )
-        structure = _FAST_STRUCTURES.get(key)
-        if structure is None:
+        # The convention by identity (hashing a frozen dataclass hashes every field), the
+        # entry holding it, so that its id stays its own.
+        key = (self.name, id(convention), layers, n_r > 0, n_p > 0, n_o > 0, n_v > 0)
+        entry = _FAST_STRUCTURES.get(key)
+        if entry is not None and entry[0] is convention:
+            structure = entry[1]
+        else:
             structure = self.parse(sizes, convention, explicit={}, symbolic=False)[0]
-            _FAST_STRUCTURES[key] = structure
+            if len(_FAST_STRUCTURES) > 4096:
+                _FAST_STRUCTURES.clear()
+            _FAST_STRUCTURES[key] = (convention, structure)
         values = [n_i, n_c]
         if n_r:
             values.append(n_r)
