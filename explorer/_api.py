@@ -81,13 +81,53 @@ def count(
                 if seq is None and batch is None and decoder_seq is None and compute is None:
                     return counted
                 return _measured(counted, seq, batch, decoder_seq, compute)
-    return _measured(
-        _count(family, convention, sizes, symbolic=False), seq, batch, decoder_seq, compute
-    )
+    counted = _recent_count(family, convention, sizes)
+    if seq is None and batch is None and decoder_seq is None and compute is None:
+        return counted
+    return _measured(counted, seq, batch, decoder_seq, compute)
 
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path
 _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
+#: (family name, preset name or None, the sizes with their types) -> (the family, the
+#: preset, its Count): a design counted again is the same immutable Count.
+_RECENT: dict[tuple[Any, ...], tuple[Family, Convention | None, Count]] = {}
+RECENT_DESIGNS = 1024
+
+
+def _recent_count(family: str, convention: str | Convention | None, sizes: dict[str, Any]) -> Count:
+    """:func:`_count` of a design, remembered for the last :data:`RECENT_DESIGNS` designs
+    named by a preset (a count is immutable, so the same design gets the same ``Count``).
+    Sizes that are not hashable (one per layer) and conventions given as objects are
+    counted afresh; the family and the preset are checked by identity, so a family
+    registered again (a derived formula) is counted again.
+
+    Example:
+        >>> count("llama", d_model=4096, layers=32, heads=32) is count(
+        ...     "llama", d_model=4096, layers=32, heads=32)
+        True
+    """
+    if convention is not None and type(convention) is not str:
+        return _count(family, convention, sizes, symbolic=False)
+    try:  # types too: True and 1, or 2.0 and 2, are one key otherwise
+        key = (family, convention, tuple([(k, type(v), v) for k, v in sizes.items()]))
+        entry = _RECENT.get(key)
+    except TypeError:  # a list of sizes per layer
+        return _count(family, convention, sizes, symbolic=False)
+    chosen = FAMILIES.get(family) if type(family) is str else None
+    if (
+        entry is not None
+        and entry[0] is chosen
+        and entry[1] is CONVENTIONS.get(convention or entry[0].default_convention)
+    ):
+        return entry[2]
+    counted = _count(family, convention, sizes, symbolic=False)
+    if chosen is not None:
+        if len(_RECENT) >= RECENT_DESIGNS:
+            _RECENT.clear()  # dropping the oldest one by one costs more than it saves
+        preset = CONVENTIONS.get(convention or chosen.default_convention)
+        _RECENT[key] = (chosen, preset, counted)
+    return counted
 
 
 def formula(

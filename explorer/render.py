@@ -39,16 +39,31 @@ __all__ = [
 
 
 def human(n: int) -> str:
-    """``21.2M``, ``6.5k``, ``1.3B`` (for reading, never for comparing).
+    """``21.2M``, ``6.5k``, ``1.3B``; from a thousand T on, a power of ten (``8.4e18``)
+    (for reading, never for comparing).
 
     Example:
-        >>> human(21_252_205), human(950), human(1_300_000_000)
-        ('21.3M', '950', '1.3B')
+        >>> human(21_252_205), human(950), human(1_300_000_000), human(8_396_799_999_995_965_440)
+        ('21.3M', '950', '1.3B', '8.4e18')
     """
-    for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
-        if abs(n) >= size:
-            return f"{n / size:.3g}{suffix}"
-    return str(n)
+    units = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k"))
+    sign = "-" if n < 0 else ""
+    if abs(n) < 10**15:
+        for above, (size, suffix) in zip((None, *units), units):
+            if abs(n) >= size:
+                text = f"{n / size:.3g}"
+                if "e" not in text:
+                    return text + suffix
+                if above is not None:  # rounded up to a thousand: one unit up
+                    return f"{sign}1{above[1]}"
+                break  # a thousand T: a power of ten
+        else:
+            return str(n)
+    exponent = math.floor(math.log10(abs(n)))  # near enough for any int; no str(n)
+    mantissa = abs(n) / 10**exponent  # int / int: correctly rounded, however large
+    if f"{mantissa:.3g}" == "10":
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{sign}{mantissa:.3g}e{exponent}"
 
 
 def shape_text(dimensions: Sequence[str]) -> str:

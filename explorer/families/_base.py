@@ -8,6 +8,7 @@ sizes into a structure and a structure into named terms. It never computes a tot
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -63,10 +64,15 @@ class Family(ABC):
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:
         """The keyword called ``name``, or aliased so (``hidden_size``); ``None`` if none."""
-        for keyword in self.keywords:
-            if name == keyword.name or name in keyword.aliases:
-                return keyword
-        return None
+        return self._keywords_by_name.get(name)
+
+    @functools.cached_property
+    def _keywords_by_name(self) -> dict[str, Keyword]:
+        """Every name and alias to its keyword (the first declared, where two share one)."""
+        by_name: dict[str, Keyword] = {}
+        for keyword in reversed(self.keywords):
+            by_name.update(dict.fromkeys((*keyword.aliases, keyword.name), keyword))
+        return by_name
 
     def applies(self, keyword: Keyword) -> bool:
         """Whether a keyword is this family's to use (``--help`` lists only those)."""
