@@ -23,8 +23,10 @@ folder as ``NAME/config.json``), checks that they agree exactly, and checks the 
    Each round times one batch of ``count_hf`` calls and one meta-device build, the order
    alternating; the median per call is reported, and count_hf's time split between
    reading the config (``design_hf``) and counting the design (``explorer.count``).
-   A design counted again is remembered (the last ``RECENT_DESIGNS``), so a second
-   explorer row sets the depth field to a new value each call: a design counted afresh.
+   A design counted again is remembered (the last ``REMEMBERED_DESIGNS``, its plain
+   sizes such as the depth left out), so two more explorer rows set a field to a new
+   value each call: the depth (the structure's parse reused) and the width (parsed
+   afresh).
    Aim: count_hf at least 1000x faster.
 
 Run it from the project root with the project's interpreter::
@@ -58,7 +60,7 @@ import _common as common
 from _common import check
 
 import explorer
-from explorer._api import RECENT_DESIGNS, count
+from explorer._api import REMEMBERED_DESIGNS, count
 from explorer.hf import count_hf, design_hf
 
 PROCESS_AIM = 20.0  # meta-device process time / cached explorer process time
@@ -376,20 +378,31 @@ def bench_warm(case: Case, folder: Path, settings: Settings, meta: bool) -> dict
             count_hf(data).total  # noqa: B018 - the total is what is timed
         return (time.perf_counter() - start) / calls
 
-    depth_field = design_hf(data).fields["layers"]  # the config's own name for the depth
-    depths = itertools.cycle(range(1, 2 * RECENT_DESIGNS + 1))  # never one it remembers
-
-    def explorer_new_designs() -> float:
-        start = time.perf_counter()
-        for _ in range(calls):
-            new: dict[str, Any] = {depth_field: next(depths)}
-            count_hf(data, **new).total  # noqa: B018
-        return (time.perf_counter() - start) / calls
-
-    variants: dict[str, Callable[[], float]] = {
-        "count_hf": explorer_batch,
-        "count_hf_new_depth": explorer_new_designs,
+    design = design_hf(data)
+    heads = design.sizes.get("heads", 1)
+    fresh = {  # a value not counted recently each call: the config's own field names
+        "new_depth": (design.fields["layers"], range(1, 2 * REMEMBERED_DESIGNS + 1)),
+        "new_width": (
+            design.fields["d_model"],
+            range(2 * heads, 2 * heads * (2 * REMEMBERED_DESIGNS + 1), 2 * heads),
+        ),
     }
+
+    def explorer_fresh(field: str, values: range) -> Callable[[], float]:
+        cycle = itertools.cycle(values)
+
+        def batch() -> float:
+            start = time.perf_counter()
+            for _ in range(calls):
+                new: dict[str, Any] = {field: next(cycle)}
+                count_hf(data, **new).total  # noqa: B018
+            return (time.perf_counter() - start) / calls
+
+        return batch
+
+    variants: dict[str, Callable[[], float]] = {"count_hf": explorer_batch}
+    for name, (field, values) in fresh.items():
+        variants[f"count_hf_{name}"] = explorer_fresh(field, values)
     if meta:
         variants["meta_device"] = make_meta_route(case, folder)
     times = common.alternate(variants, settings.warm_rounds)
@@ -397,15 +410,14 @@ def bench_warm(case: Case, folder: Path, settings: Settings, meta: bool) -> dict
         "calls_per_batch": calls,
         **{name: common.summarise_times(values) for name, values in times.items()},
         "split": split(data),
-        "speedup": None,
     }
-    if meta:
-        result["speedup"] = result["meta_device"]["median_s"] / result["count_hf"]["median_s"]
-        result["speedup_new_depth"] = (
-            result["meta_device"]["median_s"] / result["count_hf_new_depth"]["median_s"]
+    for name in ("", *(f"_{n}" for n in fresh)):
+        result[f"speedup{name}"] = (
+            result["meta_device"]["median_s"] / result[f"count_hf{name}"]["median_s"]
+            if meta
+            else None
         )
-    else:
-        result["speedup_new_depth"] = None
+    if not meta:
         result["meta_device"] = None
     return result
 
@@ -475,6 +487,7 @@ def targets(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ("whole process", row["process"]["speedup_cached"], PROCESS_AIM),
             ("warm per call", row["warm"]["speedup"], WARM_AIM),
             ("warm, a new depth per call", row["warm"]["speedup_new_depth"], WARM_AIM),
+            ("warm, a new width per call", row["warm"]["speedup_new_width"], WARM_AIM),
         ):
             met = None if measured is None else measured >= needed
             rows.append(
@@ -532,25 +545,37 @@ def _render_process(report: dict[str, Any], settings: dict[str, Any]) -> list[st
 def _render_warm(report: dict[str, Any]) -> list[str]:
     lines = [
         "2. Warm, in one process: count_hf(config).total vs from_config on meta + sum numel",
-        f"   {'config':<14}{'count_hf':>12}{'new depth':>12}{'meta build':>13}"
-        f"{'meta/count_hf':>15}{'new depth':>11}{'design_hf':>12}{'count(design)':>15}",
+        f"   {'config':<14}{'count_hf':>11}{'new depth':>11}{'new width':>11}{'meta build':>12}"
+        f"{'meta/count_hf':>15}{'new depth':>11}{'new width':>11}{'design_hf':>11}"
+        f"{'count':>10}",
     ]
     for row in report["cases"]:
         warm = row["warm"]
         meta = warm["meta_device"]
         meta_text = "n/a" if meta is None else f"{meta['median_s'] * 1e3:.1f} ms"
-        lines.append(
-            f"   {row['case']:<14}{warm['count_hf']['median_s'] * 1e6:>9.1f} us"
-            f"{warm['count_hf_new_depth']['median_s'] * 1e6:>9.1f} us{meta_text:>13}"
-            f"{_ratio(warm['speedup']):>15}{_ratio(warm['speedup_new_depth']):>11}"
-            f"{warm['split']['design_hf_s'] * 1e6:>9.1f} us"
-            f"{warm['split']['count_design_s'] * 1e6:>12.1f} us"
+        times = "".join(
+            f"{warm[name]['median_s'] * 1e6:>8.1f} us"
+            for name in ("count_hf", "count_hf_new_depth", "count_hf_new_width")
         )
-    lines.append(
-        "   (count_hf: the same config again, its design remembered; new depth: the depth "
-        "field set to a value not counted recently, each call; design_hf: reading the "
-        "config into a design; count(design): the family's count of it; best of 5)"
-    )
+        ratios = "".join(
+            f"{_ratio(warm[name]):>{width}}"
+            for name, width in (
+                ("speedup", 15),
+                ("speedup_new_depth", 11),
+                ("speedup_new_width", 11),
+            )
+        )
+        lines.append(
+            f"   {row['case']:<14}{times}{meta_text:>12}{ratios}"
+            f"{warm['split']['design_hf_s'] * 1e6:>8.1f} us"
+            f"{warm['split']['count_design_s'] * 1e6:>7.1f} us"
+        )
+    lines += [
+        "   count_hf: the same config again (its design remembered); new depth: the depth",
+        "   field set to a new value each call (the structure's parse reused: a plain size);",
+        "   new width: d_model's field set to a new value each call (parsed afresh); design_hf:",
+        "   reading the config into a design; count: explorer.count of it (best of 5)",
+    ]
     return lines
 
 

@@ -10,6 +10,7 @@ from explorer.algebra._count import count_of, make_count
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.conventions._compute import TORCH, ComputeConvention, compute_convention
 from explorer.families import FAMILIES, Family, get_family
+from explorer.sizes import MAX_SIZE
 
 __all__ = ["count", "formula"]
 
@@ -81,7 +82,7 @@ def count(
                 if seq is None and batch is None and decoder_seq is None and compute is None:
                     return counted
                 return _measured(counted, seq, batch, decoder_seq, compute)
-    counted = _recent_count(family, convention, sizes)
+    counted = _remembered_count(family, convention, sizes)
     if seq is None and batch is None and decoder_seq is None and compute is None:
         return counted
     return _measured(counted, seq, batch, decoder_seq, compute)
@@ -89,44 +90,71 @@ def count(
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path
 _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
-#: (family name, preset name or None, the sizes with their types) -> (the family, the
-#: preset, its Count): a design counted again is the same immutable Count.
-_RECENT: dict[tuple[Any, ...], tuple[Family, Convention | None, Count]] = {}
-RECENT_DESIGNS = 1024
+#: (family name, preset name or None, the sizes with their types, a plain size's value
+#: left out) -> (the family, the preset, a Count of such a design, the slots that plain
+#: sizes fill): a design counted again, or again but for its plain sizes (its depth, its
+#: vocabulary ...), is not parsed again.
+_REMEMBERED: dict[tuple[Any, ...], tuple[Family, Convention | None, Count, Fill]] = {}
+Fill = tuple[tuple[int, str], ...]  # (slot index, keyword) of each plain size given
+REMEMBERED_DESIGNS = 1024
 
 
-def _recent_count(family: str, convention: str | Convention | None, sizes: dict[str, Any]) -> Count:
-    """:func:`_count` of a design, remembered for the last :data:`RECENT_DESIGNS` designs
-    named by a preset (a count is immutable, so the same design gets the same ``Count``).
-    Sizes that are not hashable (one per layer) and conventions given as objects are
-    counted afresh; the family and the preset are checked by identity, so a family
-    registered again (a derived formula) is counted again.
+def _remembered_count(
+    family: str, convention: str | Convention | None, sizes: dict[str, Any]
+) -> Count:
+    """:func:`_count` of a design, its parse remembered for the last
+    :data:`REMEMBERED_DESIGNS` designs named by a preset. A family's plain sizes
+    (:attr:`Family.plain_sizes`: any positive int changes only its own slot) are left out
+    of the key, so a new depth or vocabulary reuses the parse. Sizes that are not hashable
+    (one per layer) and conventions given as objects are parsed afresh; the family and the
+    preset are checked by identity, so a family registered again is parsed again.
 
     Example:
-        >>> count("llama", d_model=4096, layers=32, heads=32) is count(
-        ...     "llama", d_model=4096, layers=32, heads=32)
-        True
+        >>> a = count("llama", d_model=4096, layers=32, heads=32, vocab=32000)
+        >>> a.total
+        6738415616
+        >>> b = count("llama", d_model=4096, layers=40, heads=32, vocab=32000)  # not parsed
+        >>> b.structure is a.structure, b.sizes["layers"], b.total
+        (True, 40, 8357482496)
     """
-    if convention is not None and type(convention) is not str:
+    chosen = FAMILIES.get(family) if type(family) is str else None
+    if chosen is None or (convention is not None and type(convention) is not str):
         return _count(family, convention, sizes, symbolic=False)
-    try:  # types too: True and 1, or 2.0 and 2, are one key otherwise
-        key = (family, convention, tuple([(k, type(v), v) for k, v in sizes.items()]))
-        entry = _RECENT.get(key)
+    plain = chosen.plain_sizes
+    key_sizes = tuple(
+        [
+            (k, None, None)
+            if k in plain and type(v) is int and 0 < v <= MAX_SIZE
+            else (k, type(v), v)  # types too: True and 1, or 2.0 and 2, are equal keys
+            for k, v in sizes.items()
+        ]
+    )
+    key = (family, convention, key_sizes)
+    try:
+        entry = _REMEMBERED.get(key)
     except TypeError:  # a list of sizes per layer
         return _count(family, convention, sizes, symbolic=False)
-    chosen = FAMILIES.get(family) if type(family) is str else None
-    if (
-        entry is not None
-        and entry[0] is chosen
-        and entry[1] is CONVENTIONS.get(convention or entry[0].default_convention)
-    ):
-        return entry[2]
+    preset = CONVENTIONS.get(convention or chosen.default_convention)
+    if entry is not None and entry[0] is chosen and entry[1] is preset:
+        template, fill = entry[2], entry[3]
+        if not fill:
+            return template
+        values = list(template.values)
+        for index, keyword in fill:
+            values[index] = sizes[keyword]
+        return make_count(
+            chosen, template.structure, template.convention, template.compiled, tuple(values)
+        )
     counted = _count(family, convention, sizes, symbolic=False)
-    if chosen is not None:
-        if len(_RECENT) >= RECENT_DESIGNS:
-            _RECENT.clear()  # dropping the oldest one by one costs more than it saves
-        preset = CONVENTIONS.get(convention or chosen.default_convention)
-        _RECENT[key] = (chosen, preset, counted)
+    given_plain = {k for k, kind, _ in key_sizes if kind is None}
+    fill = tuple(
+        (index, slot.keyword)
+        for index, slot in enumerate(counted.compiled.slots)
+        if slot.keyword in given_plain and slot.layer is None
+    )
+    if len(_REMEMBERED) >= REMEMBERED_DESIGNS:
+        _REMEMBERED.clear()  # dropping the oldest one by one costs more than it saves
+    _REMEMBERED[key] = (chosen, preset, counted, fill)
     return counted
 
 

@@ -27,7 +27,7 @@ from searches import _optuna
 from searches._kind import Objectives, SearchKind
 from searches._processes import die_with_parent
 from searches._progress import bar as progress_bar
-from searches._run import optimize
+from searches._run import optimize, release_abandoned
 from searches._signals import Interrupts
 from searches.storage import StorageSpec, opened
 
@@ -109,6 +109,11 @@ def run_workers(
         if bar is not None:
             bar.close()
         _stop(team)
+        # A worker killed after the grace left its trial running: every worker has ended,
+        # so the trial is released now, not on the next run (best effort: the storage may
+        # be what failed).
+        with contextlib.suppress(Exception):
+            release_abandoned(study)
 
 
 @contextlib.contextmanager

@@ -177,8 +177,10 @@ def test_an_interrupted_search_is_one_line_and_leaves_no_running_trial(
             assert "run the same command again to resume" in err or not stored
             _wait_for(lambda: not any(alive(pid) for pid in workers), "the workers to end")
     if stored:
-        states = [t.state.name for t in _journal_trials(folder / "s.log")]
-        assert "RUNNING" not in states
+        trials = _journal_trials(folder / "s.log")
+        states = [t.state.name for t in trials]
+        running = [(t.number, t.user_attrs) for t in trials if t.state.name == "RUNNING"]
+        assert not running, (states, running, err)
         in_flight = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
         # four calls started, at most one per worker still running when the signal came
         assert states.count("COMPLETE") >= 4 - in_flight, states

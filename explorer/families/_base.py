@@ -60,6 +60,10 @@ class Family(ABC):
     #: The file the family was read from (a derived formula's), for other processes to
     #: load it again; ``""`` for a family defined in code.
     source: str = ""
+    #: Sizes whose value, any positive int, changes nothing but its own slot's value: no
+    #: part, rule or check of the design reads it (a Transformer's depth, vocabulary ...).
+    #: A count remembered for one value serves the others (``explorer.count``).
+    plain_sizes: frozenset[str] = frozenset()
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:
@@ -78,12 +82,16 @@ class Family(ABC):
         """Whether a keyword is this family's to use (``--help`` lists only those)."""
         return True
 
-    @property
+    @functools.cached_property
     def flags(self) -> tuple[Flag, ...]:
         """The convention flags a user may override for this family."""
         from explorer.conventions import CONVENTIONS
 
         return CONVENTIONS[self.default_convention].FLAGS
+
+    @functools.cached_property
+    def _flag_names(self) -> frozenset[str]:
+        return frozenset(flag.name for flag in self.flags)
 
     @property
     def solvable(self) -> tuple[str, ...]:
@@ -116,7 +124,7 @@ class Family(ABC):
             >>> FAMILIES["lstm"].canonical({"hidden_size": 8, "num_layers": 2})
             {'cells': 8, 'layers': 2}
         """
-        flags = {flag.name for flag in self.flags}
+        flags = self._flag_names
         result: dict[str, Any] = {}
         for name, value in given.items():
             keyword = self.keyword(name)

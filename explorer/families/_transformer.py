@@ -93,6 +93,11 @@ class TransformerFamily(Family):
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
     breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
+    #: Read only as their own slots' values (a positive int keeps every part, rule and
+    #: check as it is): the depths, the tables' sizes, a given d_ff, the labels.
+    plain_sizes: frozenset[str] = frozenset(
+        ("layers", "decoder_layers", "vocab", "context", "type_vocab", "buckets", "d_ff", "labels")
+    )
 
     # -- declarations ----------------------------------------------------------------
     @functools.cached_property

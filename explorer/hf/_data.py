@@ -57,6 +57,19 @@ def _fields(model_type: str) -> tuple[dict[str, Any], frozenset[str]]:
     return {**common_defaults, **entry["defaults"]}, frozenset(entry["nullable"]) | nullable
 
 
+@functools.cache
+def plain_types(model_type: str) -> dict[str, type]:
+    """The fields whose values a quick look accepts: a field to the one type its default
+    has (``bool``, ``int``, ``float``, ``str``); anything else takes the full check.
+
+    Example:
+        >>> plain_types("llama")["hidden_size"], plain_types("llama")["tie_word_embeddings"]
+        (<class 'int'>, <class 'bool'>)
+    """
+    defaults, _ = _fields(model_type)
+    return {k: type(v) for k, v in defaults.items() if type(v) in (bool, int, float, str)}
+
+
 def fields_of(model_type: str) -> tuple[dict[str, Any], frozenset[str]]:
     """A known model type's fields with their defaults (the common ones included; a fresh
     dict, for the caller to fill in), and the fields that may be null.

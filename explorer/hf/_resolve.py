@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.hf._data import fields_of, type_data
+from explorer.hf._data import fields_of, plain_types, type_data
 
 __all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "resolve"]
 
@@ -78,6 +78,7 @@ def resolve(
     aliases: dict[str, str] = entry["attribute_map"]
     defaults, nullable = fields_of(model_type)  # read once per model type
     fields = dict(defaults)
+    plain = plain_types(model_type)
     notes: list[str] = []
     for key, value in given.items():
         name = aliases.get(key, key)
@@ -85,7 +86,9 @@ def resolve(
             raise ConfigError(f"{source}: {name} {REFUSED[name]}; remove it to count")
         if name not in defaults and name not in HARMLESS and name not in READ_ELSEWHERE:
             notes.append(f"unknown field {str(name)[:40]!r} is not read (it may change the count)")
-        _check_type(name, value, defaults, nullable, source)
+        kind = type(value)  # the common case at a glance; anything else checked in full
+        if kind is not plain.get(name) or (kind is int and value < 0):
+            _check_type(name, value, defaults, nullable, source)
         fields[name] = value
     if isinstance(given.get("id2label"), Mapping):
         fields["num_labels"] = len(given["id2label"])
