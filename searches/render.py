@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -154,6 +155,25 @@ def _describe(design: Design) -> str:
     )
 
 
+def _pruned_reasons(pruned: Sequence[TrialRecord], *, shown: int = 3) -> list[str]:
+    """Why trials were pruned: the commonest reasons first, each with its count.
+
+    Example:
+        >>> t = TrialRecord(0, "PRUNED", {}, None, None, "too deep for the budget")
+        >>> _pruned_reasons([t, t])
+        ['pruned: 2 x too deep for the budget']
+    """
+    reasons = Counter(t.reason or "no reason recorded" for t in pruned)
+    if not reasons:
+        return []
+    common = reasons.most_common(shown)
+    lines = [f"pruned: {n} x {reason}" for reason, n in common]
+    others = sum(reasons.values()) - sum(n for _, n in common)
+    if others:
+        lines.append(f"pruned: {others} more, for {plural(len(reasons) - shown, 'other reason')}")
+    return lines
+
+
 def search_text(result: SearchResult, *, top: int = 10) -> str:
     """The best design(s) first, then the top trials, the run's settings and assumptions."""
     what = (
@@ -177,6 +197,7 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
         lines[-1] += f"; {', '.join(compute)} of one forward pass of {plural(seq, 'token')} (--seq)"
     if result.unit != "parameters":
         lines.insert(1, f"budget: {result.measure}")
+    lines += _pruned_reasons(result.pruned)
     if not result.best:
         lines.append("best: none (no trial on budget)")
     elif not result.multi_objective:

@@ -108,6 +108,13 @@ def test_choices_that_cannot_meet_the_budget_are_pruned_not_fatal(
     assert len(data["pruned"]) + len(data["trials"]) == 20
     for trial in data["trials"]:
         _assert_on_budget(trial)
+    argv = [*TINY, "--trials", "20", "--seed", "1", "--objective", "depth", "--min-cells", "16"]
+    status, out, _ = _run(capsys, argv)  # the table says why, reason by reason
+    assert status == 0
+    said = [line for line in out.splitlines() if line.startswith("pruned: ")]
+    assert said
+    assert all(" x budget 15,000 is below the smallest " in line for line in said)
+    assert sum(int(line.split()[1]) for line in said) == len(data["pruned"])
     assert data["best"]["sizes"]["layers"] == max(t["sizes"]["layers"] for t in data["trials"])
 
 
