@@ -302,9 +302,6 @@ def formula_json(
     import sympy
 
     expr = _expression(count, expand=expand, leading=leading, symbolic=symbolic)
-    mapping = (
-        {} if symbolic else {s: v for s, v in zip(count.symbols, count.values) if v is not None}
-    )
     return {
         **count.context(),
         "formula": str(expr),
@@ -315,16 +312,30 @@ def formula_json(
         "symbols": count.meanings,
         "sizes": {k: v for k, v in count.sizes.items() if v is not None},
         "value": count.total if not count.free else None,
-        "terms": [
-            {
-                "name": t.name,
-                "kind": t.kind,
-                "group": t.group,
-                "count": str(t.expr.xreplace(mapping)),
-            }
-            for t in count.terms
-        ],
+        "terms": _term_counts(count, symbolic=symbolic),
     }
+
+
+def _term_counts(count: Countable, *, symbolic: bool) -> list[dict[str, Any]]:
+    """Each term's name, kind, group and count: a number when every size is given (read
+    from the compiled terms: no sympy), else its formula with the given sizes put in."""
+    if not symbolic and not count.free:
+        return [
+            {"name": t.name, "kind": t.kind, "group": t.group, "count": str(value)}
+            for t, value in zip(count.compiled.terms, count.breakdown.values())
+        ]
+    mapping = (
+        {} if symbolic else {s: v for s, v in zip(count.symbols, count.values) if v is not None}
+    )
+    return [
+        {
+            "name": t.name,
+            "kind": t.kind,
+            "group": t.group,
+            "count": str(t.expr.xreplace(mapping)),
+        }
+        for t in count.terms
+    ]
 
 
 def _expression(count: Countable, *, expand: bool, leading: bool, symbolic: bool) -> Any:
@@ -364,9 +375,10 @@ def leading_terms(expr: Any) -> Any:
 
 def _legend(count: Countable) -> list[str]:
     lines = []
+    meanings = count.meanings  # built once: a slot per layer makes it long
     for slot, value in zip(count.compiled.slots, count.values):
         shown = "free" if value is None else f"= {value}"
-        lines.append(f"  {slot.symbol:<5} {shown:<8} {count.meanings[slot.symbol]}")
+        lines.append(f"  {slot.symbol:<5} {shown:<8} {meanings[slot.symbol]}")
     return lines
 
 

@@ -10,6 +10,7 @@ import json
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,44 @@ def test_spec_with_a_trillion_layers(tmp_path: Path, capsys: pytest.CaptureFixtu
     layer = LAYER[("lstm", "pytorch")]
     expected = layer(39, 1024) + (10**12 - 1) * layer(1024, 1024) + 1024 * 34 + 34
     assert json.loads(capsys.readouterr().out)["total"] == expected
+
+
+@pytest.mark.parametrize(
+    ("family", "sizes"),
+    [
+        ("lstm", {"input": 39, "cells": [64, 48, 32], "output": 5, "proj": [20, 16, 12]}),
+        ("gru", {"input": 8, "cells": 16, "layers": 3, "bidirectional": True}),
+        ("llama", {"d_model": 256, "layers": 3, "heads": 8, "kv_heads": 2, "vocab": 1000}),
+        ("t5", {"d_model": 64, "layers": 2, "heads": 4, "d_ff": 128, "vocab": 100}),
+    ],
+)
+def test_a_bound_formula_in_json_gives_each_term_as_the_formula_does(
+    family: str, sizes: dict[str, Any]
+) -> None:
+    """A count with every size given is printed from its compiled terms, without
+    building its sympy form: the same numbers as the sympy form with the sizes put in."""
+    from explorer.render import formula_json
+
+    count = explorer.count(family, **sizes)
+    data = formula_json(count)
+    mapping = dict(zip(count.symbols, count.values))
+    assert data["formula"] == str(count.formula.xreplace(mapping)) == str(count.total)
+    assert [t["count"] for t in data["terms"]] == [
+        str(t.expr.xreplace(mapping)) for t in count.terms
+    ]
+    assert [(t["name"], t["kind"], t["group"]) for t in data["terms"]] == [
+        (t.name, t.kind, t.group) for t in count.terms
+    ]
+
+
+def test_a_formula_with_ten_thousand_sizes_per_layer_prints_promptly() -> None:
+    """Its legend and its number come from the compiled form (no quadratic legend, no
+    sympy form of 40,000 terms): this once took minutes."""
+    from explorer.render import formula_json, formula_text
+
+    cells = [i % 500 + 1 for i in range(10_000)]
+    count = explorer.count("lstm", convention="pytorch", input=39, cells=cells)
+    text = formula_text(count)
+    assert text.splitlines()[1].strip() == str(count.total)
+    assert text.count("(layer ") == 10_000
+    assert len(formula_json(count)["terms"]) == 40_000

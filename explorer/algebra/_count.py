@@ -264,6 +264,10 @@ class Count:
 
     def bound_formula(self) -> sympy.Expr:
         """The formula with the given sizes substituted; free sizes stay symbols."""
+        if None not in self.values:  # every size given: the number, without building it
+            import sympy
+
+            return sympy.Integer(self.total)
         symbolic = self._symbolic()
         mapping = {s: v for s, v in zip(symbolic.symbols, self.values) if v is not None}
         return symbolic.formula.xreplace(mapping)
