@@ -94,8 +94,8 @@ _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
 #: left out) -> (the family, the preset, a Count of such a design, the slots that plain
 #: sizes fill): a design counted again, or again but for its plain sizes (its depth, its
 #: vocabulary ...), is not parsed again.
-_REMEMBERED: dict[tuple[Any, ...], tuple[Family, Convention | None, Count, Fill]] = {}
 Fill = tuple[tuple[int, str], ...]  # (slot index, keyword) of each plain size given
+_REMEMBERED: dict[tuple[Any, ...], tuple[Family, Convention | None, Count, Fill]] = {}
 REMEMBERED_DESIGNS = 1024
 
 
