@@ -180,12 +180,12 @@ def adapt(
     if head == "token" and given.get("token_classification_bias") is False:
         sizes["classifier_bias"] = False
     used: dict[str, str] = {}
-    in_file = {entry["attribute_map"].get(k, k) for k, v in given.items() if v is not None}
+    file_only = _FROM_FILE_ONLY.get(model_type, ())
+    aliases: dict[str, str] = entry["attribute_map"]
+    in_file = {aliases.get(k, k) for k, v in given.items() if v is not None} if file_only else set()
     for keyword, field in FIELDS[model_type]:
         value = fields.get(field)
-        if value is None or (
-            keyword in _FROM_FILE_ONLY.get(model_type, ()) and field not in in_file
-        ):
+        if value is None or (keyword in file_only and field not in in_file):
             continue
         sizes[keyword] = value
         used[keyword] = field
