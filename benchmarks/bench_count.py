@@ -18,7 +18,10 @@ other processes on a shared machine does not inflate, and wall times are shown b
    Target: the cached explorer process at most 3x a bare ``python -c pass``.
 2. Warm, per design. In one process, several hundred distinct seeded designs (input,
    cells, layers, output) counted with ``explorer.count("lstm", ...).total`` and with the
-   torch route; every total must agree exactly. Target: explorer at least 400x faster.
+   torch route; every total must agree exactly. A sample is whole passes over the
+   designs until it has taken 0.1 s of CPU (one pass of the torch route, many of
+   explorer's), so that neither route is timed over a few milliseconds just after the
+   other has run. Target: explorer at least 400x faster.
 3. Many designs at once. ``explorer.formula("lstm", convention="pytorch", output=True)
    .evaluate_many(...)`` over 10 million random designs (four int64 arrays of random
    sizes, not a broadcast grid), against the same polynomial evaluated by hand in blocks
