@@ -31,6 +31,7 @@ __all__ = [
     "formula_text",
     "human",
     "leading_terms",
+    "legend",
     "shape_text",
     "solution_json",
     "solution_text",
@@ -290,9 +291,9 @@ def formula_text(
     text = sympy.latex(expr) if latex else str(expr)
     if latex:
         return text
-    legend = _legend(count)
+    where = legend(count)
     head = f"{count.title}, P {'~' if leading else '='}"
-    return "\n".join([head, f"  {text}", "where", *legend])
+    return "\n".join([head, f"  {text}", "where", *where])
 
 
 def formula_json(
@@ -373,7 +374,8 @@ def leading_terms(expr: Any) -> Any:
     )
 
 
-def _legend(count: Countable) -> list[str]:
+def legend(count: Countable) -> list[str]:
+    """What each symbol of a formula stands for, and its value (or ``free``)."""
     lines = []
     meanings = count.meanings  # built once: a slot per layer makes it long
     for slot, value in zip(count.compiled.slots, count.values):

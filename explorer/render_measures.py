@@ -231,13 +231,10 @@ def flops_formula_text(
     compute = count.compute
     convention = count.compute_convention
     name = "torch" if convention is None else convention.name
-    legend = []
-    meanings = compute.meanings  # built once: a slot per layer makes it long
-    for slot, value in zip(compute.compiled.slots, compute.values):
-        shown = "free" if value is None else f"= {value}"
-        legend.append(f"  {slot.symbol:<5} {shown:<8} {meanings[slot.symbol]}")
+    from explorer.render import legend
+
     head = f"{count.title}, FLOPs of one forward pass (convention {name}) {'~' if leading else '='}"
-    return "\n".join([head, f"  {expr}", "where", *legend])
+    return "\n".join([head, f"  {expr}", "where", *legend(compute)])
 
 
 def flops_formula_json(

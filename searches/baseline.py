@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 import explorer
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
 from searches._engine import run_study
-from searches._kind import Objectives, SearchKind
-from searches._notes import space_notes
+from searches._kind import Objectives
+from searches._space_kind import SpaceKind
 from searches._trial import record, suggest_choice
 from searches.design import Design
 from searches.objectives import ObjectiveFunction, ObjectivePlan
@@ -63,24 +63,12 @@ def free_range(space: Space, budget: int) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Baseline(SearchKind):
+class Baseline(SpaceKind):
     """Optuna samples the structure and the cells (TPE); the budget a soft constraint."""
 
     name: ClassVar[str] = "baseline"
     space: Space
     budget: int
-
-    def fingerprint(self) -> dict[str, Any]:
-        """The budget and the space."""
-        return {"budget": self.budget, "space": self.space.to_json()}
-
-    def notes(self) -> tuple[str, ...]:
-        """The space's defaults."""
-        return space_notes(self.space)
-
-    def measure(self) -> tuple[str, str]:
-        """The space's unit and measure."""
-        return self.space.unit, self.space.measured
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """See :func:`make_objective`."""

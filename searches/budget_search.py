@@ -21,8 +21,8 @@ from typing import Any, ClassVar
 
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
 from searches._engine import run_study
-from searches._kind import Objectives, SearchKind
-from searches._notes import space_notes
+from searches._kind import Objectives
+from searches._space_kind import SpaceKind
 from searches._trial import record, suggest_choice
 from searches.design import Design
 from searches.objectives import ObjectiveFunction, ObjectivePlan
@@ -33,25 +33,13 @@ __all__ = ["Constrained", "search"]
 
 
 @dataclass(frozen=True, slots=True)
-class Constrained(SearchKind):
+class Constrained(SpaceKind):
     """Optuna samples the structure (TPE); the solver fills in the free size at
     ``budget``."""
 
     name: ClassVar[str] = "constrained"
     space: Space
     budget: int
-
-    def fingerprint(self) -> dict[str, Any]:
-        """The budget and the space."""
-        return {"budget": self.budget, "space": self.space.to_json()}
-
-    def notes(self) -> tuple[str, ...]:
-        """The space's defaults."""
-        return space_notes(self.space)
-
-    def measure(self) -> tuple[str, str]:
-        """The space's unit and measure."""
-        return self.space.unit, self.space.measured
 
     def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
         """The Optuna objective of a constrained study (solutions cached per choice)."""

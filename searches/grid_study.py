@@ -25,8 +25,8 @@ from typing import Any, ClassVar
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError
 from searches import _optuna
 from searches._engine import run_study
-from searches._kind import Objectives, SearchKind
-from searches._notes import space_notes
+from searches._kind import Objectives
+from searches._space_kind import SpaceKind
 from searches._trial import record
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
@@ -43,7 +43,7 @@ def _labels(space: Space) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Grid(SearchKind):
+class Grid(SpaceKind):
     """Every point of structure x budget x depth once, by Optuna's GridSampler."""
 
     name: ClassVar[str] = "grid"
@@ -53,15 +53,7 @@ class Grid(SearchKind):
 
     def fingerprint(self) -> dict[str, Any]:
         """The budgets and the space."""
-        return {"budget": self.budget, "space": self.space.to_json(), "budgets": list(self.budgets)}
-
-    def notes(self) -> tuple[str, ...]:
-        """The space's defaults."""
-        return space_notes(self.space)
-
-    def measure(self) -> tuple[str, str]:
-        """The space's unit and measure."""
-        return self.space.unit, self.space.measured
+        return {**SpaceKind.fingerprint(self), "budgets": list(self.budgets)}
 
     @property
     def size(self) -> int:

@@ -30,7 +30,7 @@ from explorer.algebra import _cache
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._kinds import BIAS
 from explorer.algebra._named import NamedPolynomial, sympy_free
-from explorer.algebra._poly import Exponents, Polynomial
+from explorer.algebra._poly import Exponents, Polynomial, monomial_times
 from explorer.algebra._protocol import FamilyLike
 from explorer.algebra._symbolic import SymbolicCount, symbolic_count
 from explorer.errors import InvalidSizeError
@@ -159,22 +159,11 @@ def cache_key(family: FamilyLike, structure: Hashable) -> str:
 
 
 # -- with sympy ---------------------------------------------------------------------------
-def _times(left: Exponents, right: Exponents) -> Exponents:
-    if not left:
-        return right
-    if not right:
-        return left
-    powers = dict(left)
-    for slot, power in right:
-        powers[slot] = powers.get(slot, 0) + power
-    return tuple(sorted(powers.items()))
-
-
 def _product(left: dict[Exponents, int], right: dict[Exponents, int]) -> dict[Exponents, int]:
     result: dict[Exponents, int] = {}
     for a, x in left.items():
         for b, y in right.items():
-            key = _times(a, b)
+            key = monomial_times(a, b)
             result[key] = result.get(key, 0) + x * y
     return result
 

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from explorer.algebra._poly import monomial_times
+
 __all__ = ["NamedPolynomial", "light", "sympy_free"]
 
 #: A monomial: ``((name, power), ...)``, names increasing.
@@ -112,11 +114,11 @@ class NamedPolynomial:
         if len(self.terms) == 1 and len(right.terms) == 1:  # monomial times monomial
             ((a_key, a),) = self.terms.items()
             ((b_key, b),) = right.terms.items()
-            return NamedPolynomial({_times(a_key, b_key): a * b})
+            return NamedPolynomial({monomial_times(a_key, b_key): a * b})
         terms: dict[Key, int] = {}
         for left_key, a in self.terms.items():
             for right_key, b in right.terms.items():
-                key = _times(left_key, right_key)
+                key = monomial_times(left_key, right_key)
                 value = terms.get(key, 0) + a * b
                 if value:
                     terms[key] = value
@@ -166,14 +168,3 @@ class NamedPolynomial:
 
     def __repr__(self) -> str:
         return f"NamedPolynomial({self})"
-
-
-def _times(left: Key, right: Key) -> Key:
-    if not left:
-        return right
-    if not right:
-        return left
-    powers = dict(left)
-    for name, p in right:
-        powers[name] = powers.get(name, 0) + p
-    return tuple(sorted(powers.items()))

@@ -20,12 +20,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["Exponents", "Monomial", "Polynomial"]
 
 #: The slots a monomial uses and their powers, slots increasing, powers >= 1.
 Exponents = tuple[tuple[int, int], ...]
+#: A variable of a monomial: a slot index here, a name in a sympy-free named polynomial.
+Variable = TypeVar("Variable", int, str)
+
+
+def monomial_times(
+    left: tuple[tuple[Variable, int], ...], right: tuple[tuple[Variable, int], ...]
+) -> tuple[tuple[Variable, int], ...]:
+    """The product of two monomials, each its (variable, power) pairs in order.
+
+    Example:
+        >>> monomial_times(((0, 1), (2, 1)), ((2, 1),))
+        ((0, 1), (2, 2))
+    """
+    if not left:
+        return right
+    if not right:
+        return left
+    powers = dict(left)
+    for variable, power in right:
+        powers[variable] = powers.get(variable, 0) + power
+    return tuple(sorted(powers.items()))
+
+
 Monomial = tuple[int, Exponents]
 
 #: The largest power a stored polynomial may hold (counts are of low degree).

@@ -59,42 +59,25 @@ def mlp(
     from explorer.blocks.linear import linear
 
     extras = (*extras, ("gated", "yes" if names.gate else "no"))
+    projections = [("gate", names.gate, d_ff, d_model, "MLP gate")] if names.gate else []
+    projections += [
+        ("up", names.up, d_ff, d_model, "MLP up-projection"),
+        # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
+        ("down", names.down, d_model, d_ff, "MLP down-projection"),
+    ]
     terms: list[Term] = []
-    if names.gate:
+    for role, name, out, inputs, title in projections:
         terms += linear(
             site,
-            names.gate,
-            out=d_ff,
-            inputs=d_model,
+            name,
+            out=out,
+            inputs=inputs,
             bias=bias,
-            title="MLP gate",
+            title=title,
             block="mlp",
             transposed=transposed,
-            extras=(*extras, ("projection", "gate")),
+            extras=(*extras, ("projection", role)),
         )
-    terms += linear(
-        site,
-        names.up,
-        out=d_ff,
-        inputs=d_model,
-        bias=bias,
-        title="MLP up-projection",
-        block="mlp",
-        transposed=transposed,
-        extras=(*extras, ("projection", "up")),
-    )
-    # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
-    terms += linear(
-        site,
-        names.down,
-        out=d_model,
-        inputs=d_ff,
-        bias=bias,
-        title="MLP down-projection",
-        block="mlp",
-        transposed=transposed,
-        extras=(*extras, ("projection", "down")),
-    )
     return terms
 
 

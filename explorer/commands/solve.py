@@ -168,17 +168,7 @@ def run(args: argparse.Namespace) -> str:
             )
         try:
             found = solve_all(
-                family.name,
-                budget=budget,
-                convention=args.convention,
-                free=free,
-                mode=args.mode,
-                multiple_of=args.multiple_of,
-                minimum=args.min,
-                maximum=args.max,
-                ties=ties,
-                measure=measure,
-                **design,
+                family.name, budget=budget, free=free, **_solving(args, ties, measure), **design
             )
         except ExplorerError as error:
             if len(names) == 1:
@@ -252,6 +242,19 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
 
 
+def _solving(args: argparse.Namespace, ties: Any, measure: Any) -> dict[str, Any]:
+    """The solver's options from the command line (all but the budget and the free size)."""
+    return {
+        "convention": args.convention,
+        "mode": args.mode,
+        "multiple_of": args.multiple_of,
+        "minimum": args.min,
+        "maximum": args.max,
+        "ties": ties,
+        "measure": measure,
+    }
+
+
 def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     """Solve one size of a config.json's model; the other fields stay the file's."""
     from explorer.families import get_family
@@ -268,17 +271,7 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     canonical = count(family.name, convention=args.convention, **design.sizes).sizes
     sizes = {k: v for k, v in canonical.items() if k != free and k not in ties}
     solution = solve(
-        family.name,
-        budget=budget,
-        convention=args.convention,
-        free=free,
-        mode=args.mode,
-        multiple_of=args.multiple_of,
-        minimum=args.min,
-        maximum=args.max,
-        ties=ties,
-        measure=measure,
-        **sizes,
+        family.name, budget=budget, free=free, **_solving(args, ties, measure), **sizes
     )
     notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]
     notes += list(design.notes)

@@ -90,6 +90,43 @@ class Head:
     decoder: bool = True
 
 
+def task_heads(model: str, prefix: str) -> tuple[tuple[str, Head], ...]:
+    """The sequence-classifier (``score``, no bias), token-classifier (``classifier``) and
+    question-answering (``qa_outputs``) heads of ``{model}For...`` classes, whose base
+    model's parameters sit under ``prefix`` (GPT-2's and GPT-NeoX's).
+
+    Example:
+        >>> [(name, head.title) for name, head in task_heads("GPT2", "transformer.")][2]
+        ('qa', 'question answering (GPT2ForQuestionAnswering)')
+    """
+    return (
+        (
+            "classifier",
+            Head(
+                f"a sequence classifier ({model}ForSequenceClassification)",
+                (HeadPart("linear", "score", "labels", bias=False, title="classifier"),),
+                prefix,
+            ),
+        ),
+        (
+            "token",
+            Head(
+                f"a token classifier ({model}ForTokenClassification)",
+                (HeadPart("linear", "classifier", "labels", title="token classifier"),),
+                prefix,
+            ),
+        ),
+        (
+            "qa",
+            Head(
+                f"question answering ({model}ForQuestionAnswering)",
+                (HeadPart("linear", "qa_outputs", 2, title="answer span"),),
+                prefix,
+            ),
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Naming:
     """Every name a family gives its parameters.

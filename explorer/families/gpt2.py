@@ -12,7 +12,14 @@ Example:
 from explorer.blocks.attention import AttentionNames
 from explorer.blocks.mlp import MlpNames
 from explorer.families._transformer import TransformerFamily
-from explorer.families._transformer_naming import Head, HeadPart, Naming, StackNames, Sublayer
+from explorer.families._transformer_naming import (
+    Head,
+    HeadPart,
+    Naming,
+    StackNames,
+    Sublayer,
+    task_heads,
+)
 
 __all__ = ["GPT2"]
 
@@ -51,30 +58,7 @@ GPT2 = TransformerFamily(
         heads=(
             ("none", Head("the base model (GPT2Model)")),
             ("lm", Head("the LM head (GPT2LMHeadModel)", (_LM,), "transformer.")),
-            (
-                "classifier",
-                Head(
-                    "a sequence classifier (GPT2ForSequenceClassification)",
-                    (HeadPart("linear", "score", "labels", bias=False, title="classifier"),),
-                    "transformer.",
-                ),
-            ),
-            (
-                "token",
-                Head(
-                    "a token classifier (GPT2ForTokenClassification)",
-                    (HeadPart("linear", "classifier", "labels", title="token classifier"),),
-                    "transformer.",
-                ),
-            ),
-            (
-                "qa",
-                Head(
-                    "question answering (GPT2ForQuestionAnswering)",
-                    (HeadPart("linear", "qa_outputs", 2, title="answer span"),),
-                    "transformer.",
-                ),
-            ),
+            *task_heads("GPT2", "transformer."),
             (
                 "double",
                 Head(

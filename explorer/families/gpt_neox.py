@@ -9,7 +9,14 @@ Example:
 from explorer.blocks.attention import AttentionNames
 from explorer.blocks.mlp import MlpNames
 from explorer.families._transformer import TransformerFamily
-from explorer.families._transformer_naming import Head, HeadPart, Naming, StackNames, Sublayer
+from explorer.families._transformer_naming import (
+    Head,
+    HeadPart,
+    Naming,
+    StackNames,
+    Sublayer,
+    task_heads,
+)
 
 __all__ = ["GPT_NEOX"]
 
@@ -44,30 +51,7 @@ GPT_NEOX = TransformerFamily(
                 "lm",
                 Head("the LM head (GPTNeoXForCausalLM)", (HeadPart("lm", "lm_head"),), "gpt_neox."),
             ),
-            (
-                "classifier",
-                Head(
-                    "a sequence classifier (GPTNeoXForSequenceClassification)",
-                    (HeadPart("linear", "score", "labels", bias=False, title="classifier"),),
-                    "gpt_neox.",
-                ),
-            ),
-            (
-                "token",
-                Head(
-                    "a token classifier (GPTNeoXForTokenClassification)",
-                    (HeadPart("linear", "classifier", "labels", title="token classifier"),),
-                    "gpt_neox.",
-                ),
-            ),
-            (
-                "qa",
-                Head(
-                    "question answering (GPTNeoXForQuestionAnswering)",
-                    (HeadPart("linear", "qa_outputs", 2, title="answer span"),),
-                    "gpt_neox.",
-                ),
-            ),
+            *task_heads("GPTNeoX", "gpt_neox."),
         ),
     ),
     defaults=(

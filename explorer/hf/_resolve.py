@@ -16,7 +16,7 @@ from typing import Any
 from explorer.errors import ConfigError
 from explorer.hf._data import fields_of, plain_types, type_data
 
-__all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "resolve"]
+__all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "apply_config_rules", "resolve", "rule_value"]
 
 #: Keys that config.json files carry and that change no count.
 HARMLESS = frozenset(
@@ -92,7 +92,35 @@ def resolve(
         fields[name] = value
     if isinstance(given.get("id2label"), Mapping):
         fields["num_labels"] = len(given["id2label"])
-    for rule in entry["derived"]:
+    for rule in apply_config_rules(entry["derived"], fields, given):
+        name = rule["field"]
+        notes.append(
+            f"{name}: the file says {given[name]!r}, but transformers makes it "
+            f"{fields[name]!r} ({rule['note']})"
+        )
+    for rule in entry["validation"]:
+        _validate(rule, fields, given, source)
+    if fields.get("problem_type") == "single_label_classification" and fields["num_labels"] < 2:
+        raise ConfigError(f"{source}: single_label_classification needs num_labels > 1")
+    return fields, notes
+
+
+def apply_config_rules(
+    rules: list[dict[str, Any]], fields: dict[str, Any], given: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Apply the recorded config-stage rules to ``fields`` in place, as the config class
+    does (a value copied, derived or forced); return the forced ones that changed a value
+    ``given`` had.
+
+    Example:
+        >>> rule = {"stage": "config", "when": "null", "field": "head_dim",
+        ...         "value": {"op": "floordiv", "args": ["hidden_size", "heads"]}}
+        >>> fields = {"hidden_size": 64, "heads": 4, "head_dim": None}
+        >>> apply_config_rules([rule], fields, {}), fields["head_dim"]
+        ([], 16)
+    """
+    forced = []
+    for rule in rules:
         if rule["stage"] != "config":
             continue
         when, name = rule["when"], rule["field"]
@@ -101,19 +129,10 @@ def resolve(
             or (when == "null" and fields.get(name) is None)
             or (isinstance(when, dict) and fields.get(when["equals"][0]) == when["equals"][1])
         ):
-            old = fields.get(name)
-            fields[name] = _value(rule["value"], fields, given)
+            fields[name] = rule_value(rule["value"], fields, given)
             if when == "always" and name in given and given[name] != fields[name]:
-                notes.append(
-                    f"{name}: the file says {given[name]!r}, but transformers makes it "
-                    f"{fields[name]!r} ({rule['note']})"
-                )
-            del old
-    for rule in entry["validation"]:
-        _validate(rule, fields, given, source)
-    if fields.get("problem_type") == "single_label_classification" and fields["num_labels"] < 2:
-        raise ConfigError(f"{source}: single_label_classification needs num_labels > 1")
-    return fields, notes
+                forced.append(rule)
+    return forced
 
 
 def _check_type(
@@ -146,7 +165,16 @@ def _check_type(
         raise ConfigError(f"{source}: {name} must not be negative, got {value}")
 
 
-def _value(value: Mapping[str, Any], fields: Mapping[str, Any], given: Mapping[str, Any]) -> Any:
+def rule_value(
+    value: Mapping[str, Any], fields: Mapping[str, Any], given: Mapping[str, Any]
+) -> Any:
+    """One recorded rule value (``{"op", "args"}``) over the resolved ``fields`` and the
+    ``given`` dict.
+
+    Raises:
+        ConfigError: an operation this version does not know.
+    """
+
     def arg(item: Any) -> Any:
         return fields[item] if isinstance(item, str) and item in fields else item
 
