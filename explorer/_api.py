@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 from explorer.algebra import Count
-from explorer.algebra._build import _BY_IDENTITY, slots_of
-from explorer.algebra._count import count_of, make_count
+from explorer.algebra._build import slots_of
+from explorer.algebra._count import COUNT_FIELDS, count_of, make_count, set_fields
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.conventions._compute import TORCH, ComputeConvention, compute_convention
 from explorer.families import FAMILIES, Family, get_family
@@ -15,16 +17,7 @@ from explorer.sizes import MAX_SIZE
 __all__ = ["count", "formula"]
 
 
-def count(
-    family: str,
-    *,
-    convention: str | Convention | None = None,
-    seq: int | None = None,
-    batch: int | None = None,
-    decoder_seq: int | None = None,
-    compute: Any = None,
-    **sizes: Any,
-) -> Count:
+def count(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
     """Count the parameters of a design exactly (and, given ``seq``, its compute).
 
     Args:
@@ -37,13 +30,17 @@ def count(
             ``input``, ``cells`` (int or one per layer), ``layers`` (default 1),
             ``output``, ``proj``, ``nonrec_proj``, ``bidirectional``, ``merge``, ``vocab``,
             ``tied``) or their aliases (``hidden_size``, ``num_layers`` ...), and the
-            convention's flags to override (``bias``, ``peepholes``, ``skip`` ...).
-        seq: tokens per sequence (time steps of a recurrent network); with it the count has
-            ``macs`` and ``flops`` of one forward pass (see :attr:`Count.compute`).
-        batch: sequences per forward pass (default 1).
-        decoder_seq: an encoder-decoder's decoder length (default ``seq``).
-        compute: a compute convention (``explorer.conventions``: ``torch``, the default,
-            counts what ``FlopCounterMode`` counts; ``causal`` the causal saving).
+            convention's flags to override (``bias``, ``peepholes``, ``skip`` ...). Four
+            keywords size the compute instead (:data:`COMPUTE_KEYWORDS`):
+
+            - ``seq``: tokens per sequence (time steps of a recurrent network); with it
+              the count has ``macs`` and ``flops`` of one forward pass (see
+              :attr:`Count.compute`);
+            - ``batch``: sequences per forward pass (default 1);
+            - ``decoder_seq``: an encoder-decoder's decoder length (default ``seq``);
+            - ``compute``: a compute convention (``explorer.conventions``: ``torch``, the
+              default, counts what ``FlopCounterMode`` counts; ``causal`` the causal
+              saving).
 
     Example:
         >>> count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34).total
@@ -55,8 +52,50 @@ def count(
         >>> count("LSTM", input_size=39, hidden_size=1024, num_layers=3).total
         21155840
     """
-    # Fast path for the common request (a preset by name, plain sizes); anything it
-    # declines goes through the general path, which also explains errors.
+    # The signature is the contract's, ``(family, *, convention, **sizes)``: each keyword
+    # parameter more costs every call a scan of the keywords (a fifth of a warm count).
+    if type(family) is str and (convention is None or type(convention) is str):
+        # The common request: a preset by name and sizes that are positive ints, in a
+        # lane (explorer.families.Lane) whose structure at this depth was counted.
+        lane = _LANES.get((family, convention, len(sizes)))
+        if lane is not False:
+            given = None
+            if lane is not None:
+                try:
+                    given = lane[0](sizes)
+                except KeyError:  # as many keywords, other ones
+                    given = None
+            if given is None:
+                lane = _lane_of(family, convention, sizes)
+                given = None if lane is None else lane[0](sizes)
+            if given is not None:
+                for value in given:
+                    if type(value) is not int or not 0 < value <= MAX_SIZE:
+                        break
+                else:
+                    run: RunLane = lane  # type: ignore[assignment]  # given: a lane
+                    for i, j in run[2]:
+                        if given[i] >= given[j]:
+                            break
+                    else:
+                        depth = run[1]
+                        fields = run[4].get(1 if depth is None else given[depth])
+                        if fields:
+                            counted = _NEW(Count)
+                            fields = fields.copy()
+                            fields["values"] = run[3](given)
+                            set_fields(counted, fields)
+                            return counted
+                        if fields is None:
+                            return _first_in_lane(run, given, family, convention, sizes)
+    return _count_any(family, convention, sizes)
+
+
+def _count_any(family: str, convention: str | Convention | None, sizes: dict[str, Any]) -> Count:
+    """:func:`count` of any request: the family's quick parser, else a parse (remembered
+    for designs named by a preset), and the compute keywords applied."""
+    seq, batch, decoder_seq, compute = (sizes.pop(key, None) for key in COMPUTE_KEYWORDS)
+    counted = None
     if type(family) is str and (convention is None or type(convention) is str):
         pair = _PRESETS.get((family, convention))
         if pair is None:
@@ -69,23 +108,113 @@ def count(
         if pair is not None:
             fast = pair[0].parse_fast(sizes, pair[1])
             if fast is not None:
-                known = _BY_IDENTITY.get(id(fast[0]))  # count_of's first step, inlined
-                if (
-                    known is not None
-                    and known[0] is fast[0]
-                    and known[1] is pair[0]
-                    and known[2][2] is None
-                ):
-                    counted = make_count(pair[0], fast[0], pair[1], known[2][1], fast[1])
-                else:
-                    counted = count_of(pair[0], fast[0], pair[1], fast[1])
-                if seq is None and batch is None and decoder_seq is None and compute is None:
-                    return counted
-                return _measured(counted, seq, batch, decoder_seq, compute)
-    counted = _remembered_count(family, convention, sizes)
+                counted = count_of(pair[0], fast[0], pair[1], fast[1])
+    if counted is None:
+        counted = _remembered_count(family, convention, sizes)
     if seq is None and batch is None and decoder_seq is None and compute is None:
         return counted
     return _measured(counted, seq, batch, decoder_seq, compute)
+
+
+#: The keywords of :func:`count` that size the compute, not the design.
+COMPUTE_KEYWORDS = ("seq", "batch", "decoder_seq", "compute")
+
+#: A lane as the front door runs it: read the values of its keys from the sizes, the
+#: index of the depth, the pairs that must stay ordered, read the slot values from the
+#: values, and at each depth counted the fields of its counts but their values
+#: (``False``: counted otherwise, e.g. through a covering structure); the family and the
+#: preset.
+RunLane = tuple[
+    Callable[[Mapping[str, Any]], tuple[Any, ...]],
+    "int | None",
+    tuple[tuple[int, int], ...],
+    Callable[[tuple[int, ...]], tuple[int, ...]],
+    "dict[int, dict[str, Any] | Literal[False]]",
+    Family,
+    Convention,
+]
+#: (family name, preset name or None, how many sizes) -> the lane of the last keywords
+#: seen (``False``: the family has no lanes)
+_LANES: dict[tuple[str, str | None, int], RunLane | Literal[False]] = {}
+#: (family name, preset name or None, the keywords in order) -> their lane (``None``:
+#: such requests are parsed)
+_LANES_BY_KEYS: dict[tuple[str, str | None, tuple[str, ...]], RunLane | None] = {}
+_NEW = object.__new__
+
+
+def _lane_of(family: str, convention: str | None, sizes: Mapping[str, Any]) -> RunLane | None:
+    """The lane of requests naming the keywords of ``sizes`` (made on first use and
+    remembered), or ``None``: the family or preset is unknown, or it declares no lane."""
+    keys = tuple(sizes)
+    by_keys = (family, convention, keys)
+    if by_keys in _LANES_BY_KEYS:
+        lane = _LANES_BY_KEYS[by_keys]
+    else:
+        lane = None
+        chosen = FAMILIES.get(family)
+        rules = None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
+        if (
+            chosen is not None
+            and rules is not None
+            and chosen.kind == rules.KIND
+            and not set(keys).intersection(COMPUTE_KEYWORDS)
+        ):
+            declared = chosen.lane(keys, rules)
+            if declared is not None:
+                lane = (
+                    _reader(keys),
+                    declared.depth,
+                    declared.below,
+                    _reader(declared.slots),
+                    {},
+                    chosen,
+                    rules,
+                )
+        if len(_LANES_BY_KEYS) > 4096:
+            _LANES_BY_KEYS.clear()
+        _LANES_BY_KEYS[by_keys] = lane
+        if chosen is not None and type(chosen).lane is Family.lane:
+            _LANES[(family, convention, len(keys))] = False
+    if lane is not None:
+        _LANES[(family, convention, len(keys))] = lane
+    return lane
+
+
+def _first_in_lane(
+    lane: RunLane,
+    given: tuple[int, ...],
+    family: str,
+    convention: str | None,
+    sizes: dict[str, Any],
+) -> Count:
+    """The first design of ``lane`` at its depth, counted the usual way; the fields of its
+    count are kept for the lane's next designs at that depth when they are the lane's."""
+    _, depth_at, _, slot_values, by_depth, chosen, rules = lane
+    counted = _count_any(family, convention, sizes)
+    if len(by_depth) > 4096:
+        by_depth.clear()
+    same = (
+        counted.family is chosen
+        and counted.convention is rules
+        and counted.values == slot_values(given)
+        and not counted.notes
+        and not counted.extents
+        and counted.compute_convention is None
+    )
+    by_depth[1 if depth_at is None else given[depth_at]] = (
+        {name: getattr(counted, name) for name in COUNT_FIELDS} if same else False
+    )
+    return counted
+
+
+def _reader(keys: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """``itemgetter(*keys)`` that always gives a tuple."""
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda values: (values[key],)
+    return lambda values: ()
 
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path
@@ -97,6 +226,16 @@ _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
 Fill = tuple[tuple[int, str], ...]  # (slot index, keyword) of each plain size given
 _REMEMBERED: dict[tuple[Any, ...], tuple[Family, Convention | None, Count, Fill]] = {}
 REMEMBERED_DESIGNS = 1024
+
+
+def forget_remembered() -> None:
+    """Forget every design, lane, family and preset the front door remembers (a family
+    was registered or removed; a test starts afresh)."""
+    for remembered in (_LANES, _LANES_BY_KEYS, _PRESETS, _REMEMBERED):
+        remembered.clear()
+
+
+FAMILIES.watch(forget_remembered)
 
 
 def _remembered_count(

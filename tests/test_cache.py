@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import explorer
+from explorer import _api
 from explorer.algebra import _build, _cache
 from explorer.algebra._build import cache_key
 
@@ -23,6 +24,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(_build, "_COMPILED", {})
     monkeypatch.setattr(_build, "_ROUTES", {})
     monkeypatch.setattr(_build, "_BY_IDENTITY", {})
+    _api.forget_remembered()
     return tmp_path
 
 
@@ -59,6 +61,7 @@ def test_an_altered_entry_is_never_trusted(cache: Path, keep_checksum: bool) -> 
     _build._COMPILED.clear()
     _build._ROUTES.clear()
     _build._BY_IDENTITY.clear()
+    _api.forget_remembered()
     assert explorer.count("rnn", **design).total == 18
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.algebra._compiled import CompiledCount
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from explorer.algebra._term import Term
 
 __all__ = [
+    "COUNT_FIELDS",
     "INT64_MAX",
     "Count",
     "compute_count",
@@ -29,6 +30,7 @@ __all__ = [
     "make_count",
     "measure_count",
     "require_bound",
+    "set_fields",
     "with_extents",
 ]
 
@@ -318,9 +320,12 @@ class Count:
         return args
 
 
-#: Sets an instance's attribute dictionary whole (a frozen dataclass refuses ``setattr``).
-_SET_FIELDS = Count.__dict__["__dict__"].__set__
+#: Sets a new Count's attribute dictionary whole, every field in it (a frozen dataclass
+#: refuses ``setattr``; see make_count).
+set_fields = Count.__dict__["__dict__"].__set__
 _NEW = object.__new__
+#: Count's fields, in order.
+COUNT_FIELDS = tuple(f.name for f in fields(Count))
 
 
 def make_count(
@@ -346,7 +351,7 @@ def make_count(
         True
     """
     count = _NEW(Count)
-    _SET_FIELDS(
+    set_fields(
         count,
         {
             "family": family,

@@ -8,18 +8,20 @@ Example:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from explorer.errors import UnknownNameError
 from explorer.families._base import Family
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
+from explorer.families._lane import Lane
 
 __all__ = [
     "FAMILIES",
     "KEYWORD_KINDS",
     "Family",
     "Keyword",
+    "Lane",
     "Registry",
     "SearchChoice",
     "get_family",
@@ -40,6 +42,12 @@ class Registry(MutableMapping[str, Family]):
     def __init__(self, homes: Mapping[str, tuple[str, str]]) -> None:
         self._homes: dict[str, tuple[str, str] | None] = dict(homes)
         self._loaded: dict[str, Family] = {}
+        self._watchers: list[Callable[[], object]] = []
+
+    def watch(self, forget: Callable[[], object]) -> None:
+        """Call ``forget`` whenever a family is registered or removed (what remembers a
+        family by name forgets it: :func:`explorer.count`'s lanes)."""
+        self._watchers.append(forget)
 
     def __getitem__(self, name: str) -> Family:
         try:
@@ -69,10 +77,14 @@ class Registry(MutableMapping[str, Family]):
         """Register a family made at run time (a derived formula)."""
         self._homes[name] = None
         self._loaded[name] = family
+        for forget in self._watchers:
+            forget()
 
     def __delitem__(self, name: str) -> None:
         del self._homes[name]
         self._loaded.pop(name, None)
+        for forget in self._watchers:
+            forget()
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._homes))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from explorer.algebra import Slot
     from explorer.algebra._term import Term
     from explorer.conventions import Convention, Flag
+    from explorer.families._lane import Lane
 
 __all__ = ["MEASURE_WORDS", "Family"]
 
@@ -163,6 +164,12 @@ class Family(ABC):
         ``None`` to fall back to :meth:`parse`. Must agree with :meth:`parse`, and its
         verdict may depend on a size's value only through what :meth:`domain` allows (the
         solver validates a design once and then trusts every size of the domain)."""
+        return None
+
+    def lane(self, keys: tuple[str, ...], convention: Convention) -> Lane | None:
+        """Optional shortcut for requests naming ``keys`` (in that order, no aliases,
+        no flags): where their values go when all are positive ints (see :class:`Lane`),
+        or ``None`` (the default) when such requests must be parsed."""
         return None
 
     @abstractmethod

@@ -18,6 +18,7 @@ from explorer.conventions import Convention, RecurrentConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, named, typed
 from explorer.families._base import Family
 from explorer.families._keywords import Keyword, SearchChoice
+from explorer.families._lane import Lane
 from explorer.families._recurrent_structure import ABSENT, PER_LAYER, UNIFORM, RecurrentStructure
 from explorer.sizes import MAX_SIZE, flag, non_negative_int, positive_int, size_or_list
 
@@ -166,6 +167,8 @@ _PROJECTED_EXAMPLES: tuple[dict[str, Any], ...] = (
 
 
 _FAST_KEYWORDS = frozenset(("input", "cells", "layers", "output", "proj", "nonrec_proj", "vocab"))
+#: the quick parser's slot order (the depth is in the structure)
+_SLOT_ORDER = ("input", "cells", "proj", "nonrec_proj", "output", "vocab")
 #: (family name, id of the convention, depth, parts present) -> (the convention, structure)
 _FAST_STRUCTURES: dict[tuple[Any, ...], tuple[Convention, RecurrentStructure]] = {}
 
@@ -283,6 +286,24 @@ class RecurrentFamily(Family):
         if n_v:
             values.append(n_v)
         return structure, tuple(values)
+
+    def lane(self, keys: tuple[str, ...], convention: Convention) -> Lane | None:
+        """The quick parser's designs (:meth:`parse_fast`) with every size given positive:
+        the depth picks the structure; a projection stays below the cells where the
+        convention says so."""
+        given = set(keys)
+        if not (
+            _FAST_KEYWORDS.issuperset(given)
+            and {"input", "cells"} <= given
+            and isinstance(convention, RecurrentConvention)
+            and (self.supports_projection or "proj" not in given)
+            and ("proj" in given or not ("nonrec_proj" in given or self.requires_projection))
+        ):
+            return None
+        at = {key: index for index, key in enumerate(keys)}
+        below = ((at["proj"], at["cells"]),) if "proj" in at and convention.proj_below_cells else ()
+        slots = tuple(at[key] for key in _SLOT_ORDER if key in at)
+        return Lane(slots, at.get("layers"), below)
 
     def parse(
         self,
