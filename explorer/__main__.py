@@ -2,6 +2,10 @@
 
 import sys
 
-from explorer.cli import main
+try:
+    from explorer.cli import console
+except KeyboardInterrupt:  # interrupted while starting: as the command says it
+    print("error: interrupted", file=sys.stderr)
+    sys.exit(2)
 
-sys.exit(main())
+console()

@@ -13,13 +13,14 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from explorer.commands import COMMANDS, load
-from explorer.errors import ExplorerError, UsageError, did_you_mean, shown
+from explorer.errors import ExplorerError, InterruptedRunError, UsageError, did_you_mean, shown
 
 __all__ = ["MAX_ERROR", "main", "solve_main"]
 
@@ -127,6 +128,21 @@ def _build_parser(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0, or 2 for bad input or an interruption)."""
+    return _run(argv)[0]
+
+
+def console() -> NoReturn:
+    """The ``explorer`` command (and ``python -m explorer``): :func:`main`, then exit."""
+    exit_with(*_run(None))
+
+
+def solve_console() -> NoReturn:
+    """The ``solve`` command: :func:`solve_main`, then exit."""
+    exit_with(*_run(["solve", *sys.argv[1:]]))
+
+
+def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """:func:`main`'s status, and whether an interruption ended the run."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         selected = arguments[0] if arguments and arguments[0] in COMMANDS else None
@@ -134,17 +150,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse(selected, arguments)
         output = args.run(args)
     except ExplorerError as error:
-        return _refuse(error.for_command_line())
+        return _refuse(error.for_command_line()), isinstance(error, InterruptedRunError)
     except KeyboardInterrupt:
-        return _refuse("interrupted")
+        return _refuse("interrupted"), True
     try:
         print(output)
         sys.stdout.flush()
     except BrokenPipeError:  # `explorer ... | head`: the reader left; not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except KeyboardInterrupt:
-        return _refuse("interrupted")
-    return 0
+        return _refuse("interrupted"), True
+    return 0, False
+
+
+def exit_with(status: int, interrupted: bool) -> NoReturn:
+    """End the process with ``status``. Once a ``KeyboardInterrupt`` has passed through
+    code run from a string (dataclasses and namedtuples make their methods so, and
+    imports make those), Python ends the process by SIGINT at exit, whatever the status
+    and though the interrupt was handled; so after an interruption the streams are
+    flushed and the process ends at once, with the status it said."""
+    if not interrupted:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken stream
+            stream.flush()
+    os._exit(status)
 
 
 def _refuse(message: str) -> int:

@@ -23,6 +23,7 @@ __all__ = [
     "CountOverflowError",
     "ExplorerError",
     "FormulaError",
+    "InterruptedRunError",
     "InvalidSizeError",
     "OutputError",
     "SpecError",
@@ -233,6 +234,10 @@ class OutputError(UsageError):
 
 class BudgetError(UsageError):
     """A budget that cannot be read, or that no allowed design can meet."""
+
+
+class InterruptedRunError(ExplorerError):
+    """Ctrl-C or SIGTERM stopped a run; the message says what was kept."""
 
 
 class UnboundSizeError(ExplorerError, ValueError):

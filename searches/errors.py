@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from explorer.errors import ExplorerError, OutputError, UsageError
+from explorer.errors import InterruptedRunError, OutputError, UsageError
 
 __all__ = [
     "MissingExtraError",
@@ -35,6 +35,6 @@ class MissingExtraError(UsageError):
     """An optional dependency (the ``plot`` or ``postgres`` extra) is not installed."""
 
 
-class SearchInterruptedError(ExplorerError):
+class SearchInterruptedError(InterruptedRunError):
     """Ctrl-C or SIGTERM stopped a search or sweep; the message says what was kept and how
     to resume."""

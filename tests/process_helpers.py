@@ -35,12 +35,14 @@ def alive(pid: int) -> bool:
 
 
 def holds_open(pid: int, folder: Path) -> bool:
-    """Whether ``pid`` holds a file of ``folder`` open (named, or an anonymous temporary)."""
+    """Whether ``pid`` holds a file in ``folder`` open (named, or an anonymous temporary);
+    the folder itself, open while Python lists it for imports, does not count."""
     try:
         links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
     except OSError:
         return False
-    return any(link.startswith(str(folder)) for link in links)
+    inside = os.path.join(str(folder), "")
+    return any(link.startswith(inside) for link in links)
 
 
 def wait_for(condition: Callable[[], bool], what: str, *, limit_s: float = 60) -> None:

@@ -57,6 +57,11 @@ OBJECTIVES = textwrap.dedent(
 
     def leave(design):
         sys.exit(3)
+
+    def interrupt_in_text(design):
+        # Ctrl-C in code run from a string (as dataclasses make their methods)
+        exec("import os, signal\\nos.kill(os.getpid(), signal.SIGINT)\\nfor _ in range(9**7): pass")
+        return float(design.depth)
     """
 )
 
@@ -201,6 +206,17 @@ def test_an_interrupted_grid_sweep_on_a_journal_is_one_line(folder: Path) -> Non
     _one_line(err, "error: interrupted: study 'grid-")
     assert sorted(p.name for p in folder.iterdir()) == ["g.log", "objs.py"], "no rows file"
     assert "RUNNING" not in [t.state.name for t in _journal_trials(folder / "g.log")]
+
+
+def test_an_interrupt_raised_in_code_run_from_text_still_exits_2(folder: Path) -> None:
+    """Python would end such a process by SIGINT at exit (status -2), though the
+    interrupt was handled; the command exits with the status it says."""
+    argv = [*SEARCH, "--objective", "objs.py:interrupt_in_text", "--trials", "3"]
+    process = _start(argv, folder)
+    with reaped([process.pid]):
+        _, err = process.communicate(timeout=SETTLE_S * 2)
+    assert process.returncode == 2, err
+    _one_line(err, "error: interrupted")
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to watch the file")
