@@ -24,8 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from explorer.algebra._poly import Exponents, Polynomial
 
@@ -112,8 +111,7 @@ def tuple_function(polys: Sequence[Polynomial], arity: int) -> Callable[..., tup
 
 
 # -- numpy, in place ----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Node:
+class _Node(NamedTuple):
     """``constant + sum(x_slot * child)``: a polynomial factored variable by variable."""
 
     constant: int
@@ -199,8 +197,7 @@ def _operations(node: _Node) -> int:
     return count
 
 
-@dataclass(frozen=True, slots=True)
-class ArrayPlan:
+class ArrayPlan(NamedTuple):
     """A generated in-place evaluator: ``function(out, temps, *args)`` writes the value into
     ``out`` (an int64 array) using ``temporaries`` scratch arrays of the same length; each
     argument is an int64 array of that length or a Python int."""

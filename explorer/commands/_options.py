@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from explorer.conventions import CONVENTIONS
 from explorer.errors import shown
@@ -112,8 +112,7 @@ def chosen_families(names: Iterable[str] | None) -> tuple[Family, ...]:
     return tuple(dict.fromkeys(picked)) or tuple(FAMILIES.values())
 
 
-@dataclass(frozen=True, slots=True)
-class _Option:
+class _Option(NamedTuple):
     """One option name (a keyword or an alias) and what it reads across the families that
     share it: the first one's keyword (its help), whether any takes one value per layer,
     and whether any may be left a symbol while present (in a formula). The registry test

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 __all__ = ["Convention", "Flag"]
 
 C = TypeVar("C", bound="Convention")
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """One flag of a convention that users may override alone.
 
     Attributes:

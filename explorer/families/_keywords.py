@@ -13,8 +13,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 __all__ = ["KEYWORD_KINDS", "Keyword", "KeywordKind", "SearchChoice"]
 
@@ -26,8 +25,7 @@ KeywordKind = Literal["size", "sizes", "part", "flag", "choice", "number"]
 KEYWORD_KINDS: tuple[str, ...] = get_args(KeywordKind)
 
 
-@dataclass(frozen=True, slots=True)
-class Keyword:
+class Keyword(NamedTuple):
     """One keyword of a family.
 
     Attributes:
@@ -120,8 +118,7 @@ class Keyword:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class SearchChoice:
+class SearchChoice(NamedTuple):
     """A structural choice a search may sample for a family.
 
     Attributes:

@@ -9,13 +9,12 @@ so the front door checks a few ints instead of parsing (:func:`explorer.count`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Lane"]
 
 
-@dataclass(frozen=True)
-class Lane:
+class Lane(NamedTuple):
     """Where the values of a request naming ``keys`` (in that order) go.
 
     Contract (a property test holds each family to it): for any values of ``keys`` that

@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -197,5 +196,5 @@ def transformer_keywords(
             changes["choices"] = heads
         if keyword.name in rules:
             changes["rule"] = rules[keyword.name]
-        result.append(dataclasses.replace(keyword, **changes))
+        result.append(keyword._replace(**changes))
     return tuple(result)
