@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.algebra import Count
 from explorer.algebra._build import slots_of
 from explorer.algebra._count import COUNT_FIELDS, count_of, make_count, set_fields
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
-from explorer.conventions._compute import TORCH, ComputeConvention, compute_convention
 from explorer.families import FAMILIES, Family, get_family
 from explorer.sizes import MAX_SIZE
+
+if TYPE_CHECKING:
+    from explorer.conventions._compute import ComputeConvention
 
 __all__ = ["count", "formula"]
 
@@ -342,6 +344,7 @@ def _measured(
     measures read (validated here)."""
     import dataclasses
 
+    from explorer.conventions._compute import TORCH, compute_convention
     from explorer.errors import UsageError
     from explorer.sizes import positive_int
 

@@ -115,8 +115,7 @@ def _build_parser(
     commands.required = True
     for name in COMMANDS:
         if selected is not None and name != selected:
-            commands.add_parser(name)  # listed as a choice; never parsed in this run
-            continue
+            continue  # the command is known: no other one is parsed, listed or shown
         command = load(name)
         sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
         sub.families = families

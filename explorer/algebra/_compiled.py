@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra._kinds import BIAS
 from explorer.algebra._poly import Polynomial
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["CompiledCount", "Slot", "TermInfo"]
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(NamedTuple):
     """One size the count depends on: a keyword, and the layer for per-layer sizes.
 
     A ``derived`` slot follows other slots by a rule of its family (``head_dim = d_model //

@@ -19,8 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = ["Exponents", "Monomial", "Polynomial"]
 
@@ -55,8 +54,7 @@ Monomial = tuple[int, Exponents]
 MAX_POWER = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Polynomial:
+class Polynomial(NamedTuple):
     """Sum of ``coefficient * prod(x_slot ** power)`` over the monomials, integer data only.
 
     Build one with :meth:`of` or :meth:`sum`: they keep the monomials in one canonical

@@ -7,8 +7,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["EVERY", "GROUPED", "NO_ROLE", "Role"]
 
@@ -18,8 +17,7 @@ GROUPED = "[1:L]"
 EVERY = "*"
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     """The role of a term, set by the block that made it.
 
     Attributes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from explorer.conventions import CONVENTIONS
@@ -21,7 +20,6 @@ from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 __all__ = [
     "EMITTERS",
     "EVERY",
-    "DerivedSpec",
     "add_design_options",
     "add_emit_option",
     "chosen_families",
@@ -414,6 +412,8 @@ def spec_request(args: argparse.Namespace) -> tuple[Any, dict[str, int]] | None:
     from explorer.spec import load_spec
 
     if _derived_file(args.spec):
+        from explorer.commands._derived_spec import DerivedSpec
+
         return DerivedSpec.load(args.spec), _int_values(args)
     return load_spec(args.spec), _int_values(args)
 
@@ -440,25 +440,3 @@ def _int_values(args: argparse.Namespace) -> dict[str, int]:
         if not equals:
             raise InvalidSizeError(f"--set must look like d=1000, got {shown(text)}")
     return values
-
-
-@dataclass(frozen=True, slots=True)
-class DerivedSpec:
-    """A formula saved by ``explorer derive --save``, given where a spec file is: its
-    family (registered as ``derived:STEM``) counts it, ``--set`` gives its variables."""
-
-    family: str
-
-    @classmethod
-    def load(cls, path: str) -> DerivedSpec:
-        """Register the file's family."""
-        from explorer.derivation import register
-
-        return cls(register(path))
-
-    def count(self, **values: int) -> Any:
-        """The count, variables not given left symbols."""
-        from explorer._api import formula
-
-        variables: dict[str, Any] = dict(values)
-        return formula(self.family, **variables)

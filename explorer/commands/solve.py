@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from explorer.commands._derived_spec import DerivedSpec
 from explorer.commands._measure_options import (
     add_budget_options,
     add_compute_options,
@@ -14,7 +15,6 @@ from explorer.commands._measure_options import (
     budget_measure,
 )
 from explorer.commands._options import (
-    DerivedSpec,
     add_design_options,
     add_emit_option,
     design_kwargs,

@@ -8,7 +8,6 @@ or average), optionally behind an embedding and in front of an output layer.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -538,7 +537,7 @@ class RecurrentFamily(Family):
         s = _structure(structure)
         if s.layers is None or PER_LAYER in (s.cells, s.proj, s.nonrec):
             return None
-        return dataclasses.replace(s, layers=None), {"layers": s.layers}
+        return s._replace(layers=None), {"layers": s.layers}
 
     def slots(self, structure: Hashable) -> tuple[Slot, ...]:
         s = _structure(structure)

@@ -7,7 +7,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["ABSENT", "PER_LAYER", "UNIFORM", "RecurrentStructure"]
 
@@ -15,8 +15,7 @@ __all__ = ["ABSENT", "PER_LAYER", "UNIFORM", "RecurrentStructure"]
 ABSENT, UNIFORM, PER_LAYER = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
-class RecurrentStructure:
+class RecurrentStructure(NamedTuple):
     """Everything that shapes a recurrent formula, and nothing that only sets its numbers.
 
     Two designs with equal structures share one compiled count; the sizes are its
