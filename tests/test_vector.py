@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer.algebra._codegen import array_function, scalar_functions
+from explorer.algebra._codegen import _looping, array_function, scalar_functions
 from explorer.algebra._poly import Polynomial
 from explorer.algebra._vector import BLOCK
 from explorer.errors import CountOverflowError, InvalidSizeError
@@ -147,3 +147,19 @@ def test_large_polynomials_need_no_deep_code() -> None:
         assert function(*values) == sum((k + 1) * (k + 1) * (k + 2) for k in range(5000))
     small = Polynomial(poly.monomials[:1500])
     assert scalar_functions([small], 5001)[0](*values) == small.evaluate(values)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_MONOMIALS, st.integers(0, 2**32 - 1))
+def test_looping_evaluation_equals_the_polynomial(coefficients: dict[Any, int], seed: int) -> None:
+    """Past the code generator's limit, the flat evaluation: on ints and on object arrays."""
+    poly = Polynomial.of(coefficients)
+    rng = np.random.default_rng(seed)
+    first = [int(v) for v in rng.integers(1, 2**40, 5)]
+    looping = _looping(poly)
+    for k in range(5):
+        point = [first[k], 7, 3 + k]
+        assert looping(*point) == poly.evaluate(point)
+    column = np.array(first, dtype=object)
+    at_once = np.broadcast_to(looping(column, 7, 3), (5,))  # a constant stays a number
+    assert list(at_once) == [poly.evaluate([v, 7, 3]) for v in first]

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -84,18 +85,64 @@ def scalar_functions(polys: Sequence[Polynomial], arity: int) -> list[Callable[.
 
 
 def _looping(poly: Polynomial) -> Callable[..., Any]:
+    """The polynomial evaluated from flat data: its monomials of degree one and two (a
+    deep network's are) as columns of coefficients and slots, multiplied and summed by
+    ``map`` and ``sum``, the others by :meth:`Polynomial.evaluate`.
+
+    Example:
+        >>> p = Polynomial.of({((0, 3),): 1, ((0, 1), (1, 1)): -2, ((1, 1),): 5, (): 7})
+        >>> _looping(p)(4, 10), p.evaluate((4, 10))
+        (41, 41)
+    """
+    constant = 0
+    linear: tuple[list[int], list[int]] = ([], [])
+    quadratic: tuple[list[int], list[int], list[int]] = ([], [], [])
+    others: list[tuple[int, Exponents]] = []
+    for coefficient, exponents in poly.monomials:
+        factors = [slot for slot, power in exponents for _ in range(power)]
+        if not factors:
+            constant += coefficient
+        elif len(factors) == 1:
+            linear[0].append(coefficient)
+            linear[1].append(factors[0])
+        elif len(factors) == 2:
+            quadratic[0].append(coefficient)
+            quadratic[1].append(factors[0])
+            quadratic[2].append(factors[1])
+        else:
+            others.append((coefficient, exponents))
+    rest = Polynomial(tuple(others))
+    pick, first, second = _picker(linear[1]), _picker(quadratic[1]), _picker(quadratic[2])
+    linear_coefficients, quadratic_coefficients = tuple(linear[0]), tuple(quadratic[0])
+    multiply = operator.mul
+
     def evaluate(*values: Any) -> Any:
-        return poly.evaluate(values)
+        total = constant + sum(map(multiply, linear_coefficients, pick(values)))
+        total += sum(
+            map(multiply, quadratic_coefficients, map(multiply, first(values), second(values)))
+        )
+        return total + rest.evaluate(values) if others else total
 
     return evaluate
+
+
+def _picker(slots: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter(*slots)`` that always gives a tuple."""
+    if len(slots) > 1:
+        return operator.itemgetter(*slots)
+    if slots:
+        slot = slots[0]
+        return lambda values: (values[slot],)
+    return lambda values: ()
 
 
 def tuple_function(polys: Sequence[Polynomial], arity: int) -> Callable[..., tuple[Any, ...]]:
     """One function returning the tuple of all polynomials' values (one call for all terms)."""
     if sum(len(p.monomials) for p in polys) > LOOP_LIMIT:
+        looping = [_looping(p) for p in polys]
 
         def evaluate_all(*values: Any) -> tuple[Any, ...]:
-            return tuple([p.evaluate(values) for p in polys])
+            return tuple([function(*values) for function in looping])
 
         return evaluate_all
     names = _names(arity)
