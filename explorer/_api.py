@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.algebra import Count
 from explorer.algebra._build import slots_of
+from explorer.algebra._codegen import tuple_getter
 from explorer.algebra._count import COUNT_FIELDS, count_of, make_count, set_fields
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.families import FAMILIES, Family, get_family
@@ -164,10 +164,10 @@ def _lane_of(family: str, convention: str | None, sizes: Mapping[str, Any]) -> R
             declared = chosen.lane(keys, rules)
             if declared is not None:
                 lane = (
-                    _reader(keys),
+                    tuple_getter(keys),
                     declared.depth,
                     declared.below,
-                    _reader(declared.slots),
+                    tuple_getter(declared.slots),
                     {},
                     chosen,
                     rules,
@@ -207,16 +207,6 @@ def _first_in_lane(
         {name: getattr(counted, name) for name in COUNT_FIELDS} if same else False
     )
     return counted
-
-
-def _reader(keys: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """``itemgetter(*keys)`` that always gives a tuple."""
-    if len(keys) > 1:
-        return operator.itemgetter(*keys)
-    if keys:
-        key = keys[0]
-        return lambda values: (values[key],)
-    return lambda values: ()
 
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from explorer.commands import COMMANDS, load
 from explorer.errors import ExplorerError, InterruptedRunError, UsageError, did_you_mean, shown
 
-__all__ = ["MAX_ERROR", "main", "solve_main"]
+__all__ = ["MAX_ERROR", "console", "exit_with", "main", "solve_console", "solve_main"]
 
 #: The longest error line printed: echoed values are cut where they are echoed; this
 #: bounds what is left (a long list of unrecognized arguments, say).

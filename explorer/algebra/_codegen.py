@@ -29,7 +29,14 @@ from typing import Any, NamedTuple
 
 from explorer.algebra._poly import Exponents, Polynomial
 
-__all__ = ["ArrayPlan", "array_function", "compile_functions", "scalar_functions", "tuple_function"]
+__all__ = [
+    "ArrayPlan",
+    "array_function",
+    "compile_functions",
+    "scalar_functions",
+    "tuple_function",
+    "tuple_getter",
+]
 
 #: Monomials per generated expression: bounded, so nesting never grows with the count.
 CHUNK = 64
@@ -112,7 +119,8 @@ def _looping(poly: Polynomial) -> Callable[..., Any]:
         else:
             others.append((coefficient, exponents))
     rest = Polynomial(tuple(others))
-    pick, first, second = _picker(linear[1]), _picker(quadratic[1]), _picker(quadratic[2])
+    pick, first = tuple_getter(linear[1]), tuple_getter(quadratic[1])
+    second = tuple_getter(quadratic[2])
     linear_coefficients, quadratic_coefficients = tuple(linear[0]), tuple(quadratic[0])
     multiply = operator.mul
 
@@ -126,13 +134,18 @@ def _looping(poly: Polynomial) -> Callable[..., Any]:
     return evaluate
 
 
-def _picker(slots: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """``itemgetter(*slots)`` that always gives a tuple."""
-    if len(slots) > 1:
-        return operator.itemgetter(*slots)
-    if slots:
-        slot = slots[0]
-        return lambda values: (values[slot],)
+def tuple_getter(keys: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """``operator.itemgetter(*keys)`` that always gives a tuple (one key or none too).
+
+    Example:
+        >>> tuple_getter([2])("abc"), tuple_getter([])("abc"), tuple_getter([0, 2])("abc")
+        (('c',), (), ('a', 'c'))
+    """
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda values: (values[key],)
     return lambda values: ()
 
 

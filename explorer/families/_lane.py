@@ -17,7 +17,7 @@ __all__ = ["Lane"]
 class Lane(NamedTuple):
     """Where the values of a request naming ``keys`` (in that order) go.
 
-    Contract (a property test holds each family to it): for any values of ``keys`` that
+    Contract (a property test holds the recurrent families to it): for any values of ``keys`` that
     are ints from 1 to ``MAX_SIZE`` with ``values[i] < values[j]`` for each ``(i, j)`` in
     ``below``, :meth:`explorer.families.Family.parse` accepts the design, its structure
     depends on ``values[depth]`` alone (on nothing when ``depth`` is ``None``), and its
