@@ -56,12 +56,41 @@ def _value_lines(poly: Polynomial, names: Sequence[str], target: str) -> tuple[l
     and the expression that stands for its value."""
     monomials = poly.monomials
     if len(monomials) <= CHUNK:
-        return [], poly.source(names)
+        return [], _factored_source(poly, names)
     lines = []
     for start in range(0, len(monomials), CHUNK):
         part = Polynomial(monomials[start : start + CHUNK]).source(names)
         lines.append(f"    {target} {'=' if start == 0 else '+='} {part}")
     return lines, target
+
+
+def _factored_source(poly: Polynomial, names: Sequence[str]) -> str:
+    """A small polynomial as one expression, factored variable by variable (Horner's
+    scheme in several variables, as :func:`array_function` does): fewer multiplications
+    than the expanded form, the same exact value.
+
+    Example:
+        >>> p = Polynomial.of({((0, 1), (1, 1)): 4, ((1, 2),): 20, ((1, 1),): 24, ((2, 1),): 1})
+        >>> _factored_source(p, ["i", "c", "o"])
+        'c*(4*i + 20*c + 24) + o'
+    """
+    monomials = [(c, dict(e)) for c, e in poly.monomials]
+    return _expression(_factor(monomials, greedy=True, tries=1), names)
+
+
+def _expression(node: _Node, names: Sequence[str]) -> str:
+    parts = []
+    for slot, child in node.parts:
+        name = names[slot]
+        if child.parts:
+            parts.append(f"{name}*({_expression(child, names)})")
+        elif child.constant in (1, -1):
+            parts.append(name if child.constant == 1 else f"-{name}")
+        else:
+            parts.append(f"{child.constant}*{name}")
+    if node.constant or not parts:
+        parts.append(str(node.constant))
+    return " + ".join(parts).replace("+ -", "- ")
 
 
 def _define(source: str, name: str) -> Callable[..., Any]:
@@ -178,10 +207,11 @@ class _Node(NamedTuple):
     parts: tuple[tuple[int, _Node], ...]
 
 
-def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool) -> _Node:
-    """Factor out a variable that appears in most monomials, again and again (of those
-    that tie, the one that costs fewest operations); or, for very large polynomials, one
-    monomial at a time."""
+def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool, tries: int = 3) -> _Node:
+    """Factor out a variable that appears in most monomials, again and again (of the first
+    ``tries`` that tie, the one that costs fewest operations: 1 takes the first, in time
+    linear in the monomials and the depth); or, for very large polynomials, one monomial
+    at a time."""
     constant = 0
     rest: list[tuple[int, dict[int, int]]] = []
     for coefficient, powers in monomials:
@@ -199,17 +229,20 @@ def _factor(monomials: list[tuple[int, dict[int, int]]], greedy: bool) -> _Node:
                 seen[slot] = seen.get(slot, 0) + 1
         most = max(seen.values())
         best: tuple[int, int, list[Any], list[Any]] | None = None
-        for slot in sorted(s for s, n in seen.items() if n == most)[:3]:
+        candidates = sorted(s for s, n in seen.items() if n == most)[:tries]
+        for slot in candidates:
             taken = [(c, _lower(p, slot)) for c, p in rest if slot in p]
             kept = [(c, p) for c, p in rest if slot not in p]
-            cost = _operations(_Node(0, ((slot, _factor(taken, greedy)),))) + _operations(
-                _factor(kept, greedy)
-            )
+            cost = 0
+            if len(candidates) > 1:
+                cost = _operations(
+                    _Node(0, ((slot, _factor(taken, greedy, tries)),))
+                ) + _operations(_factor(kept, greedy, tries))
             if best is None or cost < best[0]:
                 best = (cost, slot, taken, kept)
         assert best is not None
         _, slot, taken, rest = best
-        parts.append((slot, _factor(taken, greedy)))
+        parts.append((slot, _factor(taken, greedy, tries)))
     return _Node(constant, tuple(parts))
 
 
