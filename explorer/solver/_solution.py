@@ -80,6 +80,16 @@ class Solution:
             >>> s.value, s.assumptions, s == Solution(**vars(s))
             (2, (), True)
         """
+        return cls.of_fields(fields)
+
+    @classmethod
+    def of_fields(cls, fields: dict[str, Any]) -> Solution:
+        """:meth:`of` with the fields as one dictionary (taken, not copied).
+
+        Example:
+            >>> Solution.of_fields({"free": "cells", "sizes": {"cells": 7}}).value
+            7
+        """
         solution = object.__new__(cls)
         solution.__dict__.update(fields)
         return solution

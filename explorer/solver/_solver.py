@@ -316,22 +316,24 @@ class _Prepared:
                     "measure": self.measure.describe(),
                     "parameters": counted.total,
                 }
-        return Solution.of(
-            family=self.family.name,
-            convention=self.convention,
-            overrides=self.overrides,
-            free=self.free,
-            sizes=sizes,
-            total=chosen.total,
-            budget=budget,
-            relative_error=(chosen.total - budget) / budget,
-            mode=mode,
-            below=under,
-            above=above,
-            method=method,
-            evaluations=evaluations,
-            **measured,
-        )
+        fields = {  # Solution.of's fields as one literal: no keyword arguments to match
+            "family": self.family.name,
+            "convention": self.convention,
+            "overrides": self.overrides,
+            "free": self.free,
+            "sizes": sizes,
+            "total": chosen.total,
+            "budget": budget,
+            "relative_error": (chosen.total - budget) / budget,
+            "mode": mode,
+            "below": under,
+            "above": above,
+            "method": method,
+            "evaluations": evaluations,
+        }
+        if measured:
+            fields.update(measured)
+        return Solution.of_fields(fields)
 
     def _guess(self, budget: int) -> tuple[int | None, str]:
         """The closed-form root of the guide polynomial (exact for a plain count)."""
