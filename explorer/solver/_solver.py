@@ -98,8 +98,10 @@ def solve(
         ties and tuple(ties.items()),
         measure,
     )
-    key = _key(family, options, fixed)
-    prepared = _PREPARED.get(key) if key is not None else None
+    try:  # _key's key, hashed once; per-layer sizes (lists) are not hashable: prepared anew
+        prepared = _PREPARED.get((family, options, *fixed.items()))
+    except TypeError:
+        prepared = None
     if prepared is not None:
         if mode not in MODES:
             raise UnknownNameError.for_name("mode", mode, MODES)
