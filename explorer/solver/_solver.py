@@ -89,17 +89,17 @@ def solve(
     """
     # The same request asked again with another budget (the usual case: many budgets, or a
     # search) is answered from what was prepared the first time: only the budget is new.
-    options = (
-        convention,
-        free,
-        multiple_of,
-        minimum,
-        maximum,
-        ties and tuple(ties.items()),
-        measure,
+    options = _options(
+        convention=convention,
+        free=free,
+        multiple_of=multiple_of,
+        minimum=minimum,
+        maximum=maximum,
+        ties=ties,
+        measure=measure,
     )
-    try:  # _key's key, hashed once; per-layer sizes (lists) are not hashable: prepared anew
-        prepared = _PREPARED.get((family, options, *fixed.items()))
+    try:  # the key hashed once; per-layer sizes (lists) are not hashable: prepared anew
+        prepared = _PREPARED.get(_key_of(family, options, fixed))
     except TypeError:
         prepared = None
     if prepared is not None:
@@ -172,14 +172,14 @@ def solve_all(
     solutions: list[Solution] = []
     failures: list[Exception] = []
     request = _Request(convention, free, step, low, high, ties or {}, measure)
-    options = (
-        convention,
-        free,
-        multiple_of,
-        minimum,
-        maximum,
-        ties and tuple(ties.items()),
-        measure,
+    options = _options(
+        convention=convention,
+        free=free,
+        multiple_of=multiple_of,
+        minimum=minimum,
+        maximum=maximum,
+        ties=ties,
+        measure=measure,
     )
     for name in families:
         for picked in itertools.product(*choices.values()):
@@ -204,12 +204,31 @@ def solve_all(
     return solutions
 
 
+def _options(
+    *,
+    convention: str | None,
+    free: str | None,
+    multiple_of: int,
+    minimum: int | None,
+    maximum: int | None,
+    ties: Mapping[str, str] | None,
+    measure: Measure | None,
+) -> tuple[Any, ...]:
+    """A request's options as part of its key (see :func:`_key_of`)."""
+    return (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()), measure)
+
+
+def _key_of(family: object, options: tuple[Any, ...], fixed: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What identifies a request but its budget and mode (:data:`_PREPARED`'s key)."""
+    return (family, options, *fixed.items())
+
+
 def _key(
     family: object, options: tuple[Any, ...], fixed: Mapping[str, Any]
 ) -> tuple[Any, ...] | None:
-    """What identifies a request but its budget and mode; ``None`` when unhashable (a
-    list of per-layer sizes, say: such requests are prepared each time)."""
-    key = (family, options, *fixed.items())
+    """:func:`_key_of`, or ``None`` when unhashable (a list of per-layer sizes, say: such
+    requests are prepared each time)."""
+    key = _key_of(family, options, fixed)
     try:
         hash(key)
     except TypeError:
