@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 SettingsT = TypeVar("SettingsT")
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def cache_entries(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
 
 
-def alternate(variants: Mapping[str, Callable[[], T]], rounds: int) -> dict[str, list[T]]:
+def alternate(variants: Mapping[K, Callable[[], T]], rounds: int) -> dict[K, list[T]]:
     """Run every variant once a round, the order rotating every round.
 
     Args:
@@ -289,7 +290,7 @@ def alternate(variants: Mapping[str, Callable[[], T]], rounds: int) -> dict[str,
         Name to its times, in the order of ``variants``.
     """
     names = list(variants)
-    times: dict[str, list[T]] = {name: [] for name in names}
+    times: dict[K, list[T]] = {name: [] for name in names}
     for round_ in range(rounds):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:

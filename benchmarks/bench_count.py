@@ -31,7 +31,8 @@ other processes on a shared machine does not inflate, and wall times are shown b
    at most 1.2x the result.
 4. Per-layer sizes. ``explorer.count("lstm", input=39, cells=[...], output=34).total`` with
    one random size per layer: the first count in a fresh process (empty formula cache) at
-   1,000 and 10,000 layers, and warm calls at 10 to 10,000 layers; every total checked
+   1,000 and 10,000 layers, and warm calls at 10 to 10,000 layers (in rounds, the sizes
+   alternating, the median per size); every total checked
    against a sum computed here, layer by layer. Also a uniform depth of 10^12 layers,
    answered from the closed form. Targets: first count under 0.2 s at 1,000 layers and
    under 2 s at 10,000; warm calls growing linearly (per layer at 10,000 layers at most 2x
@@ -114,7 +115,7 @@ class Settings:
     vector_designs: int = 10_000_000
     vector_rounds: int = 15  # a round takes about 0.2 s; one round varies by +-5% here
     first_runs: int = 5
-    warm_layer_calls: int = 5
+    warm_layer_rounds: int = 15  # one call at 10,000 layers varies from 0.8 to 1.6 us a layer
 
 
 FULL = Settings()
@@ -126,7 +127,7 @@ QUICK = Settings(
     vector_designs=2_000_000,
     vector_rounds=3,
     first_runs=2,
-    warm_layer_calls=3,
+    warm_layer_rounds=5,
 )
 
 Design = tuple[int, int, int, int]  # input, cells, layers, output
@@ -477,20 +478,26 @@ def bench_layers(settings: Settings, scratch: Path) -> dict[str, Any]:
     times = common.alternate(variants, settings.first_runs)
     firsts = {int(k.split("_")[1]): common.medians(v) for k, v in times.items()}
 
-    warm: dict[int, Timing] = {}
-    for layers in (10, 100, 1000, 10000):
+    def warm_call(layers: int) -> Callable[[], Timing]:
         cells = _cells(layers, SEED + 1)
         check(
             explorer.count("lstm", input=39, cells=cells, output=34).total
             == lstm_total(39, cells, 34),
             f"per-layer count at {layers} layers is wrong",
         )
-        samples = []
-        for _ in range(settings.warm_layer_calls):
+
+        def run() -> Timing:
             elapsed = common.stopwatch()
             explorer.count("lstm", input=39, cells=cells, output=34).total  # noqa: B018
-            samples.append(elapsed())
-        warm[layers] = common.medians(samples)
+            return elapsed()
+
+        return run
+
+    warm_times = common.alternate(
+        {layers: warm_call(layers) for layers in (10, 100, 1000, 10000)},
+        settings.warm_layer_rounds,
+    )
+    warm = {layers: common.medians(samples) for layers, samples in warm_times.items()}
 
     depth = 10**12
     elapsed = common.stopwatch()
