@@ -260,9 +260,9 @@ class RecurrentFamily(Family):
             and 0 <= n_v <= MAX_SIZE
         ):
             return None
-        if n_r and (not self.supports_projection or (convention.proj_below_cells and n_r >= n_c)):
-            return None
-        if (n_p and not n_r) or (self.requires_projection and not n_r):
+        if not self._quick(proj=n_r > 0, nonrec=n_p > 0) or (
+            n_r and convention.proj_below_cells and n_r >= n_c
+        ):
             return None
         # The convention by identity (hashing a frozen dataclass hashes every field), the
         # entry holding it, so that its id stays its own.
@@ -295,14 +295,23 @@ class RecurrentFamily(Family):
             _FAST_KEYWORDS.issuperset(given)
             and {"input", "cells"} <= given
             and isinstance(convention, RecurrentConvention)
-            and (self.supports_projection or "proj" not in given)
-            and ("proj" in given or not ("nonrec_proj" in given or self.requires_projection))
+            and self._quick(proj="proj" in given, nonrec="nonrec_proj" in given)
         ):
             return None
         at = {key: index for index, key in enumerate(keys)}
         below = ((at["proj"], at["cells"]),) if "proj" in at and convention.proj_below_cells else ()
         slots = tuple(at[key] for key in _SLOT_ORDER if key in at)
         return Lane(slots, at.get("layers"), below)
+
+    def _quick(self, *, proj: bool, nonrec: bool) -> bool:
+        """Whether the quick paths (:meth:`parse_fast`, :meth:`lane`) serve a design whose
+        projections are present (given, and not zero) as said: a projection only where the
+        cells support one and wherever they need one, the non-recurrent projection only
+        beside it. (A projection kept below the cells is checked on the values by one,
+        declared by the other.)"""
+        return (self.supports_projection or not proj) and (
+            proj or not (nonrec or self.requires_projection)
+        )
 
     def parse(
         self,
