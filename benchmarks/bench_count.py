@@ -125,7 +125,7 @@ QUICK = Settings(
     designs=200,
     warm_rounds=3,
     vector_designs=2_000_000,
-    vector_rounds=3,
+    vector_rounds=7,
     first_runs=2,
     warm_layer_rounds=5,
 )
