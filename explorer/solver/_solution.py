@@ -84,14 +84,15 @@ class Solution:
 
     @classmethod
     def of_fields(cls, fields: dict[str, Any]) -> Solution:
-        """:meth:`of` with the fields as one dictionary (taken, not copied).
+        """:meth:`of` with the fields as one dictionary (taken, not copied: it becomes the
+        solution's ``__dict__``; fields left out keep their defaults, class attributes).
 
         Example:
             >>> Solution.of_fields({"free": "cells", "sizes": {"cells": 7}}).value
             7
         """
-        solution = object.__new__(cls)
-        solution.__dict__.update(fields)
+        solution = _NEW(cls)
+        _SET_FIELDS(solution, fields)
         return solution
 
     def __repr__(self) -> str:
@@ -142,3 +143,8 @@ class Solution:
                 {k: v for k, v in a.to_json().items() if k != "designs"} for a in self.alternatives
             ]
         return data
+
+
+_NEW = object.__new__
+#: Sets an instance's ``__dict__`` whole (the dictionary taken, not copied).
+_SET_FIELDS = Solution.__dict__["__dict__"].__set__

@@ -89,17 +89,10 @@ def solve(
     """
     # The same request asked again with another budget (the usual case: many budgets, or a
     # search) is answered from what was prepared the first time: only the budget is new.
-    options = _options(
-        convention=convention,
-        free=free,
-        multiple_of=multiple_of,
-        minimum=minimum,
-        maximum=maximum,
-        ties=ties,
-        measure=measure,
-    )
     try:  # the key hashed once; per-layer sizes (lists) are not hashable: prepared anew
-        prepared = _PREPARED.get(_key_of(family, options, fixed))
+        prepared = _PREPARED.get(
+            _key_of(family, fixed, (convention, free, multiple_of, minimum, maximum, ties, measure))
+        )
     except TypeError:
         prepared = None
     if prepared is not None:
@@ -172,20 +165,12 @@ def solve_all(
     solutions: list[Solution] = []
     failures: list[Exception] = []
     request = _Request(convention, free, step, low, high, ties or {}, measure)
-    options = _options(
-        convention=convention,
-        free=free,
-        multiple_of=multiple_of,
-        minimum=minimum,
-        maximum=maximum,
-        ties=ties,
-        measure=measure,
-    )
+    options = (convention, free, multiple_of, minimum, maximum, ties, measure)
     for name in families:
         for picked in itertools.product(*choices.values()):
             design = {**fixed, **dict(zip(choices, picked))}
             try:
-                key = _key(name, options, design)
+                key = _key(name, design, options)
                 prepared = _PREPARED.get(key) if key is not None else None
                 if prepared is None:
                     prepared = _prepare(name, request, design)
@@ -204,31 +189,31 @@ def solve_all(
     return solutions
 
 
-def _options(
-    *,
-    convention: str | None,
-    free: str | None,
-    multiple_of: int,
-    minimum: int | None,
-    maximum: int | None,
-    ties: Mapping[str, str] | None,
-    measure: Measure | None,
-) -> tuple[Any, ...]:
-    """A request's options as part of its key (see :func:`_key_of`)."""
-    return (convention, free, multiple_of, minimum, maximum, ties and tuple(ties.items()), measure)
-
-
-def _key_of(family: object, options: tuple[Any, ...], fixed: Mapping[str, Any]) -> tuple[Any, ...]:
-    """What identifies a request but its budget and mode (:data:`_PREPARED`'s key)."""
-    return (family, options, *fixed.items())
+def _key_of(family: object, fixed: Mapping[str, Any], options: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What identifies a request but its budget and mode (:data:`_PREPARED`'s key): one
+    flat tuple. ``options`` are :func:`solve`'s, in its order, as they came: a tuple
+    built in place and unpacked here costs less than keywords to match (a warm solve
+    takes a few microseconds)."""
+    convention, free, multiple_of, minimum, maximum, ties, measure = options
+    return (
+        family,
+        convention,
+        free,
+        multiple_of,
+        minimum,
+        maximum,
+        ties and tuple(ties.items()),
+        measure,
+        *fixed.items(),
+    )
 
 
 def _key(
-    family: object, options: tuple[Any, ...], fixed: Mapping[str, Any]
+    family: object, fixed: Mapping[str, Any], options: tuple[Any, ...]
 ) -> tuple[Any, ...] | None:
     """:func:`_key_of`, or ``None`` when unhashable (a list of per-layer sizes, say: such
     requests are prepared each time)."""
-    key = _key_of(family, options, fixed)
+    key = _key_of(family, fixed, options)
     try:
         hash(key)
     except TypeError:
