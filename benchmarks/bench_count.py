@@ -32,11 +32,10 @@ other processes on a shared machine does not inflate, and wall times are shown b
 4. Per-layer sizes. ``explorer.count("lstm", input=39, cells=[...], output=34).total`` with
    one random size per layer: the first count in a fresh process (empty formula cache) at
    1,000 and 10,000 layers, and warm calls at 10 to 10,000 layers (in rounds, the sizes
-   alternating, the median per size); every total checked
-   against a sum computed here, layer by layer. Also a uniform depth of 10^12 layers,
-   answered from the closed form. Targets: first count under 0.2 s at 1,000 layers and
-   under 2 s at 10,000; warm calls growing linearly (per layer at 10,000 layers at most 2x
-   per layer at 1,000).
+   alternating, the median per size); every total checked against a sum computed here,
+   layer by layer. Also a uniform depth of 10^12 layers, answered from the closed form.
+   Targets: first count under 0.2 s at 1,000 layers and under 2 s at 10,000; warm calls
+   growing linearly (per layer at 10,000 layers at most 2x per layer at 1,000).
 
 Run it from the project root with the project's interpreter::
 
