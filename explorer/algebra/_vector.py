@@ -4,10 +4,9 @@ The inputs are read one block at a time. A block is checked first (sizes >= 1, a
 largest sizes bound every value met while evaluating it: the absolute-value polynomial at
 the block's maxima, exact Python ints); the checks bring its inputs into the cache, where
 the generated in-place code of :func:`explorer.algebra._codegen.array_function` then reads
-them and writes the block's totals straight into the result. No block is evaluated
-before it passed.
-Extra memory is the result and a few blocks; the inputs are never copied whole, broadcast
-or cast whole. When a block's bound passes int64 the whole call is done again on exact
+them and writes the block's totals straight into the result. No block is evaluated before
+it passed. Extra memory is the result and a few blocks; the inputs are never copied whole,
+broadcast or cast whole. When a block's bound passes int64 the whole call is done again on exact
 Python ints (``overflow="exact"``) or refused (``overflow="raise"``).
 
 Example:
