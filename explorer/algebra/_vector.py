@@ -6,8 +6,8 @@ the block's maxima, exact Python ints); the checks bring its inputs into the cac
 the generated in-place code of :func:`explorer.algebra._codegen.array_function` then reads
 them and writes the block's totals straight into the result. No block is evaluated before
 it passed. Extra memory is the result and a few blocks; the inputs are never copied whole,
-broadcast or cast whole. When a block's bound passes int64 the whole call is done again on exact
-Python ints (``overflow="exact"``) or refused (``overflow="raise"``).
+broadcast or cast whole. When a block's bound passes int64 the whole call is done again on
+exact Python ints (``overflow="exact"``) or refused (``overflow="raise"``).
 
 Example:
     >>> import explorer, numpy as np
