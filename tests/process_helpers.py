@@ -10,7 +10,29 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["alive", "children", "holds_open", "reaped", "wait_for"]
+__all__ = ["alive", "children", "default_sigint", "holds_open", "reaped", "wait_for"]
+
+
+@contextlib.contextmanager
+def default_sigint() -> Iterator[None]:
+    """Processes started inside take Ctrl-C as a command run from a terminal does, even
+    when this test run was started ignoring SIGINT (as a shell's background job is,
+    ``pytest &``): an ignored signal is inherited through ``exec``, a handled one is
+    reset to the default.
+
+    Example:
+        >>> import subprocess, sys
+        >>> with default_sigint():
+        ...     subprocess.run([sys.executable, "-c", "pass"]).returncode
+        0
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def children(pid: int) -> list[int]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import run as _run
-from tests.process_helpers import holds_open, reaped, wait_for
+from tests.process_helpers import default_sigint, holds_open, reaped, wait_for
 
 pytest.importorskip("optuna", reason="optuna is not installed")
 
@@ -241,13 +241,14 @@ def test_fuzzed_signals_end_cleanly(tmp_path: Path, index: int) -> None:
     (tmp_path / "objs.py").write_text(OBJECTIVES)
     argv = rng.choice(SIGNAL_ARGV)
     sig = rng.choice([signal.SIGINT, signal.SIGTERM])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "explorer", *argv, "--no-progress"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with default_sigint():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "explorer", *argv, "--no-progress"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     with reaped([process.pid]):
         wait_for(lambda: _running(process, tmp_path), "the command to run")
         time.sleep(rng.uniform(0.0, 2.0))

@@ -20,7 +20,7 @@ import pytest
 
 from tests.cli_helpers import run as _run
 from tests.cli_helpers import run_json as _json
-from tests.process_helpers import alive, children, holds_open, reaped
+from tests.process_helpers import alive, children, default_sigint, holds_open, reaped
 
 optuna = pytest.importorskip("optuna", reason="optuna is not installed")
 
@@ -75,13 +75,14 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "explorer", *argv],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with default_sigint():
+        return subprocess.Popen(
+            [sys.executable, "-m", "explorer", *argv],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
 
 def _calls(folder: Path) -> int:
