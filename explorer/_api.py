@@ -99,14 +99,7 @@ def _count_any(family: str, convention: str | Convention | None, sizes: dict[str
     seq, batch, decoder_seq, compute = (sizes.pop(key, None) for key in COMPUTE_KEYWORDS)
     counted = None
     if type(family) is str and (convention is None or type(convention) is str):
-        pair = _PRESETS.get((family, convention))
-        if pair is None:
-            chosen = FAMILIES.get(family)
-            rules = (
-                None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
-            )
-            if chosen is not None and rules is not None and chosen.kind == rules.KIND:
-                pair = _PRESETS[(family, convention)] = (chosen, rules)
+        pair = _preset(family, convention)
         if pair is not None:
             fast = pair[0].parse_fast(sizes, pair[1])
             if fast is not None:
@@ -153,15 +146,9 @@ def _lane_of(family: str, convention: str | None, sizes: Mapping[str, Any]) -> R
         lane = _LANES_BY_KEYS[by_keys]
     else:
         lane = None
-        chosen = FAMILIES.get(family)
-        rules = None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
-        if (
-            chosen is not None
-            and rules is not None
-            and chosen.kind == rules.KIND
-            and not set(keys).intersection(COMPUTE_KEYWORDS)
-        ):
-            declared = chosen.lane(keys, rules)
+        pair = _preset(family, convention)
+        if pair is not None and not set(keys).intersection(COMPUTE_KEYWORDS):
+            declared = pair[0].lane(keys, pair[1])
             if declared is not None:
                 lane = (
                     tuple_getter(keys),
@@ -169,12 +156,12 @@ def _lane_of(family: str, convention: str | None, sizes: Mapping[str, Any]) -> R
                     declared.below,
                     tuple_getter(declared.slots),
                     {},
-                    chosen,
-                    rules,
+                    *pair,
                 )
         if len(_LANES_BY_KEYS) > 4096:
             _LANES_BY_KEYS.clear()
         _LANES_BY_KEYS[by_keys] = lane
+        chosen = FAMILIES.get(family)
         if chosen is not None and type(chosen).lane is Family.lane:
             _LANES[(family, convention, len(keys))] = False
     if lane is not None:
@@ -211,6 +198,23 @@ def _first_in_lane(
 
 #: (family name, preset name or None) -> the family and the convention, for the fast path
 _PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
+
+
+def _preset(family: str, convention: str | None) -> tuple[Family, Convention] | None:
+    """The family and the preset a request names, remembered in :data:`_PRESETS`;
+    ``None`` when either is unknown or they are of different kinds (the general path
+    then explains)."""
+    pair = _PRESETS.get((family, convention))
+    if pair is not None:
+        return pair
+    chosen = FAMILIES.get(family)
+    rules = None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
+    if chosen is None or rules is None or chosen.kind != rules.KIND:
+        return None
+    pair = _PRESETS[(family, convention)] = (chosen, rules)
+    return pair
+
+
 #: (family name, preset name or None, the sizes with their types, a plain size's value
 #: left out) -> (the family, the preset, a Count of such a design, the slots that plain
 #: sizes fill): a design counted again, or again but for its plain sizes (its depth, its
