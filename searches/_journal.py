@@ -108,29 +108,51 @@ class JournalLock:
         """Give the lock back (renamed away first, as Optuna does: atomic on NFS too)."""
         away = f"{self._lock}.{uuid.uuid4().hex}.rename"
         with contextlib.suppress(FileNotFoundError):
-            os.rename(self._lock, away)
-            os.unlink(away)
+            try:
+                os.rename(self._lock, away)
+            finally:  # also when Ctrl-C lands between the two calls
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(away)
+
+    def release_own(self) -> None:
+        """Remove whatever of the lock still names this process: what Ctrl-C leaves when it
+        lands inside :meth:`acquire` or :meth:`release` (while a study runs, an objective
+        is interrupted at once, and its ``trial.suggest_*`` calls write to the journal)."""
+        folder, name = os.path.split(self._lock)
+        try:
+            entries = list(os.scandir(folder or "."))
+        except OSError:  # the folder is gone: nothing is left in it
+            return
+        for entry in entries:
+            if entry.name == name or (
+                entry.name.startswith(f"{name}.") and entry.name.endswith(".rename")
+            ):
+                with contextlib.suppress(OSError):  # not a link, or already gone
+                    if os.readlink(entry.path) == self._target:
+                        os.unlink(entry.path)
 
     def _clear_if_stale(self) -> bool:
-        """Remove the lock if its holder is gone; ``True`` when it was (or is) gone."""
+        """Remove the lock if its holder is gone, or is this process (Optuna never takes
+        the lock twice, and no two threads here share a journal: this process lost it to
+        an interruption); ``True`` when it was (or is) gone."""
         try:
             holder = os.readlink(self._lock)
             age = time.time() - os.lstat(self._lock).st_mtime
         except FileNotFoundError:
             return True
         owner = holder.partition(_MARK)[2]
-        if not ((owner and is_dead(owner)) or age > self._grace):
+        if not (holder == self._target or (owner and is_dead(owner)) or age > self._grace):
             return False
         away = f"{self._lock}.{uuid.uuid4().hex}.stale"
         try:
             os.rename(self._lock, away)
-        except FileNotFoundError:
-            return True
-        try:
             taken = os.readlink(away)
             if taken != holder:  # a live holder took it in between: give it back
                 with contextlib.suppress(FileExistsError):
                     os.symlink(taken, self._lock)
-        finally:
-            os.unlink(away)
+        except FileNotFoundError:
+            return True
+        finally:  # also when Ctrl-C lands between the calls
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(away)
         return True

@@ -141,7 +141,8 @@ class StorageSpec:
 @contextlib.contextmanager
 def opened(spec: StorageSpec) -> Iterator[Any]:
     """The storage object for the duration of a ``with`` block; a database engine's
-    connections are closed at its end (left open, they leak until garbage collection)."""
+    connections are closed at its end (left open, they leak until garbage collection),
+    and what an interruption left of this process's journal lock is removed."""
     storage = spec.open()
     try:
         yield storage
@@ -150,6 +151,8 @@ def opened(spec: StorageSpec) -> Iterator[Any]:
         if engine is not None:
             storage.remove_session()
             engine.dispose()
+        if spec.kind == "journal":
+            JournalLock(str(spec.location)).release_own()
 
 
 def parse_storage(text: str | None) -> StorageSpec:

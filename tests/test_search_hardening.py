@@ -24,6 +24,7 @@ from tests.process_helpers import alive, children, default_sigint, holds_open, r
 
 optuna = pytest.importorskip("optuna", reason="optuna is not installed")
 
+from searches import _journal  # noqa: E402
 from searches._processes import identity  # noqa: E402
 from searches.storage import StorageSpec  # noqa: E402
 
@@ -386,6 +387,49 @@ def test_a_lock_held_by_a_live_process_is_waited_for(folder: Path) -> None:
         releaser.join()
     assert process.returncode == 0, err
     assert releaser.finished.is_set()
+
+
+def test_ctrl_c_between_the_two_calls_of_a_release_leaves_nothing(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = _journal.JournalLock(str(folder / "s.log"))
+    assert lock.acquire()
+    rename = os.rename
+
+    def interrupted_after(source: str, target: str) -> None:
+        rename(source, target)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "rename", interrupted_after)
+    with pytest.raises(KeyboardInterrupt):
+        lock.release()
+    assert sorted(p.name for p in folder.iterdir()) == ["objs.py"]
+
+
+def test_what_an_interruption_left_of_this_process_lock_is_removed(folder: Path) -> None:
+    journal = str(folder / "s.log")
+    ours = _journal.JournalLock(journal)
+    assert ours.acquire()  # then Ctrl-C, before Optuna's try/finally could release it
+    os.symlink(f"{journal}#explorer-lock:{identity()}", f"{journal}.lock.{uuid.uuid4().hex}.rename")
+    other = folder / f"s.log.lock.{uuid.uuid4().hex}.rename"
+    os.symlink(f"{journal}#explorer-lock:{identity(_dead_pid())}", other)  # not ours
+    ours.release_own()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["objs.py", other.name])
+
+
+def test_a_lock_this_process_lost_is_taken_back_without_waiting(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock = _journal.JournalLock(str(folder / "s.log"), grace=3600)
+    assert lock.acquire()  # left held, as an interrupted acquire leaves it
+
+    def waited(seconds: float) -> None:
+        raise AssertionError(f"waited {seconds} s for a lock this process holds")
+
+    monkeypatch.setattr(time, "sleep", waited)
+    assert lock.acquire()
+    lock.release()
+    assert sorted(p.name for p in folder.iterdir()) == ["objs.py"]
 
 
 # -- passwords in database URLs --------------------------------------------------------------
