@@ -23,7 +23,7 @@ folder as ``NAME/config.json``), checks that they agree exactly, and checks the 
    Each round times one batch of ``count_hf`` calls and one meta-device build, the order
    alternating; the median per call is reported, and count_hf's time split between
    reading the config (``design_hf``) and counting the design (``explorer.count``).
-   A design counted again is remembered (the last ``REMEMBERED_DESIGNS``, its plain
+   A design counted again is remembered (the last ``RECENT_LIMIT``, its plain
    sizes such as the depth left out), so two more explorer rows set a field to a new
    value each call: the depth (the structure's parse reused) and the width (parsed
    afresh).
@@ -60,7 +60,7 @@ import _common as common
 from _common import check
 
 import explorer
-from explorer._api import REMEMBERED_DESIGNS, count
+from explorer._api import RECENT_LIMIT, count
 from explorer.hf import count_hf, design_hf
 
 PROCESS_AIM = 20.0  # meta-device process time / cached explorer process time
@@ -381,10 +381,10 @@ def bench_warm(case: Case, folder: Path, settings: Settings, meta: bool) -> dict
     design = design_hf(data)
     heads = design.sizes.get("heads", 1)
     fresh = {  # a value not counted recently each call: the config's own field names
-        "new_depth": (design.fields["layers"], range(1, 2 * REMEMBERED_DESIGNS + 1)),
+        "new_depth": (design.fields["layers"], range(1, 2 * RECENT_LIMIT + 1)),
         "new_width": (
             design.fields["d_model"],
-            range(2 * heads, 2 * heads * (2 * REMEMBERED_DESIGNS + 1), 2 * heads),
+            range(2 * heads, 2 * heads * (2 * RECENT_LIMIT + 1), 2 * heads),
         ),
     }
 

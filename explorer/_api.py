@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from explorer.algebra import Count
-from explorer.algebra._build import slots_of
-from explorer.algebra._codegen import tuple_getter
-from explorer.algebra._count import COUNT_FIELDS, count_of, make_count, set_fields
-from explorer.conventions import CONVENTIONS, Convention, resolve_convention
-from explorer.families import FAMILIES, Family, get_family
-from explorer.sizes import MAX_SIZE
+from explorer.algebra import Count, count_of, slots_of
+from explorer.conventions import Convention, resolve_convention
+from explorer.families import FAMILIES, get_family
 
 if TYPE_CHECKING:
-    from explorer.conventions._compute import ComputeConvention
+    from explorer.conventions import ComputeConvention
 
-__all__ = ["count", "formula"]
+__all__ = ["COMPUTE_KEYWORDS", "count", "forget_recent", "formula"]
+
+#: The keywords of :func:`count` that size the compute, not the design.
+COMPUTE_KEYWORDS = ("seq", "batch", "decoder_seq", "compute")
+
+#: The last requests counted (family, preset, sizes) -> their Count: a design counted
+#: again in one process is not parsed again (a Count is immutable). Bounded; forgotten
+#: whenever a family is registered or removed.
+_RECENT: dict[tuple[Any, ...], Count] = {}
+RECENT_LIMIT = 4096
+
+
+def forget_recent() -> None:
+    """Forget the requests remembered (a family was registered or removed)."""
+    _RECENT.clear()
+
+
+FAMILIES.watch(forget_recent)
 
 
 def count(family: str, *, convention: str | Convention | None = None, **sizes: Any) -> Count:
@@ -54,242 +66,25 @@ def count(family: str, *, convention: str | Convention | None = None, **sizes: A
         >>> count("LSTM", input_size=39, hidden_size=1024, num_layers=3).total
         21155840
     """
-    # The signature is the contract's, ``(family, *, convention, **sizes)``: each keyword
-    # parameter more costs every call a scan of the keywords (a fifth of a warm count).
-    if type(family) is str and (convention is None or type(convention) is str):
-        # The common request: a preset by name and sizes that are positive ints, in a
-        # lane (explorer.families.Lane) whose structure at this depth was counted.
-        lane = _LANES.get((family, convention, len(sizes)))
-        if lane is not False:
-            given = None
-            if lane is not None:
-                try:
-                    given = lane[0](sizes)
-                except KeyError:  # as many keywords, other ones
-                    given = None
-            if given is None:
-                lane = _lane_of(family, convention, sizes)
-                given = None if lane is None else lane[0](sizes)
-            if given is not None:
-                for value in given:
-                    if type(value) is not int or not 0 < value <= MAX_SIZE:
-                        break
-                else:
-                    run: RunLane = lane  # type: ignore[assignment]  # given: a lane
-                    for i, j in run[2]:
-                        if given[i] >= given[j]:
-                            break
-                    else:
-                        depth = run[1]
-                        fields = run[4].get(1 if depth is None else given[depth])
-                        if fields:
-                            counted = _NEW(Count)
-                            fields = fields.copy()
-                            fields["values"] = run[3](given)
-                            set_fields(counted, fields)
-                            return counted
-                        if fields is None:
-                            return _first_in_lane(run, given, family, convention, sizes)
-    return _count_any(family, convention, sizes)
-
-
-def _count_any(family: str, convention: str | Convention | None, sizes: dict[str, Any]) -> Count:
-    """:func:`count` of any request: the family's quick parser, else a parse (remembered
-    for designs named by a preset), and the compute keywords applied."""
-    seq, batch, decoder_seq, compute = (sizes.pop(key, None) for key in COMPUTE_KEYWORDS)
-    counted = None
-    if type(family) is str and (convention is None or type(convention) is str):
-        pair = _preset(family, convention)
-        if pair is not None:
-            fast = pair[0].parse_fast(sizes, pair[1])
-            if fast is not None:
-                counted = count_of(pair[0], fast[0], pair[1], fast[1])
-    if counted is None:
-        counted = _remembered_count(family, convention, sizes)
-    if seq is None and batch is None and decoder_seq is None and compute is None:
-        return counted
-    return _measured(counted, seq, batch, decoder_seq, compute)
-
-
-#: The keywords of :func:`count` that size the compute, not the design.
-COMPUTE_KEYWORDS = ("seq", "batch", "decoder_seq", "compute")
-
-#: A lane as the front door runs it: read the values of its keys from the sizes, the
-#: index of the depth, the pairs that must stay ordered, read the slot values from the
-#: values, and at each depth counted the fields of its counts but their values
-#: (``False``: counted otherwise, e.g. through a covering structure); the family and the
-#: preset.
-RunLane = tuple[
-    Callable[[Mapping[str, Any]], tuple[Any, ...]],
-    "int | None",
-    tuple[tuple[int, int], ...],
-    Callable[[tuple[int, ...]], tuple[int, ...]],
-    "dict[int, dict[str, Any] | Literal[False]]",
-    Family,
-    Convention,
-]
-#: (family name, preset name or None, how many sizes) -> the lane of the last keywords
-#: seen (``False``: the family has no lanes)
-_LANES: dict[tuple[str, str | None, int], RunLane | Literal[False]] = {}
-#: (family name, preset name or None, the keywords in order) -> their lane (``None``:
-#: such requests are parsed)
-_LANES_BY_KEYS: dict[tuple[str, str | None, tuple[str, ...]], RunLane | None] = {}
-_NEW = object.__new__
-
-
-def _lane_of(family: str, convention: str | None, sizes: Mapping[str, Any]) -> RunLane | None:
-    """The lane of requests naming the keywords of ``sizes`` (made on first use and
-    remembered), or ``None``: the family or preset is unknown, or it declares no lane."""
-    keys = tuple(sizes)
-    by_keys = (family, convention, keys)
-    if by_keys in _LANES_BY_KEYS:
-        lane = _LANES_BY_KEYS[by_keys]
-    else:
-        lane = None
-        pair = _preset(family, convention)
-        if pair is not None and not set(keys).intersection(COMPUTE_KEYWORDS):
-            declared = pair[0].lane(keys, pair[1])
-            if declared is not None:
-                lane = (
-                    tuple_getter(keys),
-                    declared.depth,
-                    declared.below,
-                    tuple_getter(declared.slots),
-                    {},
-                    *pair,
-                )
-        if len(_LANES_BY_KEYS) > 4096:
-            _LANES_BY_KEYS.clear()
-        _LANES_BY_KEYS[by_keys] = lane
-        chosen = FAMILIES.get(family)
-        if chosen is not None and type(chosen).lane is Family.lane:
-            _LANES[(family, convention, len(keys))] = False
-    if lane is not None:
-        _LANES[(family, convention, len(keys))] = lane
-    return lane
-
-
-def _first_in_lane(
-    lane: RunLane,
-    given: tuple[int, ...],
-    family: str,
-    convention: str | None,
-    sizes: dict[str, Any],
-) -> Count:
-    """The first design of ``lane`` at its depth, counted the usual way; the fields of its
-    count are kept for the lane's next designs at that depth when they are the lane's."""
-    _, depth_at, _, slot_values, by_depth, chosen, rules = lane
-    counted = _count_any(family, convention, sizes)
-    if len(by_depth) > 4096:
-        by_depth.clear()
-    same = (
-        counted.family is chosen
-        and counted.convention is rules
-        and counted.values == slot_values(given)
-        and not counted.notes
-        and not counted.extents
-        and counted.compute_convention is None
-    )
-    by_depth[1 if depth_at is None else given[depth_at]] = (
-        {name: getattr(counted, name) for name in COUNT_FIELDS} if same else False
-    )
-    return counted
-
-
-#: (family name, preset name or None) -> the family and the convention, for the fast path
-_PRESETS: dict[tuple[str, str | None], tuple[Family, Convention]] = {}
-
-
-def _preset(family: str, convention: str | None) -> tuple[Family, Convention] | None:
-    """The family and the preset a request names, remembered in :data:`_PRESETS`;
-    ``None`` when either is unknown or they are of different kinds (the general path
-    then explains)."""
-    pair = _PRESETS.get((family, convention))
-    if pair is not None:
-        return pair
-    chosen = FAMILIES.get(family)
-    rules = None if chosen is None else CONVENTIONS.get(convention or chosen.default_convention)
-    if chosen is None or rules is None or chosen.kind != rules.KIND:
-        return None
-    pair = _PRESETS[(family, convention)] = (chosen, rules)
-    return pair
-
-
-#: (family name, preset name or None, the sizes with their types, a plain size's value
-#: left out) -> (the family, the preset, a Count of such a design, the slots that plain
-#: sizes fill): a design counted again, or again but for its plain sizes (its depth, its
-#: vocabulary ...), is not parsed again.
-Fill = tuple[tuple[int, str], ...]  # (slot index, keyword) of each plain size given
-_REMEMBERED: dict[tuple[Any, ...], tuple[Family, Convention | None, Count, Fill]] = {}
-REMEMBERED_DESIGNS = 1024
-
-
-def forget_remembered() -> None:
-    """Forget every design, lane, family and preset the front door remembers (a family
-    was registered or removed; a test starts afresh)."""
-    for remembered in (_LANES, _LANES_BY_KEYS, _PRESETS, _REMEMBERED):
-        remembered.clear()
-
-
-FAMILIES.watch(forget_remembered)
-
-
-def _remembered_count(
-    family: str, convention: str | Convention | None, sizes: dict[str, Any]
-) -> Count:
-    """:func:`_count` of a design, its parse remembered for the last
-    :data:`REMEMBERED_DESIGNS` designs named by a preset. A family's plain sizes
-    (:attr:`Family.plain_sizes`: any positive int changes only its own slot) are left out
-    of the key, so a new depth or vocabulary reuses the parse. Sizes that are not hashable
-    (one per layer) and conventions given as objects are parsed afresh; the family and the
-    preset are checked by identity, so a family registered again is parsed again.
-
-    Example:
-        >>> a = count("llama", d_model=4096, layers=32, heads=32, vocab=32000)
-        >>> a.total
-        6738415616
-        >>> b = count("llama", d_model=4096, layers=40, heads=32, vocab=32000)  # not parsed
-        >>> b.structure is a.structure, b.sizes["layers"], b.total
-        (True, 40, 8357482496)
-    """
-    chosen = FAMILIES.get(family) if type(family) is str else None
-    if chosen is None or (convention is not None and type(convention) is not str):
-        return _count(family, convention, sizes, symbolic=False)
-    plain = chosen.plain_sizes
-    key_sizes = tuple(
-        [
-            (k, None, None)
-            if k in plain and type(v) is int and 0 < v <= MAX_SIZE
-            else (k, type(v), v)  # types too: True and 1, or 2.0 and 2, are equal keys
-            for k, v in sizes.items()
-        ]
-    )
-    key = (family, convention, key_sizes)
-    try:
-        entry = _REMEMBERED.get(key)
-    except TypeError:  # a list of sizes per layer
-        return _count(family, convention, sizes, symbolic=False)
-    preset = CONVENTIONS.get(convention or chosen.default_convention)
-    if entry is not None and entry[0] is chosen and entry[1] is preset:
-        template, fill = entry[2], entry[3]
-        if not fill:
-            return template
-        values = list(template.values)
-        for index, keyword in fill:
-            values[index] = sizes[keyword]
-        return make_count(
-            chosen, template.structure, template.convention, template.compiled, tuple(values)
+    try:  # types too: True and 1, or 2.0 and 2, are equal keys
+        key: tuple[Any, ...] | None = (
+            family,
+            convention,
+            *[(k, type(v), v) for k, v in sizes.items()],
         )
+        counted = _RECENT.get(key)  # type: ignore[arg-type]
+    except TypeError:  # a list of sizes per layer, a convention object
+        key, counted = None, None
+    if counted is not None:
+        return counted
+    seq, batch, decoder_seq, compute = (sizes.pop(name, None) for name in COMPUTE_KEYWORDS)
     counted = _count(family, convention, sizes, symbolic=False)
-    given_plain = {k for k, kind, _ in key_sizes if kind is None}
-    fill = tuple(
-        (index, slot.keyword)
-        for index, slot in enumerate(counted.compiled.slots)
-        if slot.keyword in given_plain and slot.layer is None
-    )
-    if len(_REMEMBERED) >= REMEMBERED_DESIGNS:
-        _REMEMBERED.clear()  # dropping the oldest one by one costs more than it saves
-    _REMEMBERED[key] = (chosen, preset, counted, fill)
+    if seq is not None or batch is not None or decoder_seq is not None or compute is not None:
+        counted = _measured(counted, seq, batch, decoder_seq, compute)
+    if key is not None:
+        if len(_RECENT) >= RECENT_LIMIT:
+            _RECENT.clear()  # dropping the oldest one by one costs more than it saves
+        _RECENT[key] = counted
     return counted
 
 
@@ -338,7 +133,7 @@ def _measured(
     measures read (validated here)."""
     import dataclasses
 
-    from explorer.conventions._compute import TORCH, compute_convention
+    from explorer.conventions import TORCH, compute_convention
     from explorer.errors import UsageError
     from explorer.sizes import positive_int
 

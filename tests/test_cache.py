@@ -24,7 +24,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(_build, "_COMPILED", {})
     monkeypatch.setattr(_build, "_ROUTES", {})
     monkeypatch.setattr(_build, "_BY_IDENTITY", {})
-    _api.forget_remembered()
+    _api.forget_recent()
     return tmp_path
 
 
@@ -61,7 +61,7 @@ def test_an_altered_entry_is_never_trusted(cache: Path, keep_checksum: bool) -> 
     _build._COMPILED.clear()
     _build._ROUTES.clear()
     _build._BY_IDENTITY.clear()
-    _api.forget_remembered()
+    _api.forget_recent()
     assert explorer.count("rnn", **design).total == 18
 
 

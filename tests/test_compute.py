@@ -80,7 +80,7 @@ def explorer_count(case: dict[str, Any]) -> Count:
 def test_linear_stacks_are_sums_of_products(name: str) -> None:
     import sympy
 
-    from explorer.blocks.products import product
+    from explorer.blocks import product
 
     case = CASES[name]
     batch, seq = sympy.symbols("B T", positive=True)

@@ -186,13 +186,3 @@ def test_families_agree_on_shared_option_names() -> None:
         for flag in family.flags:
             kinds.setdefault(flag.name, set()).add("choice" if flag.choices else "flag")
     assert {name: k for name, k in kinds.items() if len(k) > 1} == {}
-
-
-def test_fast_path_declines_what_it_cannot_check() -> None:
-    family = explorer.FAMILIES["lstm"]
-    rules = explorer.CONVENTIONS["pytorch"]
-    assert family.parse_fast({"input": 3, "cells": 4, "proj": 4}, rules) is None
-    assert family.parse_fast({"input": 3, "cells": [4, 5]}, rules) is None
-    assert family.parse_fast({"input": 3, "cells": 4, "bidirectional": True}, rules) is None
-    assert family.parse_fast({"input": 3, "cells": 4.0}, rules) is None
-    assert family.parse_fast({"input": 3, "cells": 4, "layers": 2}, rules) is not None

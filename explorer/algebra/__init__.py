@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
-from explorer.algebra._count import INT64_MAX, Count
+from explorer.algebra._count import INT64_MAX, Count, count_of, make_count
 from explorer.algebra._kinds import BIAS, EMBEDDING
 from explorer.algebra._poly import Polynomial
 from explorer.algebra._protocol import ConventionLike, FamilyLike
@@ -32,7 +32,10 @@ __all__ = [
     "Slot",
     "Term",
     "TermInfo",
+    "count_of",
     "integer",
+    "make_count",
+    "slots_of",
     "symbol",
 ]
 
@@ -43,6 +46,10 @@ def __getattr__(name: str) -> Any:
         from explorer.algebra import _term
 
         value = _term.Term
+    elif name == "slots_of":
+        from explorer.algebra import _build
+
+        value = _build.slots_of
     elif name in ("symbol", "integer"):
         from explorer.algebra import _symbols
 

@@ -217,7 +217,7 @@ def compute_kwargs(args: argparse.Namespace) -> dict[str, Any]:
             found[name] = value
     attention = getattr(args, "attention", None)
     if attention is not None:
-        from explorer.conventions._compute import compute_convention
+        from explorer.conventions import compute_convention
 
         found["compute"] = compute_convention(attention=attention)
     return found

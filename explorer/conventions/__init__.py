@@ -10,6 +10,15 @@ Example:
 
 from __future__ import annotations
 
+from explorer.conventions._compute import (
+    ATTENTION,
+    ATTENTION_FLAG,
+    CAUSAL,
+    COMPUTE,
+    TORCH,
+    ComputeConvention,
+    compute_convention,
+)
 from explorer.conventions._convention import Convention, Flag
 from explorer.conventions._derived import DERIVED, DerivedConvention
 from explorer.conventions._recurrent import BIASES, RECURRENT, Bias, RecurrentConvention
@@ -17,14 +26,21 @@ from explorer.conventions._transformer import TRANSFORMER, TransformerConvention
 from explorer.errors import ConflictError, UnknownNameError
 
 __all__ = [
+    "ATTENTION",
+    "ATTENTION_FLAG",
     "BIASES",
+    "CAUSAL",
+    "COMPUTE",
     "CONVENTIONS",
+    "TORCH",
     "Bias",
+    "ComputeConvention",
     "Convention",
     "DerivedConvention",
     "Flag",
     "RecurrentConvention",
     "TransformerConvention",
+    "compute_convention",
     "conventions_of",
     "resolve_convention",
 ]

@@ -1,5 +1,5 @@
 """Each term's title and reason: its role says what it is, its block's words say why it
-has its shape (:mod:`explorer.blocks.words`), in the network of its part.
+has its shape (:func:`explorer.blocks.why`), in the network of its part.
 
 Example:
     >>> import explorer
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from explorer.blocks.words import Network, why
+from explorer.blocks import Network, why
 from explorer.explain._arithmetic import Dimension
 from explorer.explain._protocols import TermInfoLike
 

@@ -14,14 +14,12 @@ from typing import Any
 from explorer.errors import UnknownNameError
 from explorer.families._base import Family
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
-from explorer.families._lane import Lane
 
 __all__ = [
     "FAMILIES",
     "KEYWORD_KINDS",
     "Family",
     "Keyword",
-    "Lane",
     "Registry",
     "SearchChoice",
     "get_family",
@@ -34,7 +32,7 @@ class Registry(MutableMapping[str, Family]):
     for the others. Iterating names imports nothing; ``values()`` imports every family.
 
     Example:
-        >>> registry = Registry({"rnn": ("explorer.families.rnn", "RNN")})
+        >>> registry = Registry({"rnn": ("explorer.recurrent.families.rnn", "RNN")})
         >>> list(registry), registry["rnn"].name
         (['rnn'], 'rnn')
     """
@@ -99,20 +97,20 @@ class Registry(MutableMapping[str, Family]):
 #: Every family, by name: a module and its family's name in it (one line per family).
 FAMILIES = Registry(
     {
-        "rnn": ("explorer.families.rnn", "RNN"),
-        "lstm": ("explorer.families.lstm", "LSTM"),
-        "lstmp": ("explorer.families.lstm", "LSTMP"),
-        "gru": ("explorer.families.gru", "GRU"),
-        "gpt2": ("explorer.families.gpt2", "GPT2"),
-        "bert": ("explorer.families.bert", "BERT"),
-        "llama": ("explorer.families.llama", "LLAMA"),
-        "mistral": ("explorer.families.mistral", "MISTRAL"),
-        "qwen2": ("explorer.families.qwen2", "QWEN2"),
-        "gemma": ("explorer.families.gemma", "GEMMA"),
-        "mixtral": ("explorer.families.mixtral", "MIXTRAL"),
-        "t5": ("explorer.families.t5", "T5"),
-        "gpt_neox": ("explorer.families.gpt_neox", "GPT_NEOX"),
-        "transformer": ("explorer.families.transformer", "TRANSFORMER"),
+        "rnn": ("explorer.recurrent.families.rnn", "RNN"),
+        "lstm": ("explorer.recurrent.families.lstm", "LSTM"),
+        "lstmp": ("explorer.recurrent.families.lstm", "LSTMP"),
+        "gru": ("explorer.recurrent.families.gru", "GRU"),
+        "gpt2": ("explorer.transformer.families.gpt2", "GPT2"),
+        "bert": ("explorer.transformer.families.bert", "BERT"),
+        "llama": ("explorer.transformer.families.llama", "LLAMA"),
+        "mistral": ("explorer.transformer.families.mistral", "MISTRAL"),
+        "qwen2": ("explorer.transformer.families.qwen2", "QWEN2"),
+        "gemma": ("explorer.transformer.families.gemma", "GEMMA"),
+        "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
+        "t5": ("explorer.transformer.families.t5", "T5"),
+        "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
+        "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )
 

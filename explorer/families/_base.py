@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from explorer.algebra import Slot
     from explorer.algebra._term import Term
     from explorer.conventions import Convention, Flag
-    from explorer.families._lane import Lane
 
 __all__ = ["MEASURE_WORDS", "Family"]
 
@@ -156,21 +155,6 @@ class Family(ABC):
         """Validate ``sizes`` (keywords, not aliases); return the structure and the value
         of each keyword (``None`` where the size stays a symbol). ``explicit`` holds the
         convention flags the user set (a family may refuse one that does not apply)."""
-
-    def parse_fast(
-        self, sizes: Mapping[str, Any], convention: Convention
-    ) -> tuple[Hashable, tuple[int, ...]] | None:
-        """Optional shortcut for common requests: the structure and the slot values, or
-        ``None`` to fall back to :meth:`parse`. Must agree with :meth:`parse`, and its
-        verdict may depend on a size's value only through what :meth:`domain` allows (the
-        solver validates a design once and then trusts every size of the domain)."""
-        return None
-
-    def lane(self, keys: tuple[str, ...], convention: Convention) -> Lane | None:
-        """Optional shortcut for requests naming ``keys`` (in that order, no aliases,
-        no flags): where their values go when all are positive ints (see :class:`Lane`),
-        or ``None`` (the default) when such requests must be parsed."""
-        return None
 
     @abstractmethod
     def slots(self, structure: Hashable) -> tuple[Slot, ...]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, get_args
 
-from explorer.conventions._compute import ComputeConvention, compute_convention
+from explorer.conventions import ComputeConvention, compute_convention
 from explorer.errors import UsageError
 from explorer.measures._memory import MemoryConvention, bytes_function, memory_convention
 from explorer.measures._units import parse_bytes, parse_flops

@@ -270,11 +270,6 @@ class _Prepared:
     #: the sizes the request gave (the free and tied ones included)
     given: frozenset[str]
     described: str
-    #: Answers need no validation: the design is plain (no ties, no derived sizes) and the
-    #: family's quick parser vouched for it at the lowest allowed free size. Its verdict
-    #: depends on a size's value only through what ``Family.domain`` allows, and the
-    #: search never leaves the domain.
-    trusted: bool = False
     #: what the count measures (``None``: parameters) and its unit
     measure: Measure | None = None
     unit: str = "parameters"
@@ -308,8 +303,7 @@ class _Prepared:
             sizes[self.free] = value
             for name, tie in self.ties.items():
                 sizes[name] = tie.floor(value)
-            if not self.trusted:
-                self._validate(sizes, chosen.total)
+            self._front_door(sizes, chosen.total)
         else:
             design = {**self.sizes, self.free: value}
             for name, tie in self.ties.items():
@@ -361,12 +355,6 @@ class _Prepared:
 
     def _smallest(self, total: int) -> str:
         return f"{self.described}: {total:,} {self.unit} under the {self.rules.name} convention"
-
-    def _validate(self, design: dict[str, Any], total: int) -> None:
-        """The answer must be a valid design: the family's quick parser vouches for the
-        common ones; anything else is counted through the front door. See :attr:`trusted`."""
-        if self.family.parse_fast(design, self.rules) is None:
-            self._front_door(design, total)
 
     def _front_door(self, design: dict[str, Any], total: int) -> Count:
         """The design counted through the front door, which validates it as a whole (and
@@ -496,8 +484,7 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     except ExplorerError:
         return prepared  # not a valid design at the lowest size: each answer is checked
     layout = prepared.shown(counted.sizes, probe)
-    trusted = plain and family.parse_fast(probe, rules) is not None
-    return dataclasses.replace(prepared, layout=layout, trusted=trusted)
+    return dataclasses.replace(prepared, layout=layout)
 
 
 def _evaluator(

@@ -6,7 +6,7 @@ Example:
     ('f', 'h')
 """
 
-from explorer.families._recurrent import RecurrentFamily
+from explorer.recurrent import RecurrentFamily
 
 __all__ = ["MGU"]
 

@@ -1,0 +1,2 @@
+"""The recurrent families: one module each (``rnn``, ``lstm`` and ``lstmp``, ``gru``),
+registered in :data:`explorer.families.FAMILIES`."""

@@ -1,0 +1,91 @@
+"""Transformers: the stack walk, its blocks and its families.
+
+- :class:`TransformerFamily`: a Transformer family described by data: its layout and names
+  (:class:`Naming`: embeddings, stacks of :class:`Sublayer` blocks, heads), its defaults,
+  biases, norms and rules, and its Hugging Face binding.
+- :mod:`explorer.transformer.blocks`: attention, MLP, experts, norms, embeddings, heads,
+  each owning its terms, matrix products and words.
+- :mod:`explorer.transformer.families`: one module per family (``gpt2``, ``bert``,
+  ``llama`` ...).
+
+Layers are identical, so each layer's terms appear once with ``L`` copies: a count is the
+same closed form at any depth.
+
+Example:
+    >>> from explorer.transformer.families.llama import LLAMA
+    >>> LLAMA.naming.head_names
+    ('none', 'lm', 'classifier', 'token', 'qa')
+"""
+
+from __future__ import annotations
+
+from explorer.transformer._decoder import (
+    DECODER_ATTENTION,
+    DECODER_EXPERTS,
+    DECODER_MLP,
+    decoder_heads,
+    decoder_naming,
+)
+from explorer.transformer._family import TransformerFamily, llama_ffn
+from explorer.transformer._naming import (
+    CROSS,
+    DENSE,
+    MOE,
+    Head,
+    Naming,
+    StackNames,
+    Sublayer,
+    When,
+    task_heads,
+)
+from explorer.transformer._structure import TransformerStructure
+from explorer.transformer.blocks import (
+    Attention,
+    AttentionNames,
+    Block,
+    Classifier,
+    Embeddings,
+    ExpertNames,
+    Experts,
+    HeadPart,
+    LmHead,
+    MaskedLmHead,
+    Mlp,
+    MlpNames,
+    Pass,
+    Pooler,
+)
+
+__all__ = [
+    "CROSS",
+    "DECODER_ATTENTION",
+    "DECODER_EXPERTS",
+    "DECODER_MLP",
+    "DENSE",
+    "MOE",
+    "Attention",
+    "AttentionNames",
+    "Block",
+    "Classifier",
+    "Embeddings",
+    "ExpertNames",
+    "Experts",
+    "Head",
+    "HeadPart",
+    "LmHead",
+    "MaskedLmHead",
+    "Mlp",
+    "MlpNames",
+    "Naming",
+    "Pass",
+    "Pooler",
+    "StackNames",
+    "Sublayer",
+    "TransformerFamily",
+    "TransformerStructure",
+    "When",
+    "decoder_heads",
+    "decoder_naming",
+    "llama_ffn",
+    "task_heads",
+]

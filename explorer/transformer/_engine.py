@@ -1,0 +1,296 @@
+"""The Transformer stack walk: embeddings, each stack's layers (each sublayer's block and
+its norm), the final norms, the head. The same walk gives the parameters, the matrix
+products of one forward pass, the key/value cache and the activations; what each block
+holds, computes and caches is in its module (:mod:`explorer.transformer.blocks`).
+
+Measures beside the parameters:
+
+- ``flops:full`` / ``flops:causal``: every matrix product of one forward pass of B
+  sequences of T tokens (an encoder-decoder's decoder reads T_d), as
+  ``torch.utils.flop_counter.FlopCounterMode`` counts them with eager attention (experts
+  run one by one); ``causal`` counts a causal self-attention's T (T + 1) / 2 query-key
+  pairs in place of T^2. Embedding lookups, norms, activations, softmax, biases, rotary
+  and relative position terms are not matrix products.
+- ``kv``: the elements a decoder's attention caches for B sequences of T tokens (what
+  ``past_key_values`` holds after a forward pass).
+- ``activations:korthikanti2022`` (``-selective``, ``-full``): the bytes of activations a
+  layer keeps for its backward pass by Korthikanti et al. 2022, "Reducing Activation
+  Recomputation in Large Transformer Models", eq. (1): s b h (34 + 5 a s / h) per layer
+  without recomputation (16-bit activations, 1-byte dropout masks, a GPT layer with a
+  4 h MLP, no parallelism), 34 s b h with selective recomputation of the attention
+  scores, 2 s b h with full recomputation (the layer inputs only). The formula as
+  published, labelled so: it is not adjusted for this design's d_ff or key/value heads.
+
+Example:
+    >>> import explorer
+    >>> c = explorer.count("gpt2", d_model=64, layers=2, heads=4, vocab=100, context=64,
+    ...                    seq=16, batch=2)
+    >>> c.flops  # FlopCounterMode on GPT2LMHeadModel, eager or sdpa, meta device
+    6963200
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from explorer.algebra import EVERY, Role, Slot, Term, symbol
+from explorer.blocks import Site
+from explorer.errors import ConflictError
+from explorer.transformer._sizes import Sizes
+from explorer.transformer.blocks import Pass, layer_norm
+
+if TYPE_CHECKING:
+    from explorer.families import Keyword
+    from explorer.transformer._naming import Naming, StackNames
+    from explorer.transformer._structure import TransformerStructure
+
+__all__ = [
+    "ACTIVATIONS",
+    "Walked",
+    "cache_terms",
+    "compute_terms",
+    "measure_slots",
+    "measures",
+    "param_terms",
+]
+
+#: Korthikanti et al. 2022's activation bytes per layer, by recomputation: (the
+#: coefficient of s b h, the coefficient of a s^2 b).
+ACTIVATIONS = {
+    "korthikanti2022": (34, 5),
+    "korthikanti2022-selective": (34, 0),
+    "korthikanti2022-full": (2, 0),
+}
+
+
+class Walked(Protocol):
+    """What the walk reads of a Transformer family."""
+
+    @property
+    def name(self) -> str:
+        """The family's name."""
+        ...
+
+    @property
+    def keywords(self) -> tuple[Keyword, ...]:
+        """Its keywords (their symbols)."""
+        ...
+
+    @property
+    def naming(self) -> Naming:
+        """Its layout and names."""
+        ...
+
+    @property
+    def causal(self) -> bool:
+        """Its single stack's self-attention is causal."""
+        ...
+
+    def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
+        """The stacks a structure has."""
+        ...
+
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        """Its parameter slots."""
+        ...
+
+
+def _sizes(family: Walked, s: TransformerStructure) -> Sizes:
+    return Sizes({k.name: k.symbol for k in family.keywords if k.symbol}, s)
+
+
+def _group(stack: StackNames, s: TransformerStructure) -> str:
+    """The table group of a stack's layers."""
+    if stack.decoder:
+        return "decoder layers"
+    return "encoder layers" if s.decoder else "layers"
+
+
+def _layers(family: Walked, s: TransformerStructure, z: Sizes, stack: StackNames) -> Site:
+    """Where every layer of a stack sits (``*`` for the layer, the depth as copies)."""
+    group = _group(stack, s)
+    facts = (("stack", group.split()[0]),) if " " in group else ()  # encoder, decoder
+    base = family.naming.head(s.head).prefix
+    return Site(base + stack.layer, group, EVERY, z.depth(stack), facts)
+
+
+def causal_stack(family: Walked, s: TransformerStructure, stack: StackNames) -> bool:
+    """A decoder stack, or the single stack of a causal family."""
+    return stack.decoder or (family.causal and not s.decoder)
+
+
+# -- parameters ----------------------------------------------------------------------------------
+def param_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
+    """Embeddings, each stack's layers and final norm, then the head."""
+    z = _sizes(family, s)
+    naming = family.naming
+    head = naming.head(s.head)
+    base = head.prefix
+    stacks = family.stacks(s)
+    terms = naming.embeddings.params(Site(base, "embeddings"), z, s, _readers(s, head, stacks))
+    for stack in stacks:
+        at = _layers(family, s, z, stack)
+        for sub in stack.sublayers:
+            if sub.when is not None and not sub.when(s, stack):
+                continue
+            terms += sub.block.params(at, z, s)
+            if sub.norm:
+                terms += layer_norm(at, sub.norm, z, s, sub.block.norm_title)
+        if stack.final_norm:
+            final = Site(base, "final norm", extras=(*at.extras, ("place", "final")))
+            terms += layer_norm(final, stack.final_norm, z, s, "final norm")
+    for part in head.parts:
+        terms += part.params(Site(base if part.inside else "", "head"), z, s)
+    return tuple(t for t in terms if _counted(t, s))
+
+
+def _readers(
+    s: TransformerStructure, head: Any, stacks: tuple[StackNames, ...]
+) -> tuple[tuple[str, str], ...]:
+    """What else reads the token embedding: a tied head, a second stack."""
+    facts: list[tuple[str, str]] = []
+    readers = [p.reader for p in head.parts if p.reader]
+    if s.tied and readers:
+        facts.append(("tied", readers[0]))
+    if len(stacks) > 1:
+        facts.append(("shared", "encoder and decoder"))
+    return tuple(facts)
+
+
+def _counted(term: Term, s: TransformerStructure) -> bool:
+    """The convention's choice: embeddings, biases and norms counted or not."""
+    if term.kind == "embedding":
+        return s.embeddings
+    if term.kind == "bias":
+        return s.biases
+    if term.kind == "norm":
+        return s.norms
+    return True
+
+
+# -- measures ------------------------------------------------------------------------------------
+def measures(family: Walked, s: TransformerStructure) -> tuple[str, ...]:
+    """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
+    al. 2022's activations for a single dense stack."""
+    found = ["flops:full", "flops:causal"]
+    if any(causal_stack(family, s, stack) for stack in family.stacks(s)):
+        found.append("kv")
+    if not s.decoder and not s.experts:
+        found += [f"activations:{name}" for name in ACTIVATIONS]
+    return tuple(found)
+
+
+def measure_slots(s: TransformerStructure) -> tuple[Slot, ...]:
+    """T and B; an encoder-decoder's decoder length T_d too."""
+    slots = (Slot("seq", None, "T"), Slot("batch", None, "B"))
+    return (*slots, Slot("decoder_seq", None, "T_d")) if s.decoder else slots
+
+
+def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> tuple[Term, ...]:
+    """Every matrix product of one forward pass: each present block's, then the head's
+    on every position (the LM head computes logits for every position, tied or not; a
+    pooler and the classifiers after it read one vector per sequence)."""
+    if s.cross_attention and not s.decoder:
+        raise ConflictError(
+            "cross-attention to an outside encoder reads that encoder's length, which this "
+            "design does not have: count its compute without cross_attention"
+        )
+    z = _sizes(family, s)
+    batch, length = symbol("B"), symbol("T")
+    decoder_length = symbol("T_d") if s.decoder else length
+    head = family.naming.head(s.head)
+    terms: list[Term] = []
+    for stack in family.stacks(s):
+        own = decoder_length if stack.decoder else length
+        at = _layers(family, s, z, stack)
+        run = Pass(batch, own, length, causal and causal_stack(family, s, stack), stack.decoder)
+        for sub in stack.sublayers:
+            if sub.when is not None and not sub.when(s, stack):
+                continue
+            terms += sub.block.products(at, z, s, run)
+    if any(p.reader for p in head.parts) and "vocab" not in {x.keyword for x in family.slots(s)}:
+        raise ConflictError(
+            "the LM head's compute reads the vocabulary, which this convention leaves out of "
+            "the count: count the compute under the hf convention"
+        )
+    run = Pass(batch, decoder_length, length, False, False)
+    for part in head.parts:
+        terms += part.products(Site(head.prefix if part.inside else "", "head"), z, s, run)
+    return tuple(terms)
+
+
+def cache_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
+    """The keys and values every causal stack's attention caches."""
+    z = _sizes(family, s)
+    batch, length = symbol("B"), symbol("T")
+    decoder_length = symbol("T_d") if s.decoder else length
+    terms: list[Term] = []
+    for stack in family.stacks(s):
+        if not causal_stack(family, s, stack):
+            continue
+        own = decoder_length if stack.decoder else length
+        at = _layers(family, s, z, stack)
+        run = Pass(batch, own, length, True, stack.decoder)
+        for sub in stack.sublayers:
+            if sub.when is not None and not sub.when(s, stack):
+                continue
+            terms += sub.block.cache(at, z, s, run)
+    return tuple(terms)
+
+
+def activation_terms(family: Walked, s: TransformerStructure, formula: str) -> tuple[Term, ...]:
+    """Korthikanti et al. 2022's activation bytes of the (single) stack."""
+    linear, quadratic = ACTIVATIONS[formula]
+    z = _sizes(family, s)
+    batch, length = symbol("B"), symbol("T")
+    at = _layers(family, s, z, family.stacks(s)[0])
+    at = Site(at.prefix, at.group, at.layer, z.layers)
+    terms = [
+        _activation(
+            at,
+            "activations",
+            (batch, length, z.d),
+            f"Korthikanti et al. 2022: {linear} s b h bytes per layer (inputs of the layer's "
+            "products, norms and dropout masks, 16-bit)",
+            linear,
+        )
+    ]
+    if quadratic:
+        heads = z.heads if s.attention != "square" or s.relative else s.heads
+        if heads is None:
+            raise ConflictError("the activation formula reads the heads: give heads=N")
+        terms.append(
+            _activation(
+                at,
+                "attention_activations",
+                (batch, heads, length, length),
+                "Korthikanti et al. 2022: 5 a s^2 b bytes per layer (softmax output, its "
+                "dropout mask and output)",
+                quadratic,
+            )
+        )
+    return tuple(terms)
+
+
+def _activation(at: Site, name: str, shape: tuple[Any, ...], meaning: str, factor: int) -> Term:
+    return Term(
+        at.name(name),
+        "activation",
+        shape,
+        meaning,
+        at.group,
+        factor * at.copies,
+        Role(name, meaning.split(":", maxsplit=1)[0], at.layer, "", "activations"),
+    )
+
+
+def measure_terms(family: Walked, s: TransformerStructure, measure: str) -> tuple[Term, ...]:
+    """The named terms of one measure."""
+    if measure.startswith("flops:"):
+        return compute_terms(family, s, causal=measure == "flops:causal")
+    if measure == "kv":
+        return cache_terms(family, s)
+    if measure.startswith("activations:"):
+        return activation_terms(family, s, measure.split(":", 1)[1])
+    raise ConflictError(f"{family.name} declares no {measure} terms")  # pragma: no cover

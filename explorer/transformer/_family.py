@@ -1,0 +1,602 @@
+"""Transformers: token (and position, type) embeddings, stacks of identical layers
+(attention, optional cross-attention, an MLP or a mixture of experts, norms), a final
+norm and a head. One composition serves GPT-2, BERT, LLaMA, Mistral, Qwen2, Gemma,
+Mixtral, T5 and GPT-NeoX; each is a :class:`TransformerFamily` of data: its names, its
+defaults, its biases and norms, its rules.
+
+Layers are identical, so each layer's terms appear once with ``L`` copies: a count is
+the same closed form at any depth.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from explorer.algebra import Slot
+from explorer.conventions import Convention, TransformerConvention
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, typed
+from explorer.families import Family, Keyword, SearchChoice
+from explorer.sizes import flag, positive_int
+from explorer.transformer._keywords import transformer_keywords
+from explorer.transformer._naming import Head, Naming, StackNames
+from explorer.transformer._structure import TransformerStructure
+
+if TYPE_CHECKING:
+    from explorer.algebra import Term
+
+__all__ = ["TransformerFamily", "TransformerStructure", "llama_ffn"]
+
+_SEARCH = (
+    SearchChoice("layers", "depths", "int", "layers", "2..48/2"),
+    SearchChoice("heads", "attention heads (d_model a multiple of them)", "int", "heads", ""),
+    SearchChoice("kv_heads", "key/value heads", "int", "kv_heads", ""),
+    SearchChoice(
+        "d_ff_percent",
+        "d_ff = d_model x percent / 100, percents to choose from",
+        "ratio",
+        "d_ff",
+        "",
+        percent=True,
+    ),
+    SearchChoice("experts", "experts per mixture-of-experts layer", "int", "experts", ""),
+    SearchChoice("gated", "a gated MLP: no, yes or both", "bool", "gated", ""),
+)
+
+
+@dataclass(frozen=True, repr=False)
+class TransformerFamily(Family):
+    """A Transformer family described by data.
+
+    Attributes:
+        model_type: its Hugging Face ``model_type``.
+        naming: the names of its parameters.
+        defaults: its keyword defaults (its config class's), as pairs.
+        options: the optional keywords it takes (``attention_bias``, ``experts`` ...).
+        layer_norm: LayerNorm (scale and shift), else RMSNorm (scale only).
+        gated, qkv_bias, o_bias, mlp_bias: its MLP and biases when not set otherwise.
+        d_ff_rule: ``times4``, ``llama``, or ``""`` (d_ff must be given).
+        divisible: ``always`` (heads must divide d_model, even with a head_dim given),
+            ``derived`` (when head_dim follows d_model), ``never`` (head_dim is floored).
+        even_rotary: rotary embeddings refuse an odd head_dim above 4.
+        encoder_decoder: an encoder and a decoder stack (T5).
+        experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
+        relative: T5's relative position bias in each stack's first layer.
+        causal: its (single) stack's self-attention is causal (a decoder); an encoder
+            (BERT) is not. An encoder-decoder's decoder stack always is.
+    """
+
+    name: str
+    description: str
+    model_type: str
+    naming: Naming
+    defaults: tuple[tuple[str, Any], ...]
+    options: frozenset[str] = frozenset()
+    layer_norm: bool = False
+    gated: bool = False
+    qkv_bias: bool = False
+    o_bias: bool = False
+    mlp_bias: bool = False
+    d_ff_rule: str = ""
+    divisible: str = "never"
+    even_rotary: bool = False
+    encoder_decoder: bool = False
+    experts_mlp: bool = False
+    relative: bool = False
+    causal: bool = True
+    kind: str = "transformer"
+    default_convention: str = "hf"
+    width: str = "d_model"
+    depth: str = "layers"
+    free_order: tuple[str, ...] = ("d_model",)
+    breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
+    #: Read only as their own slots' values (a positive int keeps every part, rule and
+    #: check as it is): the depths, the tables' sizes, a given d_ff, the labels.
+    plain_sizes: frozenset[str] = frozenset(
+        ("layers", "decoder_layers", "vocab", "context", "type_vocab", "buckets", "d_ff", "labels")
+    )
+
+    # -- declarations ----------------------------------------------------------------
+    @functools.cached_property
+    def default_map(self) -> dict[str, Any]:
+        """The defaults as a dict."""
+        return dict(self.defaults)
+
+    @functools.cached_property
+    def keywords(self) -> tuple[Keyword, ...]:  # type: ignore[override]
+        """Core keywords, this family's options, its defaults and rules."""
+        rules = {"kv_heads": "as many as heads", "head_dim": "d_model // heads"}
+        if self.d_ff_rule == "times4":
+            rules["d_ff"] = "4 x d_model"
+        elif self.d_ff_rule == "llama":
+            rules["d_ff"] = "LLaMA's rule: ffn_multiple_of x ceil(8 d_model / 3 / ffn_multiple_of)"
+        if self.encoder_decoder:
+            rules["decoder_layers"] = "as many as layers"
+        required = frozenset(("d_model", "layers", "vocab")) - set(self.default_map)
+        if not self.d_ff_rule and "d_ff" not in self.default_map:
+            required |= {"d_ff"}
+        return transformer_keywords(
+            self.default_map,
+            self.options,
+            heads=self.naming.head_names,
+            rules=rules,
+            required=required,
+        )
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Keyword]:
+        return {k.name: k for k in self.keywords}
+
+    @functools.cached_property
+    def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
+        """Depth, heads, key/value heads, the MLP's width; experts and gating where the
+        family has them."""
+        return tuple(c for c in _SEARCH if c.keyword in self._by_name)
+
+    @property
+    def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
+        """Small designs under every head, with GQA and a given head_dim where allowed."""
+        base: dict[str, Any] = {"d_model": 64, "layers": 2, "heads": 4, "vocab": 100}
+        if not self.d_ff_rule:
+            base["d_ff"] = 96
+        if "kv_heads" in self.default_map:
+            base["kv_heads"] = 4
+        found = [dict(base)]
+        for head in self.naming.head_names:
+            found.append({**base, "head": head})
+        if "experts" in self.options or self.experts_mlp:
+            found.append({**base, "experts": 4, "experts_per_token": 2})
+        found.append({**base, "kv_heads": 2})
+        found.append({**base, "head_dim": 32, "kv_heads": 1})
+        found.append({**base, "tied": not self.default_map.get("tied", False)})
+        for name in ("attention_bias", "mlp_bias", "cross_attention", "gated"):
+            if name in self.options:
+                found.append({**base, name: not self.default_map.get(name, False)})
+        if "context" in self.options and "context" not in self.default_map:
+            found.append({**base, "context": 32})
+        if "decoder_layers" in self.options:
+            found.append({**base, "decoder_layers": 3})
+        return tuple(found)
+
+    def applies(self, keyword: Keyword) -> bool:
+        """Every keyword it declares applies."""
+        return True
+
+    # -- sizes -> structure ----------------------------------------------------------
+    def parse(
+        self,
+        sizes: Mapping[str, Any],
+        convention: Convention,
+        *,
+        explicit: Mapping[str, object],
+        symbolic: bool,
+    ) -> tuple[TransformerStructure, dict[str, Any]]:
+        if not isinstance(convention, TransformerConvention):
+            raise ConflictError(f"{convention.name} is not a Transformer convention")
+        for key in sizes:
+            if key not in self._by_name:
+                raise UnknownNameError.for_name(f"{self.name} size or option", key, self._by_name)
+        given = _Given(self, sizes, symbolic)
+        head = given.choice("head")
+        if head not in self.naming.head_names:
+            raise UnknownNameError.for_name(f"{self.name} head", head, self.naming.head_names)
+        head_spec = self.naming.head(head)
+        tied = given.flag("tied", False)
+        values: dict[str, Any] = {
+            "d_model": given.size("d_model"),
+            "layers": given.size("layers"),
+        }
+        if self._uses_vocab(head, tied, convention):
+            values["vocab"] = given.size("vocab")
+        heads, kv_heads, head_dim = (
+            given.size("heads", needed=False),
+            given.rule_size("kv_heads"),
+            given.rule_size("head_dim"),
+        )
+        attention, kv = self._attention(values["d_model"], heads, kv_heads, head_dim)
+        if attention != "square" or self.relative:
+            values["heads"] = heads if heads is not _ABSENT else None
+        if kv:
+            values["kv_heads"] = kv_heads
+        if attention == "explicit":
+            values["head_dim"] = head_dim
+        elif attention == "derived":
+            values["head_dim"] = _floor_div(values["d_model"], values["heads"])
+        ffn, rule = self._ffn(given, values)
+        parts = self._parts(given, head_spec, values, convention)
+        values = {k: (None if v is _ABSENT else v) for k, v in values.items()}
+        self._check_values(values, attention)
+        structure = TransformerStructure(
+            family=self.name,
+            head=head,
+            attention=attention,
+            heads=heads if attention == "square" and isinstance(heads, int) else None,
+            kv=kv,
+            ffn=ffn,
+            rule=rule,
+            gated=given.flag("gated", self.gated),
+            qkv_bias=given.flag("attention_bias", self.qkv_bias),
+            o_bias=given.flag("attention_bias", self.o_bias),
+            mlp_bias=given.flag("mlp_bias", self.mlp_bias),
+            layer_norm=given.choice("norm", "layernorm" if self.layer_norm else "rmsnorm")
+            == "layernorm",
+            positions=parts["positions"],
+            type_vocab=parts["type_vocab"],
+            tied=tied,
+            experts=parts["experts"],
+            cross_attention=given.flag("cross_attention", False),
+            decoder=parts["decoder"],
+            decoder_depth=parts["decoder_depth"],
+            labels=parts["labels"],
+            classifier_bias=given.flag("classifier_bias", True),
+            relative=self.relative,
+            embeddings=convention.embeddings,
+            biases=convention.biases,
+            norms=convention.norms,
+        )
+        if ffn == "llama" and values.get("d_model") is not None:
+            values["d_ff"] = llama_ffn(values["d_model"], *rule)
+        return structure, values
+
+    def _parts(
+        self,
+        given: _Given,
+        head: Head,
+        values: dict[str, Any],
+        convention: TransformerConvention,
+    ) -> dict[str, bool]:
+        """The optional parts the design has, their sizes put into ``values``."""
+        experts = self.experts_mlp or given.part("experts") not in (0, _ABSENT)
+        if experts:
+            values["experts"] = given.size("experts") if self.experts_mlp else given.part("experts")
+            values["experts_per_token"] = given.size("experts_per_token")
+        positions = "context" in self._by_name and given.part("context") not in (0, _ABSENT)
+        if positions:
+            values["context"] = given.part("context")
+        type_vocab = "type_vocab" in self._by_name and given.part("type_vocab") not in (0, _ABSENT)
+        if type_vocab:
+            values["type_vocab"] = given.part("type_vocab")
+        decoder = self.encoder_decoder and head.decoder
+        if "decoder_layers" in self._by_name and not self.encoder_decoder:
+            decoder = given.rule_size("decoder_layers") is not _ABSENT
+        decoder_depth = decoder and given.rule_size("decoder_layers") is not _ABSENT
+        if decoder_depth:
+            values["decoder_layers"] = given.rule_size("decoder_layers")
+        labels = any(getattr(p, "out", None) == "labels" for p in head.parts)
+        if labels:
+            values["labels"] = given.size("labels")
+        if self.relative:
+            values["buckets"] = given.size("buckets")
+        if not convention.embeddings:  # sizes only the embedding tables use
+            for name in ("context", "type_vocab", "buckets"):
+                values.pop(name, None)
+        return {
+            "experts": experts,
+            "positions": positions,
+            "type_vocab": type_vocab,
+            "decoder": decoder,
+            "decoder_depth": decoder_depth,
+            "labels": labels,
+        }
+
+    def _attention(self, d: Any, heads: Any, kv_heads: Any, head_dim: Any) -> tuple[str, bool]:
+        """How the attention's widths follow from the sizes given."""
+        if head_dim is not _ABSENT:
+            return "explicit", kv_heads is not _ABSENT
+        if "head_dim" in self.default_map:
+            return "explicit", kv_heads is not _ABSENT
+        gqa = kv_heads is not _ABSENT and (kv_heads is None or kv_heads != heads)
+        # Square only where d_model = heads x head_dim holds for every d_model the count
+        # may be asked about: heads unknown, or a family that refuses other d_model.
+        exact = heads in (None, _ABSENT) or self.divisible != "never"
+        if not gqa and exact:
+            return "square", False
+        if heads is _ABSENT:
+            raise ConflictError(
+                f"kv_heads ({kv_heads}) needs heads too: head_dim follows d_model // heads"
+            )
+        return "derived", gqa
+
+    def _ffn(self, given: _Given, values: dict[str, Any]) -> tuple[str, tuple[int, str]]:
+        d_ff = given.rule_size("d_ff") if self.d_ff_rule else given.size("d_ff")
+        rule: tuple[int, str] = (0, "")
+        if self.d_ff_rule == "llama":
+            multiple = given.size("ffn_multiple_of")
+            multiplier = given.number("ffn_dim_multiplier")
+            rule = (multiple or 256, multiplier)
+        if d_ff is not _ABSENT:
+            values["d_ff"] = d_ff
+            return "given", (0, "")
+        if self.d_ff_rule == "times4":
+            return "times4", (0, "")
+        values["d_ff"] = None  # follows d_model by the rule (filled in below)
+        return "llama", rule
+
+    def _check_values(self, values: Mapping[str, Any], attention: str) -> None:
+        d, heads, head_dim = values.get("d_model"), values.get("heads"), values.get("head_dim")
+        must = self.divisible == "always" or (
+            self.divisible == "derived" and attention != "explicit"
+        )
+        if must and isinstance(d, int) and isinstance(heads, int) and d % heads:
+            raise InvalidSizeError(
+                f"{self.name} needs heads to divide d_model: {d} % {heads} = {d % heads}; "
+                f"change d_model or heads"
+            )
+        if attention == "derived" and isinstance(d, int) and isinstance(heads, int):
+            if d < heads:
+                raise InvalidSizeError(f"d_model ({d}) must be at least heads ({heads})")
+            head_dim = d // heads
+        if self.even_rotary and isinstance(head_dim, int) and head_dim > 4 and head_dim % 2:
+            raise InvalidSizeError(
+                f"rotary embeddings need an even head_dim, got {head_dim}; change it"
+            )
+        kv = values.get("kv_heads")
+        if isinstance(kv, int) and isinstance(heads, int) and kv > heads:
+            raise InvalidSizeError(f"kv_heads ({kv}) cannot exceed heads ({heads})")
+        k, experts = values.get("experts_per_token"), values.get("experts")
+        if isinstance(k, int) and isinstance(experts, int) and k > experts:
+            raise InvalidSizeError(f"experts_per_token ({k}) cannot exceed experts ({experts})")
+
+    # -- structure -> slots and terms ------------------------------------------------
+    def slots(self, structure: Hashable) -> tuple[Slot, ...]:
+        s = _structure(structure)
+        by = self._by_name
+        names = ["d_model", "layers"]
+        if s.attention != "square" or s.relative:
+            names.append("heads")
+        if s.kv:
+            names.append("kv_heads")
+        if s.attention != "square":
+            names.append("head_dim")
+        if s.ffn != "times4":
+            names.append("d_ff")
+        if self._uses_vocab(s.head, s.tied, s):
+            names.append("vocab")
+        tables = (("context", s.positions), ("type_vocab", s.type_vocab))
+        names += [n for n, on in tables if on and s.embeddings]
+        if s.experts:
+            names += ["experts", "experts_per_token"]
+        if s.decoder_depth:
+            names.append("decoder_layers")
+        if s.labels:
+            names.append("labels")
+        if s.relative and s.embeddings:
+            names.append("buckets")
+        derived = {"head_dim": s.attention == "derived", "d_ff": s.ffn == "llama"}
+        return tuple(Slot(n, None, by[n].symbol, derived.get(n, False)) for n in names)
+
+    def _uses_vocab(self, head: str, tied: bool, counted: Any) -> bool:
+        """Whether the vocabulary appears in the count (``counted``: a convention or a
+        structure, with ``embeddings`` and ``biases``): the token embedding, an untied LM
+        head, a masked-LM decoder or its bias."""
+        if counted.embeddings:
+            return True
+        return any(
+            part.counts_vocab(tied=tied, biases=counted.biases)
+            for part in self.naming.head(head).parts
+        )
+
+    def complete(self, structure: Hashable, values: list[Any]) -> None:
+        """head_dim = d_model // heads; d_ff by LLaMA's rule; in place, ints or arrays."""
+        s = _structure(structure)
+        index = {slot.keyword: i for i, slot in enumerate(self.slots(s))}
+        d = values[index["d_model"]]
+        if s.attention == "derived" and values[index["head_dim"]] is None:
+            values[index["head_dim"]] = d // values[index["heads"]]
+        if s.ffn == "llama" and values[index["d_ff"]] is None:
+            values[index["d_ff"]] = llama_ffn(d, *s.rule)
+
+    def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
+        from explorer.transformer._engine import param_terms
+
+        return param_terms(self, _structure(structure))
+
+    # -- measures: compute, the KV cache, activations (explorer.transformer._engine) ------
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
+        al. 2022's activations for a single dense stack."""
+        from explorer.transformer._engine import measures
+
+        return measures(self, _structure(structure))
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """T and B (and an encoder-decoder's T_d)."""
+        from explorer.transformer._engine import measure_slots
+
+        return measure_slots(_structure(structure))
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """The measure's named terms."""
+        from explorer.transformer._engine import measure_terms
+
+        return measure_terms(self, _structure(structure), measure)
+
+    # -- what the layers above read ----------------------------------------------------
+    def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
+        """The design: its sizes (not those that follow a rule), head and options."""
+        s = _structure(structure)
+        sizes: dict[str, Any] = {
+            slot.keyword: value for slot, value in zip(self.slots(s), values) if not slot.derived
+        }
+        if s.heads is not None:
+            sizes["heads"] = s.heads
+        if not s.kv and "kv_heads" in self.default_map and sizes.get("heads") is not None:
+            sizes["kv_heads"] = sizes["heads"]  # one key/value head per query head
+        if s.head != self.default_map.get("head"):
+            sizes["head"] = s.head
+        for name, on, default in (
+            ("tied", s.tied, self.default_map.get("tied", False)),
+            ("attention_bias", s.qkv_bias, self.qkv_bias),
+            ("mlp_bias", s.mlp_bias, self.mlp_bias),
+            ("gated", s.gated, self.gated),
+            ("cross_attention", s.cross_attention, False),
+        ):
+            if name in self._by_name and on != default:
+                sizes[name] = on
+        order = [k.name for k in self.keywords]
+        return {k: sizes[k] for k in order if k in sizes}
+
+    def describe(self, structure: Hashable) -> str:
+        """``counting: head lm (tied), RMSNorm, gated MLP, grouped-query attention``."""
+        s = _structure(structure)
+        parts = [f"head {s.head}" + (" (tied)" if s.tied and s.head != "none" else "")]
+        parts.append("LayerNorm" if s.layer_norm else "RMSNorm")
+        parts.append("gated MLP" if s.gated else "MLP")
+        if s.experts:
+            parts.append("mixture of experts")
+        parts.append(
+            {
+                "square": "attention d_model x d_model",
+                "derived": "head_dim = d_model // heads",
+                "explicit": "head_dim given",
+            }[s.attention]
+            + (", grouped key/value heads" if s.kv else "")
+        )
+        if s.ffn == "llama":
+            multiple, multiplier = s.rule
+            parts.append(
+                f"d_ff by LLaMA's rule (multiple of {multiple}"
+                + (f", multiplier {multiplier}" if multiplier else "")
+                + ")"
+            )
+        elif s.ffn == "times4":
+            parts.append("d_ff = 4 x d_model")
+        left_out = [
+            n
+            for n, on in (("embeddings", s.embeddings), ("biases", s.biases), ("norms", s.norms))
+            if not on
+        ]
+        if left_out:
+            parts.append("not counting " + ", ".join(left_out))
+        return "counting: " + ", ".join(parts)
+
+    def meaning(self, slot: Slot) -> str:
+        """The keyword's meaning; a size that follows others says how."""
+        text = super().meaning(slot)
+        if slot.derived:
+            text += f" (follows: {self._by_name[slot.keyword].rule})"
+        return text
+
+    # -- for the solver --------------------------------------------------------------
+    def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
+        """d_model solved with head_dim following it: a multiple of heads (twice that
+        under rotary embeddings, whose head_dim must be even)."""
+        heads = sizes.get("heads", self.default_map.get("heads"))
+        follows = "head_dim" not in sizes and "head_dim" not in self.default_map
+        if free != "d_model" or type(heads) is not int or not follows:
+            return 1
+        return 2 * heads if self.even_rotary else heads  # rotary needs an even head_dim
+
+    def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
+        """The stacks a structure has (an encoder-decoder without its decoder: one)."""
+        return tuple(st for st in self.naming.stacks if not st.decoder or s.decoder)
+
+
+_ABSENT: Any = object()  # a keyword the design does not give (and no default fills)
+
+
+class _Given:
+    """The sizes a user gave, read with the family's defaults and the formula's rules:
+    in a formula (``symbolic``), a size not given is a symbol (``None``)."""
+
+    def __init__(self, family: TransformerFamily, sizes: Mapping[str, Any], symbolic: bool):
+        self.family, self.sizes, self.symbolic = family, sizes, symbolic
+        self.defaults = family.default_map
+
+    def _raw(self, name: str) -> Any:
+        value = self.sizes.get(name)
+        if value is None and not self.symbolic:
+            value = self.defaults.get(name)
+        return value
+
+    def size(self, name: str, *, needed: bool = True) -> Any:
+        value = self._raw(name)
+        if value is None or value is True:
+            if self.symbolic:
+                return None if value is True or needed or name in self.sizes else _ABSENT
+            if not needed:
+                return _ABSENT
+            raise InvalidSizeError(f"{name} is required for {self.family.name}: give {typed(name)}")
+        return positive_int(name, value)
+
+    def rule_size(self, name: str) -> Any:
+        """A size that follows a rule when not given: ``_ABSENT``, a number, or ``None``
+        (``True`` in a formula: a symbol of its own)."""
+        value = self.sizes.get(name)
+        if value is None:
+            value = self.defaults.get(name) if not self.symbolic else None
+        if value is None:
+            return _ABSENT
+        if value is True:
+            if not self.symbolic:
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
+            return None
+        return positive_int(name, value)
+
+    def part(self, name: str) -> Any:
+        """An optional part's size: 0 or ``_ABSENT`` when absent, ``None`` a symbol."""
+        value = self.sizes.get(name, self.defaults.get(name))
+        if self.symbolic and name not in self.sizes and value:
+            return None  # a part the family always has: present, its size a symbol
+        if value is None or value is False or value == 0:
+            return _ABSENT
+        if value is True:
+            if not self.symbolic:
+                raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
+            return None
+        return positive_int(name, value)
+
+    def flag(self, name: str, fallback: bool) -> bool:
+        value = self.sizes.get(name, self.defaults.get(name, fallback))
+        return flag(name, value)
+
+    def choice(self, name: str, fallback: str = "") -> str:
+        value = self.sizes.get(name, self.defaults.get(name, fallback))
+        keyword = self.family._by_name.get(name)
+        choices = keyword.choices if keyword is not None else ()
+        if choices and value not in choices:
+            raise UnknownNameError.for_name(name, value, choices)
+        return str(value)
+
+    def number(self, name: str) -> str:
+        """A decimal multiplier as exact text (``1.3``), ``""`` when not given."""
+        value = self.sizes.get(name, self.defaults.get(name))
+        if value is None:
+            return ""
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise InvalidSizeError(f"{name} must be a number, got {value!r}") from None
+        if isinstance(value, bool) or not number.is_finite() or number <= 0:
+            raise InvalidSizeError(f"{name} must be a positive number, got {value!r}")
+        return str(value)
+
+
+def llama_ffn(d_model: Any, multiple_of: int, multiplier: str = "") -> Any:
+    """LLaMA's feed-forward width (Meta's ``FeedForward``): 2/3 of 4 d_model, scaled by
+    ``ffn_dim_multiplier``, rounded up to a multiple of ``multiple_of``; ints or numpy
+    arrays. Float products as Meta computes them.
+
+    Example:
+        >>> llama_ffn(4096, 256), llama_ffn(8192, 4096, "1.3"), llama_ffn(4096, 1024, "1.3")
+        (11008, 28672, 14336)
+    """
+    hidden = 8 * d_model // 3
+    if multiplier:
+        scaled = float(multiplier) * hidden
+        hidden = int(scaled) if isinstance(scaled, float) else scaled.astype("int64")
+    return multiple_of * ((hidden + multiple_of - 1) // multiple_of)
+
+
+def _floor_div(a: Any, b: Any) -> Any:
+    return a // b if isinstance(a, int) and isinstance(b, int) else None
+
+
+def _structure(structure: Hashable) -> TransformerStructure:
+    if not isinstance(structure, TransformerStructure):  # a caller's bug, never user input
+        raise TypeError(f"not a Transformer structure: {structure!r}")
+    return structure
