@@ -2,10 +2,12 @@
 
 Two files: ``fixtures/hf_counts.json`` (``fixtures/make_hf_counts.py``: meta-device builds of
 ``transformers`` models from config dicts) and the package's ``hfdata/config_defaults.json``
-(``fixtures/make_hf_defaults.py``: config-class defaults and rules). Checked always: each
-case's total is the sum of what it lists, the released configurations carry the totals their
-authors publish, and the defaults file resolves every recorded config as transformers did.
-Checked live where torch and transformers are installed: a handful of cases rebuilt.
+(``python -m explorer.hf.record``: config-class defaults, for the model types the families
+bind). Checked always: each case's total is the sum of what it lists, the released
+configurations carry the totals their authors publish, and the defaults file with each
+family's binding resolves every recorded config as transformers did. Checked live where
+torch and transformers are installed: a handful of cases rebuilt, and the recorder gives the
+defaults file byte for byte.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures import make_hf_counts, make_hf_defaults
+from explorer.errors import ConfigError
+from explorer.hf import apply_config_rules, family_for, rule_value
+from tests.fixtures import make_hf_counts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hf_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -155,7 +159,12 @@ def test_defaults_file_matches_the_recorded_version_and_types() -> None:
 def test_defaults_resolve_each_config_as_transformers_did(name: str) -> None:
     case = CASES[name]
     entry = DEFAULTS["model_types"][case["model_type"]]
-    resolved = make_hf_defaults.resolve(entry, case["config"])
+    binding = family_for(case["model_type"]).hf
+    assert binding is not None
+    resolved = dict(entry["defaults"])
+    for key, value in case["config"].items():
+        resolved[entry["attribute_map"].get(key, key)] = value
+    apply_config_rules(binding.derived, resolved, case["config"])
     compared = {key: resolved[key] for key in case["effective"] if key in resolved}
     assert compared == {key: case["effective"][key] for key in compared}
     assert len(compared) >= 10
@@ -163,16 +172,26 @@ def test_defaults_resolve_each_config_as_transformers_did(name: str) -> None:
 
 def test_rule_values_evaluate_as_documented() -> None:
     fields = {"feed_forward_proj": "gated-gelu", "n_embd": 8}
-    assert make_hf_defaults.evaluate({"op": "mul", "args": [4, "n_embd"]}, fields, {}) == 32
-    assert make_hf_defaults.evaluate(
+    assert rule_value({"op": "mul", "args": [4, "n_embd"]}, fields, {}) == 32
+    assert rule_value(
         {"op": "first_part_is", "args": ["feed_forward_proj", "-", "gated"]}, fields, {}
     )
     given_false = {"tie_word_embeddings": False}
-    assert not make_hf_defaults.evaluate(
+    assert not rule_value(
         {"op": "given_not_false", "args": ["tie_word_embeddings"]}, fields, given_false
     )
-    with pytest.raises(ValueError, match="unknown op 'pow'"):
-        make_hf_defaults.evaluate({"op": "pow", "args": [2, 3]}, fields, {})
+    with pytest.raises(ConfigError, match="the recorded rule 'pow' is unknown"):
+        rule_value({"op": "pow", "args": [2, 3]}, fields, {})
+
+
+def test_every_recorded_type_is_bound_by_its_family() -> None:
+    """The recorded index names, for each model type, the family whose binding claims it."""
+    from explorer.families import FAMILIES
+
+    for model_type, entry in DEFAULTS["model_types"].items():
+        binding = FAMILIES[entry["family"]].hf
+        assert binding is not None
+        assert model_type in binding.model_types
 
 
 # Live: rebuilt with the installed transformers ----------------------------------------------
@@ -187,3 +206,12 @@ def test_recorded_case_rebuilds_the_same(name: str) -> None:
     measured = make_hf_counts.measure(case)
     recorded = {key: case[key] for key in measured}
     assert measured == recorded
+
+
+@pytest.mark.torch
+def test_the_recorder_rewrites_the_defaults_file_byte_for_byte() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from explorer.hf import record
+
+    assert record.main(["--check"]) == 0

@@ -299,10 +299,12 @@ def _save_config(
 
     from explorer._files import write_atomically
     from explorer.errors import ConfigError
-    from explorer.hf import FIELDS, read_config
+    from explorer.families import get_family
+    from explorer.hf import read_config
 
     config, _ = read_config(args.hf_config)
-    by_keyword = dict(FIELDS[design.model_type])
+    binding = get_family(design.family).hf
+    by_keyword = dict(binding.fields) if binding is not None else {}
     written = []
     for keyword in changed:
         field = design.fields.get(keyword, by_keyword.get(keyword))

@@ -13,15 +13,20 @@ from typing import Any
 
 from explorer.errors import UnknownNameError
 from explorer.families._base import Family
+from explorer.families._hf import HFBinding, Reader, check, derived
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
 
 __all__ = [
     "FAMILIES",
     "KEYWORD_KINDS",
     "Family",
+    "HFBinding",
     "Keyword",
+    "Reader",
     "Registry",
     "SearchChoice",
+    "check",
+    "derived",
     "get_family",
 ]
 
@@ -83,6 +88,11 @@ class Registry(MutableMapping[str, Family]):
         self._loaded.pop(name, None)
         for forget in self._watchers:
             forget()
+
+    def registered_at_run_time(self) -> list[Family]:
+        """The families registered at run time (a derived formula, a test's), newest
+        first: they take precedence where they claim what a built-in family claims."""
+        return [self._loaded[name] for name, home in reversed(self._homes.items()) if home is None]
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._homes))

@@ -14,6 +14,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConflictError, UnknownNameError
+from explorer.families._hf import HFBinding
 from explorer.families._keywords import Keyword, SearchChoice
 
 if TYPE_CHECKING:
@@ -60,10 +61,8 @@ class Family(ABC):
     #: The file the family was read from (a derived formula's), for other processes to
     #: load it again; ``""`` for a family defined in code.
     source: str = ""
-    #: Sizes whose value, any positive int, changes nothing but its own slot's value: no
-    #: part, rule or check of the design reads it (a Transformer's depth, vocabulary ...).
-    #: A count remembered for one value serves the others (``explorer.count``).
-    plain_sizes: frozenset[str] = frozenset()
+    #: How the family reads a Hugging Face ``config.json`` (``None``: it does not).
+    hf: HFBinding | None = None
 
     # -- the vocabulary ----------------------------------------------------------------
     def keyword(self, name: str) -> Keyword | None:

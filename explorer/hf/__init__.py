@@ -1,9 +1,10 @@
 """Hugging Face configs, counted without torch or transformers.
 
 :func:`count_hf` reads a ``config.json`` (a dict with ``model_type``, or a path) as
-``transformers`` 5 reads it (its config class's defaults, aliases, derived values and
-refusals, recorded in ``explorer/hfdata``), picks the model class (given, else the
-config's ``architectures``, else the base model) and counts it with the matching family.
+``transformers`` 5 reads it (its config class's defaults and aliases, recorded in
+``explorer/hfdata``; the derived values and refusals the counting family's binding
+declares), picks the model class (given, else the config's ``architectures``, else the
+base model) and counts it with the family that binds its ``model_type``.
 
 Example:
     >>> c = count_hf({"model_type": "gpt2"}, model="GPT2LMHeadModel")
@@ -20,18 +21,21 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.errors import ConfigError
-from explorer.hf._adapt import FIELDS, HFDesign, adapt, head_of
+from explorer.hf._adapt import HFDesign, adapt, family_for, head_of
 from explorer.hf._data import model_types, recorded_version
+from explorer.hf._resolve import apply_config_rules, rule_value
 
 __all__ = [
-    "FIELDS",
     "HFDesign",
+    "apply_config_rules",
     "count_hf",
     "design_hf",
+    "family_for",
     "head_of",
     "model_types",
     "read_config",
     "recorded_version",
+    "rule_value",
 ]
 
 _MAX_BYTES = 10_000_000  # a config.json is kilobytes; refuse what cannot be one

@@ -1,10 +1,10 @@
-"""The config classes' defaults, aliases, rules and model classes, as recorded from
-``transformers`` (``explorer/hfdata/config_defaults.json``, made by
-``tests/fixtures/make_hf_defaults.py``): read without importing torch or transformers.
+"""The config classes' defaults, aliases and model classes, and the family that counts
+each model type, as recorded from ``transformers`` (``explorer/hfdata/config_defaults.json``,
+made by ``python -m explorer.hf.record``): read without importing torch or transformers.
 
 Example:
-    >>> type_data("llama")["config_class"], recorded_version()
-    ('LlamaConfig', '5.24.0')
+    >>> type_data("llama")["config_class"], recorded_version().split(".")[0]
+    ('LlamaConfig', '5')
 """
 
 from __future__ import annotations
@@ -32,16 +32,26 @@ def model_types() -> tuple[str, ...]:
 
 
 def type_data(model_type: object) -> dict[str, Any]:
-    """One model type's record; a one-line error naming the known ones otherwise."""
+    """One model type's record; a one-line error naming the known ones otherwise. A type
+    transformers knows but no family counts gets no "did you mean": another architecture
+    with a similar name would count another model.
+
+    Example:
+        >>> type_data("llama")["family"]
+        'llama'
+    """
     types: dict[str, Any] = _data()["model_types"]
-    if not isinstance(model_type, str) or model_type not in types:
-        guess = did_you_mean(str(model_type)[:40], types)
-        hint = f"; did you mean '{guess}'?" if guess else ""
-        raise ConfigError(
-            f"model_type {str(model_type)[:40]!r} is not one the explorer knows{hint} "
-            f"(known: {', '.join(types)})"
-        )
-    return types[model_type]  # type: ignore[no-any-return]
+    if isinstance(model_type, str) and model_type in types:
+        return types[model_type]  # type: ignore[no-any-return]
+    shown = str(model_type)[:40]
+    known = ", ".join(types)
+    if model_type in _data()["transformers_model_types"]:
+        raise ConfigError(f"model_type {shown!r} has no family here (known: {known})")
+    guess = did_you_mean(shown, types)
+    hint = f"; did you mean '{guess}'?" if guess else ""
+    raise ConfigError(
+        f"model_type {shown!r} is not a transformers model type{hint} (known: {known})"
+    )
 
 
 def common() -> dict[str, Any]:

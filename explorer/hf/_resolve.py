@@ -2,19 +2,23 @@
 is missing, its aliases, the values it derives, and the checks that make it refuse one.
 
 Example:
+    >>> from explorer.families import FAMILIES
     >>> fields, notes = resolve({"model_type": "llama", "hidden_size": 64,
-    ...                          "num_attention_heads": 4})
+    ...                          "num_attention_heads": 4}, FAMILIES["llama"].hf)
     >>> fields["head_dim"], fields["num_key_value_heads"], fields["intermediate_size"]
     (16, 4, 11008)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConfigError
 from explorer.hf._data import fields_of, plain_types, type_data
+
+if TYPE_CHECKING:
+    from explorer.families import HFBinding
 
 __all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "apply_config_rules", "resolve", "rule_value"]
 
@@ -63,17 +67,12 @@ REFUSED = {
 
 
 def resolve(
-    given: Mapping[str, Any], *, source: str = "config"
+    given: Mapping[str, Any], binding: HFBinding, *, source: str = "config"
 ) -> tuple[dict[str, Any], list[str]]:
-    """The fields of ``given`` after defaults, aliases and derived values; and notes
+    """The fields of ``given`` (a config.json dict with its ``model_type``) after defaults,
+    aliases and the binding's derived values, checked by the binding's checks; and notes
     on what was read otherwise than the file says (unknown keys, forced values)."""
-    if not isinstance(given, Mapping):
-        raise ConfigError(
-            f"{source}: a config is a JSON object of fields, got {type(given).__name__}"
-        )
-    model_type = given.get("model_type")
-    if model_type is None:
-        raise ConfigError(f'{source}: no model_type; add "model_type": "llama" (or gpt2, bert ...)')
+    model_type = given["model_type"]
     entry = type_data(model_type)
     aliases: dict[str, str] = entry["attribute_map"]
     defaults, nullable = fields_of(model_type)  # read once per model type
@@ -92,13 +91,13 @@ def resolve(
         fields[name] = value
     if isinstance(given.get("id2label"), Mapping):
         fields["num_labels"] = len(given["id2label"])
-    for rule in apply_config_rules(entry["derived"], fields, given):
+    for rule in apply_config_rules(binding.derived, fields, given):
         name = rule["field"]
         notes.append(
             f"{name}: the file says {given[name]!r}, but transformers makes it "
             f"{fields[name]!r} ({rule['note']})"
         )
-    for rule in entry["validation"]:
+    for rule in binding.checks:
         _validate(rule, fields, given, source)
     if fields.get("problem_type") == "single_label_classification" and fields["num_labels"] < 2:
         raise ConfigError(f"{source}: single_label_classification needs num_labels > 1")
@@ -106,8 +105,8 @@ def resolve(
 
 
 def apply_config_rules(
-    rules: list[dict[str, Any]], fields: dict[str, Any], given: Mapping[str, Any]
-) -> list[dict[str, Any]]:
+    rules: Sequence[Mapping[str, Any]], fields: dict[str, Any], given: Mapping[str, Any]
+) -> list[Mapping[str, Any]]:
     """Apply the recorded config-stage rules to ``fields`` in place, as the config class
     does (a value copied, derived or forced); return the forced ones that changed a value
     ``given`` had.

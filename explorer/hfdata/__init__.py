@@ -1,11 +1,11 @@
 """Data about Hugging Face ``transformers`` config classes, for reading ``config.json`` files
 without importing torch or transformers.
 
-``config_defaults.json`` holds, per supported ``model_type``: the config class's raw field
-defaults, its aliases (``attribute_map``), its model classes and which one each auto mapping
-picks, the fields its ``__init__`` (or the modelling code) derives, and what it refuses. It is
-generated from the installed transformers by ``tests/fixtures/make_hf_defaults.py`` and records
-that version.
+``config_defaults.json`` holds, per ``model_type`` a family binds: the family, the config
+class's raw field defaults, its aliases (``attribute_map``), its model classes and which one
+each auto mapping picks; and every model type transformers knows. It is generated from the
+installed transformers by ``python -m explorer.hf.record`` and records that version; what a
+config class derives and refuses is declared by the family's binding and checked there.
 
 Example:
     >>> import json

@@ -22,7 +22,9 @@ from __future__ import annotations
 from explorer.transformer._decoder import (
     DECODER_ATTENTION,
     DECODER_EXPERTS,
+    DECODER_FIELDS,
     DECODER_MLP,
+    KV_OFF,
     decoder_heads,
     decoder_naming,
 )
@@ -60,8 +62,10 @@ __all__ = [
     "CROSS",
     "DECODER_ATTENTION",
     "DECODER_EXPERTS",
+    "DECODER_FIELDS",
     "DECODER_MLP",
     "DENSE",
+    "KV_OFF",
     "MOE",
     "Attention",
     "AttentionNames",

@@ -22,7 +22,29 @@ from explorer.transformer.blocks import (
     MlpNames,
 )
 
-__all__ = ["DECODER_ATTENTION", "DECODER_EXPERTS", "DECODER_MLP", "decoder_heads", "decoder_naming"]
+__all__ = [
+    "DECODER_ATTENTION",
+    "DECODER_EXPERTS",
+    "DECODER_FIELDS",
+    "DECODER_MLP",
+    "KV_OFF",
+    "decoder_heads",
+    "decoder_naming",
+]
+
+#: The config fields of LLaMA-style configs and the keywords they set.
+DECODER_FIELDS = (
+    ("d_model", "hidden_size"),
+    ("layers", "num_hidden_layers"),
+    ("heads", "num_attention_heads"),
+    ("kv_heads", "num_key_value_heads"),
+    ("d_ff", "intermediate_size"),
+    ("vocab", "vocab_size"),
+    ("tied", "tie_word_embeddings"),
+    ("labels", "num_labels"),
+)
+#: Why num_key_value_heads null copies the heads.
+KV_OFF = "grouped-query attention off: one key/value head per query head"
 
 #: ``self_attn``'s four projections.
 DECODER_ATTENTION = Attention(

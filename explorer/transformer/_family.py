@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Slot
 from explorer.conventions import Convention, TransformerConvention
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, typed
-from explorer.families import Family, Keyword, SearchChoice
+from explorer.families import Family, HFBinding, Keyword, SearchChoice
 from explorer.sizes import flag, positive_int
 from explorer.transformer._keywords import transformer_keywords
 from explorer.transformer._naming import Head, Naming, StackNames
@@ -51,7 +51,6 @@ class TransformerFamily(Family):
     """A Transformer family described by data.
 
     Attributes:
-        model_type: its Hugging Face ``model_type``.
         naming: the names of its parameters.
         defaults: its keyword defaults (its config class's), as pairs.
         options: the optional keywords it takes (``attention_bias``, ``experts`` ...).
@@ -64,13 +63,13 @@ class TransformerFamily(Family):
         encoder_decoder: an encoder and a decoder stack (T5).
         experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
         relative: T5's relative position bias in each stack's first layer.
+        hf: its Hugging Face binding (model types, field map, rules).
         causal: its (single) stack's self-attention is causal (a decoder); an encoder
             (BERT) is not. An encoder-decoder's decoder stack always is.
     """
 
     name: str
     description: str
-    model_type: str
     naming: Naming
     defaults: tuple[tuple[str, Any], ...]
     options: frozenset[str] = frozenset()
@@ -92,11 +91,8 @@ class TransformerFamily(Family):
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
     breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
-    #: Read only as their own slots' values (a positive int keeps every part, rule and
-    #: check as it is): the depths, the tables' sizes, a given d_ff, the labels.
-    plain_sizes: frozenset[str] = frozenset(
-        ("layers", "decoder_layers", "vocab", "context", "type_vocab", "buckets", "d_ff", "labels")
-    )
+    #: How it reads a Hugging Face config.json (``None``: it does not).
+    hf: HFBinding | None = field(default=None, compare=False)
 
     # -- declarations ----------------------------------------------------------------
     @functools.cached_property

@@ -7,6 +7,7 @@ Example:
     2
 """
 
+from explorer.families import HFBinding, check
 from explorer.transformer import (
     CROSS,
     Attention,
@@ -44,7 +45,37 @@ BERT = TransformerFamily(
     name="bert",
     description="BERT encoder: word, position and type embeddings, post-LayerNorm layers, "
     "pooler, masked-LM and next-sentence heads (transformers Bert*)",
-    model_type="bert",
+    hf=HFBinding(
+        ("bert",),
+        fields=(
+            ("d_model", "hidden_size"),
+            ("layers", "num_hidden_layers"),
+            ("heads", "num_attention_heads"),
+            ("d_ff", "intermediate_size"),
+            ("vocab", "vocab_size"),
+            ("context", "max_position_embeddings"),
+            ("type_vocab", "type_vocab_size"),
+            ("tied", "tie_word_embeddings"),
+            ("cross_attention", "add_cross_attention"),
+            ("labels", "num_labels"),
+        ),
+        checks=(
+            check(
+                "divisible",
+                "hidden_size",
+                "num_attention_heads",
+                stage="model",
+                unless_present=("embedding_size",),
+            ),
+            check("requires", "add_cross_attention", "is_decoder", stage="model"),
+        ),
+        probes=({}, {"hidden_size": 12, "num_attention_heads": 3}),
+        refused=(
+            ({"hidden_size": 12, "num_attention_heads": 5}, "model"),
+            ({"add_cross_attention": True}, "model"),
+        ),
+        accepted=({"hidden_size": 12, "num_attention_heads": 5, "embedding_size": 12},),
+    ),
     naming=Naming(
         embeddings=Embeddings(
             "embeddings.word_embeddings",

@@ -6,7 +6,8 @@ Example:
     (256, True)
 """
 
-from explorer.transformer import TransformerFamily, decoder_naming
+from explorer.families import HFBinding, check, derived
+from explorer.transformer import DECODER_FIELDS, TransformerFamily, decoder_naming
 
 __all__ = ["GEMMA"]
 
@@ -14,7 +15,23 @@ GEMMA = TransformerFamily(
     name="gemma",
     description="Gemma decoder: LLaMA's layout, head_dim of its own, tied LM head "
     "(transformers Gemma*)",
-    model_type="gemma",
+    hf=HFBinding(
+        ("gemma",),
+        fields=(*DECODER_FIELDS, ("head_dim", "head_dim"), ("attention_bias", "attention_bias")),
+        token_classification_bias=True,
+        derived=(
+            derived(
+                "hidden_act",
+                {"equals": ["hidden_act", "gelu"]},
+                "const",
+                "gelu_pytorch_tanh",
+                note="legacy value of the released configs (no count change)",
+            ),
+        ),
+        checks=(check("even_rotary_head_dim", "head_dim"),),
+        probes=({}, {"head_dim": 8}),
+        refused=(({"head_dim": 5}, "config"),),
+    ),
     naming=decoder_naming("Gemma", qa_prefix=None),
     defaults=(
         ("d_model", 3072),

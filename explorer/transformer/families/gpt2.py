@@ -5,10 +5,14 @@ everywhere, weights stored [in, out] (``Conv1D``), the LM head tied to the token
 Per layer 12 d^2 + 13 d; in all V d + n_ctx d + L (12 d^2 + 13 d) + 2 d.
 
 Example:
-    >>> GPT2.model_type, GPT2.default_map["vocab"]
-    ('gpt2', 50257)
+    >>> GPT2.hf.model_types, GPT2.default_map["vocab"]
+    (('gpt2',), 50257)
 """
 
+from collections.abc import Mapping
+from typing import Any
+
+from explorer.families import HFBinding, check, derived
 from explorer.transformer import (
     CROSS,
     Attention,
@@ -30,11 +34,52 @@ __all__ = ["GPT2"]
 
 _LM = LmHead("lm_head")
 
+
+def _double_heads(fields: Mapping[str, Any], model: str, sizes: dict[str, Any]) -> None:
+    """GPT2DoubleHeadsModel's summary layer follows two fields: none without
+    ``summary_use_proj``, d_model wide without ``summary_proj_to_labels``."""
+    if sizes.get("head") != "double":
+        return
+    if not fields.get("summary_use_proj"):
+        sizes["head"] = "double_plain"
+    elif not fields.get("summary_proj_to_labels"):
+        sizes["head"] = "double_hidden"
+
+
 GPT2 = TransformerFamily(
     name="gpt2",
     description="GPT-2 / GPT-3-style decoder: learned positions, LayerNorm, fused attention, "
     "tied LM head (transformers GPT2*)",
-    model_type="gpt2",
+    hf=HFBinding(
+        ("gpt2",),
+        fields=(
+            ("d_model", "n_embd"),
+            ("layers", "n_layer"),
+            ("heads", "n_head"),
+            ("d_ff", "n_inner"),
+            ("vocab", "vocab_size"),
+            ("context", "n_positions"),
+            ("tied", "tie_word_embeddings"),
+            ("cross_attention", "add_cross_attention"),
+            ("labels", "num_labels"),
+        ),
+        heads=(("DoubleHeadsModel", "double"),),
+        read=_double_heads,
+        derived=(
+            derived(
+                "n_inner",
+                "null",
+                "mul",
+                4,
+                "n_embd",
+                stage="model",
+                note="GPT2MLP width: n_inner if set, else 4 * n_embd; the config keeps null",
+            ),
+        ),
+        checks=(check("divisible", "n_embd", "n_head", stage="model"),),
+        probes=({}, {"n_embd": 20, "n_head": 5}, {"hidden_size": 12, "n_inner": 7}),
+        refused=(({"n_embd": 12, "n_head": 5}, "model"),),
+    ),
     naming=Naming(
         embeddings=Embeddings("wte", positions="wpe"),
         stacks=(

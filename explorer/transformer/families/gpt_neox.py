@@ -6,6 +6,7 @@ Example:
     False
 """
 
+from explorer.families import HFBinding, check
 from explorer.transformer import (
     Attention,
     AttentionNames,
@@ -27,7 +28,22 @@ GPT_NEOX = TransformerFamily(
     name="gpt_neox",
     description="GPT-NeoX / Pythia decoder: rotary, fused attention, LayerNorm, untied LM "
     "head (transformers GPTNeoX*)",
-    model_type="gpt_neox",
+    hf=HFBinding(
+        ("gpt_neox",),
+        fields=(
+            ("d_model", "hidden_size"),
+            ("layers", "num_hidden_layers"),
+            ("heads", "num_attention_heads"),
+            ("d_ff", "intermediate_size"),
+            ("vocab", "vocab_size"),
+            ("attention_bias", "attention_bias"),
+            ("tied", "tie_word_embeddings"),
+            ("labels", "num_labels"),
+        ),
+        checks=(check("divisible", "hidden_size", "num_attention_heads"),),
+        probes=({}, {"hidden_size": 24, "num_attention_heads": 6}),
+        refused=(({"hidden_size": 12, "num_attention_heads": 5}, "config"),),
+    ),
     naming=Naming(
         embeddings=Embeddings("embed_in"),
         stacks=(

@@ -10,7 +10,8 @@ Example:
     11008
 """
 
-from explorer.transformer import TransformerFamily, decoder_naming
+from explorer.families import HFBinding, check, derived
+from explorer.transformer import DECODER_FIELDS, KV_OFF, TransformerFamily, decoder_naming
 
 __all__ = ["LLAMA"]
 
@@ -18,7 +19,47 @@ LLAMA = TransformerFamily(
     name="llama",
     description="LLaMA decoder: RMSNorm, rotary, grouped-query attention, SwiGLU; d_ff by "
     "Meta's rule unless given (transformers Llama*)",
-    model_type="llama",
+    hf=HFBinding(
+        ("llama",),
+        fields=(
+            *DECODER_FIELDS,
+            ("head_dim", "head_dim"),
+            ("attention_bias", "attention_bias"),
+            ("mlp_bias", "mlp_bias"),
+        ),
+        from_file_only=frozenset(("head_dim",)),
+        token_classification_bias=True,
+        derived=(
+            derived(
+                "head_dim",
+                "null",
+                "floordiv",
+                "hidden_size",
+                "num_attention_heads",
+                note="head_dim null -> hidden_size // num_attention_heads",
+            ),
+            derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
+        ),
+        checks=(
+            check("divisible", "hidden_size", "num_attention_heads"),
+            check("even_rotary_head_dim", "head_dim"),
+        ),
+        probes=(
+            {},
+            {"hidden_size": 24, "num_attention_heads": 4},
+            {"hidden_size": 24, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 10},
+        ),
+        refused=(
+            ({"hidden_size": 12, "num_attention_heads": 5, "head_dim": 4}, "config"),
+            ({"hidden_size": 12, "num_attention_heads": 1, "head_dim": 5}, "config"),
+            ({"hidden_size": 4096.0}, "config"),
+            ({"problem_type": "single_label_classification", "num_labels": 1}, "config"),
+        ),
+        accepted=(
+            {"hidden_size": 12, "num_attention_heads": 1, "head_dim": 3},
+            {"hidden_size": 12, "num_attention_heads": 4, "num_key_value_heads": 3},
+        ),
+    ),
     naming=decoder_naming("Llama", qa_prefix="transformer."),
     defaults=(
         ("d_model", 4096),

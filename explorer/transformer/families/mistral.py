@@ -6,7 +6,8 @@ Example:
     8
 """
 
-from explorer.transformer import TransformerFamily, decoder_naming
+from explorer.families import HFBinding, check, derived
+from explorer.transformer import DECODER_FIELDS, TransformerFamily, decoder_naming
 
 __all__ = ["MISTRAL"]
 
@@ -14,7 +15,30 @@ MISTRAL = TransformerFamily(
     name="mistral",
     description="Mistral decoder: LLaMA's layout, no biases, grouped-query attention "
     "(transformers Mistral*)",
-    model_type="mistral",
+    hf=HFBinding(
+        ("mistral",),
+        fields=(*DECODER_FIELDS, ("head_dim", "head_dim")),
+        from_file_only=frozenset(("head_dim",)),
+        token_classification_bias=True,
+        derived=(
+            derived(
+                "head_dim",
+                "null",
+                "floordiv",
+                "hidden_size",
+                "num_attention_heads",
+                note="head_dim null -> hidden_size // num_attention_heads "
+                "(floors: hidden need not divide)",
+            ),
+        ),
+        checks=(check("even_rotary_head_dim", "head_dim"),),
+        probes=({}, {"hidden_size": 22, "num_attention_heads": 5, "num_key_value_heads": 5}),
+        refused=(
+            ({"hidden_size": 9, "num_attention_heads": 1, "num_key_value_heads": 1}, "config"),
+            ({"num_key_value_heads": None}, "config"),
+        ),
+        accepted=({"hidden_size": 12, "num_attention_heads": 5, "num_key_value_heads": 5},),
+    ),
     naming=decoder_naming("Mistral"),
     defaults=(
         ("d_model", 4096),

@@ -9,7 +9,8 @@ Example:
     (8, 2)
 """
 
-from explorer.transformer import TransformerFamily, decoder_naming
+from explorer.families import HFBinding, check, derived
+from explorer.transformer import DECODER_FIELDS, TransformerFamily, decoder_naming
 
 __all__ = ["MIXTRAL"]
 
@@ -17,7 +18,32 @@ MIXTRAL = TransformerFamily(
     name="mixtral",
     description="Mixtral decoder: Mistral's attention, a mixture of experts in every layer "
     "(transformers Mixtral*)",
-    model_type="mixtral",
+    hf=HFBinding(
+        ("mixtral",),
+        fields=(
+            *DECODER_FIELDS,
+            ("head_dim", "head_dim"),
+            ("experts", "num_local_experts"),
+            ("experts_per_token", "num_experts_per_tok"),
+        ),
+        token_classification_bias=True,
+        derived=(
+            derived(
+                "head_dim",
+                "null",
+                "floordiv",
+                "hidden_size",
+                "num_attention_heads",
+                stage="model",
+                note="the config keeps null; the attention uses head_dim or "
+                "hidden_size // num_attention_heads",
+            ),
+        ),
+        checks=(check("even_rotary_head_dim", "head_dim"),),
+        probes=({}, {"num_key_value_heads": 4}, {"num_experts": 3}),
+        refused=(({"head_dim": 7}, "config"), ({"num_key_value_heads": None}, "config")),
+        accepted=({"hidden_size": 14, "num_attention_heads": 2, "num_key_value_heads": 2},),
+    ),
     naming=decoder_naming("Mixtral"),
     defaults=(
         ("d_model", 4096),

@@ -6,14 +6,50 @@ Example:
     (True, False)
 """
 
-from explorer.transformer import TransformerFamily, decoder_naming
+from explorer.families import HFBinding, check, derived
+from explorer.transformer import DECODER_FIELDS, KV_OFF, TransformerFamily, decoder_naming
 
 __all__ = ["QWEN2"]
 
 QWEN2 = TransformerFamily(
     name="qwen2",
     description="Qwen2 decoder: LLaMA's layout with query/key/value biases (transformers Qwen2*)",
-    model_type="qwen2",
+    hf=HFBinding(
+        ("qwen2",),
+        fields=(*DECODER_FIELDS, ("head_dim", "head_dim")),
+        token_classification_bias=True,
+        derived=(
+            derived(
+                "num_key_value_heads",
+                "null",
+                "copy",
+                "num_attention_heads",
+                note=KV_OFF + "; the default is 32, not null",
+            ),
+            derived(
+                "sliding_window",
+                {"equals": ["use_sliding_window", False]},
+                "const",
+                None,
+                note="the window is dropped unless use_sliding_window (no count change)",
+            ),
+            derived(
+                "head_dim",
+                "missing",
+                "floordiv",
+                "hidden_size",
+                "num_attention_heads",
+                stage="model",
+                note="Qwen2Config has no head_dim field, but the attention reads "
+                "getattr(config, 'head_dim', hidden_size // num_attention_heads): a head_dim "
+                "key in config.json becomes an attribute and changes the count",
+            ),
+        ),
+        checks=(check("even_rotary_head_dim", "head_dim"),),
+        probes=({}, {"num_key_value_heads": None, "num_attention_heads": 6, "hidden_size": 24}),
+        refused=(({"hidden_size": 12, "num_attention_heads": 1, "head_dim": 7}, "config"),),
+        accepted=({"hidden_size": 14, "num_attention_heads": 2, "num_key_value_heads": 2},),
+    ),
     naming=decoder_naming("Qwen2", qa_prefix="transformer."),
     defaults=(
         ("d_model", 4096),

@@ -8,6 +8,7 @@ Example:
     (64, 32)
 """
 
+from explorer.families import HFBinding, check, derived
 from explorer.transformer import (
     CROSS,
     Attention,
@@ -54,7 +55,81 @@ T5 = TransformerFamily(
     name="t5",
     description="T5 encoder-decoder: relative position bias, no biases, plain or gated MLP, "
     "shared embedding (transformers T5*)",
-    model_type="t5",
+    hf=HFBinding(
+        ("t5",),
+        fields=(
+            ("d_model", "d_model"),
+            ("layers", "num_layers"),
+            ("decoder_layers", "num_decoder_layers"),
+            ("heads", "num_heads"),
+            ("head_dim", "d_kv"),
+            ("d_ff", "d_ff"),
+            ("vocab", "vocab_size"),
+            ("buckets", "relative_attention_num_buckets"),
+            ("gated", "is_gated_act"),
+            ("tied", "tie_word_embeddings"),
+            ("labels", "num_labels"),
+        ),
+        from_file_only=frozenset(("decoder_layers",)),
+        derived=(
+            derived(
+                "num_decoder_layers",
+                "null",
+                "copy",
+                "num_layers",
+                note="decoder as deep as the encoder unless given",
+            ),
+            derived(
+                "dense_act_fn",
+                "always",
+                "last_part",
+                "feed_forward_proj",
+                "-",
+                note="'gated-gelu' -> 'gelu', 'relu' -> 'relu' (then the next rule)",
+            ),
+            derived(
+                "dense_act_fn",
+                {"equals": ["feed_forward_proj", "gated-gelu"]},
+                "const",
+                "gelu_new",
+                note="gated-gelu means the tanh approximation",
+            ),
+            derived(
+                "is_gated_act",
+                "always",
+                "first_part_is",
+                "feed_forward_proj",
+                "-",
+                "gated",
+                note="gated: wi_0 and wi_1 [d_ff, d_model] instead of one wi",
+            ),
+            derived(
+                "scale_decoder_outputs",
+                "always",
+                "given_not_false",
+                "tie_word_embeddings",
+                note="the tie_word_embeddings argument is reused here",
+            ),
+            derived(
+                "tie_word_embeddings",
+                "always",
+                "const",
+                True,
+                note="forced: a model built from any T5 config ties lm_head to shared",
+            ),
+        ),
+        checks=(check("act_format", "feed_forward_proj"),),
+        probes=(
+            {},
+            {"feed_forward_proj": "gated-gelu", "tie_word_embeddings": False},
+            {"feed_forward_proj": "gated-silu", "num_layers": 3, "num_decoder_layers": 1},
+            {"feed_forward_proj": "gelu", "tie_word_embeddings": True, "hidden_size": 16},
+        ),
+        refused=(
+            ({"feed_forward_proj": "gated-gelu-x"}, "config"),
+            ({"feed_forward_proj": "fast-gelu"}, "config"),
+        ),
+    ),
     naming=Naming(
         embeddings=Embeddings("shared"),
         stacks=(

@@ -57,7 +57,6 @@ TRANSFORMER = TransformerFamily(
     name="transformer",
     description="a Transformer with every option: norms, biases, gated MLP, positions, "
     "experts, encoder-decoder, grouped-query attention",
-    model_type="",
     naming=Naming(
         embeddings=Embeddings("embed_tokens", positions="embed_positions", types="embed_types"),
         stacks=(

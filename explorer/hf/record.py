@@ -1,0 +1,255 @@
+"""Record what a torch-free reader of ``config.json`` needs from ``transformers``' config
+classes, for every model type a registered family binds, into
+``explorer/hfdata/config_defaults.json``.
+
+Run ``python -m explorer.hf.record`` where transformers and torch are installed (the
+``truth`` extra) to (re)write the file; ``--check`` compares instead of writing and exits 1
+when the file differs. The file is plain data; the same versions give the same bytes. For
+each model type it holds:
+
+- ``family``: the registered family that counts it (from its binding's ``model_types``);
+- ``config_class`` and ``defaults``: the class's own ``__init__`` fields with their raw
+  defaults (``null`` still means "follows another field"); the fields every config shares
+  are ``common_defaults`` at the top, with ``num_labels`` (not a field: it follows
+  ``id2label``, 2 when neither is given);
+- ``nullable``: the fields whose declared type admits null; the config classes check types
+  strictly, so null (or 4096.0 for an int) in any other field is refused;
+- ``attribute_map``: the aliases the class accepts (GPT-2's ``hidden_size`` -> ``n_embd``);
+- ``model_classes``: every public model class of the type, each with its
+  ``base_model_prefix`` and ``tied_weights`` (``{parameter: parameter it shares}``, wrapped
+  models included, as a build with ``tie_word_embeddings`` true ties them); ``auto``: the
+  class the auto mappings pick per task (``base``, ``causal_lm``, ``masked_lm``, ...).
+
+At the top, ``transformers_model_types`` lists every model type transformers knows, so that
+a type with no family is told apart from a misspelt one.
+
+The families' own rules (:class:`explorer.families.HFBinding`: derived fields, checks) are
+checked here against the real classes on the binding's probe configurations before the file
+is written, so a transformers release that changes them fails the recorder instead of
+shipping wrong data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from explorer.families import FAMILIES, HFBinding
+from explorer.hf._resolve import apply_config_rules
+
+__all__ = ["OUTPUT", "bindings", "extract", "main"]
+
+OUTPUT = Path(__file__).resolve().parents[1] / "hfdata" / "config_defaults.json"
+
+# Auto-mapping tables (transformers.models.auto.modeling_auto) and the role each one names.
+_AUTO = {
+    "base": "MODEL_MAPPING_NAMES",
+    "causal_lm": "MODEL_FOR_CAUSAL_LM_MAPPING_NAMES",
+    "masked_lm": "MODEL_FOR_MASKED_LM_MAPPING_NAMES",
+    "seq2seq_lm": "MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES",
+    "pretraining": "MODEL_FOR_PRETRAINING_MAPPING_NAMES",
+    "text_encoding": "MODEL_FOR_TEXT_ENCODING_MAPPING_NAMES",
+    "sequence_classification": "MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING_NAMES",
+    "token_classification": "MODEL_FOR_TOKEN_CLASSIFICATION_MAPPING_NAMES",
+    "question_answering": "MODEL_FOR_QUESTION_ANSWERING_MAPPING_NAMES",
+    "multiple_choice": "MODEL_FOR_MULTIPLE_CHOICE_MAPPING_NAMES",
+    "next_sentence_prediction": "MODEL_FOR_NEXT_SENTENCE_PREDICTION_MAPPING_NAMES",
+}
+
+# -- extraction ---------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    json.dumps(value)  # refuse anything that is not plain data
+    return value
+
+
+def _defaults(config_class: Any, common: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in dataclasses.fields(config_class):
+        if field.name in common or not field.init:
+            continue
+        if field.default is not dataclasses.MISSING:
+            out[field.name] = _plain(field.default)
+        elif field.default_factory is not dataclasses.MISSING:
+            out[field.name] = _plain(field.default_factory())
+        else:
+            raise SystemExit(f"error: {config_class.__name__}.{field.name} has no default")
+    return out
+
+
+def _classes(model_type: str) -> dict[str, Any]:
+    import torch
+    import transformers
+
+    config = transformers.CONFIG_MAPPING[model_type](
+        **_tiny(model_type, {"tie_word_embeddings": True})
+    )
+    from transformers.models.auto.configuration_auto import model_type_to_module_name
+
+    name = model_type_to_module_name(model_type)
+    module = importlib.import_module(f"transformers.models.{name}.modeling_{name}")
+    out: dict[str, Any] = {}
+    for name in sorted(module.__all__):
+        cls = getattr(module, name)
+        if (
+            not isinstance(cls, type)
+            or not issubclass(cls, transformers.PreTrainedModel)
+            or name.endswith("PreTrainedModel")
+        ):
+            continue
+        with torch.device("meta"):
+            model: Any = cls(config)
+        tied = model.get_expanded_tied_weights_keys(all_submodels=True)
+        out[name] = {
+            "base_model_prefix": model.base_model_prefix,
+            "tied_weights": dict(sorted(tied.items())),
+        }
+    return out
+
+
+def bindings() -> dict[str, tuple[str, HFBinding]]:
+    """Every model type a registered family binds, to the family's name and binding (the
+    registry's order; each type once)."""
+    found: dict[str, tuple[str, HFBinding]] = {}
+    for name in FAMILIES:
+        binding = FAMILIES[name].hf
+        if binding is None:
+            continue
+        for model_type in binding.model_types:
+            if model_type in found:
+                raise SystemExit(
+                    f"error: {model_type} is bound by {found[model_type][0]} and {name}"
+                )
+            found[model_type] = (name, binding)
+    return found
+
+
+def extract() -> dict[str, Any]:
+    """The whole data file as one JSON-ready object (the bindings checked against the real
+    classes first)."""
+    import transformers
+    from transformers.models.auto import modeling_auto
+
+    transformers.logging.set_verbosity_error()  # tiny builds: token ids out of their vocabulary
+    common_fields = {f.name for f in dataclasses.fields(transformers.PreTrainedConfig)}
+    common = {
+        f.name: _plain(f.default)
+        for f in dataclasses.fields(transformers.PreTrainedConfig)
+        if f.init and f.default is not dataclasses.MISSING
+    }
+    common["num_labels"] = 2
+    types: dict[str, Any] = {}
+    for model_type, (family, binding) in bindings().items():
+        config_class = transformers.CONFIG_MAPPING[model_type]
+        classes = _classes(model_type)
+        auto = {}
+        for role, table in _AUTO.items():
+            chosen = getattr(modeling_auto, table).get(model_type)
+            if chosen in classes:
+                auto[role] = chosen
+        entry = {
+            "family": family,
+            "config_class": config_class.__name__,
+            "defaults": _defaults(config_class, common_fields),
+            "nullable": sorted(
+                f.name
+                for f in dataclasses.fields(config_class)
+                if f.name not in common_fields and "None" in str(f.type)
+            ),
+            "attribute_map": dict(sorted(config_class.attribute_map.items())),
+            "model_classes": classes,
+            "auto": auto,
+        }
+        _check(model_type, entry, binding)
+        types[model_type] = entry
+    return {
+        "transformers_version": str(transformers.__version__),
+        "transformers_model_types": sorted(transformers.CONFIG_MAPPING.keys()),
+        "common_defaults": common,
+        "model_types": types,
+    }
+
+
+# -- checks of the families' rules against the real classes -----------------------------------
+
+# Derived in __init__ but left out of the rules: they never change a parameter count.
+_NOT_MODELLED = {"rope_parameters", "layer_types"}
+
+_TINY = {"vocab_size": 11, "num_hidden_layers": 1, "n_layer": 1, "num_layers": 1}
+
+
+def _tiny(model_type: str, given: dict[str, Any]) -> dict[str, Any]:
+    import transformers
+
+    fields = {f.name for f in dataclasses.fields(transformers.CONFIG_MAPPING[model_type])}
+    return {**{k: v for k, v in _TINY.items() if k in fields}, **given}
+
+
+def _build(model_type: str, given: dict[str, Any], stage: str) -> None:
+    import torch
+    import transformers
+
+    config = transformers.CONFIG_MAPPING[model_type](**given)
+    if stage == "model":
+        with torch.device("meta"):
+            transformers.AutoModel.from_config(config)
+
+
+def _resolved(entry: dict[str, Any], binding: HFBinding, given: dict[str, Any]) -> dict[str, Any]:
+    """The config-stage view of ``given`` (a config.json dict) under one type's data."""
+    aliases = entry["attribute_map"]
+    fields = dict(entry["defaults"])
+    for key, value in given.items():
+        fields[aliases.get(key, key)] = value
+    apply_config_rules(binding.derived, fields, given)
+    return fields
+
+
+def _check(model_type: str, entry: dict[str, Any], binding: HFBinding) -> None:
+    import transformers
+
+    for given in binding.probes:
+        config = transformers.CONFIG_MAPPING[model_type](**given)
+        for name, expected in _resolved(entry, binding, given).items():
+            if name in _NOT_MODELLED:
+                continue
+            got = getattr(config, name)
+            if got != expected and not isinstance(expected, (dict, list)):
+                raise SystemExit(f"error: {model_type} {given}: {name} is {got!r}, the "
+                                 f"binding says {expected!r}")  # fmt: skip
+    for given, stage in binding.refused:
+        try:
+            _build(model_type, _tiny(model_type, given), stage)
+        except Exception:  # strict validation raises error classes of its own
+            continue
+        raise SystemExit(f"error: {model_type} {given} was accepted; the binding says refused")
+    for given in binding.accepted:
+        _build(model_type, _tiny(model_type, given), "model")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the data file into the package (or, with ``--check``, compare)."""
+    parser = argparse.ArgumentParser(prog="python -m explorer.hf.record", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    data = extract()
+    text = json.dumps(data, indent=1) + "\n"
+    if args.check:
+        same = OUTPUT.read_text(encoding="utf-8") == text
+        print(f"{OUTPUT}: {'as recorded' if same else 'differs from what transformers gives'}")
+        return 0 if same else 1
+    from explorer._files import write_atomically
+
+    write_atomically(OUTPUT, text)
+    print(f"wrote {len(data['model_types'])} model types to {OUTPUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
