@@ -28,7 +28,7 @@ from explorer.transformer._decoder import (
     decoder_heads,
     decoder_naming,
 )
-from explorer.transformer._family import TransformerFamily, llama_ffn
+from explorer.transformer._family import SizeRule, TransformerFamily, llama_ffn
 from explorer.transformer._naming import (
     CROSS,
     DENSE,
@@ -54,6 +54,7 @@ from explorer.transformer.blocks import (
     MaskedLmHead,
     Mlp,
     MlpNames,
+    Norm,
     Pass,
     Pooler,
 )
@@ -81,8 +82,10 @@ __all__ = [
     "Mlp",
     "MlpNames",
     "Naming",
+    "Norm",
     "Pass",
     "Pooler",
+    "SizeRule",
     "StackNames",
     "Sublayer",
     "TransformerFamily",

@@ -31,7 +31,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import dataclasses
+from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.algebra import EVERY, Role, Slot, Term, symbol
@@ -42,7 +43,7 @@ from explorer.transformer.blocks import Pass, layer_norm
 
 if TYPE_CHECKING:
     from explorer.families import Keyword
-    from explorer.transformer._naming import Naming, StackNames
+    from explorer.transformer._naming import Naming, StackNames, Sublayer
     from explorer.transformer._structure import TransformerStructure
 
 __all__ = [
@@ -115,6 +116,25 @@ def _layers(family: Walked, s: TransformerStructure, z: Sizes, stack: StackNames
     return Site(base + stack.layer, group, EVERY, z.depth(stack), facts)
 
 
+def _sublayers(
+    s: TransformerStructure, z: Sizes, stack: StackNames, at: Site
+) -> Iterator[tuple[Sublayer, Site]]:
+    """The sublayers a structure has in a stack, each where its terms sit (a sublayer of
+    some layers only stands for as many copies, and says which)."""
+    for sub in stack.sublayers:
+        if sub.when is not None and not sub.when(s, stack):
+            continue
+        if sub.layers:
+            yield (
+                sub,
+                dataclasses.replace(
+                    at, copies=z[sub.layers], extras=(*at.extras, ("layers", sub.layers))
+                ),
+            )
+        else:
+            yield sub, at
+
+
 def causal_stack(family: Walked, s: TransformerStructure, stack: StackNames) -> bool:
     """A decoder stack, or the single stack of a causal family."""
     return stack.decoder or (family.causal and not s.decoder)
@@ -131,12 +151,10 @@ def param_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
     terms = naming.embeddings.params(Site(base, "embeddings"), z, s, _readers(s, head, stacks))
     for stack in stacks:
         at = _layers(family, s, z, stack)
-        for sub in stack.sublayers:
-            if sub.when is not None and not sub.when(s, stack):
-                continue
-            terms += sub.block.params(at, z, s)
+        for sub, here in _sublayers(s, z, stack, at):
+            terms += sub.block.params(here, z, s)
             if sub.norm:
-                terms += layer_norm(at, sub.norm, z, s, sub.block.norm_title)
+                terms += layer_norm(here, sub.norm, z, s, sub.block.norm_title)
         if stack.final_norm:
             final = Site(base, "final norm", extras=(*at.extras, ("place", "final")))
             terms += layer_norm(final, stack.final_norm, z, s, "final norm")
@@ -205,10 +223,8 @@ def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> t
         own = decoder_length if stack.decoder else length
         at = _layers(family, s, z, stack)
         run = Pass(batch, own, length, causal and causal_stack(family, s, stack), stack.decoder)
-        for sub in stack.sublayers:
-            if sub.when is not None and not sub.when(s, stack):
-                continue
-            terms += sub.block.products(at, z, s, run)
+        for sub, here in _sublayers(s, z, stack, at):
+            terms += sub.block.products(here, z, s, run)
     if any(p.reader for p in head.parts) and "vocab" not in {x.keyword for x in family.slots(s)}:
         raise ConflictError(
             "the LM head's compute reads the vocabulary, which this convention leaves out of "
@@ -232,10 +248,8 @@ def cache_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
         own = decoder_length if stack.decoder else length
         at = _layers(family, s, z, stack)
         run = Pass(batch, own, length, True, stack.decoder)
-        for sub in stack.sublayers:
-            if sub.when is not None and not sub.when(s, stack):
-                continue
-            terms += sub.block.cache(at, z, s, run)
+        for sub, here in _sublayers(s, z, stack, at):
+            terms += sub.block.cache(here, z, s, run)
     return tuple(terms)
 
 

@@ -11,9 +11,9 @@ the same closed form at any depth.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Slot
 from explorer.conventions import Convention, TransformerConvention
@@ -27,7 +27,7 @@ from explorer.transformer._structure import TransformerStructure
 if TYPE_CHECKING:
     from explorer.algebra import Term
 
-__all__ = ["TransformerFamily", "TransformerStructure", "llama_ffn"]
+__all__ = ["SizeRule", "TransformerFamily", "TransformerStructure", "llama_ffn"]
 
 _SEARCH = (
     SearchChoice("layers", "depths", "int", "layers", "2..48/2"),
@@ -44,6 +44,28 @@ _SEARCH = (
     SearchChoice("experts", "experts per mixture-of-experts layer", "int", "experts", ""),
     SearchChoice("gated", "a gated MLP: no, yes or both", "bool", "gated", ""),
 )
+
+
+class SizeRule(NamedTuple):
+    """A size of a family's own that follows others unless given.
+
+    Attributes:
+        name: the keyword (one of the family's own keywords, a size).
+        inputs: the keywords (sizes or options) it follows, in ``compute``'s order.
+        compute: the rule, on ints or numpy arrays alike (``lambda L, k: L - k``).
+        text: the rule in words (``layers - first_dense``), for ``--help`` and the legend.
+
+    Example:
+        >>> rule = SizeRule("moe_layers", ("layers", "first_dense"), lambda L, k: L - k,
+        ...                 "layers - first_dense")
+        >>> rule.compute(32, 3)
+        29
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    compute: Callable[..., Any]
+    text: str
 
 
 @dataclass(frozen=True, repr=False)
@@ -63,6 +85,12 @@ class TransformerFamily(Family):
         encoder_decoder: an encoder and a decoder stack (T5).
         experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
         relative: T5's relative position bias in each stack's first layer.
+        own_keywords: keywords of its own (its blocks' sizes and switches); a flag,
+            choice or number goes into the structure's ``options``; a size present is a
+            slot (its symbol read by the blocks as ``z[name]``).
+        rules: sizes of its own that follow others unless given (:class:`SizeRule`).
+        checks: checks of its own on a design's sizes.
+        own_choices: search choices of its own.
         hf: its Hugging Face binding (model types, field map, rules).
         causal: its (single) stack's self-attention is causal (a decoder); an encoder
             (BERT) is not. An encoder-decoder's decoder stack always is.
@@ -91,6 +119,15 @@ class TransformerFamily(Family):
     depth: str = "layers"
     free_order: tuple[str, ...] = ("d_model",)
     breakdowns: tuple[str, ...] = ("embedding", "blocks", "active")
+    #: Keywords of the family's own beyond the shared ones (its blocks' sizes and
+    #: switches: ``q_lora_rank``, ``qk_norm`` ...), their defaults in ``defaults``.
+    own_keywords: tuple[Keyword, ...] = ()
+    #: Sizes that follow others unless given (``moe_layers = layers - first_dense``).
+    rules: tuple[SizeRule, ...] = ()
+    #: Checks of the family's own on a design's sizes (each raises InvalidSizeError).
+    checks: tuple[Callable[[Mapping[str, Any]], None], ...] = field(default=(), compare=False)
+    #: Search choices of the family's own, beside the shared ones.
+    own_choices: tuple[SearchChoice, ...] = ()
     #: How it reads a Hugging Face config.json (``None``: it does not).
     hf: HFBinding | None = field(default=None, compare=False)
 
@@ -113,13 +150,21 @@ class TransformerFamily(Family):
         required = frozenset(("d_model", "layers", "vocab")) - set(self.default_map)
         if not self.d_ff_rule and "d_ff" not in self.default_map:
             required |= {"d_ff"}
-        return transformer_keywords(
+        rules.update({rule.name: rule.text for rule in self.rules})
+        shared = transformer_keywords(
             self.default_map,
             self.options,
             heads=self.naming.head_names,
             rules=rules,
             required=required,
         )
+        own = tuple(
+            k._replace(
+                default=self.default_map.get(k.name, k.default), rule=rules.get(k.name, k.rule)
+            )
+            for k in self.own_keywords
+        )
+        return shared + own
 
     @functools.cached_property
     def _by_name(self) -> dict[str, Keyword]:
@@ -129,7 +174,7 @@ class TransformerFamily(Family):
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
         """Depth, heads, key/value heads, the MLP's width; experts and gating where the
         family has them."""
-        return tuple(c for c in _SEARCH if c.keyword in self._by_name)
+        return (*(c for c in _SEARCH if c.keyword in self._by_name), *self.own_choices)
 
     @property
     def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
@@ -202,6 +247,7 @@ class TransformerFamily(Family):
             values["head_dim"] = _floor_div(values["d_model"], values["heads"])
         ffn, rule = self._ffn(given, values)
         parts = self._parts(given, head_spec, values, convention)
+        options = self._own(given, values)
         values = {k: (None if v is _ABSENT else v) for k, v in values.items()}
         self._check_values(values, attention)
         structure = TransformerStructure(
@@ -231,10 +277,45 @@ class TransformerFamily(Family):
             embeddings=convention.embeddings,
             biases=convention.biases,
             norms=convention.norms,
+            options=options,
         )
         if ffn == "llama" and values.get("d_model") is not None:
             values["d_ff"] = llama_ffn(values["d_model"], *rule)
+        for own in self.rules:
+            if structure.option(own.name) == "rule":
+                inputs = [values.get(name, structure.option(name)) for name in own.inputs]
+                if all(isinstance(x, int) for x in inputs):
+                    values[own.name] = own.compute(*inputs)
+        if not symbolic:
+            for check in self.checks:
+                check(values)
         return structure, values
+
+    def _own(self, given: _Given, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+        """The family's own keywords: switches into the options, sizes into ``values``."""
+        rules = {rule.name for rule in self.rules}
+        options: list[tuple[str, Any]] = []
+        for keyword in self.own_keywords:
+            name = keyword.name
+            if keyword.kind == "flag":
+                options.append((name, given.flag(name, bool(keyword.default))))
+            elif keyword.kind == "choice":
+                options.append((name, given.choice(name, str(keyword.default or ""))))
+            elif keyword.kind == "number":
+                options.append((name, given.number(name)))
+            elif name in rules:
+                value = given.rule_size(name)
+                values[name] = None if value is _ABSENT else value
+                options.append((name, "rule" if value is _ABSENT else "given"))
+            elif keyword.kind == "part":
+                value = given.part(name)
+                if value not in (0, _ABSENT):
+                    values[name] = value
+                    options.append((name, "given"))
+            else:
+                values[name] = given.size(name)
+                options.append((name, "given"))
+        return tuple(options)
 
     def _parts(
         self,
@@ -361,6 +442,10 @@ class TransformerFamily(Family):
         if s.relative and s.embeddings:
             names.append("buckets")
         derived = {"head_dim": s.attention == "derived", "d_ff": s.ffn == "llama"}
+        for name, how in s.options:
+            if by[name].is_size and how in ("given", "rule"):
+                names.append(name)
+                derived[name] = how == "rule"
         return tuple(Slot(n, None, by[n].symbol, derived.get(n, False)) for n in names)
 
     def _uses_vocab(self, head: str, tied: bool, counted: Any) -> bool:
@@ -383,6 +468,13 @@ class TransformerFamily(Family):
             values[index["head_dim"]] = d // values[index["heads"]]
         if s.ffn == "llama" and values[index["d_ff"]] is None:
             values[index["d_ff"]] = llama_ffn(d, *s.rule)
+        for rule in self.rules:
+            at = index.get(rule.name)
+            if at is not None and values[at] is None:
+                inputs = [
+                    values[index[name]] if name in index else s.option(name) for name in rule.inputs
+                ]
+                values[at] = rule.compute(*inputs)
 
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         from explorer.transformer._engine import param_terms
@@ -431,6 +523,11 @@ class TransformerFamily(Family):
         ):
             if name in self._by_name and on != default:
                 sizes[name] = on
+        for keyword in self.keywords[len(self.keywords) - len(self.own_keywords) :]:
+            value = s.option(keyword.name)
+            default = bool(keyword.default) if keyword.kind == "flag" else keyword.default or ""
+            if keyword.kind in ("flag", "choice", "number") and value != default:
+                sizes[keyword.name] = value
         order = [k.name for k in self.keywords]
         return {k: sizes[k] for k in order if k in sizes}
 

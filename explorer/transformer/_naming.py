@@ -61,15 +61,18 @@ class Sublayer:
     it (before or after it: the count is the same).
 
     Attributes:
-        block: the block (attention, MLP, experts ...).
+        block: the block (attention, MLP, experts, a lone norm ...).
         norm: its norm's local name (``""``: none).
         when: whether it is there (``None``: always; :data:`DENSE`, :data:`MOE`,
             :data:`CROSS`, or a predicate of the family's own).
+        layers: the keyword of how many of the stack's layers have it (``""``: every
+            layer); a mixture of experts in some layers, a dense MLP in the others.
     """
 
     block: Block
     norm: str = ""
     when: When | None = None
+    layers: str = ""
 
 
 @dataclass(frozen=True, slots=True)

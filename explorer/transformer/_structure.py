@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["TransformerStructure"]
 
@@ -50,3 +51,14 @@ class TransformerStructure:
     embeddings: bool
     biases: bool
     norms: bool
+    #: The family's own keywords (:attr:`TransformerFamily.own_keywords`): a flag's,
+    #: choice's or number's value, and for a size whether it is ``given`` or follows its
+    #: ``rule`` (a size absent is not listed).
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """The value of one of the family's own keywords (``default`` when absent)."""
+        for key, value in self.options:
+            if key == name:
+                return value
+        return default

@@ -24,7 +24,7 @@ from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
-from explorer.transformer.blocks.norm import layer_norm
+from explorer.transformer.blocks.norm import Norm, layer_norm
 
 __all__ = [
     "Attention",
@@ -39,6 +39,7 @@ __all__ = [
     "MaskedLmHead",
     "Mlp",
     "MlpNames",
+    "Norm",
     "Pass",
     "Pooler",
     "ffn_facts",

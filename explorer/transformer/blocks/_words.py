@@ -56,12 +56,15 @@ def copies(role: Role, network: Network) -> str:
     if role.layer != EVERY:
         return ""
     stack = role.extra("stack")
-    layers = size(network, "layers")
-    if stack == "decoder":
+    some = role.extra("layers")  # a sublayer of some layers: how many say so
+    layers = size(network, some or "layers")
+    if stack == "decoder" and not some:
         layers = size(network, "decoder_layers") or layers
     if layers is None:
         return ""
     which = f"{stack} layer" if stack else "layer"
+    if some:
+        which = f"{which} that has it"
     if layers == 1:
         return f"; one copy (1 {which})"
     return f"; {layers} copies, one per {which}"

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from explorer.algebra import Role, Term
@@ -21,13 +22,32 @@ if TYPE_CHECKING:
     from explorer.blocks import Site
     from explorer.transformer._sizes import Sizes
     from explorer.transformer._structure import TransformerStructure
+    from explorer.transformer.blocks._block import Pass
 
-__all__ = ["layer_norm"]
+__all__ = ["Norm", "layer_norm"]
 
 
 def layer_norm(at: Site, name: str, z: Sizes, s: TransformerStructure, title: str) -> list[Term]:
     """A d_model-wide norm: LayerNorm or RMSNorm as the structure says."""
     return norm(at, name, width=z.d, bias=s.layer_norm, title=title)
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """A norm standing alone in a layer (where it belongs to no one block: the norm
+    before a dense MLP in some layers and a mixture of experts in the others)."""
+
+    name: str
+    norm_title: str = "norm"
+
+    def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
+        return layer_norm(at, self.name, z, s, self.norm_title)
+
+    def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
+        return []  # elementwise
+
+    def cache(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
+        return []
 
 
 @words("norm")
