@@ -72,9 +72,12 @@ def linear(
     return terms
 
 
-def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) -> list[Term]:
+def norm(
+    site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str, block: str = "norm"
+) -> list[Term]:
     """A LayerNorm (scale and shift: ``weight`` and ``bias``) or an RMSNorm (scale only);
-    its roles say which (``("norm", "LayerNorm")``), whether the shift is counted or not."""
+    its roles say which (``("norm", "LayerNorm")``), whether the shift is counted or not;
+    ``block``: whose words tell it (the norms' own by default)."""
     extras = (("norm", "LayerNorm" if bias else "RMSNorm"),)
     terms = [
         Term(
@@ -84,7 +87,7 @@ def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) ->
             f"{title}: one scale per feature",
             site.group,
             site.copies,
-            site.role(name, title, block="norm", extras=extras),
+            site.role(name, title, block=block, extras=extras),
         )
     ]
     if bias:
@@ -96,7 +99,7 @@ def norm(site: Site, name: str, *, width: sympy.Expr, bias: bool, title: str) ->
                 f"{title}: one shift per feature",
                 site.group,
                 site.copies,
-                site.role(name + ".bias", f"{title} shift", block="norm", extras=extras),
+                site.role(name + ".bias", f"{title} shift", block=block, extras=extras),
             )
         )
     return terms

@@ -94,6 +94,10 @@ class HFBinding:
             real config class.
         refused: ``(config, stage)``: configs transformers must refuse (checked by the
             recorder); ``accepted``: configs it must build.
+        config_defaults, model_classes: for a model type transformers does not have (a
+            model of your own, with a config.json of its own): the config's fields with
+            their defaults, and its model classes (the first is the base model), used in
+            place of the recorded facts.
     """
 
     model_types: tuple[str, ...]
@@ -107,6 +111,20 @@ class HFBinding:
     probes: tuple[dict[str, Any], ...] = ()
     refused: tuple[tuple[dict[str, Any], str], ...] = ()
     accepted: tuple[dict[str, Any], ...] = ()
+    config_defaults: tuple[tuple[str, Any], ...] = ()
+    model_classes: tuple[str, ...] = ()
+
+    def own_facts(self) -> dict[str, Any] | None:
+        """The config class's facts the binding states itself (``None``: it states none,
+        the recorded ones apply), in the recorded data's form."""
+        if not self.model_classes:
+            return None
+        return {
+            "defaults": dict(self.config_defaults),
+            "attribute_map": {},
+            "model_classes": {name: {} for name in self.model_classes},
+            "auto": {"base": self.model_classes[0]},
+        }
 
     def field_of(self, keyword: str) -> str | None:
         """The config field that sets ``keyword``, or ``None``."""

@@ -100,12 +100,13 @@ def adapt(
     model_type = given.get("model_type")
     if model_type is None:
         raise ConfigError(f'{source}: no model_type; add "model_type": "llama" (or gpt2, bert ...)')
-    entry = type_data(model_type)
     family = family_for(str(model_type))
     binding = family.hf
     if binding is None:  # pragma: no cover - a recorded type's family always has one
         raise ConfigError(f"{source}: {family.name} reads no config.json")
-    fields, notes = resolve(given, binding, source=source)
+    own = binding.own_facts()
+    entry = type_data(model_type) if own is None else own
+    fields, notes = resolve(given, binding, source=source, entry=own)
     classes: dict[str, Any] = entry["model_classes"]
     chosen = model or _default_class(given, entry)
     if chosen not in classes:

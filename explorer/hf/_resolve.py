@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConfigError
-from explorer.hf._data import fields_of, plain_types, type_data
+from explorer.hf._data import common, fields_of, plain_types, type_data
 
 if TYPE_CHECKING:
     from explorer.families import HFBinding
@@ -67,17 +67,28 @@ REFUSED = {
 
 
 def resolve(
-    given: Mapping[str, Any], binding: HFBinding, *, source: str = "config"
+    given: Mapping[str, Any],
+    binding: HFBinding,
+    *,
+    source: str = "config",
+    entry: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The fields of ``given`` (a config.json dict with its ``model_type``) after defaults,
     aliases and the binding's derived values, checked by the binding's checks; and notes
-    on what was read otherwise than the file says (unknown keys, forced values)."""
+    on what was read otherwise than the file says (unknown keys, forced values).
+    ``entry``: the config class's facts when they are not the recorded ones (a binding's
+    own, for a model type transformers does not have)."""
     model_type = given["model_type"]
-    entry = type_data(model_type)
+    if entry is None:
+        entry = type_data(model_type)
+        defaults, nullable = fields_of(model_type)  # read once per model type
+        plain = plain_types(model_type)
+    else:
+        defaults = {**common(), **entry["defaults"]}
+        nullable = frozenset(k for k, v in defaults.items() if v is None)
+        plain = {k: type(v) for k, v in defaults.items() if type(v) in (bool, int, float, str)}
     aliases: dict[str, str] = entry["attribute_map"]
-    defaults, nullable = fields_of(model_type)  # read once per model type
     fields = dict(defaults)
-    plain = plain_types(model_type)
     notes: list[str] = []
     for key, value in given.items():
         name = aliases.get(key, key)

@@ -40,6 +40,7 @@ from explorer.transformer._naming import (
     When,
     task_heads,
 )
+from explorer.transformer._sizes import Sizes
 from explorer.transformer._structure import TransformerStructure
 from explorer.transformer.blocks import (
     Attention,
@@ -86,6 +87,7 @@ __all__ = [
     "Pass",
     "Pooler",
     "SizeRule",
+    "Sizes",
     "StackNames",
     "Sublayer",
     "TransformerFamily",
