@@ -1,7 +1,7 @@
 """The recorded Hugging Face ground truth holds together, and matches transformers where installed.
 
 Two files: ``fixtures/hf_counts.json`` (``fixtures/make_hf_counts.py``: meta-device builds of
-``transformers`` models from config dicts) and the package's ``hfdata/config_defaults.json``
+``transformers`` models from config dicts) and the package's ``hfdata`` files
 (``python -m explorer.hf.record``: config-class defaults, for the model types the families
 bind). Checked always: each case's total is the sum of what it lists, the released
 configurations carry the totals their authors publish, and the defaults file with each
@@ -26,9 +26,15 @@ from tests.fixtures import make_hf_counts
 FIXTURE = Path(__file__).parent / "fixtures" / "hf_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CASES: dict[str, dict[str, Any]] = {case["name"]: case for case in RECORDED["cases"]}
-DEFAULTS: dict[str, Any] = json.loads(
-    files("explorer.hfdata").joinpath("config_defaults.json").read_text(encoding="utf-8")
+INDEX: dict[str, Any] = json.loads(
+    files("explorer.hfdata").joinpath("index.json").read_text(encoding="utf-8")
 )
+TYPES: dict[str, dict[str, Any]] = {
+    model_type: json.loads(
+        files("explorer.hfdata").joinpath("types", f"{model_type}.json").read_text("utf-8")
+    )
+    for model_type in INDEX["families"]
+}
 ALL_CASES = [pytest.param(name, id=name) for name in CASES]
 
 # Totals as the models' authors publish them (model cards, papers, the Pythia suite's table).
@@ -147,9 +153,9 @@ def test_tied_heads_are_aliases_not_parameters(name: str, alias: str) -> None:
 
 
 def test_defaults_file_matches_the_recorded_version_and_types() -> None:
-    assert DEFAULTS["transformers_version"] == RECORDED["versions"]["transformers"]
-    assert set(DEFAULTS["model_types"]) == {case["model_type"] for case in CASES.values()}
-    for model_type, entry in DEFAULTS["model_types"].items():
+    assert INDEX["transformers_version"] == RECORDED["versions"]["transformers"]
+    assert {case["model_type"] for case in CASES.values()} <= set(TYPES)
+    for model_type, entry in TYPES.items():
         recorded = {case["model"] for case in CASES.values() if case["model_type"] == model_type}
         assert recorded <= set(entry["model_classes"]), model_type
         assert set(entry["auto"].values()) <= set(entry["model_classes"])
@@ -158,7 +164,7 @@ def test_defaults_file_matches_the_recorded_version_and_types() -> None:
 @pytest.mark.parametrize("name", ALL_CASES)
 def test_defaults_resolve_each_config_as_transformers_did(name: str) -> None:
     case = CASES[name]
-    entry = DEFAULTS["model_types"][case["model_type"]]
+    entry = TYPES[case["model_type"]]
     binding = family_for(case["model_type"]).hf
     assert binding is not None
     resolved = dict(entry["defaults"])
@@ -188,8 +194,8 @@ def test_every_recorded_type_is_bound_by_its_family() -> None:
     """The recorded index names, for each model type, the family whose binding claims it."""
     from explorer.families import FAMILIES
 
-    for model_type, entry in DEFAULTS["model_types"].items():
-        binding = FAMILIES[entry["family"]].hf
+    for model_type, family in INDEX["families"].items():
+        binding = FAMILIES[family].hf
         assert binding is not None
         assert model_type in binding.model_types
 

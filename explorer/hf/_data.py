@@ -1,6 +1,7 @@
 """The config classes' defaults, aliases and model classes, and the family that counts
-each model type, as recorded from ``transformers`` (``explorer/hfdata/config_defaults.json``,
-made by ``python -m explorer.hf.record``): read without importing torch or transformers.
+each model type, as recorded from ``transformers`` (``explorer/hfdata``: ``index.json`` and
+one file per model type in ``types/``, made by ``python -m explorer.hf.record``): read
+without importing torch or transformers, one model type's file at a time.
 
 Example:
     >>> type_data("llama")["config_class"], recorded_version().split(".")[0]
@@ -21,14 +22,24 @@ __all__ = ["common", "fields_of", "model_types", "recorded_version", "type_data"
 
 @functools.cache
 def _data() -> dict[str, Any]:
-    text = resources.files("explorer.hfdata").joinpath("config_defaults.json").read_text("utf-8")
+    """The index: versions, every transformers model type, the common defaults, and the
+    family of each model type the explorer knows."""
+    text = resources.files("explorer.hfdata").joinpath("index.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
+def _type_file(model_type: str) -> dict[str, Any]:
+    folder = resources.files("explorer.hfdata").joinpath("types")
+    data: dict[str, Any] = json.loads(folder.joinpath(f"{model_type}.json").read_text("utf-8"))
+    data["family"] = _data()["families"][model_type]
     return data
 
 
 def model_types() -> tuple[str, ...]:
     """The ``model_type`` values the explorer knows."""
-    return tuple(_data()["model_types"])
+    return tuple(_data()["families"])
 
 
 def type_data(model_type: object) -> dict[str, Any]:
@@ -40,9 +51,9 @@ def type_data(model_type: object) -> dict[str, Any]:
         >>> type_data("llama")["family"]
         'llama'
     """
-    types: dict[str, Any] = _data()["model_types"]
+    types: dict[str, str] = _data()["families"]
     if isinstance(model_type, str) and model_type in types:
-        return types[model_type]  # type: ignore[no-any-return]
+        return _type_file(model_type)
     shown = str(model_type)[:40]
     known = ", ".join(types)
     if model_type in _data()["transformers_model_types"]:

@@ -1,27 +1,28 @@
 """Record what a torch-free reader of ``config.json`` needs from ``transformers``' config
-classes, for every model type a registered family binds, into
-``explorer/hfdata/config_defaults.json``.
+classes, for every model type a registered family binds, into ``explorer/hfdata``.
 
 Run ``python -m explorer.hf.record`` where transformers and torch are installed (the
-``truth`` extra) to (re)write the file; ``--check`` compares instead of writing and exits 1
-when the file differs. The file is plain data; the same versions give the same bytes. For
-each model type it holds:
+``truth`` extra) to (re)write the files; ``--check`` compares instead of writing and exits 1
+when a file differs. The files are plain data; the same versions give the same bytes.
+``index.json`` holds the versions, ``families`` (the registered family that counts each
+model type, from its binding's ``model_types``), ``common_defaults`` (the fields every config
+shares, with ``num_labels``: not a field, it follows ``id2label``, 2 when neither is given)
+and ``transformers_model_types`` (every model type transformers knows, so that a type with
+no family is told apart from a misspelt one). ``types/MODEL_TYPE.json`` holds, per model
+type:
 
-- ``family``: the registered family that counts it (from its binding's ``model_types``);
 - ``config_class`` and ``defaults``: the class's own ``__init__`` fields with their raw
-  defaults (``null`` still means "follows another field"); the fields every config shares
-  are ``common_defaults`` at the top, with ``num_labels`` (not a field: it follows
-  ``id2label``, 2 when neither is given);
-- ``nullable``: the fields whose declared type admits null; the config classes check types
-  strictly, so null (or 4096.0 for an int) in any other field is refused;
+  defaults (``null`` still means "follows another field");
+- ``nullable``: the fields whose declared type admits null; ``types``: each field's declared
+  type as a list of kinds (``int``, ``float``, ``bool``, ``str``, ``list[int]``,
+  ``list[str]``, ``dict``, ``null``, ``literal:VALUE`` ...; ``any`` for what is not checked):
+  the config classes check types strictly, so a value of another kind (4096.0 for an int, a
+  list for a dict) is refused, and a list of token ids is not;
 - ``attribute_map``: the aliases the class accepts (GPT-2's ``hidden_size`` -> ``n_embd``);
 - ``model_classes``: every public model class of the type, each with its
   ``base_model_prefix`` and ``tied_weights`` (``{parameter: parameter it shares}``, wrapped
   models included, as a build with ``tie_word_embeddings`` true ties them); ``auto``: the
   class the auto mappings pick per task (``base``, ``causal_lm``, ``masked_lm``, ...).
-
-At the top, ``transformers_model_types`` lists every model type transformers knows, so that
-a type with no family is told apart from a misspelt one.
 
 The families' own rules (:class:`explorer.families.HFBinding`: derived fields, checks) are
 checked here against the real classes on the binding's probe configurations before the file
@@ -44,7 +45,7 @@ from explorer.hf._resolve import apply_config_rules
 
 __all__ = ["OUTPUT", "bindings", "extract", "main"]
 
-OUTPUT = Path(__file__).resolve().parents[1] / "hfdata" / "config_defaults.json"
+OUTPUT = Path(__file__).resolve().parents[1] / "hfdata"
 
 # Auto-mapping tables (transformers.models.auto.modeling_auto) and the role each one names.
 _AUTO = {
@@ -62,6 +63,42 @@ _AUTO = {
 }
 
 # -- extraction ---------------------------------------------------------------------------------
+
+
+def _kinds(declared: Any) -> list[str]:
+    """A declared field type as the kinds of value it admits (see the module's docstring)."""
+    import types
+    import typing
+
+    origin = typing.get_origin(declared)
+    if origin in (typing.Union, types.UnionType):
+        found: list[str] = []
+        for member in typing.get_args(declared):
+            found += [k for k in _kinds(member) if k not in found]
+        return found
+    if origin is typing.Literal:
+        return [f"literal:{value}" for value in typing.get_args(declared)]
+    if declared is type(None):
+        return ["null"]
+    if origin is list:
+        (item,) = typing.get_args(declared) or (Any,)
+        return [f"list[{_kinds(item)[0]}]"] if item in (int, str) else ["list"]
+    if origin is dict or declared is dict:
+        return ["dict"]
+    for kind, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+        if declared is kind:
+            return [name]
+    return ["any"]  # torch dtypes, nested configs, RoPE parameters: not checked here
+
+
+def _hints(config_class: Any) -> dict[str, Any]:
+    """A config class's declared field types, resolved (the base class's annotations are
+    text under postponed evaluation, and name torch only for type checkers)."""
+    import typing
+
+    import torch
+
+    return typing.get_type_hints(config_class, localns={"torch": torch})
 
 
 def _plain(value: Any) -> Any:
@@ -131,8 +168,8 @@ def bindings() -> dict[str, tuple[str, HFBinding]]:
 
 
 def extract() -> dict[str, Any]:
-    """The whole data file as one JSON-ready object (the bindings checked against the real
-    classes first)."""
+    """Every data file by its path under ``explorer/hfdata``, as JSON-ready objects (the
+    bindings checked against the real classes first)."""
     import transformers
     from transformers.models.auto import modeling_auto
 
@@ -145,6 +182,7 @@ def extract() -> dict[str, Any]:
     }
     common["num_labels"] = 2
     types: dict[str, Any] = {}
+    families: dict[str, str] = {}
     for model_type, (family, binding) in bindings().items():
         config_class = transformers.CONFIG_MAPPING[model_type]
         classes = _classes(model_type)
@@ -153,8 +191,8 @@ def extract() -> dict[str, Any]:
             chosen = getattr(modeling_auto, table).get(model_type)
             if chosen in classes:
                 auto[role] = chosen
+        families[model_type] = family
         entry = {
-            "family": family,
             "config_class": config_class.__name__,
             "defaults": _defaults(config_class, common_fields),
             "nullable": sorted(
@@ -162,18 +200,31 @@ def extract() -> dict[str, Any]:
                 for f in dataclasses.fields(config_class)
                 if f.name not in common_fields and "None" in str(f.type)
             ),
+            "types": {
+                name: _kinds(declared)
+                for name, declared in _hints(config_class).items()
+                if name not in common_fields
+                and name in {f.name for f in dataclasses.fields(config_class)}
+            },
             "attribute_map": dict(sorted(config_class.attribute_map.items())),
             "model_classes": classes,
             "auto": auto,
         }
         _check(model_type, entry, binding)
         types[model_type] = entry
-    return {
+    index = {
         "transformers_version": str(transformers.__version__),
-        "transformers_model_types": sorted(transformers.CONFIG_MAPPING.keys()),
+        "families": families,
         "common_defaults": common,
-        "model_types": types,
+        "common_types": {
+            name: _kinds(declared)
+            for name, declared in _hints(transformers.PreTrainedConfig).items()
+            if name in common_fields
+        },
+        "activations": sorted(transformers.activations.ACT2FN),
+        "transformers_model_types": sorted(transformers.CONFIG_MAPPING.keys()),
     }
+    return {"index.json": index, **{f"types/{t}.json": e for t, e in types.items()}}
 
 
 # -- checks of the families' rules against the real classes -----------------------------------
@@ -234,20 +285,30 @@ def _check(model_type: str, entry: dict[str, Any], binding: HFBinding) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the data file into the package (or, with ``--check``, compare)."""
+    """Write the data files into the package (or, with ``--check``, compare)."""
     parser = argparse.ArgumentParser(prog="python -m explorer.hf.record", description=__doc__)
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    data = extract()
-    text = json.dumps(data, indent=1) + "\n"
+    texts = {name: json.dumps(data, indent=1) + "\n" for name, data in extract().items()}
+    recorded = {p.relative_to(OUTPUT).as_posix() for p in (OUTPUT / "types").glob("*.json")}
+    stale = recorded - set(texts)
     if args.check:
-        same = OUTPUT.read_text(encoding="utf-8") == text
-        print(f"{OUTPUT}: {'as recorded' if same else 'differs from what transformers gives'}")
-        return 0 if same else 1
+        differ = [
+            name
+            for name, text in texts.items()
+            if not (OUTPUT / name).is_file() or (OUTPUT / name).read_text("utf-8") != text
+        ]
+        for name in [*differ, *sorted(stale)]:
+            print(f"{OUTPUT / name}: differs from what transformers and the bindings give")
+        return 1 if differ or stale else 0
     from explorer._files import write_atomically
 
-    write_atomically(OUTPUT, text)
-    print(f"wrote {len(data['model_types'])} model types to {OUTPUT}", file=sys.stderr)
+    (OUTPUT / "types").mkdir(exist_ok=True)
+    for name, text in texts.items():
+        write_atomically(OUTPUT / name, text)
+    for name in stale:
+        (OUTPUT / name).unlink()
+    print(f"wrote {len(texts) - 1} model types to {OUTPUT}", file=sys.stderr)
     return 0
 
 
