@@ -141,7 +141,7 @@ QUICK_CASES = ("lstm", "lstm-proj", "llama", "mixtral-experts")
 REFUSALS = (
     Case(
         "rounding-rule",
-        "tests.derive_modules.RoundedFeedForward",
+        "tests.derive.derive_modules.RoundedFeedForward",
         "dim=1:2000",
         expect="repeats every 96: try --vary dim=96:1920:96",
     ),
@@ -333,7 +333,7 @@ def bench_refusals(settings: Settings, have_transformers: bool) -> list[dict[str
         check(case.expect in message, f"{case.name}: refusal lacks {case.expect!r}: {message!r}")
         rows.append(row)
     suggestion = Case(
-        "rounding-lattice", "tests.derive_modules.RoundedFeedForward", "dim=96:1920:96"
+        "rounding-lattice", "tests.derive.derive_modules.RoundedFeedForward", "dim=96:1920:96"
     )
     if "rounding-rule" in settings.refusals:
         progress("part 2: the suggested lattice")

@@ -1,6 +1,6 @@
 """Small ``torch.nn`` modules that ``derive`` is tested on (torch imported when used).
 
-Each class is built by ``derive`` from its dotted path, ``tests.derive_modules.NAME``.
+Each class is built by ``derive`` from its dotted path, ``tests.derive.derive_modules.NAME``.
 Only the constructors matter: nothing here is ever run forward.
 """
 
