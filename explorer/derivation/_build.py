@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.derivation._derived import What
 from explorer.derivation._errors import TargetError
-from explorer.derivation._target import Target, one_line
+from explorer.derivation._target import BUILD_TIMEOUT, Target, fenced, one_line
 from explorer.errors import UnknownNameError
 
 if TYPE_CHECKING:
     from explorer.expressions import Expression
 
-__all__ = ["BuildFailure", "Builder", "quiet", "where"]
+__all__ = ["BUILD_TIMEOUT", "BuildFailure", "Builder", "fenced", "quiet", "where"]
 
 _UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 _MISSING = re.compile(r"missing \d+ required (?:positional|keyword-only) arguments?: (.+)")
@@ -71,8 +71,11 @@ class Builder:
         fixed: Mapping[str, Any],
         ties: Mapping[str, Expression],
         what: What = "parameters",
+        *,
+        timeout: float | None = BUILD_TIMEOUT,
     ) -> None:
         self.target = target
+        self.timeout = timeout
         self.variables = tuple(variables)
         self.fixed = dict(fixed)
         self.ties = dict(ties)
@@ -121,9 +124,16 @@ class Builder:
         arguments = self.arguments(key)
         self.builds += 1
         try:
-            with torch.device("meta"), warnings.catch_warnings(), _no_init():
+            with (
+                fenced(self.target.title, self.timeout),
+                torch.device("meta"),
+                warnings.catch_warnings(),
+                _no_init(),
+            ):
                 warnings.simplefilter("ignore")
                 module = self.target.build(arguments)
+        except TargetError:
+            raise  # the fence's: an exit or a build past the time limit
         except TypeError as error:
             self._argument_error(error)
             return BuildFailure(dict(zip(self.variables, key)), error)

@@ -97,6 +97,8 @@ class Derived:
     title: str = ""
     cached: bool = field(default=False, compare=False)
     source: str = field(default="", compare=False)
+    #: The module of the class that was built (the cache follows its local imports).
+    module: str = field(default="", compare=False)
 
     # -- the formula -----------------------------------------------------------------------
     @property
@@ -180,6 +182,11 @@ class Derived:
         )
         if remainder:
             raise ExplorerError(f"the formula gives a fraction at {point}: it is not a count there")
+        if quotient < 0:
+            raise ExplorerError(
+                f"the formula gives {quotient:,} at {point}: a negative number is no count "
+                "(an edited or corrupt formula)"
+            )
         return int(quotient)
 
     def evaluate_many(

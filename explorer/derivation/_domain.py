@@ -32,13 +32,17 @@ __all__ = [
     "parse_vary",
 ]
 
+#: The largest end or step of a range (as the largest size the explorer counts).
+MAX_RANGE = 10**18
+MAX_RANGE_TEXT = "10**18"
+
 #: An argument or variable name: a Python identifier that does not start with ``_``.
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\Z")
 
 #: What a ``--set`` value may be: the values a JSON cache key and a saved file can hold.
 Scalar = int | float | bool | str | None
 
-_RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?\Z")
+_RANGE = re.compile(r"\s*(\d{1,40})\s*:\s*(\d{1,40})\s*(?::\s*(\d{1,40})\s*)?\Z")
 _EXAMPLE = "e.g. hidden_size=64:4096:64"
 
 
@@ -97,6 +101,11 @@ class Range:
         Raises:
             InvalidSizeError: negative ends, a step below 1, or fewer than two values.
         """
+        if max(lo, hi, step) > MAX_RANGE:
+            raise InvalidSizeError(
+                f"bad range for {name}: {lo}:{hi}:{step} goes past {MAX_RANGE_TEXT}, "
+                "far beyond any size a module is built with"
+            )
         if lo < 0 or step < 1:
             raise InvalidSizeError(
                 f"bad range for {name}: LO must be >= 0 and STEP >= 1, got {lo}:{hi}:{step}"

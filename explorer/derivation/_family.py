@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from explorer.algebra import Role, Slot
 from explorer.conventions import Convention
 from explorer.derivation._derived import Derived, load_derived
+from explorer.derivation._saved import MAX_BYTES as _MAX_BYTES
 from explorer.errors import ConflictError, InvalidSizeError, SpecError, UnknownNameError
 from explorer.families import FAMILIES, Family, Keyword, SearchChoice
 
@@ -199,15 +200,24 @@ class DerivedFamily(Family):
 
 def is_derived_file(path: str | Path) -> bool:
     """Whether ``path`` names a file saved by ``explorer derive --save`` (a TOML file with
-    a ``formula`` and ``variables``), as opposed to a spec file."""
+    a ``formula`` and ``variables``), as opposed to a spec file. The whole file is looked
+    at (up to the saved format's size limit), not its first lines only."""
+    import re
+
     file = Path(path)
     if file.suffix != ".toml" or not file.is_file():
         return False
     try:
-        head = file.read_text(encoding="utf-8-sig")[:4096]
+        if file.stat().st_size > _MAX_BYTES:
+            return False
+        text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
-    return "formula =" in head and "variables =" in head and "[[parts]]" not in head
+    return (
+        re.search(r"(?m)^\s*formula\s*=", text) is not None
+        and re.search(r"(?m)^\s*variables\s*=", text) is not None
+        and re.search(r"(?m)^\s*\[\[\s*parts\s*\]\]", text) is None
+    )
 
 
 def register(path: str | Path) -> str:

@@ -24,7 +24,7 @@ from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._errors import TargetError
 from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial
 from explorer.derivation._poly import RationalPolynomial
-from explorer.derivation._target import Target, installed_version, resolve
+from explorer.derivation._target import BUILD_TIMEOUT, Target, installed_version, resolve
 from explorer.derivation._verify import held_out_points, verify
 from explorer.errors import UnknownNameError, UsageError
 
@@ -46,6 +46,7 @@ def derive_fresh(
     checks: int,
     seed: int,
     say: Callable[[str], None] = lambda _line: None,
+    timeout: float | None = BUILD_TIMEOUT,
 ) -> Derived:
     """Build, fit, verify and factor (the arguments already validated by ``derive``)."""
     from explorer.expressions import parse_expression
@@ -55,7 +56,7 @@ def derive_fresh(
     resolved = resolve(target, model)
     _check_names(resolved, variables, settings, ties)
     tied = {name: parse_expression(text, variables) for name, text in ties.items()}
-    builder = Builder(resolved, variables, settings, tied, what)
+    builder = Builder(resolved, variables, settings, tied, what, timeout=timeout)
     known = {**resolved.defaults, **settings}
     with quiet():
         say(f"building {resolved.title} on the meta device")
@@ -89,6 +90,7 @@ def derive_fresh(
             if (version := installed_version(name)) is not None
         },
         title=resolved.title,
+        module=str(getattr(resolved.module_class, "__module__", "")),
     )
 
 
@@ -128,7 +130,8 @@ def _fit_and_verify(
         except BuildFailure as failure:
             raise build_failure(context, failure) from None
         if not mismatches:
-            return polynomial, fit, len(points)
+            used = set(fit.points)  # a small domain leaves few points, or none, to hold out
+            return polynomial, fit, sum(1 for p in points if p not in used)
         say(f"{len(mismatches)} held-out points disagree: diagnosing")
         diagnosis = mismatch(context, polynomial, mismatches)
         if diagnosis is not None:

@@ -79,14 +79,24 @@ def _newton_factor(index: int, nodes: Sequence[int], arity: int) -> dict[Exponen
     return result
 
 
-def node_indices(size: int, anchor: int) -> list[int]:
-    """Lattice indices in node order: the anchor, up to the top, then down from it.
+#: Nodes taken along one variable: the fit needs at most ``max_degree + 3`` (8 + 3), so a
+#: huge range (``1:10**12``) costs no memory in proportion to its size.
+MAX_NODES = 16
+
+
+def node_indices(size: int, anchor: int, limit: int = MAX_NODES) -> list[int]:
+    """Lattice indices in node order: the anchor, up to the top, then down from it (at
+    most ``limit`` of them).
 
     Example:
         >>> node_indices(6, 3)
         [3, 4, 5, 2, 1, 0]
+        >>> node_indices(10**12, 5, limit=4)
+        [5, 6, 7, 8]
     """
-    return list(range(anchor, size)) + list(range(anchor - 1, -1, -1))
+    up = range(anchor, min(size, anchor + limit))
+    down = range(anchor - 1, max(-1, anchor - 1 - (limit - len(up))), -1)
+    return [*up, *down]
 
 
 def fit_polynomial(

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,7 +47,7 @@ from explorer.derivation._domain import NAME, Range
 from explorer.derivation._poly import RationalPolynomial
 from explorer.errors import ExplorerError, SpecError
 
-__all__ = ["parse_toml", "read_toml", "to_toml", "validated"]
+__all__ = ["MAX_BYTES", "negative_point", "parse_toml", "read_toml", "to_toml", "validated"]
 
 _HEADER = (
     "# An exact parameter count derived by `explorer derive` from meta-device builds.\n"
@@ -54,7 +55,7 @@ _HEADER = (
     "# arithmetic over the variables; tools read it with a safe parser, never eval.\n"
 )
 _TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions")
-_MAX_BYTES = 1_000_000
+MAX_BYTES = 1_000_000
 
 
 def _value(value: Any) -> str:
@@ -125,8 +126,8 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 def read_toml(path: Path) -> dict[str, Any]:
     """A saved file's data."""
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise SpecError(f"{path}: larger than {_MAX_BYTES} bytes; not a derived formula")
+        if path.stat().st_size > MAX_BYTES:
+            raise SpecError(f"{path}: larger than {MAX_BYTES} bytes; not a derived formula")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"cannot read {path}: {error}") from None
@@ -170,6 +171,15 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         )
     except ExplorerError as error:
         raise _fail(source, "formula", f"is refused: {error}") from None
+    negative = negative_point(polynomial, [domain[v] for v in variables])
+    if negative is not None:
+        at = ", ".join(f"{v}={x}" for v, x in zip(variables, negative))
+        raise _fail(
+            source,
+            "formula",
+            f"is negative at {at}, inside its domain: it is not a parameter count "
+            "(an edited or corrupt formula)",
+        )
     counted = data.get("counted", "parameters")
     if counted not in ("parameters", "buffers"):
         raise _fail(source, "counted", "must be 'parameters' or 'buffers'")
@@ -201,6 +211,58 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "versions": _table(data, "versions", (str,), source),
         "title": title if isinstance(title, str) else target,
     }
+
+
+def negative_point(
+    polynomial: RationalPolynomial, domain: list[Range], samples: int = 256
+) -> tuple[int, ...] | None:
+    """A point of the domain where the polynomial is negative, or None.
+
+    Proven where it can be: with each variable written ``lo + step*k`` (``k >= 0``), a
+    polynomial whose coefficients in ``k`` are all non-negative is non-negative on the
+    whole lattice (real counts are such). Otherwise the corners, each axis's first
+    values and a seeded sample are checked; counting refuses a negative value anyway.
+
+    Example:
+        >>> from explorer.derivation._poly import RationalPolynomial as P
+        >>> from fractions import Fraction as F
+        >>> negative_point(P.from_terms(("n",), {(1,): F(4), (0,): F(-9)}), [Range(1, 9)])
+        (1,)
+        >>> negative_point(P.from_terms(("n",), {(2,): F(1), (1,): F(-1)}), [Range(1, 9)])
+    """
+    import itertools
+    import random
+
+    from explorer.derivation._poly import multiply, plus
+    from explorer.errors import FormulaError
+
+    arity = len(domain)
+    zero = (0,) * arity
+    try:
+        shifted: dict[tuple[int, ...], Any] = {}
+        for exponents, c in polynomial.terms:
+            term: dict[tuple[int, ...], Any] = {zero: c}
+            for i, e in enumerate(exponents):
+                unit = tuple(int(k == i) for k in range(arity))
+                ends = {zero: Fraction(domain[i].lo), unit: Fraction(domain[i].step)}
+                linear = {k: v for k, v in ends.items() if v}
+                for _ in range(e):
+                    term = multiply(term, linear)
+            shifted = plus(shifted, term)
+        if all(c >= 0 for c in shifted.values()):
+            return None
+    except FormulaError:
+        pass  # too large to expand: check points only
+    rng = random.Random(0)
+    points: list[tuple[int, ...]] = []
+    if arity <= 10:
+        points += list(itertools.product(*((r.lo, r.hi) for r in domain)))
+    for i, r in enumerate(domain):
+        for k in range(min(r.size, 8)):
+            points.append(tuple(r.value(k) if j == i else d.lo for j, d in enumerate(domain)))
+    for _ in range(samples):
+        points.append(tuple(r.value(rng.randrange(r.size)) for r in domain))
+    return next((p for p in points if polynomial.evaluate(p) < 0), None)
 
 
 def _fail(source: str, key: str, what: str) -> SpecError:

@@ -11,13 +11,15 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import importlib.util
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,13 @@ from explorer.derivation._errors import MissingLibraryError, TargetError
 from explorer.errors import ConflictError, UsageError, did_you_mean
 
 __all__ = [
+    "BUILD_TIMEOUT",
     "INSTALL",
     "Target",
+    "fenced",
     "identity",
     "installed_version",
+    "local_modules",
     "one_line",
     "require",
     "resolve",
@@ -41,6 +46,73 @@ INSTALL = {
     "transformers": "pip install 'transformers>=5,<6'",
 }
 _LIBRARIES = ("torch", "transformers")
+
+#: Seconds one build (or the import of the target's module) may take: a build on the meta
+#: device takes milliseconds (a 1000-layer model about a second), so a build past this is
+#: stuck (user code that sleeps or waits). ``derive(build_timeout=...)``,
+#: ``explorer derive --build-timeout``.
+BUILD_TIMEOUT = 30.0
+
+
+class _TimeUp(BaseException):
+    """Raised inside user code by the timer when a build takes too long."""
+
+
+@contextlib.contextmanager
+def fenced(title: str, limit: float | None = BUILD_TIMEOUT) -> Iterator[None]:
+    """Run the target's own code (its import, its constructor) behind a fence: what it
+    prints goes to stderr (stdout keeps the one answer), ``sys.exit`` is a
+    :class:`TargetError` instead of the end of the process, and past ``limit`` seconds
+    (on the main thread, where a timer can interrupt it) the build is stopped with a
+    :class:`TargetError` naming the limit. KeyboardInterrupt passes through.
+
+    Example:
+        >>> with fenced("demo"):
+        ...     print("the target's own output")  # doctest: +SKIP
+        >>> try:
+        ...     with fenced("demo"):
+        ...         raise SystemExit(3)
+        ... except TargetError as error:
+        ...     print(error)
+        demo called sys.exit(3) while being built; a class that derive builds must not exit
+    """
+    import signal
+    import threading
+
+    timed = (
+        limit is not None
+        and limit > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    previous: Any = None
+    if timed:
+
+        def stop(signum: int, frame: Any) -> None:
+            raise _TimeUp
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, float(limit))  # type: ignore[arg-type]
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except SystemExit as exit_:
+        raise TargetError(
+            f"{title} called sys.exit({exit_.code!r}) while being built; a class that derive "
+            "builds must not exit"
+        ) from None
+    except _TimeUp:
+        raise TargetError(
+            f"building {title} took longer than {limit:g} s (the limit per build; "
+            "--build-timeout SECONDS changes it): does its code wait or loop?"
+        ) from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+
 
 
 @dataclass(frozen=True)
@@ -129,6 +201,67 @@ def identity(text: str, model: str | None) -> dict[str, Any]:
         "source": source,
         "versions": {name: installed_version(name) for name in _LIBRARIES},
     }
+
+
+@functools.cache
+def _installed_folders() -> tuple[str, ...]:
+    """Where the standard library and installed packages live (not local code), and this
+    package itself (its digest is in every key already)."""
+    import sysconfig
+
+    folders = {str(Path(__file__).resolve().parent.parent)}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        with contextlib.suppress(KeyError):
+            folders.add(str(Path(sysconfig.get_paths()[name]).resolve()))
+    return tuple(sorted(folders))
+
+
+def _is_local(file: str) -> bool:
+    resolved = str(Path(file).resolve())
+    return not any(
+        resolved == folder or resolved.startswith(folder + os.sep)
+        for folder in _installed_folders()
+    )
+
+
+def local_modules(roots: Iterable[str]) -> dict[str, str]:
+    """The source files (and their digests) of the local modules among ``roots`` (module
+    names) and of every local module they reach through their globals (imported modules,
+    and the modules of imported classes and functions): what a target's build runs of the
+    user's own code. Installed libraries are not followed.
+
+    Example:
+        >>> local_modules(["json"])  # the standard library is not local
+        {}
+    """
+    from explorer.derivation._cache import file_digest
+
+    files: dict[str, str] = {}
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack and len(seen) < 10_000:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        if module is None or not isinstance(file, str) or not _is_local(file):
+            continue
+        digest = file_digest(file)
+        if digest is not None:
+            files[str(Path(file).resolve())] = digest
+        for value in list(vars(module).values()):
+            if isinstance(value, types.ModuleType):
+                stack.append(value.__name__)
+            else:
+                try:
+                    owner = getattr(value, "__module__", None)
+                except Exception:  # a proxy object of the user's: not a module reference
+                    continue
+                if isinstance(owner, str):
+                    stack.append(owner)
+    return files
 
 
 def _module_origin(text: str) -> str | None:
@@ -230,8 +363,10 @@ def _load_dotted(text: str) -> Any:
     for cut in range(len(parts) - 1, 0, -1):
         name = ".".join(parts[:cut])
         try:
-            with _working_folder_importable():
+            with _working_folder_importable(), fenced(name):
                 module = importlib.import_module(name)
+        except TargetError:
+            raise  # the fence's: the module exits or hangs while imported
         except ModuleNotFoundError as error:
             missing = error.name or ""
             if name == missing or name.startswith(missing + "."):
@@ -279,10 +414,11 @@ def _load_file_class(text: str) -> Any:
         sys.path.insert(0, folder)  # as for a script: its own folder's modules import
         sys.modules[module_name] = module
         try:
-            spec.loader.exec_module(module)
+            with fenced(str(path)):
+                spec.loader.exec_module(module)
         except BaseException as error:
             sys.modules.pop(module_name, None)
-            if isinstance(error, KeyboardInterrupt):
+            if isinstance(error, KeyboardInterrupt | TargetError):
                 raise
             raise TargetError(f"{path} does not import: {one_line(error)}") from None
         finally:
