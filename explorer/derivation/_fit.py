@@ -18,11 +18,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from explorer.derivation._build import Builder, BuildFailure, quiet
-from explorer.derivation._derived import Derived, What
+from explorer.derivation._derived import Derived, DerivedTensor, What
 from explorer.derivation._diagnose import Context, build_failure, degree_cap, interaction, mismatch
 from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._errors import TargetError
-from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial
+from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial, refit
 from explorer.derivation._poly import RationalPolynomial
 from explorer.derivation._target import BUILD_TIMEOUT, Target, installed_version, resolve
 from explorer.derivation._verify import held_out_points, verify
@@ -70,6 +70,7 @@ def derive_fresh(
             checks=checks,
             say=say,
         )
+    tensors = per_tensor(builder, fit, variables, checked, polynomial)
     say("factoring the formula")
     return Derived(
         target=target,
@@ -83,7 +84,7 @@ def derive_fresh(
         polynomial=polynomial,
         builds=builder.builds,
         fit_builds=len(set(fit.points)),
-        verified_points=checked,
+        verified_points=len(checked),
         versions={
             name: version
             for name in resolved.libraries
@@ -91,6 +92,7 @@ def derive_fresh(
         },
         title=resolved.title,
         module=str(getattr(resolved.module_class, "__module__", "")),
+        tensors=tensors,
     )
 
 
@@ -104,7 +106,7 @@ def _fit_and_verify(
     max_degree: int,
     checks: int,
     say: Callable[[str], None],
-) -> tuple[RationalPolynomial, Fit, int]:
+) -> tuple[RationalPolynomial, Fit, list[tuple[int, ...]]]:
     variables = tuple(ranges)
     lattices = tuple(ranges.values())
     context = Context(target.title, variables, lattices, builder.count, (), known, max_degree)
@@ -131,13 +133,43 @@ def _fit_and_verify(
             raise build_failure(context, failure) from None
         if not mismatches:
             used = set(fit.points)  # a small domain leaves few points, or none, to hold out
-            return polynomial, fit, sum(1 for p in points if p not in used)
+            held = [p for p in points if p not in used]
+            return polynomial, fit, held
         say(f"{len(mismatches)} held-out points disagree: diagnosing")
         diagnosis = mismatch(context, polynomial, mismatches)
         if diagnosis is not None:
             raise diagnosis
         last = mismatches
     raise interaction(context, last)
+
+
+def per_tensor(
+    builder: Builder,
+    fit: Fit,
+    variables: tuple[str, ...],
+    held: list[tuple[int, ...]],
+    total: RationalPolynomial,
+) -> tuple[DerivedTensor, ...]:
+    """Each group of named tensors fitted from the builds the total's fit made (no new
+    build), verified at the same held-out points; empty when a group does not follow
+    its polynomial there (its count is then the total's only)."""
+    names: list[str] = []
+    for point in (*fit.points, *held):
+        names += [n for n in builder.parts(point) if n not in names]
+    tensors = []
+    summed = RationalPolynomial.from_terms(variables, {})
+    for name in names:
+
+        def value(point: tuple[int, ...], name: str = name) -> int:
+            return builder.parts(point).get(name, 0)
+
+        polynomial = refit(fit, value).polynomial(variables)
+        if any(polynomial.evaluate(p) != value(p) for p in held):
+            return ()
+        info = builder.info[name]
+        tensors.append(DerivedTensor(name, info.kind, info.block, info.experts, polynomial))
+        summed = summed.plus(polynomial)
+    return tuple(tensors) if summed == total else ()
 
 
 def _anchor(

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import json
 import math
-from fractions import Fraction
 import sys
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,8 @@ _HEADER = (
 )
 _TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions")
 MAX_BYTES = 1_000_000
+#: The most groups of named tensors a saved formula may hold.
+MAX_TENSORS = 10_000
 
 
 def _value(value: Any) -> str:
@@ -88,7 +90,7 @@ def to_toml(data: Mapping[str, Any]) -> str:
     lines = [_HEADER.rstrip("\n")]
     fixed = data.get("fixed") or {}
     for key, value in data.items():
-        if key in _TABLES or value is None:
+        if key in _TABLES or key == "tensors" or value is None:
             continue
         lines.append(f"{key} = {_value(value)}")
     unset = [k for k, v in fixed.items() if v is None]
@@ -103,6 +105,9 @@ def to_toml(data: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(f"[{table}]")
         lines += [f"{_key(k)} = {_value(v)}" for k, v in entries.items()]
+    for tensor in data.get("tensors") or ():
+        lines += ["", "[[tensors]]"]
+        lines += [f"{_key(k)} = {_value(v)}" for k, v in tensor.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -195,6 +200,19 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     ):
         raise _fail(source, "verified", "must record the points checked, all exact (exact = true)")
     title = data.get("title", target)
+    tensors = _tensors(data.get("tensors", []), variables, polynomial, source)
+    routing = data.get("routing")
+    if routing is not None:
+        if not (
+            isinstance(routing, list)
+            and len(routing) == 2
+            and all(
+                (isinstance(x, str) and x in variables) or (type(x) is int and x > 0)
+                for x in routing
+            )
+        ):
+            raise _fail(source, "routing", "must be [E, k]: variables or positive whole numbers")
+        routing = tuple(routing)
     return {
         "target": target,
         "model": model,
@@ -210,7 +228,48 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "verified_points": verified["points"],
         "versions": _table(data, "versions", (str,), source),
         "title": title if isinstance(title, str) else target,
+        "tensors": tensors,
+        "routing": routing,
     }
+
+
+def _tensors(
+    data: object, variables: list[str], total: RationalPolynomial, source: str
+) -> tuple[Any, ...]:
+    """The groups of named tensors, each formula read with the safe parser; together they
+    must add up to the formula."""
+    from explorer.derivation._derived import DerivedTensor
+    from explorer.derivation._poly import plus
+    from explorer.expressions import parse_expression
+
+    if not isinstance(data, list) or len(data) > MAX_TENSORS:
+        raise _fail(source, "tensors", f"must be at most {MAX_TENSORS} [[tensors]] tables")
+    tensors = []
+    summed: dict[tuple[int, ...], Fraction] = {}
+    for index, entry in enumerate(data):
+        where = f"tensors[{index}]"
+        if not isinstance(entry, Mapping):
+            raise _fail(source, where, "must be a table")
+        name, kind, block = entry.get("name"), entry.get("kind"), entry.get("block")
+        if not all(isinstance(x, str) and 0 < len(x) <= 300 for x in (name, kind, block)):
+            raise _fail(source, where, "needs a name, a kind and a block (text)")
+        if kind not in ("weight", "bias", "embedding"):
+            raise _fail(source, where, "kind must be weight, bias or embedding")
+        experts = entry.get("experts", False)
+        formula = entry.get("formula")
+        if not isinstance(experts, bool) or not isinstance(formula, str):
+            raise _fail(source, where, "needs experts = true/false and a formula")
+        try:
+            polynomial = RationalPolynomial.from_expression(
+                parse_expression(formula, variables), variables
+            )
+        except ExplorerError as error:
+            raise _fail(source, f"{where}.formula", f"is refused: {error}") from None
+        summed = plus(summed, dict(polynomial.terms))
+        tensors.append(DerivedTensor(str(name), kind, str(block), experts, polynomial))
+    if tensors and RationalPolynomial.from_terms(variables, summed) != total:
+        raise _fail(source, "tensors", "do not add up to the formula (an edited file?)")
+    return tuple(tensors)
 
 
 def negative_point(
