@@ -160,9 +160,9 @@ def _settings(fixed: Mapping[str, Scalar] | None) -> dict[str, Scalar]:
     settings: dict[str, Scalar] = {}
     for name, value in (fixed or {}).items():
         check_name(name, "--set name")
-        if value is not None and not isinstance(value, bool | int | float | str):
+        if value is not None and not isinstance(value, bool | int | float | str | dict | list):
             raise UsageError(
-                f"--set {name}: a value must be a number, true/false, none or text, "
+                f"--set {name}: a value must be a number, true/false, none, text or JSON, "
                 f"got {type(value).__name__}"
             )
         settings[name] = value

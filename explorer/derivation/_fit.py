@@ -24,7 +24,14 @@ from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._errors import TargetError
 from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial, refit
 from explorer.derivation._poly import RationalPolynomial
-from explorer.derivation._target import BUILD_TIMEOUT, Target, installed_version, resolve
+from explorer.derivation._target import (
+    BUILD_TIMEOUT,
+    NESTED,
+    Target,
+    installed_version,
+    nest,
+    resolve,
+)
 from explorer.derivation._verify import held_out_points, verify
 from explorer.errors import UnknownNameError, UsageError
 
@@ -113,6 +120,8 @@ def _fit_and_verify(
     last: list[Any] = []
     for attempt in range(2):  # a second fit on a new anchor, every term kept, if the first fails
         anchor = _anchor(builder, lattices, rng, max_degree, context)
+        if attempt == 0:
+            refuse_ignored(builder, tuple(r.value(k) for r, k in zip(lattices, anchor)))
         context.anchor = tuple(r.value(k) for r, k in zip(lattices, anchor))
         try:
             fit = fit_polynomial(
@@ -170,6 +179,53 @@ def per_tensor(
         tensors.append(DerivedTensor(name, info.kind, info.block, info.experts, polynomial))
         summed = summed.plus(polynomial)
     return tuple(tensors) if summed == total else ()
+
+
+def refuse_ignored(builder: Builder, point: tuple[int, ...]) -> None:
+    """A config field set or varied that the model never reads and that changes nothing
+    else in the config (the build at ``point`` ignored it) is refused, never dropped.
+
+    Raises:
+        UsageError: naming the field, and a field of that config it may mean.
+    """
+    target = builder.target
+    if target.config_class is None:
+        return
+    arguments = builder.arguments(point)
+    asked = {*builder.fixed, *builder.ties, *builder.variables}
+    given = [n for n in arguments if n in asked]
+    for name in target.unread(given):
+        without = {k: v for k, v in arguments.items() if k != name}
+        try:
+            with quiet():
+                same = _config_fields(target, without) == _config_fields(target, arguments, name)
+        except Exception:  # the config refuses one of them: the field does something
+            continue
+        if same:
+            from explorer.errors import did_you_mean
+
+            shown = name.replace(NESTED, ".")
+            guess = did_you_mean(shown.rsplit(".", 1)[-1], target.hints)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise UsageError(
+                f"{shown} is ignored by {target.model or target.title}: the model never reads "
+                f"it and it changes nothing else in the config, so the count would not be "
+                f"for the model asked about{hint}"
+            )
+
+
+def _config_fields(target: Target, arguments: dict[str, Any], drop: str = "") -> dict[str, Any]:
+    assert target.config_class is not None
+    data: dict[str, Any] = target.config_class(**nest(arguments)).to_dict()
+    *outer, last = drop.split(NESTED) if drop else [""]
+    table = data
+    for part in outer:
+        table = table.get(part, {}) if isinstance(table.get(part), dict) else {}
+    if isinstance(table, dict):
+        table.pop(last, None)
+    for volatile in ("transformers_version", "_name_or_path"):
+        data.pop(volatile, None)
+    return data
 
 
 def _anchor(

@@ -30,11 +30,13 @@ from explorer.errors import ConflictError, UsageError, did_you_mean
 __all__ = [
     "BUILD_TIMEOUT",
     "INSTALL",
+    "NESTED",
     "Target",
     "fenced",
     "identity",
     "installed_version",
     "local_modules",
+    "nest",
     "one_line",
     "require",
     "resolve",
@@ -142,11 +144,103 @@ class Target:
     defaults: dict[str, Any] = field(default_factory=dict)
     libraries: tuple[str, ...] = ("torch",)
 
+    #: For config targets: the names the last build read, per config (``""`` the main
+    #: one, ``"text_config."`` a nested one); filled by :meth:`build`.
+    reads: dict[str, set[str]] = field(default_factory=dict, compare=False)
+
     def build(self, arguments: Mapping[str, Any]) -> Any:
-        """Construct the module (the caller chooses the device)."""
+        """Construct the module (the caller chooses the device). For config targets,
+        nested fields (``text_config__hidden_size``: ``text_config.hidden_size``) go into
+        their sub-config, and the config attributes the model reads are recorded."""
         if self.config_class is None:
             return self.module_class(**arguments)
-        return self.module_class(self.config_class(**arguments))
+        config = self.config_class(**nest(arguments))
+        with _recording(config) as reads:
+            module = self.module_class(config)
+        self.reads.clear()
+        self.reads.update(reads)
+        return module
+
+    def unread(self, names: Iterable[str]) -> list[str]:
+        """Of ``names`` (set or varied; nested ones as ``a__b``), those the last build of
+        a config target never read: ignored by the model, so refused by the caller."""
+        if self.config_class is None or not self.reads:
+            return []
+        missing = []
+        for name in names:
+            *outer, last = name.split(NESTED)
+            prefix = "".join(f"{part}." for part in outer)
+            if last not in self.reads.get(prefix, set()):
+                missing.append(name)
+        return missing
+
+
+#: How a nested config field is written in a variable's name: ``text_config__hidden_size``.
+NESTED = "__"
+
+
+def nest(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Arguments with nested fields (``text_config__hidden_size`` or
+    ``text_config.hidden_size``) merged into their sub-config's dict.
+
+    Example:
+        >>> nest({"text_config__hidden_size": 8, "text_config": {"vocab_size": 9}, "x": 1})
+        {'text_config': {'vocab_size': 9, 'hidden_size': 8}, 'x': 1}
+    """
+    flat: dict[str, Any] = {}
+    nested: list[tuple[list[str], Any]] = []
+    for key, value in arguments.items():
+        parts = key.replace(".", NESTED).split(NESTED)
+        if len(parts) == 1:
+            flat[key] = value
+        else:
+            nested.append((parts, value))
+    for parts, value in nested:
+        table = flat
+        for part in parts[:-1]:
+            inner = table.get(part)
+            inner = dict(inner) if isinstance(inner, Mapping) else {}
+            table[part] = inner
+            table = inner
+        table[parts[-1]] = value
+    return flat
+
+
+@contextlib.contextmanager
+def _recording(config: Any) -> Iterator[dict[str, set[str]]]:
+    """Record the attributes read on ``config`` and its sub-configs meanwhile (the config
+    classes' ``__getattribute__`` wrapped, restored after)."""
+    from transformers import PreTrainedConfig
+
+    prefixes = {id(config): ""}
+    for name, value in list(vars(config).items()):
+        if isinstance(value, PreTrainedConfig):
+            prefixes[id(value)] = f"{name}."
+    reads: dict[str, set[str]] = {p: set() for p in prefixes.values()}
+    classes = {
+        cls
+        for obj in (config, *(v for v in vars(config).values() if isinstance(v, PreTrainedConfig)))
+        for cls in type(obj).__mro__
+        if "__getattribute__" in cls.__dict__ and issubclass(cls, PreTrainedConfig)
+    }
+    saved = {cls: cls.__dict__["__getattribute__"] for cls in classes}
+
+    def wrap(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+        def read(self: Any, key: str) -> Any:
+            prefix = prefixes.get(id(self))
+            if prefix is not None and not key.startswith("_"):
+                reads[prefix].add(key)
+            return original(self, key)
+
+        return read
+
+    for cls, original in saved.items():
+        cls.__getattribute__ = wrap(original)  # type: ignore[method-assign]
+    try:
+        yield reads
+    finally:
+        for cls, original in saved.items():
+            cls.__getattribute__ = original  # type: ignore[method-assign]
 
 
 def installed_version(distribution: str) -> str | None:
@@ -445,7 +539,7 @@ def _hf_target(
         module_class=model_class,
         config_class=config_class,
         model=model,
-        names=frozenset(names),
+        names=None,  # any attribute the model reads (head_dim), nested fields, labels
         hints=tuple(names),
         required=(),
         defaults=defaults,
