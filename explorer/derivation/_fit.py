@@ -207,7 +207,7 @@ def refuse_ignored(builder: Builder, point: tuple[int, ...]) -> None:
             shown = name.replace(NESTED, ".")
             guess = did_you_mean(shown.rsplit(".", 1)[-1], target.hints)
             hint = f"; did you mean '{guess}'?" if guess else ""
-            raise UsageError(
+            raise UnknownNameError(
                 f"{shown} is ignored by {target.model or target.title}: the model never reads "
                 f"it and it changes nothing else in the config, so the count would not be "
                 f"for the model asked about{hint}"
