@@ -133,6 +133,10 @@ class Derived:
     #: A mixture of experts' routing, ``(E, k)``: each a variable's name or a number; a
     #: token uses ``k/E`` of the routed experts' tensors (None: no routing known).
     routing: tuple[str | int, str | int] | None = None
+    #: What the derivation says of itself (fields fixed, and why).
+    notes: tuple[str, ...] = ()
+    #: For a config's formula: the config's own values of the variables.
+    at: dict[str, int] = field(default_factory=dict)
 
     # -- the formula -----------------------------------------------------------------------
     @property
@@ -426,6 +430,8 @@ class Derived:
             "versions": dict(self.versions),
             "tensors": [t.to_json() for t in self.tensors],
             **({"routing": list(self.routing)} if self.routing else {}),
+            **({"notes": list(self.notes)} if self.notes else {}),
+            **({"at": dict(self.at)} if self.at else {}),
         }
 
     def save(self, path: str | Path) -> None:

@@ -54,7 +54,7 @@ _HEADER = (
     "# It holds on the domain below only (counts outside it are refused). The formula is\n"
     "# arithmetic over the variables; tools read it with a safe parser, never eval.\n"
 )
-_TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions")
+_TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions", "at")
 MAX_BYTES = 1_000_000
 #: The most groups of named tensors a saved formula may hold.
 MAX_TENSORS = 10_000
@@ -76,7 +76,7 @@ def _value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -159,7 +159,6 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     variables = data.get("variables")
     if (
         not isinstance(variables, list)
-        or not variables
         or not all(isinstance(v, str) and NAME.match(v) for v in variables)
         or len(set(variables)) != len(variables)
     ):
@@ -218,7 +217,7 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "model": model,
         "variables": tuple(variables),
         "domain": domain,
-        "fixed": _table(data, "fixed", (bool, int, float, str, type(None)), source),
+        "fixed": _table(data, "fixed", (bool, int, float, str, list, dict, type(None)), source),
         "ties": _table(data, "ties", (str,), source),
         "counted": counted,
         "formula_text": formula,
@@ -230,7 +229,23 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "title": title if isinstance(title, str) else target,
         "tensors": tensors,
         "routing": routing,
+        "notes": _notes(data.get("notes", []), source),
+        "at": _at(data.get("at", {}), domain, source),
     }
+
+
+def _at(data: object, domain: Mapping[str, Range], source: str) -> dict[str, int]:
+    if not isinstance(data, Mapping) or not all(
+        k in domain and domain[k].contains(v) for k, v in data.items()
+    ):
+        raise _fail(source, "at", "must give values of the variables inside their domain")
+    return dict(data)
+
+
+def _notes(data: object, source: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or not all(isinstance(n, str) and len(n) < 1000 for n in data):
+        raise _fail(source, "notes", "must be a list of texts")
+    return tuple(data[:100])
 
 
 def _tensors(

@@ -235,7 +235,7 @@ def _recording(config: Any) -> Iterator[dict[str, set[str]]]:
         return read
 
     for cls, original in saved.items():
-        cls.__getattribute__ = wrap(original)  # type: ignore[method-assign]
+        cls.__getattribute__ = wrap(original)  # type: ignore[method-assign,assignment]
     try:
         yield reads
     finally:
