@@ -346,6 +346,17 @@ def degree_cap(ctx: Context, index: int) -> NoPolynomialError:
     if found is not None:
         return found
     name = ctx.variables[index]
+    for period in range(2, 9):  # a pattern over the layers: one polynomial per residue
+        lattice = _periodic_lattice(ctx, index, ctx.anchor, period * ctx.ranges[index].step)
+        if lattice is not None:
+            option = f"--vary {name}={lattice.option()}"
+            return NoPolynomialError(
+                f"{ctx.head()}: the count is not one polynomial in {name}: it follows one on "
+                f"the multiples of {period} and changes in between (an irregular pattern, such "
+                f"as a layer kind that repeats every {period} layers): try {option}",
+                variable=name,
+                suggestion=option,
+            )
     return NoPolynomialError(
         f"{ctx.head()}: the count is not a polynomial of degree <= {ctx.max_degree} in {name} "
         f"(near {where(dict(zip(ctx.variables, ctx.anchor)))}); it may grow faster than any "
