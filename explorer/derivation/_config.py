@@ -125,6 +125,10 @@ def count_unknown_type(
         raise ConflictError(
             f"model_type {model_type!r} is counted as transformers builds it: drop --convention"
         )
+    from explorer.errors import did_you_mean
+
+    guess = did_you_mean(model_type, families)
+    hint = f"; did you mean '{guess}'?" if guess else ""
     merged = nest({**config, **(fields or {})})
     try:
         return count_config(merged, model=model, seq=seq, batch=batch)
@@ -134,6 +138,10 @@ def count_unknown_type(
             "counting it from the config itself needs torch and transformers: "
             "pip install 'explorer[truth]'"
         ) from None
+    except ConfigError as error:
+        if "knows no model_type" in str(error) and hint:
+            raise ConfigError(f"{error}{hint}") from None
+        raise
 
 
 def derive_config(
