@@ -20,6 +20,13 @@
    medians of alternating runs; and the cached ``derive()`` call in-process. Aim: a
    repeat from the cache under 0.1 s.
 
+4. The config route (``count --hf-config`` for a model type with no family): in a fresh
+   process, after ``import torch, transformers``, ``count_config`` with the cache off,
+   against the baseline of one meta-device build of the same model at the file's values
+   in a process of its own (its first build: the modelling code imported lazily), and
+   the cached repeat in a fresh process against ``python -c "import explorer"``.
+   Aims: derived in at most 3 s after transformers is imported; cached at most 0.1 s.
+
 Run it from the project root with the project's interpreter::
 
     python benchmarks/bench_derive.py            # every case, about 3 minutes here
@@ -141,7 +148,7 @@ QUICK_CASES = ("lstm", "lstm-proj", "llama", "mixtral-experts")
 REFUSALS = (
     Case(
         "rounding-rule",
-        "tests.derive_modules.RoundedFeedForward",
+        "tests.derive.derive_modules.RoundedFeedForward",
         "dim=1:2000",
         expect="repeats every 96: try --vary dim=96:1920:96",
     ),
@@ -218,6 +225,39 @@ for _ in range(3):
         out["mismatch"] = [point, truth, d.count(**point)]
     checked += 1
 out["checked"] = checked
+print(json.dumps(out), flush=True)
+"""
+
+
+#: Released configs whose model type has no family (see tests/derive/test_config_route.py).
+CONFIG_CASES = ("QWEN3_30B_A3B", "ROBERTA_SENTIMENT", "LLAVA_15_7B")
+CONFIG_AIM_S = 3.0
+
+#: A fresh process: imports timed, then the config derived (cache off) and checked
+#: against the build at the file's values, or one build only (the baseline).
+CONFIG_SNIPPET = r"""
+import json, sys, time, warnings
+case, mode = json.loads(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+import torch, transformers
+imported = time.perf_counter()
+out = {"imports_s": imported - start}
+if mode == "build":
+    fields = {k: v for k, v in case.items() if k != "model_type"}
+    config = transformers.CONFIG_MAPPING[case["model_type"]](**fields)
+    with torch.device("meta"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = getattr(transformers, case["architectures"][0])(config)
+    out["total"] = sum(p.numel() for p in model.parameters())
+    out["build_s"] = time.perf_counter() - imported
+else:
+    from explorer.derivation import count_config
+    counted = count_config(case, cache=False)
+    out["derive_s"] = time.perf_counter() - imported
+    out["total"] = counted.total
+    derived = counted.family.derived
+    out.update(builds=derived.builds, fit_builds=derived.fit_builds,
+               variables=len(derived.variables), verified=derived.verified_points)
 print(json.dumps(out), flush=True)
 """
 
@@ -333,7 +373,7 @@ def bench_refusals(settings: Settings, have_transformers: bool) -> list[dict[str
         check(case.expect in message, f"{case.name}: refusal lacks {case.expect!r}: {message!r}")
         rows.append(row)
     suggestion = Case(
-        "rounding-lattice", "tests.derive_modules.RoundedFeedForward", "dim=96:1920:96"
+        "rounding-lattice", "tests.derive.derive_modules.RoundedFeedForward", "dim=96:1920:96"
     )
     if "rounding-rule" in settings.refusals:
         progress("part 2: the suggested lattice")
@@ -423,6 +463,56 @@ def _in_process_cached() -> float:
     return statistics.median(times)
 
 
+def _configs() -> dict[str, dict[str, Any]]:
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests.derive import test_config_route as cases
+    finally:
+        sys.path.remove(str(ROOT))
+    return {name: getattr(cases, name) for name in CONFIG_CASES}
+
+
+def bench_configs(settings: Settings, scratch: Path) -> list[dict[str, Any]]:
+    """Part 4: the config route, derived and cached, against one build."""
+    rows = []
+    runs = 1 if settings.name == "quick" else 3
+    for name, config in _configs().items():
+        progress(f"part 4: {name}")
+        row: dict[str, Any] = {"case": name}
+        measured: dict[str, list[dict[str, Any]]] = {"build": [], "derive": []}
+        for _ in range(runs):
+            for mode in ("build", "derive"):
+                command = [sys.executable, "-c", CONFIG_SNIPPET, json.dumps(config), mode]
+                done = subprocess.run(
+                    command, env=_environ(None), capture_output=True, text=True, check=False
+                )
+                if done.returncode != 0:
+                    raise CheckFailedError(f"{name} {mode}: {done.stderr[-500:]}")
+                measured[mode].append(json.loads(done.stdout.strip().splitlines()[-1]))
+        build, derive = measured["build"], measured["derive"]
+        check(
+            all(d["total"] == build[0]["total"] for d in derive),
+            f"{name}: derived {derive[0]['total']} against the build's {build[0]['total']}",
+        )
+        row["total"] = build[0]["total"]
+        row["build_s"] = statistics.median(b["build_s"] for b in build)
+        row["derive_s"] = statistics.median(d["derive_s"] for d in derive)
+        row["imports_s"] = statistics.median(d["imports_s"] for d in derive)
+        row.update({k: derive[0][k] for k in ("builds", "fit_builds", "variables", "verified")})
+        cache = scratch / f"config-{name}"
+        code = (
+            "import json, sys, explorer; "
+            "print(explorer.count_hf(json.loads(sys.argv[1])).total)"
+        )
+        command = [sys.executable, "-c", code, json.dumps(config)]
+        common.run_timed(command, _environ(cache), failure=CheckFailedError)  # primes it
+        times = [common.run_timed(command, _environ(cache, bytecode=True))[0] for _ in range(5)]
+        row["cached_s"] = statistics.median(times)
+        row["floor_s"] = _floor(bytecode=True)
+        rows.append(row)
+    return rows
+
+
 def measure(settings: Settings) -> dict[str, Any]:
     """Every part: the report."""
     import importlib.util
@@ -434,6 +524,8 @@ def measure(settings: Settings) -> dict[str, Any]:
         report["cases"] = bench_cases(settings, have_transformers)
         report["refusals"] = bench_refusals(settings, have_transformers)
         report["cli"] = bench_cli(settings, scratch, have_transformers)
+        if have_transformers:
+            report["configs"] = bench_configs(settings, scratch)
     return report
 
 
@@ -487,6 +579,28 @@ def render(report: dict[str, Any]) -> str:
             f"aim < {CACHED_AIM_S} s {met}",
         ]
     lines.append(f"   cached derive() in-process: {cli['in_process_cached_s'] * 1000:.1f} ms")
+    configs = report.get("configs")
+    if configs:
+        lines += [
+            "",
+            "4. the config route: a model type with no family (fresh processes; seconds)",
+            f"   {'case':<20}{'total':>16}{'fields':>7}{'builds':>7}{'1 build':>9}"
+            f"{'derive':>8}{'ratio':>7}  aim {CONFIG_AIM_S:g} s{'cached':>9}{'floor':>7}"
+            "  aim 0.1 s",
+        ]
+        for row in configs:
+            met = "met" if row["derive_s"] <= CONFIG_AIM_S else "MISSED"
+            cached = "met" if row["cached_s"] <= CACHED_AIM_S else "MISSED"
+            lines.append(
+                f"   {row['case']:<20}{row['total']:>16,}{row['variables']:>7}{row['builds']:>7}"
+                f"{row['build_s']:>9.2f}{row['derive_s']:>8.2f}"
+                f"{row['derive_s'] / row['build_s']:>7.1f}  {met:<8}"
+                f"{row['cached_s']:>9.3f}{row['floor_s']:>7.3f}  {cached}"
+            )
+        lines.append(
+            "   (derive and 1 build: after import torch, transformers; 1 build includes the "
+            "lazy import of the modelling code, as the derivation's first build does)"
+        )
     return "\n".join(lines)
 
 

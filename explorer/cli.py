@@ -117,7 +117,8 @@ def _build_parser(
         if selected is not None and name != selected:
             continue  # the command is known: no other one is parsed, listed or shown
         command = load(name)
-        sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
+        about = getattr(command, "DESCRIPTION", command.HELP)
+        sub = commands.add_parser(name, help=command.HELP, description=about)
         sub.families = families
         sub.add_argument("--version", action="version", version=version)
         command.add_arguments(sub)

@@ -503,6 +503,8 @@ def _part(
         )
     where = f"{source}: part {name!r}"
     family_name = raw.get("family")
+    if isinstance(family_name, str) and family_name.lower() not in FAMILIES:
+        family_name = _derived_family(family_name, source, where)
     if not isinstance(family_name, str) or family_name.lower() not in FAMILIES:
         guess = did_you_mean(family_name, FAMILIES) if isinstance(family_name, str) else None
         hint = f"; did you mean '{guess}'?" if guess else ""
@@ -539,6 +541,34 @@ def _part(
         if keyword.is_size and keyword.default is not None and keyword.name not in sizes:
             sizes[keyword.name] = keyword.default
     return Part(name, family.name, str(own), sizes, f"{name}/")
+
+
+def _derived_family(name: str, source: str, where: str) -> str:
+    """A part's ``family`` naming a formula saved by ``explorer derive --save``: its file
+    (``enc.toml``, relative to the spec's folder, else the working folder) or its family
+    name (``derived:enc``, the file ``enc.toml`` beside the spec); registered, its family
+    name returned. Any other name is returned as it is (the caller refuses it)."""
+    from pathlib import Path
+
+    if name.endswith(".toml"):
+        file = name
+    elif name.startswith("derived:") and len(name) > len("derived:"):
+        file = name.removeprefix("derived:") + ".toml"
+    else:
+        return name
+    folder = Path(source).parent if Path(source).is_file() else Path()
+    candidates = [Path(file)] if Path(file).is_absolute() else [folder / file, Path(file)]
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is None:
+        raise SpecError(f"{where}: family {shown(name)}: no derived formula file {shown(file)}")
+    from explorer.derivation import is_derived_file, register
+
+    if not is_derived_file(found):
+        raise SpecError(f"{where}: family {shown(name)}: {found} is not a derived formula")
+    try:
+        return register(found)
+    except ExplorerError as error:
+        raise SpecError(f"{where}: family {shown(name)}: {error}") from None
 
 
 def _check_type(

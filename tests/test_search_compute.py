@@ -18,7 +18,7 @@ from explorer.derivation import Derived
 from explorer.measures import Bytes, Flops, memory, memory_convention
 from tests.cli_helpers import run as _run
 from tests.cli_helpers import run_json as _json
-from tests.test_derived_family import LSTM as DERIVED_LSTM
+from tests.derive.test_derived_family import LSTM as DERIVED_LSTM
 
 optuna = pytest.importorskip("optuna", reason="the search extra is not installed")
 

@@ -69,9 +69,12 @@ def run(args: argparse.Namespace) -> str:
                 "one convention"
             )
         return _compare(args)
-    hf = hf_request(args)
-    request = None if hf is not None else spec_request(args)
-    if hf is not None:
+    derived = _unknown_type(args, measures)  # hook (derive, issue 21)
+    hf = None if derived is not None else hf_request(args)
+    request = None if hf is not None or derived is not None else spec_request(args)
+    if derived is not None:
+        result = derived
+    elif hf is not None:
         result = count(hf.family, convention=args.convention, **measures, **hf.sizes)
         result = dataclasses.replace(result, notes=(*result.notes, *hf.notes))
     elif request is not None:
@@ -111,6 +114,31 @@ def run(args: argparse.Namespace) -> str:
 
         text += "\n" + memory_table(shown_memory)
     return text
+
+
+def _unknown_type(args: argparse.Namespace, measures: dict[str, Any]) -> Any:
+    """Hook (derive, issue 21): with ``--hf-config`` naming a model type that has no
+    family, the count derived from the config itself (``--set`` takes nested fields and
+    JSON values); None otherwise."""
+    if getattr(args, "hf_config", None) is None:
+        return None
+    from explorer.hf import model_types, read_config
+
+    data, _ = read_config(args.hf_config)
+    model_type = data.get("model_type")
+    if not isinstance(model_type, str) or model_type in model_types():
+        return None
+    from explorer.derivation import count_unknown_type, parse_settings
+
+    return count_unknown_type(
+        data,
+        model=args.model,
+        convention=args.convention,
+        seq=measures.get("seq"),
+        batch=measures.get("batch"),
+        fields=parse_settings(args.set),
+        families=model_types(),
+    )
 
 
 def _json(

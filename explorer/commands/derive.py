@@ -1,5 +1,8 @@
 """``explorer derive TARGET --vary ...``: the exact closed form of a torch module or a
-Hugging Face model, fitted from meta-device builds (torch imported only when building)."""
+Hugging Face model, fitted from meta-device builds (torch imported only when building).
+
+The target's module is imported and its constructor run (user code): what it prints goes
+to stderr, ``sys.exit`` in it is an error, and each build has a time limit."""
 
 from __future__ import annotations
 
@@ -10,11 +13,21 @@ from typing import TYPE_CHECKING
 
 from explorer.commands._options import int_text
 
+#: The default limit per build (as explorer.derivation.BUILD_TIMEOUT, without importing it).
+BUILD_TIMEOUT = 30.0
+
 if TYPE_CHECKING:
     from explorer.derivation import Derived
 
 NAME = "derive"
 HELP = "the exact closed-form count of any torch module or Hugging Face model"
+DESCRIPTION = (
+    "Fit the exact closed-form count of a class from builds on torch's meta device. "
+    "The target's module is imported and its constructor run: it is code like any "
+    "other you run, so derive only what you trust. What it prints goes to stderr, "
+    "sys.exit in it is an error (exit 2), and each build is stopped after "
+    "--build-timeout seconds."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,9 +82,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="random held-out points, on top of each range's ends (default 16)",
     )
     parser.add_argument("--seed", type=int_text("--seed"), help="seed of the anchor")
+    parser.add_argument(
+        "--build-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=BUILD_TIMEOUT,
+        help=f"stop a build (or the target's import) after this long (default {BUILD_TIMEOUT:g})",
+    )
     parser.add_argument("--no-cache", action="store_true", help="derive again, ignoring the cache")
     parser.add_argument("--save", metavar="FILE", help="write the formula to a TOML file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds, got {text}")
+    return value
 
 
 def run(args: argparse.Namespace) -> str:
@@ -80,6 +110,9 @@ def run(args: argparse.Namespace) -> str:
 
     from explorer.derivation import derive, parse_settings
     from explorer.errors import UsageError
+
+    if args.save is not None and not args.save.strip():
+        raise UsageError("--save needs a file name, got an empty one")
 
     progress = None
     if sys.stderr.isatty():  # a line per stage; stdout keeps the one answer
@@ -99,6 +132,7 @@ def run(args: argparse.Namespace) -> str:
         seed=args.seed,
         cache=not args.no_cache,
         progress=progress,
+        build_timeout=args.build_timeout,
     )
     if args.save:
         try:
@@ -141,7 +175,12 @@ def render(derived: Derived, *, saved: str | None = None) -> str:
         lines.append("  tied:     " + ", ".join(f"{k} = {v}" for k, v in derived.ties.items()))
     lines += [
         f"  builds:   {derived.builds} on the meta device ({fit} for the fit){source}",
-        f"  verified: exact at {checks} held-out points, each range's two ends included",
+        "  verified: "
+        + (
+            f"exact at {checks} held-out points, each range's two ends included"
+            if checks
+            else "every point of the domain was built for the fit; none was left to hold out"
+        ),
         f"  from:     {versions}",
     ]
     if saved:

@@ -17,21 +17,27 @@ Example:
     86528
 """
 
+from explorer.derivation._config import ROUTE, count_config, count_unknown_type, derive_config
 from explorer.derivation._derive import MAX_DEGREE, derive
-from explorer.derivation._derived import Derived, load_derived
+from explorer.derivation._derived import Derived, DerivedTensor, load_derived
 from explorer.derivation._domain import Range, parse_settings, parse_ties, parse_vary
 from explorer.derivation._errors import MissingLibraryError, NoPolynomialError, TargetError
 from explorer.derivation._family import DerivedFamily, family_name, is_derived_file, register
 
 __all__ = [
     "MAX_DEGREE",
+    "ROUTE",
     "Derived",
     "DerivedFamily",
+    "DerivedTensor",
     "MissingLibraryError",
     "NoPolynomialError",
     "Range",
     "TargetError",
+    "count_config",
+    "count_unknown_type",
     "derive",
+    "derive_config",
     "family_name",
     "is_derived_file",
     "load_derived",

@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.derivation._derived import What
 from explorer.derivation._errors import TargetError
-from explorer.derivation._target import Target, one_line
+from explorer.derivation._target import BUILD_TIMEOUT, Target, fenced, one_line
+from explorer.derivation._tensors import TensorInfo, abstract, classify
 from explorer.errors import UnknownNameError
 
 if TYPE_CHECKING:
     from explorer.expressions import Expression
 
-__all__ = ["BuildFailure", "Builder", "quiet", "where"]
+__all__ = ["BUILD_TIMEOUT", "BuildFailure", "Builder", "fenced", "quiet", "where"]
 
 _UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 _MISSING = re.compile(r"missing \d+ required (?:positional|keyword-only) arguments?: (.+)")
@@ -71,14 +72,21 @@ class Builder:
         fixed: Mapping[str, Any],
         ties: Mapping[str, Expression],
         what: What = "parameters",
+        *,
+        timeout: float | None = BUILD_TIMEOUT,
     ) -> None:
         self.target = target
+        self.timeout = timeout
         self.variables = tuple(variables)
         self.fixed = dict(fixed)
         self.ties = dict(ties)
         self.what = what
         self.builds = 0
         self._memo: dict[tuple[int, ...], int | BuildFailure] = {}
+        #: Per point built: each group of named tensors (layer index abstracted) and the
+        #: elements it holds; per group, what it is (kind, block, experts).
+        self._parts: dict[tuple[int, ...], dict[str, int]] = {}
+        self.info: dict[str, TensorInfo] = {}
 
     def arguments(self, point: Sequence[int]) -> dict[str, Any]:
         """The keyword arguments of one build."""
@@ -115,15 +123,32 @@ class Builder:
             raise known
         return known
 
+    def parts(self, point: Sequence[int]) -> dict[str, int]:
+        """The elements of each group of named tensors at ``point`` (built if need be).
+
+        Raises:
+            BuildFailure: as :meth:`count`.
+        """
+        key = tuple(int(v) for v in point)
+        self.count(key)
+        return self._parts[key]
+
     def _build(self, key: tuple[int, ...]) -> int | BuildFailure:
         import torch
 
         arguments = self.arguments(key)
         self.builds += 1
         try:
-            with torch.device("meta"), warnings.catch_warnings(), _no_init():
+            with (
+                fenced(self.target.title, self.timeout),
+                torch.device("meta"),
+                warnings.catch_warnings(),
+                _no_init(),
+            ):
                 warnings.simplefilter("ignore")
                 module = self.target.build(arguments)
+        except TargetError:
+            raise  # the fence's: an exit or a build past the time limit
         except TypeError as error:
             self._argument_error(error)
             return BuildFailure(dict(zip(self.variables, key)), error)
@@ -131,7 +156,9 @@ class Builder:
             return BuildFailure(dict(zip(self.variables, key)), error)
         if not isinstance(module, torch.nn.Module):
             raise TargetError(f"{self.target.title} did not build a torch.nn.Module")
-        return _unique_count(module, self.what, self.target.title)
+        parts = _unique_parts(module, self.what, self.target.title, self.info)
+        self._parts[key] = parts
+        return sum(parts.values())
 
     def _argument_error(self, error: TypeError) -> None:
         message = str(error)
@@ -148,17 +175,28 @@ class Builder:
             )
 
 
-def _unique_count(module: Any, what: What, title: str) -> int:
+def _unique_parts(
+    module: Any, what: What, title: str, info: dict[str, TensorInfo]
+) -> dict[str, int]:
+    """Each group of unique tensors (a Parameter object shared by several modules counted
+    once, under its first name) and its elements; ``info`` learns each new group."""
     from torch.nn.parameter import is_lazy
 
-    total = 0
-    for kind, tensors in (("parameters", module.parameters()), ("buffers", module.buffers())):
-        for tensor in tensors:
+    owners = {id(p): type(m).__name__ for m in module.modules() for p in m.parameters(False)}
+    parts: dict[str, int] = {}
+    chosen = module.named_parameters() if what == "parameters" else module.named_buffers()
+    for name, tensor in chosen:
+        if is_lazy(tensor):
+            raise TargetError(_lazy_message(title))
+        group = abstract(name)
+        if group not in info:
+            info[group] = classify(group, owners.get(id(tensor), ""))
+        parts[group] = parts.get(group, 0) + tensor.numel()
+    if what == "buffers":  # lazy parameters are refused when buffers are counted too
+        for tensor in module.parameters():
             if is_lazy(tensor):
                 raise TargetError(_lazy_message(title))
-            if kind == what:
-                total += tensor.numel()
-    return total
+    return parts
 
 
 def _lazy_message(title: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from explorer.derivation import _cache
 from explorer.derivation._derived import Derived, What
 from explorer.derivation._domain import Scalar, check_name, parse_ties, parse_vary
-from explorer.derivation._target import identity
+from explorer.derivation._target import BUILD_TIMEOUT, identity
 from explorer.errors import ConflictError, UsageError
 
 __all__ = ["MAX_DEGREE", "derive"]
@@ -40,6 +40,7 @@ def derive(
     seed: int | None = None,
     cache: bool = True,
     progress: Callable[[str], None] | None = None,
+    build_timeout: float | None = BUILD_TIMEOUT,
 ) -> Derived:
     """The exact count of ``target`` as a polynomial in the varied arguments.
 
@@ -66,6 +67,9 @@ def derive(
         seed: the anchor's and the held-out points' seed (default: from the request).
         cache: read and write the derivation cache (``EXPLORER_CACHE=off`` also disables it).
         progress: called with a line per stage (the library itself never prints).
+        build_timeout: seconds one build may take (``None``: no limit); the target's
+            module is imported and its constructor run, behind a fence: its prints go to
+            stderr, ``sys.exit`` and a build past the limit are :class:`TargetError`.
 
     Raises:
         NoPolynomialError: no polynomial fits the domain; the message says what to try.
@@ -83,6 +87,10 @@ def derive(
         raise UsageError(f"max_degree must be between 1 and 8, got {max_degree}")
     if checks < 0:
         raise UsageError(f"checks must be >= 0, got {checks}")
+    if build_timeout is not None and not 0 < build_timeout <= 86_400:
+        raise UsageError(
+            f"build_timeout must be between 0 and 86400 seconds (or None), got {build_timeout}"
+        )
     _no_overlap(variables, settings, tie_texts)
     _check_ties(tie_texts, variables)
 
@@ -103,8 +111,11 @@ def derive(
             say("found in the cache")
             return hit
 
+    import sys
+
     from explorer.derivation._fit import derive_fresh
 
+    before = set(sys.modules)
     derived = derive_fresh(
         target,
         model,
@@ -116,9 +127,15 @@ def derive(
         checks=checks,
         seed=seed if seed is not None else int(hashlib.sha256(key.encode()).hexdigest()[:12], 16),
         say=say,
+        timeout=build_timeout,
     )
     if cache:
-        _cache.store(key, derived.to_json())
+        from explorer.derivation._target import local_modules
+
+        roots = [m for m in sys.modules if m not in before]
+        if derived.module:
+            roots.append(derived.module)
+        _cache.store(key, derived.to_json(), local_modules(roots))
     return derived
 
 
@@ -143,9 +160,9 @@ def _settings(fixed: Mapping[str, Scalar] | None) -> dict[str, Scalar]:
     settings: dict[str, Scalar] = {}
     for name, value in (fixed or {}).items():
         check_name(name, "--set name")
-        if value is not None and not isinstance(value, bool | int | float | str):
+        if value is not None and not isinstance(value, bool | int | float | str | dict | list):
             raise UsageError(
-                f"--set {name}: a value must be a number, true/false, none or text, "
+                f"--set {name}: a value must be a number, true/false, none, text or JSON, "
                 f"got {type(value).__name__}"
             )
         settings[name] = value

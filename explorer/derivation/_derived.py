@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from explorer.solver import Solution
     from explorer.solver._solution import Neighbour
 
-__all__ = ["COUNTED", "FORMAT", "Derived", "What", "load_derived"]
+__all__ = ["COUNTED", "FORMAT", "Derived", "DerivedTensor", "What", "load_derived"]
 
 #: The version of the saved format (``format = 1`` in the file).
 FORMAT = 1
@@ -57,6 +57,35 @@ COUNTED: dict[str, str] = {
     "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
 }
 _INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class DerivedTensor:
+    """One group of named tensors (the layer index abstracted) and its exact count.
+
+    Attributes:
+        name: the framework's name, ``model.layers.{i}.mlp.up_proj.weight``.
+        kind: ``weight``, ``bias`` or ``embedding``.
+        block: ``attention``, ``mlp``, ``experts``, ``embedding``, ``norm``, ``head`` ...
+        experts: the routed experts of a mixture (a token uses ``k`` of ``E``).
+        polynomial: the elements of every tensor of the group, over the variables.
+    """
+
+    name: str
+    kind: str
+    block: str
+    experts: bool
+    polynomial: RationalPolynomial
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "block": self.block,
+            "experts": self.experts,
+            "formula": self.polynomial.text(),
+        }
 
 
 @dataclass(frozen=True)
@@ -97,6 +126,17 @@ class Derived:
     title: str = ""
     cached: bool = field(default=False, compare=False)
     source: str = field(default="", compare=False)
+    #: The module of the class that was built (the cache follows its local imports).
+    module: str = field(default="", compare=False)
+    #: The count per group of named tensors (empty when it was not fitted apart).
+    tensors: tuple[DerivedTensor, ...] = ()
+    #: A mixture of experts' routing, ``(E, k)``: each a variable's name or a number; a
+    #: token uses ``k/E`` of the routed experts' tensors (None: no routing known).
+    routing: tuple[str | int, str | int] | None = None
+    #: What the derivation says of itself (fields fixed, and why).
+    notes: tuple[str, ...] = ()
+    #: For a config's formula: the config's own values of the variables.
+    at: dict[str, int] = field(default_factory=dict)
 
     # -- the formula -----------------------------------------------------------------------
     @property
@@ -180,6 +220,11 @@ class Derived:
         )
         if remainder:
             raise ExplorerError(f"the formula gives a fraction at {point}: it is not a count there")
+        if quotient < 0:
+            raise ExplorerError(
+                f"the formula gives {quotient:,} at {point}: a negative number is no count "
+                "(an edited or corrupt formula)"
+            )
         return int(quotient)
 
     def evaluate_many(
@@ -383,6 +428,10 @@ class Derived:
             "fit_builds": self.fit_builds,
             "verified": {"points": self.verified_points, "exact": True, "ends": True},
             "versions": dict(self.versions),
+            "tensors": [t.to_json() for t in self.tensors],
+            **({"routing": list(self.routing)} if self.routing else {}),
+            **({"notes": list(self.notes)} if self.notes else {}),
+            **({"at": dict(self.at)} if self.at else {}),
         }
 
     def save(self, path: str | Path) -> None:

@@ -146,7 +146,7 @@ def _pattern(scan: _Scan) -> Message:
     if m is not None:
         return _multiple(scan, m)
     if ok == values[: len(ok)]:
-        return _up_to(scan, ok[-1])
+        return _up_to(scan, _last_building(scan, ok[-1], values[len(ok)]))
     if ok == values[len(values) - len(ok) :]:
         return _from(scan, ok[0])
     return _irregular(scan)
@@ -210,6 +210,21 @@ def _building_lattice(scan: _Scan, m: int) -> Range | None:
         if all(x in ok for x in multiples if x % step == 0):
             return _lattice(scan.range, step)
     return lattice
+
+
+def _last_building(scan: _Scan, good: int, bad: int) -> int:
+    """The largest value that builds between ``good`` (builds) and ``bad`` (fails), by
+    bisection on the lattice: the scan looks at the first values only, and the failing
+    point may lie far beyond them (builds up to 100 fail at 101, not at 49)."""
+    r = scan.range
+    low, high = r.index(good), r.index(bad)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if scan.ctx.attempt(scan.ctx.at(scan.point, scan.index, r.value(middle))) is None:
+            high = middle
+        else:
+            low = middle
+    return r.value(low)
 
 
 def _up_to(scan: _Scan, top: int) -> Message:
@@ -286,7 +301,7 @@ def _irregular(scan: _Scan) -> Message:
         f"along {name}, builds fail at {', '.join(map(str, failing))} but not at "
         f"{', '.join(map(str, ok[:6]))}"
     )
-    for m in range(2, max(values) // 2 + 1):
+    for m in range(2, min(max(values) // 2, 4096) + 1):  # bounded: values may be huge
         multiples = [x for x in values if x % m == 0]
         if len(multiples) >= 2 and all(x in ok for x in multiples):
             lattice = _lattice(scan.range, m)
@@ -331,6 +346,17 @@ def degree_cap(ctx: Context, index: int) -> NoPolynomialError:
     if found is not None:
         return found
     name = ctx.variables[index]
+    for period in range(2, 9):  # a pattern over the layers: one polynomial per residue
+        lattice = _periodic_lattice(ctx, index, ctx.anchor, period * ctx.ranges[index].step)
+        if lattice is not None:
+            option = f"--vary {name}={lattice.option()}"
+            return NoPolynomialError(
+                f"{ctx.head()}: the count is not one polynomial in {name}: it follows one on "
+                f"the multiples of {period} and changes in between (an irregular pattern, such "
+                f"as a layer kind that repeats every {period} layers): try {option}",
+                variable=name,
+                suggestion=option,
+            )
     return NoPolynomialError(
         f"{ctx.head()}: the count is not a polynomial of degree <= {ctx.max_degree} in {name} "
         f"(near {where(dict(zip(ctx.variables, ctx.anchor)))}); it may grow faster than any "

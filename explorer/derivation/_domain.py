@@ -17,6 +17,7 @@ import keyword
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from explorer.errors import ConflictError, InvalidSizeError, UsageError
 
@@ -32,13 +33,20 @@ __all__ = [
     "parse_vary",
 ]
 
+#: The largest end or step of a range (as the largest size the explorer counts).
+MAX_RANGE = 10**18
+MAX_RANGE_TEXT = "10**18"
+
 #: An argument or variable name: a Python identifier that does not start with ``_``.
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\Z")
+#: A name that may reach into a nested config: ``text_config.hidden_size``.
+DOTTED = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,63}){0,3}\Z")
 
-#: What a ``--set`` value may be: the values a JSON cache key and a saved file can hold.
-Scalar = int | float | bool | str | None
+#: What a ``--set`` value may be: the values a JSON cache key and a saved file can hold
+#: (JSON objects and lists too: a classifier's ``id2label``).
+Scalar = int | float | bool | str | None | dict[str, Any] | list[Any]
 
-_RANGE = re.compile(r"\s*(\d+)\s*:\s*(\d+)\s*(?::\s*(\d+)\s*)?\Z")
+_RANGE = re.compile(r"\s*(\d{1,40})\s*:\s*(\d{1,40})\s*(?::\s*(\d{1,40})\s*)?\Z")
 _EXAMPLE = "e.g. hidden_size=64:4096:64"
 
 
@@ -97,6 +105,11 @@ class Range:
         Raises:
             InvalidSizeError: negative ends, a step below 1, or fewer than two values.
         """
+        if max(lo, hi, step) > MAX_RANGE:
+            raise InvalidSizeError(
+                f"bad range for {name}: {lo}:{hi}:{step} goes past {MAX_RANGE_TEXT}, "
+                "far beyond any size a module is built with"
+            )
         if lo < 0 or step < 1:
             raise InvalidSizeError(
                 f"bad range for {name}: LO must be >= 0 and STEP >= 1, got {lo}:{hi}:{step}"
@@ -126,7 +139,7 @@ def check_name(name: object, what: str) -> str:
         >>> check_name("hidden_size", "--vary name")
         'hidden_size'
     """
-    if not isinstance(name, str) or not NAME.match(name) or keyword.iskeyword(name):
+    if not isinstance(name, str) or not DOTTED.match(name) or keyword.iskeyword(name):
         raise UsageError(
             f"bad {what} {name!r}: use a Python identifier not starting with '_', {_EXAMPLE}"
         )
@@ -169,8 +182,10 @@ def parse_vary(spec: object) -> dict[str, Range]:
             f"got {type(spec).__name__}"
         )
     ranges: dict[str, Range] = {}
-    for name, raw in items:
-        check_name(name, "--vary name")
+    for dotted, raw in items:
+        # A nested config field (text_config.hidden_size) is the variable
+        # text_config__hidden_size: formulas are arithmetic over plain names.
+        name = check_name(dotted, "--vary name").replace(".", "__")
         if name in ranges:
             raise ConflictError(f"{name} is varied twice; give one range")
         ranges[name] = _range(name, raw)
@@ -206,13 +221,27 @@ def _is_int(value: object) -> bool:
 
 
 def parse_value(text: str) -> Scalar:
-    """A ``--set`` value: an int, a float, ``true``/``false``, ``none``, else the text.
+    """A ``--set`` value: an int, a float, ``true``/``false``, ``none``, a JSON object or
+    list (``{"0": "neg", "1": "pos"}``), else the text.
 
     Example:
         >>> [parse_value(t) for t in ("32", "1e-5", "True", "none", "gelu", "'7'")]
         [32, 1e-05, True, None, 'gelu', '7']
+        >>> parse_value('{"0": "neg", "1": "pos"}')
+        {'0': 'neg', '1': 'pos'}
     """
     stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        import json
+
+        try:
+            value: Scalar = json.loads(stripped)
+        except (ValueError, RecursionError):
+            raise UsageError(
+                f"bad JSON value {stripped[:60]!r}: write an object such as "
+                '\'{"0": "neg", "1": "pos"}\' or a list such as [1, 2]'
+            ) from None
+        return value
     lowered = stripped.lower()
     if lowered in ("true", "false"):
         return lowered == "true"

@@ -36,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 from explorer.algebra import Role, Slot
 from explorer.conventions import Convention
 from explorer.derivation._derived import Derived, load_derived
-from explorer.errors import ConflictError, InvalidSizeError, SpecError, UnknownNameError
+from explorer.derivation._poly import RationalPolynomial
+from explorer.derivation._saved import MAX_BYTES as _MAX_BYTES
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import FAMILIES, Family, Keyword, SearchChoice
 
 if TYPE_CHECKING:
@@ -50,10 +52,68 @@ _WIDTHS = ("hidden", "d_model", "dim", "embd", "width", "channels", "units")
 
 @dataclass(frozen=True, slots=True)
 class DerivedStructure:
-    """A derived formula has one structure: its formula over its variables."""
+    """A derived formula has one structure: its formula over its variables (and a digest
+    of its groups of tensors, which key the compiled form too)."""
 
     name: str
     formula: str
+    tensors: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One term of the family: a group of tensors (or the whole count), its exact
+    polynomial, and the polynomial of what one token uses of it (routed experts)."""
+
+    name: str
+    kind: str
+    block: str
+    meaning: str
+    polynomial: RationalPolynomial
+    active: RationalPolynomial | None
+
+
+def _parts(derived: Derived) -> tuple[_Part, ...]:
+    if not derived.tensors:
+        whole = f"every {derived.counted} of {derived.target}, as built"
+        return (_Part("total", "weight", "derived", whole, derived.polynomial, None),)
+    parts = []
+    for t in derived.tensors:
+        active = routed(t.polynomial, derived.routing) if t.experts else None
+        meaning = f"{t.name} ({t.block})"
+        parts.append(_Part(t.name, t.kind, t.block, meaning, t.polynomial, active))
+    return tuple(parts)
+
+
+def routed(
+    polynomial: RationalPolynomial, routing: tuple[str | int, str | int] | None
+) -> RationalPolynomial | None:
+    """What one token uses of the routed experts' tensors: ``k/E`` of them (``routing``
+    is ``(E, k)``, each a variable's name or a number); None without routing, or where
+    ``k/E`` of the polynomial is no count."""
+    from fractions import Fraction
+
+    if routing is None:
+        return None
+    experts, chosen = routing
+    variables = polynomial.variables
+    terms: dict[tuple[int, ...], Fraction] = {}
+    for exponents, coefficient in polynomial.terms:
+        e = list(exponents)
+        c = Fraction(coefficient)
+        if isinstance(experts, str):
+            i = variables.index(experts)
+            if e[i] == 0:
+                return None
+            e[i] -= 1
+        else:
+            c /= experts
+        if isinstance(chosen, str):
+            e[variables.index(chosen)] += 1
+        else:
+            c *= chosen
+        terms[tuple(e)] = terms.get(tuple(e), Fraction(0)) + c
+    return RationalPolynomial.from_terms(variables, terms)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -132,7 +192,37 @@ class DerivedFamily(Family):
     @property
     def structure(self) -> DerivedStructure:
         """Its one structure."""
-        return DerivedStructure(self.name, self.derived.formula_text)
+        return self._structure
+
+    @functools.cached_property
+    def _structure(self) -> DerivedStructure:
+        import hashlib
+        import json
+
+        text = json.dumps(
+            [[p.name, p.kind, p.block, p.polynomial.text(), p.active and p.active.text()]
+             for p in self._parts]
+        )
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16] if self.derived.tensors else ""
+        return DerivedStructure(self.name, self.derived.formula_text, digest)
+
+    @functools.cached_property
+    def _parts(self) -> tuple[_Part, ...]:
+        return _parts(self.derived)
+
+    @functools.cached_property
+    def _exact(self) -> tuple[tuple[int, str, RationalPolynomial], ...]:
+        """The slots filled in exactly (a polynomial with fractional coefficients is an
+        integer at every point of its domain, but not an integer polynomial): the slot's
+        index, keyword and polynomial."""
+        found = []
+        index = len(self.derived.variables)
+        for k, part in enumerate(self._parts):
+            for which, polynomial in (("count", part.polynomial), ("active", part.active)):
+                if polynomial is not None and polynomial.denominator != 1:
+                    found.append((index, f"{which}_{k}", polynomial))
+                    index += 1
+        return tuple(found)
 
     # -- the algebra's protocol -----------------------------------------------------------
     def parse(
@@ -158,23 +248,51 @@ class DerivedFamily(Family):
                 continue
             self.derived.check_value(name, value)
             values[name] = int(value)
+        point = [values[v] for v in self.derived.variables]
+        for _, keyword, polynomial in self._exact:
+            values[keyword] = None if None in point else int(polynomial.evaluate(point))
         return self.structure, values
 
     def slots(self, structure: Hashable) -> tuple[Slot, ...]:
-        return tuple(Slot(v, None, v) for v in self.derived.variables)
+        own = tuple(Slot(v, None, v) for v in self.derived.variables)
+        return own + tuple(Slot(k, None, k, derived=True) for _, k, _ in self._exact)
+
+    def meaning(self, slot: Slot) -> str:
+        for _, keyword, polynomial in self._exact:
+            if slot.keyword == keyword:
+                return f"the exact value of {polynomial.text()} (fractional coefficients)"
+        return f"{slot.keyword} (an argument of {self.derived.target})"
+
+    def complete(self, structure: Hashable, values: list[Any]) -> None:
+        """Fill the exact slots: ``numerator(values) // denominator`` (ints or arrays)."""
+        point = values[: len(self.derived.variables)]
+        for index, _, polynomial in self._exact:
+            values[index] = polynomial.function()(*point) // polynomial.denominator
 
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
+        import sympy
+
         from explorer.algebra._term import Term
 
-        return (
+        symbols = dict(zip(self.derived.variables, self.derived.symbols))
+        exact = {id(p): sympy.Symbol(k, positive=True) for _, k, p in self._exact}
+
+        def expression(polynomial: RationalPolynomial) -> Any:
+            if id(polynomial) in exact:
+                return exact[id(polynomial)]
+            return polynomial.to_sympy([symbols[v] for v in polynomial.variables])
+
+        return tuple(
             Term(
-                "total",
-                "weight",
-                (self.derived.formula,),
-                f"every {self.derived.counted} of {self.derived.target}, as built",
-                "as derived",
-                role=Role("total", "the derived count", block="derived"),
-            ),
+                part.name,
+                part.kind,
+                (expression(part.polynomial),),
+                part.meaning,
+                part.block,
+                role=Role(part.name, part.name, block=part.block),
+                active=None if part.active is None else expression(part.active),
+            )
+            for part in self._parts
         )
 
     def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
@@ -199,15 +317,24 @@ class DerivedFamily(Family):
 
 def is_derived_file(path: str | Path) -> bool:
     """Whether ``path`` names a file saved by ``explorer derive --save`` (a TOML file with
-    a ``formula`` and ``variables``), as opposed to a spec file."""
+    a ``formula`` and ``variables``), as opposed to a spec file. The whole file is looked
+    at (up to the saved format's size limit), not its first lines only."""
+    import re
+
     file = Path(path)
     if file.suffix != ".toml" or not file.is_file():
         return False
     try:
-        head = file.read_text(encoding="utf-8-sig")[:4096]
+        if file.stat().st_size > _MAX_BYTES:
+            return False
+        text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
-    return "formula =" in head and "variables =" in head and "[[parts]]" not in head
+    return (
+        re.search(r"(?m)^\s*formula\s*=", text) is not None
+        and re.search(r"(?m)^\s*variables\s*=", text) is not None
+        and re.search(r"(?m)^\s*\[\[\s*parts\s*\]\]", text) is None
+    )
 
 
 def register(path: str | Path) -> str:
@@ -219,11 +346,6 @@ def register(path: str | Path) -> str:
     """
     file = Path(path)
     derived = load_derived(file)
-    if derived.polynomial.denominator != 1:
-        raise SpecError(
-            f"{file}: the formula has fractional coefficients; count it with "
-            "explorer.load_derived(...).count(...)"
-        )
     name = f"derived:{file.stem}"
     FAMILIES[name] = DerivedFamily(derived, name, source=str(file.resolve()))
     return name

@@ -18,13 +18,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from explorer.derivation._build import Builder, BuildFailure, quiet
-from explorer.derivation._derived import Derived, What
+from explorer.derivation._derived import Derived, DerivedTensor, What
 from explorer.derivation._diagnose import Context, build_failure, degree_cap, interaction, mismatch
 from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._errors import TargetError
-from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial
+from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial, refit
 from explorer.derivation._poly import RationalPolynomial
-from explorer.derivation._target import Target, installed_version, resolve
+from explorer.derivation._target import (
+    BUILD_TIMEOUT,
+    NESTED,
+    Target,
+    installed_version,
+    nest,
+    resolve,
+)
 from explorer.derivation._verify import held_out_points, verify
 from explorer.errors import UnknownNameError, UsageError
 
@@ -46,6 +53,7 @@ def derive_fresh(
     checks: int,
     seed: int,
     say: Callable[[str], None] = lambda _line: None,
+    timeout: float | None = BUILD_TIMEOUT,
 ) -> Derived:
     """Build, fit, verify and factor (the arguments already validated by ``derive``)."""
     from explorer.expressions import parse_expression
@@ -55,7 +63,7 @@ def derive_fresh(
     resolved = resolve(target, model)
     _check_names(resolved, variables, settings, ties)
     tied = {name: parse_expression(text, variables) for name, text in ties.items()}
-    builder = Builder(resolved, variables, settings, tied, what)
+    builder = Builder(resolved, variables, settings, tied, what, timeout=timeout)
     known = {**resolved.defaults, **settings}
     with quiet():
         say(f"building {resolved.title} on the meta device")
@@ -69,6 +77,7 @@ def derive_fresh(
             checks=checks,
             say=say,
         )
+    tensors = per_tensor(builder, fit, variables, checked, polynomial)
     say("factoring the formula")
     return Derived(
         target=target,
@@ -82,13 +91,15 @@ def derive_fresh(
         polynomial=polynomial,
         builds=builder.builds,
         fit_builds=len(set(fit.points)),
-        verified_points=checked,
+        verified_points=len(checked),
         versions={
             name: version
             for name in resolved.libraries
             if (version := installed_version(name)) is not None
         },
         title=resolved.title,
+        module=str(getattr(resolved.module_class, "__module__", "")),
+        tensors=tensors,
     )
 
 
@@ -102,13 +113,15 @@ def _fit_and_verify(
     max_degree: int,
     checks: int,
     say: Callable[[str], None],
-) -> tuple[RationalPolynomial, Fit, int]:
+) -> tuple[RationalPolynomial, Fit, list[tuple[int, ...]]]:
     variables = tuple(ranges)
     lattices = tuple(ranges.values())
     context = Context(target.title, variables, lattices, builder.count, (), known, max_degree)
     last: list[Any] = []
     for attempt in range(2):  # a second fit on a new anchor, every term kept, if the first fails
         anchor = _anchor(builder, lattices, rng, max_degree, context)
+        if attempt == 0:
+            refuse_ignored(builder, tuple(r.value(k) for r, k in zip(lattices, anchor)))
         context.anchor = tuple(r.value(k) for r, k in zip(lattices, anchor))
         try:
             fit = fit_polynomial(
@@ -128,13 +141,91 @@ def _fit_and_verify(
         except BuildFailure as failure:
             raise build_failure(context, failure) from None
         if not mismatches:
-            return polynomial, fit, len(points)
+            used = set(fit.points)  # a small domain leaves few points, or none, to hold out
+            held = [p for p in points if p not in used]
+            return polynomial, fit, held
         say(f"{len(mismatches)} held-out points disagree: diagnosing")
         diagnosis = mismatch(context, polynomial, mismatches)
         if diagnosis is not None:
             raise diagnosis
         last = mismatches
     raise interaction(context, last)
+
+
+def per_tensor(
+    builder: Builder,
+    fit: Fit,
+    variables: tuple[str, ...],
+    held: list[tuple[int, ...]],
+    total: RationalPolynomial,
+) -> tuple[DerivedTensor, ...]:
+    """Each group of named tensors fitted from the builds the total's fit made (no new
+    build), verified at the same held-out points; empty when a group does not follow
+    its polynomial there (its count is then the total's only)."""
+    names: list[str] = []
+    for point in (*fit.points, *held):
+        names += [n for n in builder.parts(point) if n not in names]
+    tensors = []
+    summed = RationalPolynomial.from_terms(variables, {})
+    for name in names:
+
+        def value(point: tuple[int, ...], name: str = name) -> int:
+            return builder.parts(point).get(name, 0)
+
+        polynomial = refit(fit, value).polynomial(variables)
+        if any(polynomial.evaluate(p) != value(p) for p in held):
+            return ()
+        info = builder.info[name]
+        tensors.append(DerivedTensor(name, info.kind, info.block, info.experts, polynomial))
+        summed = summed.plus(polynomial)
+    return tuple(tensors) if summed == total else ()
+
+
+def refuse_ignored(builder: Builder, point: tuple[int, ...]) -> None:
+    """A config field set or varied that the model never reads and that changes nothing
+    else in the config (the build at ``point`` ignored it) is refused, never dropped.
+
+    Raises:
+        UsageError: naming the field, and a field of that config it may mean.
+    """
+    target = builder.target
+    if target.config_class is None:
+        return
+    arguments = builder.arguments(point)
+    asked = {*builder.fixed, *builder.ties, *builder.variables}
+    given = [n for n in arguments if n in asked]
+    for name in target.unread(given):
+        without = {k: v for k, v in arguments.items() if k != name}
+        try:
+            with quiet():
+                same = _config_fields(target, without) == _config_fields(target, arguments, name)
+        except Exception:  # the config refuses one of them: the field does something
+            continue
+        if same:
+            from explorer.errors import did_you_mean
+
+            shown = name.replace(NESTED, ".")
+            guess = did_you_mean(shown.rsplit(".", 1)[-1], target.hints)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            raise UnknownNameError(
+                f"{shown} is ignored by {target.model or target.title}: the model never reads "
+                f"it and it changes nothing else in the config, so the count would not be "
+                f"for the model asked about{hint}"
+            )
+
+
+def _config_fields(target: Target, arguments: dict[str, Any], drop: str = "") -> dict[str, Any]:
+    assert target.config_class is not None
+    data: dict[str, Any] = target.config_class(**nest(arguments)).to_dict()
+    *outer, last = drop.split(NESTED) if drop else [""]
+    table = data
+    for part in outer:
+        table = table.get(part, {}) if isinstance(table.get(part), dict) else {}
+    if isinstance(table, dict):
+        table.pop(last, None)
+    for volatile in ("transformers_version", "_name_or_path"):
+        data.pop(volatile, None)
+    return data
 
 
 def _anchor(

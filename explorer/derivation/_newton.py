@@ -30,7 +30,7 @@ from fractions import Fraction
 from explorer.derivation._domain import Range
 from explorer.derivation._poly import Exponents, RationalPolynomial, multiply, plus
 
-__all__ = ["DegreeCapError", "Fit", "fit_polynomial", "node_indices"]
+__all__ = ["DegreeCapError", "Fit", "fit_polynomial", "node_indices", "refit"]
 
 
 class DegreeCapError(Exception):
@@ -79,14 +79,24 @@ def _newton_factor(index: int, nodes: Sequence[int], arity: int) -> dict[Exponen
     return result
 
 
-def node_indices(size: int, anchor: int) -> list[int]:
-    """Lattice indices in node order: the anchor, up to the top, then down from it.
+#: Nodes taken along one variable: the fit needs at most ``max_degree + 3`` (8 + 3), so a
+#: huge range (``1:10**12``) costs no memory in proportion to its size.
+MAX_NODES = 16
+
+
+def node_indices(size: int, anchor: int, limit: int = MAX_NODES) -> list[int]:
+    """Lattice indices in node order: the anchor, up to the top, then down from it (at
+    most ``limit`` of them).
 
     Example:
         >>> node_indices(6, 3)
         [3, 4, 5, 2, 1, 0]
+        >>> node_indices(10**12, 5, limit=4)
+        [5, 6, 7, 8]
     """
-    return list(range(anchor, size)) + list(range(anchor - 1, -1, -1))
+    up = range(anchor, min(size, anchor + limit))
+    down = range(anchor - 1, max(-1, anchor - 1 - (limit - len(up))), -1)
+    return [*up, *down]
 
 
 def fit_polynomial(
@@ -175,3 +185,36 @@ def _with_total(degrees: Sequence[int], total: int) -> list[Exponents]:
         for alpha in itertools.product(*(range(d + 1) for d in degrees))
         if sum(alpha) == total
     ]
+
+
+def refit(fit: Fit, value: Callable[[tuple[int, ...]], int]) -> Fit:
+    """The same Newton terms, at the same nodes, for another function of the points: the
+    fit of one group of tensors from the builds the total's fit made (no new build when
+    ``value`` reads the builds already made). Terms the total's fit left out stay out;
+    the caller verifies the result at held-out points.
+
+    Example:
+        >>> from explorer.derivation._domain import Range
+        >>> total = lambda p: p[0] * p[1] + 3 * p[0]
+        >>> fit = fit_polynomial(total, (Range(1, 64), Range(1, 64)), (5, 9), max_degree=6)
+        >>> refit(fit, lambda p: 3 * p[0]).polynomial(("m", "n")).text()
+        '3*m'
+    """
+    nodes = fit.nodes
+    coefficients: dict[Exponents, Fraction] = {}
+    for alpha in fit.coefficients:  # computed in an order where every lower term came first
+        x = tuple(nodes[i][a] for i, a in enumerate(alpha))
+        remainder = Fraction(value(x))
+        for beta, c in coefficients.items():
+            if c and all(b <= a for b, a in zip(beta, alpha)):
+                remainder -= c * _basis(nodes, beta, x)
+        coefficients[alpha] = remainder / _basis(nodes, alpha, x)
+    return Fit(coefficients, nodes, fit.degrees, fit.points)
+
+
+def _basis(nodes: Sequence[Sequence[int]], beta: Exponents, x: Sequence[int]) -> int:
+    product = 1
+    for i, b in enumerate(beta):
+        for t in range(b):
+            product *= x[i] - nodes[i][t]
+    return product

@@ -78,6 +78,12 @@ class RationalPolynomial:
         terms = _expand(expression.tree, index, len(variables))
         return cls.from_terms(variables, terms)
 
+    def plus(self, other: RationalPolynomial) -> RationalPolynomial:
+        """``self + other`` (the same variables)."""
+        return RationalPolynomial.from_terms(
+            self.variables, plus(dict(self.terms), dict(other.terms))
+        )
+
     # -- evaluation --------------------------------------------------------------------------
     @property
     def denominator(self) -> int:

@@ -39,6 +39,7 @@ import json
 import math
 import sys
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,17 @@ from explorer.derivation._domain import NAME, Range
 from explorer.derivation._poly import RationalPolynomial
 from explorer.errors import ExplorerError, SpecError
 
-__all__ = ["parse_toml", "read_toml", "to_toml", "validated"]
+__all__ = ["MAX_BYTES", "negative_point", "parse_toml", "read_toml", "to_toml", "validated"]
 
 _HEADER = (
     "# An exact parameter count derived by `explorer derive` from meta-device builds.\n"
     "# It holds on the domain below only (counts outside it are refused). The formula is\n"
     "# arithmetic over the variables; tools read it with a safe parser, never eval.\n"
 )
-_TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions")
-_MAX_BYTES = 1_000_000
+_TABLES = ("domain", "fixed", "ties", "degrees", "verified", "versions", "at")
+MAX_BYTES = 1_000_000
+#: The most groups of named tensors a saved formula may hold.
+MAX_TENSORS = 10_000
 
 
 def _value(value: Any) -> str:
@@ -73,7 +76,7 @@ def _value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -87,7 +90,7 @@ def to_toml(data: Mapping[str, Any]) -> str:
     lines = [_HEADER.rstrip("\n")]
     fixed = data.get("fixed") or {}
     for key, value in data.items():
-        if key in _TABLES or value is None:
+        if key in _TABLES or key == "tensors" or value is None:
             continue
         lines.append(f"{key} = {_value(value)}")
     unset = [k for k, v in fixed.items() if v is None]
@@ -102,6 +105,9 @@ def to_toml(data: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(f"[{table}]")
         lines += [f"{_key(k)} = {_value(v)}" for k, v in entries.items()]
+    for tensor in data.get("tensors") or ():
+        lines += ["", "[[tensors]]"]
+        lines += [f"{_key(k)} = {_value(v)}" for k, v in tensor.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -125,8 +131,8 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 def read_toml(path: Path) -> dict[str, Any]:
     """A saved file's data."""
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise SpecError(f"{path}: larger than {_MAX_BYTES} bytes; not a derived formula")
+        if path.stat().st_size > MAX_BYTES:
+            raise SpecError(f"{path}: larger than {MAX_BYTES} bytes; not a derived formula")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(f"cannot read {path}: {error}") from None
@@ -153,7 +159,6 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     variables = data.get("variables")
     if (
         not isinstance(variables, list)
-        or not variables
         or not all(isinstance(v, str) and NAME.match(v) for v in variables)
         or len(set(variables)) != len(variables)
     ):
@@ -170,6 +175,15 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         )
     except ExplorerError as error:
         raise _fail(source, "formula", f"is refused: {error}") from None
+    negative = negative_point(polynomial, [domain[v] for v in variables])
+    if negative is not None:
+        at = ", ".join(f"{v}={x}" for v, x in zip(variables, negative))
+        raise _fail(
+            source,
+            "formula",
+            f"is negative at {at}, inside its domain: it is not a parameter count "
+            "(an edited or corrupt formula)",
+        )
     counted = data.get("counted", "parameters")
     if counted not in ("parameters", "buffers"):
         raise _fail(source, "counted", "must be 'parameters' or 'buffers'")
@@ -185,12 +199,25 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     ):
         raise _fail(source, "verified", "must record the points checked, all exact (exact = true)")
     title = data.get("title", target)
+    tensors = _tensors(data.get("tensors", []), variables, polynomial, source)
+    routing = data.get("routing")
+    if routing is not None:
+        if not (
+            isinstance(routing, list)
+            and len(routing) == 2
+            and all(
+                (isinstance(x, str) and x in variables) or (type(x) is int and x > 0)
+                for x in routing
+            )
+        ):
+            raise _fail(source, "routing", "must be [E, k]: variables or positive whole numbers")
+        routing = tuple(routing)
     return {
         "target": target,
         "model": model,
         "variables": tuple(variables),
         "domain": domain,
-        "fixed": _table(data, "fixed", (bool, int, float, str, type(None)), source),
+        "fixed": _table(data, "fixed", (bool, int, float, str, list, dict, type(None)), source),
         "ties": _table(data, "ties", (str,), source),
         "counted": counted,
         "formula_text": formula,
@@ -200,7 +227,116 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "verified_points": verified["points"],
         "versions": _table(data, "versions", (str,), source),
         "title": title if isinstance(title, str) else target,
+        "tensors": tensors,
+        "routing": routing,
+        "notes": _notes(data.get("notes", []), source),
+        "at": _at(data.get("at", {}), domain, source),
     }
+
+
+def _at(data: object, domain: Mapping[str, Range], source: str) -> dict[str, int]:
+    if not isinstance(data, Mapping) or not all(
+        k in domain and domain[k].contains(v) for k, v in data.items()
+    ):
+        raise _fail(source, "at", "must give values of the variables inside their domain")
+    return dict(data)
+
+
+def _notes(data: object, source: str) -> tuple[str, ...]:
+    if not isinstance(data, list) or not all(isinstance(n, str) and len(n) < 1000 for n in data):
+        raise _fail(source, "notes", "must be a list of texts")
+    return tuple(data[:100])
+
+
+def _tensors(
+    data: object, variables: list[str], total: RationalPolynomial, source: str
+) -> tuple[Any, ...]:
+    """The groups of named tensors, each formula read with the safe parser; together they
+    must add up to the formula."""
+    from explorer.derivation._derived import DerivedTensor
+    from explorer.derivation._poly import plus
+    from explorer.expressions import parse_expression
+
+    if not isinstance(data, list) or len(data) > MAX_TENSORS:
+        raise _fail(source, "tensors", f"must be at most {MAX_TENSORS} [[tensors]] tables")
+    tensors = []
+    summed: dict[tuple[int, ...], Fraction] = {}
+    for index, entry in enumerate(data):
+        where = f"tensors[{index}]"
+        if not isinstance(entry, Mapping):
+            raise _fail(source, where, "must be a table")
+        name, kind, block = entry.get("name"), entry.get("kind"), entry.get("block")
+        if not all(isinstance(x, str) and 0 < len(x) <= 300 for x in (name, kind, block)):
+            raise _fail(source, where, "needs a name, a kind and a block (text)")
+        if kind not in ("weight", "bias", "embedding"):
+            raise _fail(source, where, "kind must be weight, bias or embedding")
+        experts = entry.get("experts", False)
+        formula = entry.get("formula")
+        if not isinstance(experts, bool) or not isinstance(formula, str):
+            raise _fail(source, where, "needs experts = true/false and a formula")
+        try:
+            polynomial = RationalPolynomial.from_expression(
+                parse_expression(formula, variables), variables
+            )
+        except ExplorerError as error:
+            raise _fail(source, f"{where}.formula", f"is refused: {error}") from None
+        summed = plus(summed, dict(polynomial.terms))
+        tensors.append(DerivedTensor(str(name), kind, str(block), experts, polynomial))
+    if tensors and RationalPolynomial.from_terms(variables, summed) != total:
+        raise _fail(source, "tensors", "do not add up to the formula (an edited file?)")
+    return tuple(tensors)
+
+
+def negative_point(
+    polynomial: RationalPolynomial, domain: list[Range], samples: int = 256
+) -> tuple[int, ...] | None:
+    """A point of the domain where the polynomial is negative, or None.
+
+    Proven where it can be: with each variable written ``lo + step*k`` (``k >= 0``), a
+    polynomial whose coefficients in ``k`` are all non-negative is non-negative on the
+    whole lattice (real counts are such). Otherwise the corners, each axis's first
+    values and a seeded sample are checked; counting refuses a negative value anyway.
+
+    Example:
+        >>> from explorer.derivation._poly import RationalPolynomial as P
+        >>> from fractions import Fraction as F
+        >>> negative_point(P.from_terms(("n",), {(1,): F(4), (0,): F(-9)}), [Range(1, 9)])
+        (1,)
+        >>> negative_point(P.from_terms(("n",), {(2,): F(1), (1,): F(-1)}), [Range(1, 9)])
+    """
+    import itertools
+    import random
+
+    from explorer.derivation._poly import multiply, plus
+    from explorer.errors import FormulaError
+
+    arity = len(domain)
+    zero = (0,) * arity
+    try:
+        shifted: dict[tuple[int, ...], Any] = {}
+        for exponents, c in polynomial.terms:
+            term: dict[tuple[int, ...], Any] = {zero: c}
+            for i, e in enumerate(exponents):
+                unit = tuple(int(k == i) for k in range(arity))
+                ends = {zero: Fraction(domain[i].lo), unit: Fraction(domain[i].step)}
+                linear = {k: v for k, v in ends.items() if v}
+                for _ in range(e):
+                    term = multiply(term, linear)
+            shifted = plus(shifted, term)
+        if all(c >= 0 for c in shifted.values()):
+            return None
+    except FormulaError:
+        pass  # too large to expand: check points only
+    rng = random.Random(0)
+    points: list[tuple[int, ...]] = []
+    if arity <= 10:
+        points += list(itertools.product(*((r.lo, r.hi) for r in domain)))
+    for i, r in enumerate(domain):
+        for k in range(min(r.size, 8)):
+            points.append(tuple(r.value(k) if j == i else d.lo for j, d in enumerate(domain)))
+    for _ in range(samples):
+        points.append(tuple(r.value(rng.randrange(r.size)) for r in domain))
+    return next((p for p in points if polynomial.evaluate(p) < 0), None)
 
 
 def _fail(source: str, key: str, what: str) -> SpecError:

@@ -11,13 +11,15 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import importlib.util
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,15 @@ from explorer.derivation._errors import MissingLibraryError, TargetError
 from explorer.errors import ConflictError, UsageError, did_you_mean
 
 __all__ = [
+    "BUILD_TIMEOUT",
     "INSTALL",
+    "NESTED",
     "Target",
+    "fenced",
     "identity",
     "installed_version",
+    "local_modules",
+    "nest",
     "one_line",
     "require",
     "resolve",
@@ -41,6 +48,73 @@ INSTALL = {
     "transformers": "pip install 'transformers>=5,<6'",
 }
 _LIBRARIES = ("torch", "transformers")
+
+#: Seconds one build (or the import of the target's module) may take: a build on the meta
+#: device takes milliseconds (a 1000-layer model about a second), so a build past this is
+#: stuck (user code that sleeps or waits). ``derive(build_timeout=...)``,
+#: ``explorer derive --build-timeout``.
+BUILD_TIMEOUT = 30.0
+
+
+class _TimeUp(BaseException):
+    """Raised inside user code by the timer when a build takes too long."""
+
+
+@contextlib.contextmanager
+def fenced(title: str, limit: float | None = BUILD_TIMEOUT) -> Iterator[None]:
+    """Run the target's own code (its import, its constructor) behind a fence: what it
+    prints goes to stderr (stdout keeps the one answer), ``sys.exit`` is a
+    :class:`TargetError` instead of the end of the process, and past ``limit`` seconds
+    (on the main thread, where a timer can interrupt it) the build is stopped with a
+    :class:`TargetError` naming the limit. KeyboardInterrupt passes through.
+
+    Example:
+        >>> with fenced("demo"):
+        ...     print("the target's own output")  # doctest: +SKIP
+        >>> try:
+        ...     with fenced("demo"):
+        ...         raise SystemExit(3)
+        ... except TargetError as error:
+        ...     print(error)
+        demo called sys.exit(3) while being built; a class that derive builds must not exit
+    """
+    import signal
+    import threading
+
+    timed = (
+        limit is not None
+        and limit > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    previous: Any = None
+    if timed:
+
+        def stop(signum: int, frame: Any) -> None:
+            raise _TimeUp
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, float(limit))  # type: ignore[arg-type]
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except SystemExit as exit_:
+        raise TargetError(
+            f"{title} called sys.exit({exit_.code!r}) while being built; a class that derive "
+            "builds must not exit"
+        ) from None
+    except _TimeUp:
+        raise TargetError(
+            f"building {title} took longer than {limit:g} s (the limit per build; "
+            "--build-timeout SECONDS changes it): does its code wait or loop?"
+        ) from None
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+
 
 
 @dataclass(frozen=True)
@@ -70,11 +144,103 @@ class Target:
     defaults: dict[str, Any] = field(default_factory=dict)
     libraries: tuple[str, ...] = ("torch",)
 
+    #: For config targets: the names the last build read, per config (``""`` the main
+    #: one, ``"text_config."`` a nested one); filled by :meth:`build`.
+    reads: dict[str, set[str]] = field(default_factory=dict, compare=False)
+
     def build(self, arguments: Mapping[str, Any]) -> Any:
-        """Construct the module (the caller chooses the device)."""
+        """Construct the module (the caller chooses the device). For config targets,
+        nested fields (``text_config__hidden_size``: ``text_config.hidden_size``) go into
+        their sub-config, and the config attributes the model reads are recorded."""
         if self.config_class is None:
             return self.module_class(**arguments)
-        return self.module_class(self.config_class(**arguments))
+        config = self.config_class(**nest(arguments))
+        with _recording(config) as reads:
+            module = self.module_class(config)
+        self.reads.clear()
+        self.reads.update(reads)
+        return module
+
+    def unread(self, names: Iterable[str]) -> list[str]:
+        """Of ``names`` (set or varied; nested ones as ``a__b``), those the last build of
+        a config target never read: ignored by the model, so refused by the caller."""
+        if self.config_class is None or not self.reads:
+            return []
+        missing = []
+        for name in names:
+            *outer, last = name.split(NESTED)
+            prefix = "".join(f"{part}." for part in outer)
+            if last not in self.reads.get(prefix, set()):
+                missing.append(name)
+        return missing
+
+
+#: How a nested config field is written in a variable's name: ``text_config__hidden_size``.
+NESTED = "__"
+
+
+def nest(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Arguments with nested fields (``text_config__hidden_size`` or
+    ``text_config.hidden_size``) merged into their sub-config's dict.
+
+    Example:
+        >>> nest({"text_config__hidden_size": 8, "text_config": {"vocab_size": 9}, "x": 1})
+        {'text_config': {'vocab_size': 9, 'hidden_size': 8}, 'x': 1}
+    """
+    flat: dict[str, Any] = {}
+    nested: list[tuple[list[str], Any]] = []
+    for key, value in arguments.items():
+        parts = key.replace(".", NESTED).split(NESTED)
+        if len(parts) == 1:
+            flat[key] = value
+        else:
+            nested.append((parts, value))
+    for parts, value in nested:
+        table = flat
+        for part in parts[:-1]:
+            inner = table.get(part)
+            inner = dict(inner) if isinstance(inner, Mapping) else {}
+            table[part] = inner
+            table = inner
+        table[parts[-1]] = value
+    return flat
+
+
+@contextlib.contextmanager
+def _recording(config: Any) -> Iterator[dict[str, set[str]]]:
+    """Record the attributes read on ``config`` and its sub-configs meanwhile (the config
+    classes' ``__getattribute__`` wrapped, restored after)."""
+    from transformers import PreTrainedConfig
+
+    prefixes = {id(config): ""}
+    for name, value in list(vars(config).items()):
+        if isinstance(value, PreTrainedConfig):
+            prefixes[id(value)] = f"{name}."
+    reads: dict[str, set[str]] = {p: set() for p in prefixes.values()}
+    classes = {
+        cls
+        for obj in (config, *(v for v in vars(config).values() if isinstance(v, PreTrainedConfig)))
+        for cls in type(obj).__mro__
+        if "__getattribute__" in cls.__dict__ and issubclass(cls, PreTrainedConfig)
+    }
+    saved = {cls: cls.__dict__["__getattribute__"] for cls in classes}
+
+    def wrap(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+        def read(self: Any, key: str) -> Any:
+            prefix = prefixes.get(id(self))
+            if prefix is not None and not key.startswith("_"):
+                reads[prefix].add(key)
+            return original(self, key)
+
+        return read
+
+    for cls, original in saved.items():
+        cls.__getattribute__ = wrap(original)  # type: ignore[method-assign,assignment]
+    try:
+        yield reads
+    finally:
+        for cls, original in saved.items():
+            cls.__getattribute__ = original  # type: ignore[method-assign]
 
 
 def installed_version(distribution: str) -> str | None:
@@ -129,6 +295,67 @@ def identity(text: str, model: str | None) -> dict[str, Any]:
         "source": source,
         "versions": {name: installed_version(name) for name in _LIBRARIES},
     }
+
+
+@functools.cache
+def _installed_folders() -> tuple[str, ...]:
+    """Where the standard library and installed packages live (not local code), and this
+    package itself (its digest is in every key already)."""
+    import sysconfig
+
+    folders = {str(Path(__file__).resolve().parent.parent)}
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        with contextlib.suppress(KeyError):
+            folders.add(str(Path(sysconfig.get_paths()[name]).resolve()))
+    return tuple(sorted(folders))
+
+
+def _is_local(file: str) -> bool:
+    resolved = str(Path(file).resolve())
+    return not any(
+        resolved == folder or resolved.startswith(folder + os.sep)
+        for folder in _installed_folders()
+    )
+
+
+def local_modules(roots: Iterable[str]) -> dict[str, str]:
+    """The source files (and their digests) of the local modules among ``roots`` (module
+    names) and of every local module they reach through their globals (imported modules,
+    and the modules of imported classes and functions): what a target's build runs of the
+    user's own code. Installed libraries are not followed.
+
+    Example:
+        >>> local_modules(["json"])  # the standard library is not local
+        {}
+    """
+    from explorer.derivation._cache import file_digest
+
+    files: dict[str, str] = {}
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack and len(seen) < 10_000:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        if module is None or not isinstance(file, str) or not _is_local(file):
+            continue
+        digest = file_digest(file)
+        if digest is not None:
+            files[str(Path(file).resolve())] = digest
+        for value in list(vars(module).values()):
+            if isinstance(value, types.ModuleType):
+                stack.append(value.__name__)
+            else:
+                try:
+                    owner = getattr(value, "__module__", None)
+                except Exception:  # a proxy object of the user's: not a module reference
+                    continue
+                if isinstance(owner, str):
+                    stack.append(owner)
+    return files
 
 
 def _module_origin(text: str) -> str | None:
@@ -230,8 +457,10 @@ def _load_dotted(text: str) -> Any:
     for cut in range(len(parts) - 1, 0, -1):
         name = ".".join(parts[:cut])
         try:
-            with _working_folder_importable():
+            with _working_folder_importable(), fenced(name):
                 module = importlib.import_module(name)
+        except TargetError:
+            raise  # the fence's: the module exits or hangs while imported
         except ModuleNotFoundError as error:
             missing = error.name or ""
             if name == missing or name.startswith(missing + "."):
@@ -279,10 +508,11 @@ def _load_file_class(text: str) -> Any:
         sys.path.insert(0, folder)  # as for a script: its own folder's modules import
         sys.modules[module_name] = module
         try:
-            spec.loader.exec_module(module)
+            with fenced(str(path)):
+                spec.loader.exec_module(module)
         except BaseException as error:
             sys.modules.pop(module_name, None)
-            if isinstance(error, KeyboardInterrupt):
+            if isinstance(error, KeyboardInterrupt | TargetError):
                 raise
             raise TargetError(f"{path} does not import: {one_line(error)}") from None
         finally:
@@ -309,7 +539,7 @@ def _hf_target(
         module_class=model_class,
         config_class=config_class,
         model=model,
-        names=frozenset(names),
+        names=None,  # any attribute the model reads (head_dim), nested fields, labels
         hints=tuple(names),
         required=(),
         defaults=defaults,

@@ -112,6 +112,22 @@ def count_hf(
 
     from explorer._api import count
 
+    # -- hook (derive, issue 21): a model type with no family is derived from the config
+    # itself where transformers is installed (explorer.derivation.count_unknown_type).
+    data, _ = read_config(config)
+    if isinstance(data.get("model_type"), str) and data["model_type"] not in model_types():
+        from explorer.derivation import count_unknown_type
+
+        return count_unknown_type(
+            data,
+            model=model,
+            convention=convention,
+            seq=seq,
+            batch=batch,
+            fields=fields,
+            families=model_types(),
+        )
+    # -- end of hook
     design = design_hf(config, model=model, fields=fields)
     counted = count(
         design.family,

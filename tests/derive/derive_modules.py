@@ -1,6 +1,6 @@
 """Small ``torch.nn`` modules that ``derive`` is tested on (torch imported when used).
 
-Each class is built by ``derive`` from its dotted path, ``tests.derive_modules.NAME``.
+Each class is built by ``derive`` from its dotted path, ``tests.derive.derive_modules.NAME``.
 Only the constructors matter: nothing here is ever run forward.
 """
 
@@ -16,10 +16,14 @@ import torch
 from torch import nn
 
 __all__ = [
+    "Capped",
+    "Exits",
     "NeedsArguments",
     "NotAModule",
+    "Prints",
     "RoundedFeedForward",
     "ShapedParameters",
+    "Sleeps",
     "TiedEmbedding",
     "WithBuffers",
     "shape_count",
@@ -103,3 +107,42 @@ class NotAModule:
 
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs
+
+
+class Exits(nn.Module):
+    """A module whose constructor ends the process (``sys.exit(code)``)."""
+
+    def __init__(self, n: int, code: int = 3) -> None:
+        super().__init__()
+        import sys
+
+        sys.exit(code)
+
+
+class Sleeps(nn.Module):
+    """A module whose constructor waits far longer than any build should."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        import time
+
+        time.sleep(600)
+
+
+class Prints(nn.Module):
+    """A module whose constructor prints (a JSON answer on stdout must stay one object)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        print(f"building Prints({n})")
+        self.weight = nn.Parameter(torch.empty(n, 2))
+
+
+class Capped(nn.Module):
+    """A module that builds up to ``width=100`` only (a threshold past the first values)."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        if width > 100:
+            raise ValueError(f"width {width} is above 100")
+        self.weight = nn.Parameter(torch.empty(width, 3))
