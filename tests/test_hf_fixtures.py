@@ -31,7 +31,7 @@ INDEX: dict[str, Any] = json.loads(
 )
 TYPES: dict[str, dict[str, Any]] = {
     model_type: json.loads(
-        files("explorer.hfdata").joinpath("types", f"{model_type}.json").read_text("utf-8")
+        files("explorer.hfdata").joinpath(f"types/{model_type}.json").read_text("utf-8")
     )
     for model_type in INDEX["families"]
 }

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> str:
                 "one convention"
             )
         return _compare(args)
-    derived = _unknown_type(args, measures)  # hook (derive, issue 21)
+    derived = _unknown_type(args, measures)
     hf = None if derived is not None else hf_request(args)
     request = None if hf is not None or derived is not None else spec_request(args)
     if derived is not None:
@@ -117,16 +117,15 @@ def run(args: argparse.Namespace) -> str:
 
 
 def _unknown_type(args: argparse.Namespace, measures: dict[str, Any]) -> Any:
-    """Hook (derive, issue 21): with ``--hf-config`` naming a model type that has no
-    family, the count derived from the config itself (``--set`` takes nested fields and
-    JSON values); None otherwise."""
+    """With ``--hf-config`` naming a model type that no family counts, the count derived
+    from the config itself (``--set`` takes nested fields and JSON values); None otherwise."""
     if getattr(args, "hf_config", None) is None:
         return None
-    from explorer.hf import model_types, read_config
+    from explorer.hf import has_family, model_types, read_config
 
     data, _ = read_config(args.hf_config)
     model_type = data.get("model_type")
-    if not isinstance(model_type, str) or model_type in model_types():
+    if not isinstance(model_type, str) or has_family(model_type):
         return None
     from explorer.derivation import count_unknown_type, parse_settings
 

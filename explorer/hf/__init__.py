@@ -21,7 +21,7 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.errors import ConfigError
-from explorer.hf._adapt import HFDesign, adapt, family_for, head_of
+from explorer.hf._adapt import HFDesign, adapt, family_for, has_family, head_of
 from explorer.hf._data import model_types, recorded_version
 from explorer.hf._resolve import apply_config_rules, rule_value
 
@@ -31,6 +31,7 @@ __all__ = [
     "count_hf",
     "design_hf",
     "family_for",
+    "has_family",
     "head_of",
     "model_types",
     "read_config",
@@ -112,10 +113,10 @@ def count_hf(
 
     from explorer._api import count
 
-    # -- hook (derive, issue 21): a model type with no family is derived from the config
-    # itself where transformers is installed (explorer.derivation.count_unknown_type).
     data, _ = read_config(config)
-    if isinstance(data.get("model_type"), str) and data["model_type"] not in model_types():
+    if isinstance(data.get("model_type"), str) and not has_family(data["model_type"]):
+        # no family counts it: derived from the config itself, where transformers is
+        # installed (the route and version said), else refused in one line
         from explorer.derivation import count_unknown_type
 
         return count_unknown_type(
@@ -127,7 +128,6 @@ def count_hf(
             fields=fields,
             families=model_types(),
         )
-    # -- end of hook
     design = design_hf(config, model=model, fields=fields)
     counted = count(
         design.family,

@@ -16,10 +16,10 @@ from typing import Any
 
 from explorer.errors import ConfigError, did_you_mean
 from explorer.families import FAMILIES, Family
-from explorer.hf._data import type_data
+from explorer.hf._data import model_types, type_data
 from explorer.hf._resolve import resolve
 
-__all__ = ["HFDesign", "adapt", "family_for", "head_of"]
+__all__ = ["HFDesign", "adapt", "family_for", "has_family", "head_of"]
 
 #: The end of a class name -> the head it puts on the base model (longest first).
 _HEADS = (
@@ -86,6 +86,23 @@ def family_for(model_type: str) -> Family:
         if family.hf is not None and model_type in family.hf.model_types:
             return family
     return FAMILIES[type_data(model_type)["family"]]
+
+
+def has_family(model_type: object) -> bool:
+    """Whether a family counts ``model_type`` (registered at run time, or recorded).
+
+    Example:
+        >>> has_family("llama"), has_family("qwen3_5"), has_family(None)
+        (True, False, False)
+    """
+    if not isinstance(model_type, str):
+        return False
+    if any(
+        f.hf is not None and model_type in f.hf.model_types
+        for f in FAMILIES.registered_at_run_time()
+    ):
+        return True
+    return model_type in model_types()
 
 
 def adapt(
