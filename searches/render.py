@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from searches.design import Design
+from searches.objectives import BUILTIN
 from searches.results import SearchResult, TrialRecord
-from searches.sweep import SweepRow
+from searches.design_sweep import SweepRow
 
 __all__ = [
     "columns",
@@ -188,7 +189,11 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
         f"{result.on_budget} on budget ({result.on_budget_fraction:.0%}), "
         f"{len(result.pruned)} pruned (no design at the budget)"
         + (f", {len(result.failed)} failed (interrupted)" if result.failed else ""),
-        f"objective: {objectives}",
+        f"objective: {objectives}"
+        + (f" ({BUILTIN[result.objectives[0]][1]})" if _described(result) else ""),
+        _space_line(result),
+        "on budget: within one step of the solved width (no integer width lands closer); "
+        "error is (total - budget) / budget",
     ]
     compute = [n for n in result.objectives if n in ("macs", "flops", "training_flops")]
     seqs = {t.design.seq for t in result.trials if t.design is not None}
@@ -234,6 +239,34 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     lines += [f"assumed: {note}" for note in result.assumptions]
     lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
+
+
+def _described(result: SearchResult) -> bool:
+    """Whether the one objective is a built-in worth describing in the output."""
+    return len(result.objectives) == 1 and result.objectives[0] in ("aspect", "error")
+
+
+def _space_line(result: SearchResult) -> str:
+    """The space's size and the sampler that ran.
+
+    Example:
+        >>> from searches.results import SearchResult
+        >>> r = SearchResult("constrained", "s", "in memory", 10, ("aspect",), ("minimize",),
+        ...                  0, 5, 1, (), (), (), sampler="grid", space_size=144,
+        ...                  exhaustive=True)
+        >>> _space_line(r)
+        'space: 144 designs; sampler grid (every design evaluated: the exact optimum)'
+    """
+    size = "raw sizes (not finite)" if result.space_size is None else plural(
+        result.space_size, "design"
+    )
+    names = {"tpe": "TPE", "random": "random", "grid": "grid"}
+    how = (
+        " (every design evaluated: the exact optimum)"
+        if result.exhaustive and result.sampler == "grid"
+        else ""
+    )
+    return f"space: {size}; sampler {names.get(result.sampler, result.sampler)}{how}"
 
 
 def _ranked(result: SearchResult) -> list[tuple[TrialRecord, int]]:

@@ -24,7 +24,7 @@ optuna = pytest.importorskip("optuna", reason="the search extra is not installed
 
 from searches import Design, baseline, make_space, search, sweep  # noqa: E402
 from searches.objectives import resolve_objectives  # noqa: E402
-from searches.sweep import SweepRow  # noqa: E402
+from searches.design_sweep import SweepRow  # noqa: E402
 
 SEQ = 64
 RECURRENT = ["--arch", "lstm,lstmp,gru", "--layers", "1..4", "--bidirectional", "both"]

@@ -41,7 +41,7 @@ from typing import Any, Literal, get_args
 import explorer
 from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from searches._progress import bar as progress_bar
+from searches.progress import Progress
 from searches.design import Design
 from searches.space import Choice, Space, make_space
 
@@ -148,14 +148,13 @@ class Sweep:
 
     def __iter__(self) -> Iterator[SweepRow]:
         self.skipped, self.examples = 0, []
-        bar = progress_bar(self.size, unit="design", desc="sweep", enabled=self.progress)
+        bar = Progress(self.size, unit="design", enabled=self.progress)
         try:
             solve = self._vectorised if self.engine == "vectorised" else self._pointwise
             for structure in self.structures():
                 yield from solve(structure, bar)
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
 
     def _depthless_sizes(self, structure: Choice, free: str) -> dict[str, Any]:
         """The sizes of ``structure`` but its free size and depth, the family's defaults
@@ -204,8 +203,7 @@ class Sweep:
                     self._skip(structure, budget, depth, str(error))
                     continue
                 finally:
-                    if bar is not None:
-                        bar.update(1)
+                    bar.add(1)
                 design = space.to_design(solution)
                 sizes = space.concrete(choice, solution.value)  # as the vectorised rows
                 yield row_of(space, design, structure.label, sizes=sizes)
@@ -215,8 +213,7 @@ class Sweep:
         for budget in self.budgets:
             for depth in self.space.depths():
                 self._skip(structure, budget, depth, reason)
-        if bar is not None:
-            bar.update(len(self.budgets) * len(self.space.depths()))
+        bar.add(len(self.budgets) * len(self.space.depths()))
 
     def _bounds(
         self, structure: Choice, free: str, given: dict[str, Any], rules: Any
@@ -261,7 +258,6 @@ class Sweep:
         except ConflictError as error:  # a FLOP budget, a family without compute
             self._skip_all(structure, bar, str(error))
             return
-        ratios = [d for d in space.declared(structure.family) if d.kind == "ratio"]
         rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
         step, lo_k, hi_k, capped = self._bounds(structure, free, given, rules)
         depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
@@ -278,8 +274,7 @@ class Sweep:
             def sizes_at(k: Any, index: Any, layers: Any = layers) -> dict[str, Any]:
                 width = k * step
                 kwargs = {free: width, depth_name: layers[index]}
-                for declared in ratios:
-                    kwargs[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                kwargs.update(space.tied_sizes(structure, width))
                 return kwargs
 
             block = solve_block(
@@ -308,8 +303,7 @@ class Sweep:
                 width = int(block.k[i]) * step
                 sizes = dict(bases[depth])  # the row's keywords: its depth's, the width set
                 sizes[free] = width
-                for declared in ratios:
-                    sizes[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                sizes.update(space.tied_sizes(structure, width))
                 n, row_step = column[i], int(block.step[i])
                 yield SweepRow(
                     structure.family,
@@ -322,8 +316,7 @@ class Sweep:
                     int(parameters[n]),
                     None if forward is None else int(forward[n]),
                 )
-            if bar is not None:
-                bar.update(len(budgets))
+            bar.add(len(budgets))
 
 
 def row_of(

@@ -1,4 +1,4 @@
-"""explorer sweep and searches.sweep: every row exact, both engines agree, files whole."""
+"""explorer sweep and searches.design_sweep: every row exact, both engines agree, files whole."""
 
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ def test_bad_sweeps_give_one_line_errors(
 
 
 def test_large_grids_stream_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = sys.modules["searches.sweep"]  # the package's name `sweep` is the function
+    module = sys.modules["searches.design_sweep"]  # the package's name `sweep` is the function
     monkeypatch.setattr(module, "CHUNK", 7)  # many chunks: same rows, bounded memory
     space = make_space(families=("gru",), layers=(1, 2, 3))
     budgets = tuple(range(100_000, 160_000, 5_000))

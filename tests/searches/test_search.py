@@ -533,13 +533,13 @@ def test_search_plot_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     "module",
     [
         "searches",
-        "searches._files",
+        "searches.outputs",
         "searches._grid",
-        "searches._options",
+        "searches.options",
         "searches._optional",
         "searches._progress",
         "searches._workers",
-        "searches.baseline",
+        "searches.baseline_search",
         "searches.budget_search",
         "searches.design",
         "searches.grid_study",
@@ -547,7 +547,7 @@ def test_search_plot_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         "searches.render",
         "searches.space",
         "searches.storage",
-        "searches.sweep",
+        "searches.design_sweep",
     ],
 )
 def test_searches_docstring_examples_run(module: str) -> None:
