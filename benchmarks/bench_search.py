@@ -13,7 +13,7 @@
    ``aspect``: distance to 64 cells per layer per layer of depth) and seed: the fraction
    of trials on budget (within the integer step), within 1% of it, and the best
    objective reached among on-budget trials (and among trials within 1%).
-2. Sweep throughput: ``searches.sweep`` over families x budgets x depths x directions,
+2. Sweep throughput: ``searches.design_sweep`` over families x budgets x depths x directions,
    every point solved exactly; designs per second for the vectorised engine and for
    ``explorer.solve`` point by point (on a subset), rows compared between the engines.
 3. The same sweep on FLOP budgets (the forward FLOPs of one 2048-step sequence): the

@@ -17,6 +17,7 @@ on first use (PEP 562), so ``import searches`` costs nothing until a search runs
 optuna and matplotlib are imported only inside the paths that need them.
 
 Example:
+    >>> from searches import make_space, sweep
     >>> space = make_space(families=("lstm", "gru"), layers=(1, 2))
     >>> rows = sweep(space, budgets=(1_000_000,))
     >>> [(r.family, r.sizes["layers"], r.sizes["cells"]) for r in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,5 +67,7 @@ def record(
     if design.unit != "parameters":
         trial.set_user_attr(design.unit.lower(), design.total)
     trial.set_user_attr("design", design.to_json())
-    trial.set_constraint("budget", budget_violation(design))
+    with warnings.catch_warnings():  # a retried trial inherits its constraint: the same one
+        warnings.filterwarnings("ignore", "The constraint value is ignored", UserWarning)
+        trial.set_constraint("budget", budget_violation(design))
     return values

@@ -96,7 +96,7 @@ class Progress:
             self._bar.update(done - self._bar.n)
             self._bar.set_postfix_str(f"left {_clock(left)} at the recent rate", refresh=True)
             return
-        if now - self._last_line >= self._every or done == self.total:
+        if now - self._last_line >= self._every or (done == self.total and self._printed):
             self._last_line = now
             self._line(left)
 

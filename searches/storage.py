@@ -563,13 +563,17 @@ def _rdb_storage(optuna: Any, spec: StorageSpec) -> Any:
     url = str(spec.location)
 
     def make() -> Any:
-        return _rdb_storage_class()(
-            url,
-            engine_kwargs={"pool_pre_ping": True},
-            heartbeat_interval=spec.heartbeat_interval,
-            grace_period=spec.grace_period,
-            heartbeat_stale_trial_callback=_retry_callback(),
-        )
+        import warnings
+
+        with warnings.catch_warnings():  # heartbeats: experimental since Optuna 2.9
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return _rdb_storage_class()(
+                url,
+                engine_kwargs={"pool_pre_ping": True},
+                heartbeat_interval=spec.heartbeat_interval,
+                grace_period=spec.grace_period,
+                heartbeat_stale_trial_callback=_retry_callback(),
+            )
 
     if spec.backend == "postgresql":
         import sqlalchemy

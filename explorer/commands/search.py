@@ -333,6 +333,12 @@ def _run(args: argparse.Namespace) -> str:
 
     require("optuna", feature="explorer search")
     measure, budget = budget_measure(args, command="search", objectives=True)
+    if isinstance(budget, str) and ("," in budget or ".." in budget):
+        from explorer.errors import BudgetError
+
+        raise BudgetError(
+            f"search takes one budget, got {budget!r}; sweep several with 'explorer sweep'"
+        )
     check_workers(args.workers)
     space = space_from(args, measure)
     if args.plot:

@@ -114,7 +114,7 @@ def test_the_optuna_helpers_are_a_leaf() -> None:
     [
         pytest.param(
             lambda: search(make_space(families=("lstm",), layers=(1, 2)), budget="1M", trials=1),
-            "constrained-d5782f0f2f4a",
+            "constrained-94e005ec0c76",
             id="constrained",
         ),
         pytest.param(
