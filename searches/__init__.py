@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from searches.budget_search import search
     from searches.dashboard_server import dashboard
     from searches.design import Design
+    from searches.design_sweep import ENGINES, Sweep, SweepRow, grid_size, sweep
     from searches.errors import (
         MissingExtraError,
         ObjectiveError,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
     from searches.results import SearchResult, TrialRecord
     from searches.space import MIN_HEAD_DIM, SIZE_LIMIT, Choice, Space, make_space
     from searches.storage import GRACE_PERIOD, StorageSpec, parse_storage
-    from searches.design_sweep import ENGINES, Sweep, SweepRow, grid_size, sweep
     from searches.workers import check_workers
 
 _WHERE = {
@@ -117,7 +117,58 @@ _WHERE = {
     "check_workers": "searches.workers",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "BUILTIN",
+    "ENGINES",
+    "GRACE_PERIOD",
+    "MIN_HEAD_DIM",
+    "PLOT_AXES",
+    "SAMPLERS",
+    "SIZE_LIMIT",
+    "TOGGLES",
+    "Choice",
+    "Design",
+    "MissingExtraError",
+    "ObjectiveError",
+    "ObjectivePlan",
+    "ObjectiveValueError",
+    "OutputError",
+    "Outputs",
+    "SearchInterruptedError",
+    "SearchResult",
+    "Space",
+    "StorageError",
+    "StorageSpec",
+    "Sweep",
+    "SweepPoints",
+    "SweepRow",
+    "TrialRecord",
+    "baseline",
+    "budget_choices",
+    "byte_choices",
+    "check_seed",
+    "check_workers",
+    "dashboard",
+    "draw_compute",
+    "draw_search",
+    "draw_sweep",
+    "flop_choices",
+    "grid_size",
+    "int_choices",
+    "load_objective",
+    "make_space",
+    "name_list",
+    "parse_storage",
+    "require",
+    "resolve_objectives",
+    "search",
+    "search_text",
+    "sweep",
+    "sweep_header",
+    "sweep_study",
+    "sweep_table",
+    "toggle",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -139,7 +139,7 @@ def plan_sampler(kind: SearchKind, sampler: str, trials: int) -> SamplerPlan:
     return SamplerPlan(sampler, trials, False, size)
 
 
-def run_study(
+def run_study(  # noqa: PLR0915 - one study's life, said in order
     kind: SearchKind,
     *,
     objectives: Objectives,
@@ -257,7 +257,9 @@ def run_study(
     )
 
 
-def _notes(records: Any, ledger: Ledger | None, chosen: SamplerPlan, spec: StorageSpec) -> list[str]:
+def _notes(
+    records: Any, ledger: Ledger | None, chosen: SamplerPlan, spec: StorageSpec
+) -> list[str]:
     notes = []
     if ledger is not None and ledger.exhausted and chosen.space_size is not None:
         how = (
@@ -294,7 +296,7 @@ def _fail_stale(study: Any) -> None:
         optuna.storages.fail_stale_trials(study)
 
 
-def _visit_pending(
+def _visit_pending(  # noqa: PLR0917
     kind: SearchKind,
     plan: ObjectivePlan,
     study: Any,
@@ -374,4 +376,3 @@ def _interrupted(
         f"interrupted: study {name!r} in {shown} keeps {done} of {trials} finished trials; "
         "run the same command again to resume"
     )
-

@@ -38,11 +38,11 @@ def space_notes(space: Space) -> tuple[str, ...]:
         source = STATED_SOURCES.get(name)
         origin = f"default from {source}" if source else "default"
         notes.append(f"{name} {fixed[name]} ({origin}; change with {keyword.option}{zero})")
-    for family_name, keyword, numerator, denominator in space.follows:
+    for family_name, size, numerator, denominator in space.follows:
         free = space.free(family_name)
         notes.append(
-            f"{family_name}: {keyword} follows {free}, {keyword} = {free} x {numerator} / "
-            f"{denominator} (its own proportion; fix it with --{keyword.replace('_', '-')} N, "
+            f"{family_name}: {size} follows {free}, {size} = {free} x {numerator} / "
+            f"{denominator} (its own proportion; fix it with --{size.replace('_', '-')} N, "
             "or choose with a ratio option)"
         )
     for family in families:

@@ -85,7 +85,7 @@ class Ledger:
         states = _optuna.optuna().trial.TrialState
         self._open = []
         index = self._seen_upto
-        for index in range(self._seen_upto, len(trials)):  # noqa: B007
+        for index in range(self._seen_upto, len(trials)):
             trial = trials[index]
             if trial.state in (states.RUNNING, states.WAITING):
                 self._open.append(trial)
@@ -104,9 +104,7 @@ class Ledger:
         """Distinct settled points plus the running trials started before trial ``number``
         (what the study will hold once those finish)."""
         return self.settled + sum(
-            1
-            for t in self._open
-            if t.number < number and t.user_attrs.get(REPEAT_KEY) is None
+            1 for t in self._open if t.number < number and t.user_attrs.get(REPEAT_KEY) is None
         )
 
     def repeat_of(self, trial: Any) -> int | None:

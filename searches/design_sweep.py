@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -41,8 +42,8 @@ from typing import Any, Literal, get_args
 import explorer
 from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from searches.progress import Progress
 from searches.design import Design
+from searches.progress import Progress
 from searches.space import Choice, Space, make_space
 
 __all__ = [
@@ -59,6 +60,8 @@ __all__ = [
 
 Engine = Literal["vectorised", "solve"]
 ENGINES: tuple[str, ...] = get_args(Engine)
+#: Rows a notebook shows of a sweep.
+HTML_ROWS = 50
 CHUNK = 65_536  # points solved together: bounded memory, whatever the grid
 
 
@@ -141,6 +144,30 @@ class Sweep:
     def size(self) -> int:
         """Points in the grid."""
         return grid_size(self.space, self.budgets)
+
+    def to_pandas(self) -> Any:
+        """Every row as a :class:`pandas.DataFrame` (the sizes as columns; pandas is
+        optional, imported here, one line naming it when missing)."""
+        from searches._optional import require
+
+        pandas = require("pandas", feature="to_pandas()", extra="pandas")
+        records = []
+        for row in self:
+            data = row.to_json()
+            sizes = data.pop("sizes")
+            records.append({**data, **{k: v for k, v in sizes.items() if k != "convention"}})
+        return pandas.DataFrame(records)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the first rows as an HTML table."""
+        from searches.render import html_table, sweep_rows
+
+        rows = list(itertools.islice(iter(self), HTML_ROWS))
+        if not rows:
+            return html_table([], [], caption=f"sweep: {self.size:,} grid points, none solved")
+        header, cells = sweep_rows(rows)
+        caption = f"sweep: {self.size:,} grid points; the first {len(rows):,} rows"
+        return html_table(header, cells, caption=caption)
 
     def structures(self) -> list[Choice]:
         """Every choice but the depth, in row order."""

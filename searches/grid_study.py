@@ -28,10 +28,10 @@ from searches._engine import run_study
 from searches._kind import Objectives
 from searches._space_kind import SpaceKind
 from searches._trial import record
+from searches.design_sweep import SweepRow, row_of, structures
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Space
-from searches.design_sweep import SweepRow, row_of, structures
 
 __all__ = ["Grid", "sweep_study"]
 

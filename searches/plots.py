@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from searches._optional import require
-from searches.results import SearchResult
 from searches.design_sweep import SweepRow
+from searches.results import SearchResult
 
 __all__ = [
     "MAX_STRUCTURES",
@@ -230,14 +230,18 @@ def draw_sweep(points: SweepPoints, handle: IO[bytes], *, title: str) -> None:
         for j, budget in enumerate(by_budget.variants):
             xy = sorted(points.lines.get((label, budget), ()))
             if xy:
-                left.plot(*zip(*xy), **line_style(i, j), markersize=4, label=f"{label} @ {budget:,}")
+                left.plot(
+                    *zip(*xy), **line_style(i, j), markersize=4, label=f"{label} @ {budget:,}"
+                )
     left.set(xlabel=depth, ylabel=width, title=f"{width} at each budget")
     by_depth = _select(list(points.curves), "depths")
     for i, label in enumerate(by_depth.structures):
         for j, layers in enumerate(by_depth.variants):
             xy = sorted(points.curves.get((label, layers), ()))
             if xy:
-                right.plot(*zip(*xy), **line_style(i, j), markersize=3, label=f"{label} {depth}={layers}")
+                right.plot(
+                    *zip(*xy), **line_style(i, j), markersize=3, label=f"{label} {depth}={layers}"
+                )
     right.set(xlabel=width, ylabel=points.unit, title="count vs size")
     right.set_xscale("log")
     right.set_yscale("log")
@@ -278,14 +282,21 @@ def draw_compute(points: SweepPoints, handle: IO[bytes], *, title: str, seq: int
             xy = sorted(points.compute.get((label, layers), ()))
             if not xy:
                 continue
-            axes.plot(*zip(*xy), **line_style(i, j), markersize=4, label=f"{label} {depth}={layers}")
+            axes.plot(
+                *zip(*xy), **line_style(i, j), markersize=4, label=f"{label} {depth}={layers}"
+            )
             low = xy[0][0] if low is None else min(low, xy[0][0])
             high = xy[-1][0] if high is None else max(high, xy[-1][0])
     handles = _handles(chosen, f"{depth}=")
     if low is not None and high is not None:
         reference = f"2 x parameters x {seq}"
         axes.plot(
-            [low, high], [2 * low * seq, 2 * high * seq], color="grey", ls="--", lw=1, label=reference
+            [low, high],
+            [2 * low * seq, 2 * high * seq],
+            color="grey",
+            ls="--",
+            lw=1,
+            label=reference,
         )
         handles.append(Line2D([], [], color="grey", ls="--", lw=1, label=reference))
     axes.set(

@@ -49,7 +49,11 @@ def _clock(seconds: float | None) -> str:
         return "?"
     seconds = int(seconds + 0.5)
     hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+    return (
+        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        if hours
+        else f"{rest // 60:02d}:{rest % 60:02d}"
+    )
 
 
 class Progress:
@@ -140,7 +144,7 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 def _tqdm_bar(total: int, unit: str) -> Any:
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
     return tqdm(

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from searches.design import Design
+from searches.design_sweep import SweepRow
 from searches.objectives import BUILTIN
 from searches.results import SearchResult, TrialRecord
-from searches.design_sweep import SweepRow
 
 __all__ = [
     "columns",
@@ -257,8 +257,10 @@ def _space_line(result: SearchResult) -> str:
         >>> _space_line(r)
         'space: 144 designs; sampler grid (every design evaluated: the exact optimum)'
     """
-    size = "raw sizes (not finite)" if result.space_size is None else plural(
-        result.space_size, "design"
+    size = (
+        "raw sizes (not finite)"
+        if result.space_size is None
+        else plural(result.space_size, "design")
     )
     names = {"tpe": "TPE", "random": "random", "grid": "grid"}
     how = (
@@ -327,3 +329,34 @@ def sweep_table(rows: Sequence[SweepRow]) -> str:
         cells = design_cells(r.family, r.sizes, r.total, r.relative_error, shown, *extra)
         body.append([f"{r.budget:,}", *cells])
     return table([header, *body], right=(0, *range(2, len(header))))
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str) -> str:
+    """An HTML table (Jupyter's view of a result), every cell escaped.
+
+    Example:
+        >>> html_table(["a"], [["<b>"]], caption="x & y")
+        '<table><caption>x &amp; y</caption><tr><th>a</th></tr><tr><td>&lt;b&gt;</td></tr></table>'
+    """
+    import html
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{body}</table>"
+
+
+def search_rows(result: SearchResult) -> tuple[list[str], list[list[str]], str]:
+    """The ranked designs of a search as a header, rows and a one-line summary."""
+    shown = columns([(t.design.family, dict(t.design.sizes)) for t in result.trials if t.design])
+    header = ["#", *_header(shown, result.unit), "on budget", *result.objectives, "trials"]
+    rows = [[*_trial_row(t, shown), str(n)] for t, n in _ranked(result)]
+    summary = search_text(result, top=0).splitlines()[0]
+    return header, rows, summary
+
+
+def sweep_rows(rows: Sequence[SweepRow]) -> tuple[list[str], list[list[str]]]:
+    """A sweep's rows as a header and rows of cells (:func:`sweep_table`'s)."""
+    lines = sweep_table(rows).splitlines()
+    return lines[0].split(), [line.split() for line in lines[1:]]

@@ -183,7 +183,7 @@ class SearchResult:
         from searches.render import html_table, search_rows
 
         header, rows, summary = search_rows(self)
-        return html_table(header, rows, caption=summary)
+        return str(html_table(header, rows, caption=summary))
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 import explorer
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, SearchChoice
-from searches.options import int_choices, toggle
 from searches.design import Design
+from searches.options import int_choices, toggle
 
 if TYPE_CHECKING:
     from explorer.measures import Measure

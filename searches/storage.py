@@ -226,7 +226,7 @@ def check_journal(path: Path) -> None:
         complete = len(first) if first.endswith(b"\n") else 0
         last = first
         number = 1
-        for number, line in enumerate(handle, start=2):  # noqa: B007
+        for number, line in enumerate(handle, start=2):
             if line.endswith(b"\n"):
                 if not _is_record(line):
                     raise StorageError(
@@ -288,7 +288,7 @@ def _make_journal_class() -> type:
     from optuna.storages._heartbeat import BaseHeartbeat
     from optuna.trial import TrialState
 
-    class HeartbeatJournalStorage(JournalStorage, BaseHeartbeat):  # type: ignore[misc]
+    class HeartbeatJournalStorage(JournalStorage, BaseHeartbeat):
         """Optuna's journal storage with Optuna's heartbeat protocol: each running
         trial's heartbeat is a system attribute (wall-clock seconds), recorded when the
         trial starts running, so a process killed while Optuna samples its first
@@ -306,9 +306,7 @@ def _make_journal_class() -> type:
                 self.record_heartbeat(trial_id)
             return trial_id
 
-        def set_trial_state_values(
-            self, trial_id: int, state: Any, values: Any = None
-        ) -> bool:
+        def set_trial_state_values(self, trial_id: int, state: Any, values: Any = None) -> bool:
             changed = bool(super().set_trial_state_values(trial_id, state, values))
             if changed and state == TrialState.RUNNING:  # a waiting trial taken
                 self.record_heartbeat(trial_id)
@@ -401,8 +399,8 @@ def describe_failure(error: BaseException, spec: StorageSpec) -> str | None:
     disk, a cut journal), or ``None`` when ``error`` is not such a failure.
 
     Example:
-        >>> describe_failure(OSError(28, "No space left on device"), parse_storage("s.log"))
-        'storage s.log failed: No space left on device; every finished trial is kept: free space, then run the same command again to resume'
+        >>> print(describe_failure(OSError(28, "No space left"), parse_storage("s.log")))
+        storage s.log failed: No space left; every finished trial is kept: free space, then ...
         >>> describe_failure(ValueError("x"), parse_storage("s.log")) is None
         True
     """
@@ -619,7 +617,7 @@ def _rdb_storage_class() -> type:
     from optuna.storages import RDBStorage
     from optuna.trial import TrialState
 
-    class HeartbeatRDBStorage(RDBStorage):  # type: ignore[misc]
+    class HeartbeatRDBStorage(RDBStorage):
         def create_new_trial(self, study_id: int, template_trial: Any = None) -> int:
             trial_id = int(super().create_new_trial(study_id, template_trial))
             running = template_trial is None or template_trial.state == TrialState.RUNNING
@@ -627,9 +625,7 @@ def _rdb_storage_class() -> type:
                 self.record_heartbeat(trial_id)
             return trial_id
 
-        def set_trial_state_values(
-            self, trial_id: int, state: Any, values: Any = None
-        ) -> bool:
+        def set_trial_state_values(self, trial_id: int, state: Any, values: Any = None) -> bool:
             changed = bool(super().set_trial_state_values(trial_id, state, values))
             if changed and state == TrialState.RUNNING and self.heartbeat_interval is not None:
                 self.record_heartbeat(trial_id)

@@ -43,7 +43,8 @@ SEQ_HELP = (
 def add_budget_arguments(parser: argparse.ArgumentParser, *, help: str, many: bool) -> None:
     """``--budget`` (parameters), ``--budget-flops`` and ``--budget-bytes``, shared by
     ``search`` (one budget each: ``many`` false) and ``sweep`` (one or several)."""
-    parser.add_argument("--budget", type=budget_choices if many else None, help=help)
+    reader: Any = budget_choices if many else str
+    parser.add_argument("--budget", type=reader, help=help)
     add_budget_options(parser, many=many)
 
 

@@ -27,9 +27,27 @@ from searches import Design, baseline, make_space, search  # noqa: E402
 from searches.objectives import resolve_objectives  # noqa: E402
 
 BUDGET = 6_500_000
-SEARCH = ["search", "--budget", "6.5e6", "--arch", "lstm,lstmp,gru", "--layers", "1..24", "--sampler", "tpe",
+SEARCH = [
+    "search",
+    "--budget",
+    "6.5e6",
+    "--arch",
+    "lstm,lstmp,gru",
+    "--layers",
+    "1..24",
+    "--sampler",
+    "tpe",
 ]
-TINY = ["search", "--budget", "15000", "--arch", "lstm", "--layers", "1..8", "--sampler", "tpe",
+TINY = [
+    "search",
+    "--budget",
+    "15000",
+    "--arch",
+    "lstm",
+    "--layers",
+    "1..8",
+    "--sampler",
+    "tpe",
 ]
 POSTGRES_URL = os.environ.get("EXPLORER_TEST_POSTGRES_URL")
 

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -296,7 +295,17 @@ def test_an_objective_module_calling_sys_exit_on_import_is_one_line(
 
 
 def test_an_objective_calling_sys_exit_in_a_worker_is_one_line(folder: Path) -> None:
-    argv = [*SEARCH, "--trials", "4", "--workers", "2", "--objective", "objs.py:leave", "--storage", "w.log"]
+    argv = [
+        *SEARCH,
+        "--trials",
+        "4",
+        "--workers",
+        "2",
+        "--objective",
+        "objs.py:leave",
+        "--storage",
+        "w.log",
+    ]
     process = _start(argv, folder)
     with reaped([process.pid]):
         _, err = process.communicate(timeout=SETTLE_S * 2)
