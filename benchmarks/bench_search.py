@@ -376,7 +376,7 @@ def bench_engine(settings: Settings) -> dict[str, Any]:
         )
         return (time.process_time() - start) / max(1, result.finished + result.repeats)
 
-    cpu = {"plain": [], "explorer": []}
+    cpu: dict[str, list[float]] = {"plain": [], "explorer": []}
     for seed in settings.seeds:
         cpu["plain"].append(plain(seed))
         cpu["explorer"].append(ours(seed))
