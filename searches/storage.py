@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import os
@@ -630,6 +631,34 @@ def _rdb_storage_class() -> type:
             if changed and state == TrialState.RUNNING and self.heartbeat_interval is not None:
                 self.record_heartbeat(trial_id)
             return changed
+
+        def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+            stale = list(super()._get_stale_trial_ids(study_id))
+            # A process killed between creating its trial and its first heartbeat (two
+            # commits) left a running trial without one, which Optuna never fails: it is
+            # stale too once it started three grace periods ago (this machine's clock).
+            from optuna.storages._rdb import models
+
+            now = datetime.datetime.now()
+            old = [
+                t
+                for t in self.get_all_trials(
+                    study_id, deepcopy=False, states=(TrialState.RUNNING,)
+                )
+                if t._trial_id not in stale
+                and t.datetime_start is not None
+                and (now - t.datetime_start).total_seconds() > 3 * (self.grace_period or 0)
+            ]
+            if old:
+                session = self.scoped_session()
+                try:
+                    for trial in old:
+                        beat = models.TrialHeartbeatModel.where_trial_id(trial._trial_id, session)
+                        if beat is None:
+                            stale.append(trial._trial_id)
+                finally:
+                    session.close()
+            return stale
 
     _RDB_CLASS = HeartbeatRDBStorage
     return _RDB_CLASS

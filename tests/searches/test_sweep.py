@@ -253,7 +253,7 @@ def test_a_killed_grid_study_resumes_without_repeating_points(
         if process.stderr:
             process.stderr.close()
     before = _complete_in_sqlite(path)
-    time.sleep(3)  # past the grace period: the killed trial's heartbeat is stale
+    time.sleep(7)  # past the grace period (three, for a trial killed before its first heartbeat)
     resumed = _json(capsys, argv)
     after = _complete_in_sqlite(path)
     assert set(before) <= set(after), "finished points are kept"
