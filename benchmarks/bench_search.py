@@ -13,11 +13,14 @@
    ``aspect``: distance to 64 cells per layer per layer of depth) and seed: the fraction
    of trials on budget (within the integer step), within 1% of it, and the best
    objective reached among on-budget trials (and among trials within 1%).
-2. Sweep throughput: ``searches.sweep`` over families x budgets x depths x directions,
+2. Sweep throughput: ``searches.design_sweep`` over families x budgets x depths x directions,
    every point solved exactly; designs per second for the vectorised engine and for
    ``explorer.solve`` point by point (on a subset), rows compared between the engines.
 3. The same sweep on FLOP budgets (the forward FLOPs of one 2048-step sequence): the
    vectorised engine evaluates the families' compute terms.
+4. The engine: CPU per trial of ``searches.search`` (TPE) against a plain Optuna loop on
+   the same space, sampler and solve (issue 22: at most 1.3x); wall time of
+   ``workers=2`` against ``workers=1`` on one journal file.
 
 Run it from the project root with the project's interpreter::
 
@@ -132,8 +135,14 @@ def bench_search(settings: Settings) -> list[dict[str, Any]]:
             row: dict[str, Any] = {"objective": objective, "seed": seed}
             for name, runner in (("constrained", search), ("baseline", baseline)):
                 start = time.perf_counter()
+                extra: dict[str, Any] = {"sampler": "tpe"} if runner is search else {}
                 result = runner(
-                    space, budget=BUDGET, objectives=objective, trials=settings.trials, seed=seed
+                    space,
+                    budget=BUDGET,
+                    objectives=objective,
+                    trials=settings.trials,
+                    seed=seed,
+                    **extra,
                 )
                 row[name] = summarise(result, time.perf_counter() - start)
                 row["direction"] = result.directions[0]
@@ -279,6 +288,17 @@ def render(report: dict[str, Any]) -> str:
         f"({fl['subset_vectorised_designs_per_s'] / fl['pointwise_designs_per_s']:.1f}x)",
         f"   rows identical between the engines: {fl['engines_agree_rows']:,}",
     ]
+    en = report["engine"]
+    lines += [
+        "",
+        f"4. the engine, {en['trials']} TPE trials on 600 designs (CPU per trial, medians):",
+        f"   plain Optuna {en['plain_cpu_ms_per_trial']:.2f} ms, explorer search "
+        f"{en['explorer_cpu_ms_per_trial']:.2f} ms: {en['cpu_ratio']:.2f}x plain Optuna "
+        "(target at most 1.3x)",
+        f"   {en['journal_trials']} trials on one journal file: --workers 1 "
+        f"{en['workers_1_s']:.2f} s, --workers 2 {en['workers_2_s']:.2f} s: "
+        f"{en['workers_2_over_1']:.2f}x the time of one worker",
+    ]
     return "\n".join(lines)
 
 
@@ -309,8 +329,90 @@ def search_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+ENGINE_LAYERS = tuple(range(1, 201))  # part 4: 600 designs, more than the trials
+
+
+def bench_engine(settings: Settings) -> dict[str, Any]:
+    """CPU per trial: explorer's search against a plain Optuna loop on the same space (the
+    same TPE settings, the same parameters, the same solve in its objective); and wall
+    time of ``workers=2`` against ``workers=1`` on one journal file."""
+    import tempfile
+
+    import optuna
+
+    from searches.space import Choice
+
+    trials = settings.trials * 2
+    space = make_space(families=FAMILIES, layers=ENGINE_LAYERS)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+
+    def plain(seed: int) -> float:
+        solved: dict[Any, Any] = {}
+
+        def objective(trial: Any) -> float:
+            family = trial.suggest_categorical("family", list(FAMILIES))
+            layers = trial.suggest_int("layers", 1, ENGINE_LAYERS[-1])
+            picks = [("layers", layers)]
+            if family == "lstmp":
+                picks = [
+                    ("layers", layers),
+                    ("proj_ratio", trial.suggest_categorical("proj_ratio", [4])),
+                ]
+            choice = Choice(family, tuple(picks))
+            if choice not in solved:
+                solved[choice] = space.solve(space.with_depth(choice, layers), budget=BUDGET)
+            return float(layers)
+
+        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+        study = optuna.create_study(sampler=sampler, direction="maximize")
+        start = time.process_time()
+        study.optimize(objective, n_trials=trials)
+        return (time.process_time() - start) / trials
+
+    def ours(seed: int) -> float:
+        start = time.process_time()
+        result = search(
+            space, budget=BUDGET, objectives="depth", trials=trials, seed=seed, sampler="tpe"
+        )
+        return (time.process_time() - start) / max(1, result.finished + result.repeats)
+
+    cpu: dict[str, list[float]] = {"plain": [], "explorer": []}
+    for seed in settings.seeds:
+        cpu["plain"].append(plain(seed))
+        cpu["explorer"].append(ours(seed))
+    progress("engine: CPU per trial measured")
+    walls: dict[int, float] = {}
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as folder:
+            start = time.perf_counter()
+            search(
+                space,
+                budget=BUDGET,
+                objectives="depth",
+                trials=settings.trials,
+                seed=0,
+                sampler="tpe",
+                storage=f"{folder}/s.log",
+                workers=workers,
+            )
+            walls[workers] = time.perf_counter() - start
+    progress("engine: workers measured")
+    plain_cpu = statistics.median(cpu["plain"])
+    ours_cpu = statistics.median(cpu["explorer"])
+    return {
+        "trials": trials,
+        "plain_cpu_ms_per_trial": 1000 * plain_cpu,
+        "explorer_cpu_ms_per_trial": 1000 * ours_cpu,
+        "cpu_ratio": ours_cpu / plain_cpu,
+        "journal_trials": settings.trials,
+        "workers_1_s": walls[1],
+        "workers_2_s": walls[2],
+        "workers_2_over_1": walls[2] / walls[1],
+    }
+
+
 def measure(settings: Settings) -> dict[str, Any]:
-    """Run both parts: the report."""
+    """Run every part: the report."""
     report: dict[str, Any] = {"environment": environment(), "settings": vars(settings)}
     progress(f"part 1: search, {settings.trials} trials x {len(settings.seeds)} seeds")
     report["search"] = bench_search(settings)
@@ -319,6 +421,8 @@ def measure(settings: Settings) -> dict[str, Any]:
     report["sweep"] = bench_sweep(settings)
     progress("part 3: sweep throughput on FLOP budgets")
     report["flop_sweep"] = bench_sweep(settings, flops=True)
+    progress("part 4: the engine's overhead and workers")
+    report["engine"] = bench_engine(settings)
     return report
 
 

@@ -11,9 +11,9 @@ Example:
     >>> class Constant(SearchKind):
     ...     name, budget = "constant", 10
     ...     def fingerprint(self): return {"value": 1}
-    ...     def objective(self, plan): return lambda trial: [1.0]
-    >>> Constant().fingerprint(), Constant().notes()
-    ({'value': 1}, ())
+    ...     def objective(self, plan): return lambda trial, before: [1.0]
+    >>> Constant().fingerprint(), Constant().notes(), Constant().space_size()
+    ({'value': 1}, (), None)
 """
 
 from __future__ import annotations
@@ -43,17 +43,28 @@ class SearchKind(abc.ABC):
         seed and the trial count do not belong here)."""
 
     @abc.abstractmethod
-    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
-        """The Optuna objective: one trial in, its values out (``optuna.TrialPruned`` for
-        a choice without a design)."""
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any, Callable[[Any], None]], list[float]]:
+        """The Optuna objective ``(trial, before)``: sample the trial's point, call
+        ``before(trial)`` (the engine's check that the point is new), evaluate it; its
+        values out (``optuna.TrialPruned`` for a choice without a design)."""
 
-    def sampler(self, seed: int | None) -> Any:
-        """The Optuna sampler (TPE by default)."""
-        return _optuna.tpe_sampler(seed)
+    def sampler(self, seed: int | None, name: str = "tpe") -> Any:
+        """The Optuna sampler ``name`` (``tpe``, ``random``, ``grid``)."""
+        return _optuna.sampler(name, seed)
 
-    def remaining(self, study: Any, trials: int) -> int:
-        """Trials still to run for the study to hold ``trials`` finished ones."""
-        return max(0, trials - _optuna.count_finished(study))
+    def points(self) -> list[dict[str, Any]] | None:
+        """Every point of the space as trial parameters (``None``: not finite, or too many
+        to list)."""
+        return None
+
+    def space_size(self) -> int | None:
+        """How many points the space holds (``None``: not finite)."""
+        points = self.points()
+        return None if points is None else len(points)
+
+    def exhaustive_limit(self) -> int:
+        """The most points ``--sampler auto`` evaluates all of (about a second's work)."""
+        return 0
 
     def pending(self, study: Any) -> list[dict[str, Any]]:
         """Points that must still be visited once the sampler is done (their parameters;

@@ -13,7 +13,14 @@ from __future__ import annotations
 import explorer
 from searches.space import Space
 
-__all__ = ["space_notes"]
+__all__ = ["STATED_SOURCES", "space_notes"]
+
+#: Where the sizes a family states come from, by keyword (said with each assumption).
+STATED_SOURCES = {
+    "input": "the forum question this project started from: 39 inputs, 34 outputs, 3 x "
+    "1024 LSTM cells (explorer reproduce forum)",
+    "output": "the same forum question",
+}
 
 
 def space_notes(space: Space) -> tuple[str, ...]:
@@ -28,7 +35,16 @@ def space_notes(space: Space) -> tuple[str, ...]:
     for name in space.assumed:
         keyword = next(k for f in families if (k := f.keyword(name)) is not None)
         zero = ", 0 for none" if keyword.kind == "part" else ""
-        notes.append(f"{name} {fixed[name]} (default; change with {keyword.option}{zero})")
+        source = STATED_SOURCES.get(name)
+        origin = f"default from {source}" if source else "default"
+        notes.append(f"{name} {fixed[name]} ({origin}; change with {keyword.option}{zero})")
+    for family_name, size, numerator, denominator in space.follows:
+        free = space.free(family_name)
+        notes.append(
+            f"{family_name}: {size} follows {free}, {size} = {free} x {numerator} / "
+            f"{denominator} (its own proportion; fix it with --{size.replace('_', '-')} N, "
+            "or choose with a ratio option)"
+        )
     for family in families:
         for declared in space.declared(family.name):
             if declared.kind == "ratio":

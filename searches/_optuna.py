@@ -1,5 +1,5 @@
 """Optuna, the way every study here uses it: samplers, quiet logs, the trial states that
-count, creating, loading and failing trials.
+count, creating and loading studies.
 
 A leaf: it imports nothing of this package but :mod:`searches._optional`, so the engine,
 the workers and every search kind can share it without an import circle. Optuna's private
@@ -9,8 +9,8 @@ Example:
     >>> study = create_study(storage=None, sampler=tpe_sampler(0), name="s",
     ...                      directions=["minimize"])
     >>> study.optimize(lambda trial: trial.suggest_float("x", 0, 1), n_trials=3)
-    >>> count_finished(study), len(running(study))
-    (3, 0)
+    >>> count_finished(study)
+    3
 """
 
 from __future__ import annotations
@@ -26,15 +26,13 @@ from searches._optional import require
 __all__ = [
     "count_finished",
     "create_study",
-    "fail_trial",
     "finished_states",
     "fixed_sampler",
     "load_study",
     "optuna",
     "random_sampler",
-    "running",
+    "sampler",
     "silenced",
-    "stop_at",
     "tpe_sampler",
     "with_sampler",
 ]
@@ -49,6 +47,20 @@ def tpe_sampler(seed: int | None) -> Any:
     """TPE with Optuna 5's defaults made explicit: multivariate, and a constant liar so
     that parallel workers do not all sample the same point."""
     return optuna().samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+
+
+def sampler(name: str, seed: int | None) -> Any:
+    """Optuna's sampler by its ``--sampler`` name: ``tpe``, ``random`` or ``grid``
+    (:class:`optuna.samplers.BruteForceSampler`: every point once, in a random order; it
+    follows a space whose choices depend on the family)."""
+    module = optuna()
+    if name == "tpe":
+        return tpe_sampler(seed)
+    if name == "random":
+        return random_sampler(seed)
+    with warnings.catch_warnings():  # experimental since Optuna 3.1
+        warnings.simplefilter("ignore", module.exceptions.ExperimentalWarning)
+        return module.samplers.BruteForceSampler(seed=seed)
 
 
 def random_sampler(seed: int | None) -> Any:
@@ -89,17 +101,6 @@ def count_finished(study: Any) -> int:
     return len(study.get_trials(deepcopy=False, states=finished_states()))
 
 
-def running(study: Any) -> list[Any]:
-    """Trials still marked running (by a live process, or one that died)."""
-    return list(study.get_trials(deepcopy=False, states=(optuna().trial.TrialState.RUNNING,)))
-
-
-def stop_at(target: int) -> Any:
-    """A callback that stops a process once the study holds ``target`` finished trials
-    (whoever ran them: every process on one study shares the one target)."""
-    return optuna().study.MaxTrialsCallback(target, states=finished_states())
-
-
 def create_study(*, storage: Any, sampler: Any, name: str, directions: Sequence[str]) -> Any:
     """Create the study, or load it when it exists (several processes may race here:
     Optuna resolves that)."""
@@ -122,14 +123,3 @@ def with_sampler(study: Any, sampler: Any) -> Any:
     return optuna().study.Study(study.study_name, study._storage, sampler=sampler)
 
 
-def fail_trial(study: Any, trial: Any, reason: str) -> bool:
-    """Mark a running trial failed, with ``reason`` as its ``reason`` attribute; ``False``
-    when another process finished it first."""
-    module = optuna()
-    storage = study._storage  # the one private access: a frozen trial's storage id
-    trial_id = trial._trial_id
-    try:
-        storage.set_trial_user_attr(trial_id, "reason", reason)
-        return bool(storage.set_trial_state_values(trial_id, module.trial.TrialState.FAIL))
-    except module.exceptions.UpdateFinishedTrialError:
-        return False

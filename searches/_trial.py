@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,9 +47,27 @@ def budget_violation(design: Design) -> float:
     return float(gap if design.step is None else gap - design.step)
 
 
-def record(trial: Any, design: Design, plan: ObjectivePlan) -> list[float]:
-    """Store the design and the budget constraint on the trial; return its values."""
+def record(
+    trial: Any, design: Design, plan: ObjectivePlan, solved: Sequence[str] = ()
+) -> list[float]:
+    """Store the design and the budget constraint on the trial; return its values.
+
+    Besides the whole design (``design``, JSON), the sizes in ``solved`` (the free size
+    the solver filled in, the sizes tied to it) and the totals are trial attributes of
+    their own, so that Optuna's tools (``study.trials_dataframe()``, optuna-dashboard)
+    show them as columns: ``parameters``, and ``flops`` or ``bytes`` when the budget
+    counts them.
+    """
     values = plan.evaluate(design)
+    for name in solved:
+        value = design.sizes.get(name)
+        if value is not None and not isinstance(value, bool):
+            trial.set_user_attr(name, value)
+    trial.set_user_attr("parameters", design.parameters)
+    if design.unit != "parameters":
+        trial.set_user_attr(design.unit.lower(), design.total)
     trial.set_user_attr("design", design.to_json())
-    trial.set_constraint("budget", budget_violation(design))
+    with warnings.catch_warnings():  # a retried trial inherits its constraint: the same one
+        warnings.filterwarnings("ignore", "The constraint value is ignored", UserWarning)
+        trial.set_constraint("budget", budget_violation(design))
     return values

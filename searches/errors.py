@@ -17,6 +17,7 @@ from explorer.errors import InterruptedRunError, OutputError, UsageError
 __all__ = [
     "MissingExtraError",
     "ObjectiveError",
+    "ObjectiveValueError",
     "OutputError",
     "SearchInterruptedError",
     "StorageError",
@@ -25,6 +26,11 @@ __all__ = [
 
 class ObjectiveError(UsageError):
     """An objective spec that cannot be loaded, or an objective that returned the wrong thing."""
+
+
+class ObjectiveValueError(ObjectiveError):
+    """An objective returned a value that is not a finite number (NaN, infinite, or too
+    large for a float): that trial fails, with this as its reason; the search goes on."""
 
 
 class StorageError(UsageError):

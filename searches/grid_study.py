@@ -1,6 +1,6 @@
 """A sweep as an Optuna study: every grid point one trial of Optuna's GridSampler.
 
-What :mod:`searches.sweep` computes in one pass, stored point by point: resumable with
+What :mod:`searches.design_sweep` computes in one pass, stored point by point: resumable with
 ``load_if_exists`` (a killed sweep re-run finishes only the missing points) and shared by
 ``--workers`` or many machines on one storage. The grid is (structure, budget, depth),
 the structure one label per family and its choices but the depth, so the stored space is
@@ -28,10 +28,10 @@ from searches._engine import run_study
 from searches._kind import Objectives
 from searches._space_kind import SpaceKind
 from searches._trial import record
+from searches.design_sweep import SweepRow, row_of, structures
 from searches.objectives import ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Space
-from searches.sweep import SweepRow, row_of, structures
 
 __all__ = ["Grid", "sweep_study"]
 
@@ -60,7 +60,7 @@ class Grid(SpaceKind):
         """Points in the grid."""
         return len(_labels(self.space)) * len(self.budgets) * len(self.space.depths())
 
-    def sampler(self, seed: int | None) -> Any:
+    def sampler(self, seed: int | None, name: str = "grid") -> Any:
         """GridSampler over structure x budget x depth."""
         import optuna
 
@@ -85,11 +85,6 @@ class Grid(SpaceKind):
             if (label, budget, depth) not in done
         ]
 
-    def remaining(self, study: Any, trials: int) -> int:
-        """The points not yet finished (one that two parallel workers both took counts
-        once)."""
-        return len(self.unvisited(study))
-
     def pending(self, study: Any) -> list[dict[str, Any]]:
         """The points still unfinished once GridSampler is done (two workers took the same
         point, or an interrupted run's)."""
@@ -98,7 +93,16 @@ class Grid(SpaceKind):
             for label, budget, depth in self.unvisited(study)
         ]
 
-    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+    def points(self) -> list[dict[str, Any]] | None:
+        """Every grid point as trial parameters."""
+        return [
+            {"structure": label, "budget": budget, "depth": depth}
+            for label in _labels(self.space)
+            for budget in self.budgets
+            for depth in self.space.depths()
+        ]
+
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any, Callable[[Any], None]], list[float]]:
         """Solve the trial's grid point; prune it (with the reason) when it has no design."""
         self.space.load()
         import optuna
@@ -106,18 +110,20 @@ class Grid(SpaceKind):
         space, budgets = self.space, self.budgets
         by_label = dict(zip(_labels(space), structures(space)))
 
-        def objective(trial: Any) -> list[float]:
+        def objective(trial: Any, before: Callable[[Any], None]) -> list[float]:
             structure = by_label[str(trial.suggest_categorical("structure", list(by_label)))]
             budget = int(trial.suggest_int("budget", min(budgets), max(budgets)))
             depths = space.depths()
             depth = int(trial.suggest_int("depth", min(depths), max(depths)))
+            before(trial)
             choice = space.with_depth(structure, depth)
             try:
                 solution = space.solve(choice, budget=budget)
             except (BudgetError, ConflictError, InvalidSizeError) as error:
                 trial.set_user_attr("reason", str(error))
                 raise optuna.TrialPruned(str(error)) from None
-            return record(trial, space.to_design(solution), plan)
+            design = space.to_design(solution)
+            return record(trial, design, plan, space.solved_sizes(choice.family))
 
         return objective
 
@@ -131,6 +137,7 @@ def sweep_study(
     workers: int = 1,
     seed: int | None = None,
     progress: bool = False,
+    grace_period: int | None = None,
 ) -> tuple[list[SweepRow], SearchResult]:
     """Run (or resume) the sweep as a grid study; the rows in the sweep's order, and the
     study's result (``pruned`` holds the points without a design)."""
@@ -147,6 +154,7 @@ def sweep_study(
         study_name=study_name,
         workers=workers,
         progress=progress,
+        grace_period=grace_period,
     )
     order = {label: i for i, label in enumerate(_labels(space))}
     first: dict[tuple[int, int, int], SweepRow] = {}

@@ -36,10 +36,11 @@ from typing import Any, Literal
 
 from explorer.errors import ConflictError, UnknownNameError, did_you_mean
 from searches.design import Design
-from searches.errors import ObjectiveError
+from searches.errors import ObjectiveError, ObjectiveValueError
 
 __all__ = [
     "BUILTIN",
+    "DEFAULT_OBJECTIVE",
     "DIRECTIONS",
     "Direction",
     "Objective",
@@ -106,6 +107,13 @@ def _aspect(target: float) -> ObjectiveFunction:
     return aspect
 
 
+#: What a search optimises unless told: the shape. A budget fixes the size; among the
+#: designs that meet it, the one whose width / depth is nearest the target ratio (64 by
+#: default) is the one a person would train: Kaplan et al. 2020 (Scaling Laws for Neural
+#: Language Models, fig. 5) found the loss at a fixed size changes only a few percent over
+#: a wide band of width/depth, and 64 sits inside it. MACs (the former default) made
+#: "best" mean "furthest below the budget", the smallest useless design (issue 23).
+DEFAULT_OBJECTIVE = "aspect"
 #: name -> (direction, description); ``aspect`` needs its target ratio (``target_ratio``).
 BUILTIN: dict[str, tuple[str, str]] = {
     "macs": (
@@ -120,7 +128,8 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "depth": ("maximize", "number of layers at the budget"),
     "aspect": (
         "minimize",
-        "|ln((width / depth) / target ratio)|: distance to a width/depth ratio",
+        "|ln((width / depth) / target ratio)|: how far the design's width / depth is "
+        "from the target ratio (--target-ratio, default 64), 0 when equal",
     ),
     "error": ("minimize", "|total - budget| / budget"),
 }
@@ -160,6 +169,10 @@ class ObjectivePlan:
                 result = objective.function(design)
             except ObjectiveError:
                 raise
+            except OverflowError as error:  # arithmetic past a float's range
+                raise ObjectiveValueError(
+                    f"objective {objective.name} overflowed: {error}"
+                ) from None
             except SystemExit as error:  # the user's code may not end the process
                 raise ObjectiveError(
                     f"objective {objective.name} called sys.exit({error.code!r}); an objective "
@@ -192,7 +205,19 @@ def _numbers(objective: Objective, result: Any) -> list[float]:
             f"objective {objective.name} returned {len(items)} values, expected "
             f"{objective.values}{hint}"
         )
-    return [float(item) for item in items]
+    numbers = []
+    for item in items:
+        try:
+            number = float(item)
+        except OverflowError:  # an int beyond any float: 10**400
+            number = math.inf
+        if not math.isfinite(number):
+            shown = "a number too large for a float" if isinstance(item, int) else repr(item)
+            raise ObjectiveValueError(
+                f"objective {objective.name} returned {shown}, not a finite number"
+            )
+        numbers.append(number)
+    return numbers
 
 
 def resolve_objectives(

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from searches.design import Design
+from searches.design_sweep import SweepRow
+from searches.objectives import BUILTIN
 from searches.results import SearchResult, TrialRecord
-from searches.sweep import SweepRow
 
 __all__ = [
     "columns",
@@ -188,7 +189,11 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
         f"{result.on_budget} on budget ({result.on_budget_fraction:.0%}), "
         f"{len(result.pruned)} pruned (no design at the budget)"
         + (f", {len(result.failed)} failed (interrupted)" if result.failed else ""),
-        f"objective: {objectives}",
+        f"objective: {objectives}"
+        + (f" ({BUILTIN[result.objectives[0]][1]})" if _described(result) else ""),
+        _space_line(result),
+        "on budget: within one step of the solved width (no integer width lands closer); "
+        "error is (total - budget) / budget",
     ]
     compute = [n for n in result.objectives if n in ("macs", "flops", "training_flops")]
     seqs = {t.design.seq for t in result.trials if t.design is not None}
@@ -234,6 +239,36 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     lines += [f"assumed: {note}" for note in result.assumptions]
     lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
+
+
+def _described(result: SearchResult) -> bool:
+    """Whether the one objective is a built-in worth describing in the output."""
+    return len(result.objectives) == 1 and result.objectives[0] in ("aspect", "error")
+
+
+def _space_line(result: SearchResult) -> str:
+    """The space's size and the sampler that ran.
+
+    Example:
+        >>> from searches.results import SearchResult
+        >>> r = SearchResult("constrained", "s", "in memory", 10, ("aspect",), ("minimize",),
+        ...                  0, 5, 1, (), (), (), sampler="grid", space_size=144,
+        ...                  exhaustive=True)
+        >>> _space_line(r)
+        'space: 144 designs; sampler grid (every design evaluated: the exact optimum)'
+    """
+    size = (
+        "raw sizes (not finite)"
+        if result.space_size is None
+        else plural(result.space_size, "design")
+    )
+    names = {"tpe": "TPE", "random": "random", "grid": "grid"}
+    how = (
+        " (every design evaluated: the exact optimum)"
+        if result.exhaustive and result.sampler == "grid"
+        else ""
+    )
+    return f"space: {size}; sampler {names.get(result.sampler, result.sampler)}{how}"
 
 
 def _ranked(result: SearchResult) -> list[tuple[TrialRecord, int]]:
@@ -294,3 +329,34 @@ def sweep_table(rows: Sequence[SweepRow]) -> str:
         cells = design_cells(r.family, r.sizes, r.total, r.relative_error, shown, *extra)
         body.append([f"{r.budget:,}", *cells])
     return table([header, *body], right=(0, *range(2, len(header))))
+
+
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str) -> str:
+    """An HTML table (Jupyter's view of a result), every cell escaped.
+
+    Example:
+        >>> html_table(["a"], [["<b>"]], caption="x & y")
+        '<table><caption>x &amp; y</caption><tr><th>a</th></tr><tr><td>&lt;b&gt;</td></tr></table>'
+    """
+    import html
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{body}</table>"
+
+
+def search_rows(result: SearchResult) -> tuple[list[str], list[list[str]], str]:
+    """The ranked designs of a search as a header, rows and a one-line summary."""
+    shown = columns([(t.design.family, dict(t.design.sizes)) for t in result.trials if t.design])
+    header = ["#", *_header(shown, result.unit), "on budget", *result.objectives, "trials"]
+    rows = [[*_trial_row(t, shown), str(n)] for t, n in _ranked(result)]
+    summary = search_text(result, top=0).splitlines()[0]
+    return header, rows, summary
+
+
+def sweep_rows(rows: Sequence[SweepRow]) -> tuple[list[str], list[list[str]]]:
+    """A sweep's rows as a header and rows of cells (:func:`sweep_table`'s)."""
+    lines = sweep_table(rows).splitlines()
+    return lines[0].split(), [line.split() for line in lines[1:]]

@@ -13,7 +13,7 @@ from typing import Any
 
 from searches.design import Design
 
-__all__ = ["SearchResult", "TrialRecord", "records_from_study"]
+__all__ = ["SearchResult", "StudyRecords", "TrialRecord", "records_from_study"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,14 @@ class SearchResult:
             trial per distinct design (the first that found it).
         requested: the trial count asked for (finished trials in the study at the end).
         assumptions: defaults the user did not choose.
-        notes: what else the user should know (trials another process still runs).
+        notes: what else the user should know (trials another process still runs, an
+            exhausted space, repeated proposals).
+        sampler: the Optuna sampler that ran: ``tpe``, ``random`` or ``grid`` (Optuna's
+            BruteForceSampler: every design, in a random order).
+        space_size: how many designs the space holds (``None``: not finite, the
+            baseline's raw sizes).
+        exhaustive: every design of the space was evaluated: the best is the optimum.
+        repeats: proposals of a design the study already held (not evaluated again).
         unit: what ``budget`` and each design's ``total`` count: ``parameters``,
             ``FLOPs`` or ``bytes``.
         measure: the measure in words (``forward FLOPs of one 2048-token sequence ...``).
@@ -86,6 +93,10 @@ class SearchResult:
     notes: tuple[str, ...] = field(default=())
     unit: str = "parameters"
     measure: str = "parameters"
+    sampler: str = "tpe"
+    space_size: int | None = None
+    exhaustive: bool = False
+    repeats: int = 0
 
     @property
     def finished(self) -> int:
@@ -134,21 +145,77 @@ class SearchResult:
             "best": best,
             "assumptions": list(self.assumptions),
             "notes": list(self.notes),
+            "sampler": self.sampler,
+            "space_size": self.space_size,
+            "exhaustive": self.exhaustive,
+            "repeats": self.repeats,
         }
 
+    def to_pandas(self) -> Any:
+        """Every trial with a design as a :class:`pandas.DataFrame`: one row per trial,
+        the sizes as columns, then the totals and the objectives' values (pandas is
+        optional: imported here, one line naming it when missing).
 
-def records_from_study(
-    study: Any,
-) -> tuple[list[TrialRecord], list[TrialRecord], list[TrialRecord], list[TrialRecord]]:
-    """(trials with a design, pruned trials, failed trials, best trials) of a finished
-    Optuna study."""
+        Raises:
+            MissingExtraError: pandas is not installed.
+        """
+        from searches._optional import require
+
+        pandas = require("pandas", feature="to_pandas()", extra="pandas")
+        rows = []
+        for trial in self.trials:
+            assert trial.design is not None
+            row: dict[str, Any] = {"number": trial.number, "family": trial.design.family}
+            row.update({k: v for k, v in trial.design.sizes.items() if k != "convention"})
+            row.update(
+                total=trial.design.total,
+                unit=trial.design.unit,
+                parameters=trial.design.parameters,
+                relative_error=trial.design.relative_error,
+                on_budget=trial.design.on_budget,
+            )
+            row.update(zip(self.objectives, trial.values or ()))
+            rows.append(row)
+        return pandas.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the summary and the ranked designs as an HTML table."""
+        from searches.render import html_table, search_rows
+
+        header, rows, summary = search_rows(self)
+        return str(html_table(header, rows, caption=summary))
+
+
+@dataclass(frozen=True, slots=True)
+class StudyRecords:
+    """A study read back: trials with a design, pruned ones (no design at the budget),
+    failed ones (interrupted, dead, or a value that is not a number), the best, and how
+    many proposals repeated a design (or came after the target) and are still running."""
+
+    trials: list[TrialRecord]
+    pruned: list[TrialRecord]
+    failed: list[TrialRecord]
+    best: list[TrialRecord]
+    repeats: int
+    running: int
+
+
+def records_from_study(study: Any) -> StudyRecords:
+    """The records of a finished Optuna study."""
     from optuna.trial import TrialState
 
     trials: list[TrialRecord] = []
     pruned: list[TrialRecord] = []
     failed: list[TrialRecord] = []
     by_number: dict[int, TrialRecord] = {}
+    repeats = running = 0
     for frozen in study.get_trials(deepcopy=False):
+        if frozen.state == TrialState.RUNNING:
+            running += 1
+            continue
+        if frozen.user_attrs.get("repeat_of") is not None or frozen.user_attrs.get("surplus"):
+            repeats += frozen.user_attrs.get("repeat_of") is not None
+            continue
         stored = frozen.user_attrs.get("design")
         if frozen.state == TrialState.COMPLETE and stored is not None:
             record = TrialRecord(
@@ -161,7 +228,9 @@ def records_from_study(
             trials.append(record)
             by_number[frozen.number] = record
         elif frozen.state in (TrialState.PRUNED, TrialState.FAIL):
-            reason = frozen.user_attrs.get("reason", "failed")
+            reason = frozen.user_attrs.get(
+                "reason", "interrupted, or its process died (its point is tried again)"
+            )
             (pruned if frozen.state == TrialState.PRUNED else failed).append(
                 TrialRecord(
                     frozen.number,
@@ -178,7 +247,7 @@ def records_from_study(
         if found is not None and found.design is not None:
             key = json.dumps([found.design.family, dict(found.design.sizes)], sort_keys=True)
             best.setdefault(key, found)
-    return trials, pruned, failed, list(best.values())
+    return StudyRecords(trials, pruned, failed, list(best.values()), repeats, running)
 
 
 def _best_trials(study: Any) -> Sequence[Any]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,15 +34,21 @@ from typing import TYPE_CHECKING, Any
 import explorer
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import Family, SearchChoice
-from searches._options import int_choices, toggle
 from searches.design import Design
+from searches.options import int_choices, toggle
 
 if TYPE_CHECKING:
     from explorer.measures import Measure
 
-__all__ = ["MODES", "Choice", "Space", "make_space"]
+__all__ = ["MIN_HEAD_DIM", "MODES", "SIZE_LIMIT", "Choice", "Space", "make_space"]
 
 MODES = ("nearest", "under", "over")  # explorer.solver.MODES
+#: The narrowest attention head a search allows unless told (``--min-head-dim``): 32,
+#: half of the 64 most released Transformers use; a design of 32 heads of width 4 is no
+#: design anyone trains (issue 23).
+MIN_HEAD_DIM = 32
+#: The largest free size, step or bound a space takes (as :func:`explorer.solve`).
+SIZE_LIMIT = 10**18
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,11 @@ class Space:
             FLOP measure's own; ``None``: not given (they count one token, one time step).
         decoder_seq: an encoder-decoder's decoder length (``None``: ``seq``).
         compute: the compute convention of those objectives (``torch``, ``causal``).
+        follows: sizes that follow the free size in the family's own proportion,
+            ``(family, keyword, numerator, denominator)``: ``keyword = free x numerator //
+            denominator`` (mixtral's d_ff 14,336 at d_model 4,096: d_ff = 3.5 d_model).
+        min_head_dim: the narrowest attention head a design may have (d_model / heads, or
+            its head_dim); a narrower design has no design at the budget.
     """
 
     families: tuple[str, ...] = ("lstm",)
@@ -117,6 +129,8 @@ class Space:
     seq: int | None = None
     decoder_seq: int | None = None
     compute: str = "torch"
+    follows: tuple[tuple[str, str, int, int], ...] = ()
+    min_head_dim: int = MIN_HEAD_DIM
 
     @property
     def unit(self) -> str:
@@ -220,31 +234,77 @@ class Space:
 
     def design(self, choice: Choice) -> tuple[dict[str, Any], dict[str, str]]:
         """The sizes and ties of one choice: the fixed sizes, the choices' settings, and
-        each ratio choice as a tie to the free size."""
+        each ratio choice (and each size that follows the free one) as a tie to the free
+        size."""
         family = _family(choice.family)
+        free = self.free(choice.family)
         sizes: dict[str, Any] = {k: v for k, v in self.fixed if family.keyword(k) is not None}
         ties: dict[str, str] = {}
         for declared in self.declared(choice.family):
             value = choice.get(declared.name)
             if declared.kind == "ratio":
-                keyword, expression = declared.tie(value, self.free(choice.family))
+                keyword, expression = declared.tie(value, free)
                 ties[keyword] = expression
             elif value is True or value is False:
                 if value:
                     sizes[declared.keyword] = True
             else:
                 sizes[declared.keyword] = value
+        for keyword, numerator, denominator in self.followers(choice.family):
+            ties[keyword] = f"{free}*{numerator}/{denominator}"
         return sizes, ties
+
+    def followers(self, family: str) -> list[tuple[str, int, int]]:
+        """The sizes of ``family`` that follow its free size: ``(keyword, numerator,
+        denominator)``."""
+        return [(k, n, d) for f, k, n, d in self.follows if f == family]
+
+    def tied_sizes(self, choice: Choice, free_value: Any) -> dict[str, Any]:
+        """The sizes tied to the free size at ``free_value`` (ints or numpy arrays)."""
+        tied: dict[str, Any] = {}
+        for declared in self.declared(choice.family):
+            if declared.kind == "ratio":
+                tied[declared.keyword] = declared.tied(free_value, choice.get(declared.name))
+        for keyword, numerator, denominator in self.followers(choice.family):
+            tied[keyword] = free_value * numerator // denominator
+        return tied
+
+    def solved_sizes(self, family: str) -> tuple[str, ...]:
+        """The sizes the solver sets in a design of ``family``: the free size and those
+        tied to it."""
+        tied = [c.keyword for c in self.declared(family) if c.kind == "ratio"]
+        tied += [k for k, _, _ in self.followers(family)]
+        return (self.free(family), *dict.fromkeys(tied))
+
+    def too_narrow(self, design: Design) -> str | None:
+        """Why ``design``'s attention heads are narrower than :attr:`min_head_dim`, or
+        ``None``."""
+        sizes = design.sizes
+        heads = sizes.get("heads")
+        if not isinstance(heads, int) or isinstance(heads, bool) or heads < 1:
+            return None
+        width = sizes.get("head_dim")
+        model = sizes.get("d_model")
+        if not isinstance(width, int) or isinstance(width, bool) or width < 1:
+            if not isinstance(model, int) or isinstance(model, bool):
+                return None
+            width = model // heads
+            how = f"d_model {model:,} / {heads} heads"
+        else:
+            how = f"head_dim {width}"
+        if width >= self.min_head_dim:
+            return None
+        return (
+            f"heads of width {width} ({how}) are narrower than {self.min_head_dim} "
+            "(--min-head-dim N allows them)"
+        )
 
     def concrete(self, choice: Choice, free_value: int) -> dict[str, Any]:
         """The keywords of one design with the free size set (ties computed), the
         convention included: ``explorer.count(family, **sizes)`` counts it."""
         sizes, _ = self.design(choice)
-        free = self.free(choice.family)
-        sizes[free] = free_value
-        for declared in self.declared(choice.family):
-            if declared.kind == "ratio":
-                sizes[declared.keyword] = declared.tied(free_value, choice.get(declared.name))
+        sizes[self.free(choice.family)] = free_value
+        sizes.update(self.tied_sizes(choice, free_value))
         family = _family(choice.family)
         sizes["convention"] = self.convention or family.default_convention
         return sizes
@@ -295,6 +355,10 @@ class Space:
         }
         if self.measure is not None:
             data["measure"] = self.measured
+        if self.follows:
+            data["follows"] = [list(f) for f in self.follows]
+        if self.min_head_dim != MIN_HEAD_DIM:
+            data["min_head_dim"] = self.min_head_dim
         for name, value, default in (
             ("seq", self.seq, None),
             ("decoder_seq", self.decoder_seq, None),
@@ -317,6 +381,7 @@ def make_space(
     seq: int | None = None,
     decoder_seq: int | None = None,
     compute: str | None = None,
+    min_head_dim: int = MIN_HEAD_DIM,
     **given: Any,
 ) -> Space:
     """A validated :class:`Space`.
@@ -327,6 +392,7 @@ def make_space(
         mode, multiple_of, minimum, maximum: how the free size is solved.
         measure: what a budget counts (``None``: parameters;
             ``explorer.measures.Flops(seq=2048)``, ``explorer.measures.Bytes(...)``).
+        min_head_dim: the narrowest attention head allowed (1: any).
         seq, decoder_seq, compute: the sequence (and an encoder-decoder's decoder
             length) and the compute convention of the compute objectives; a FLOP
             measure's own by default, and they must agree with it.
@@ -355,8 +421,15 @@ def make_space(
         raise UnknownNameError.for_name("convention", convention, explorer.CONVENTIONS)
     if mode not in MODES:
         raise UnknownNameError.for_name("mode", mode, MODES)
-    for name, value in (("multiple_of", multiple_of), ("minimum", minimum), ("maximum", maximum)):
+    for name, value in (
+        ("multiple_of", multiple_of),
+        ("minimum", minimum),
+        ("maximum", maximum),
+        ("min_head_dim", min_head_dim),
+    ):
         _positive(name, value)
+        if isinstance(value, int) and value > SIZE_LIMIT:
+            raise InvalidSizeError(f"{name} must be at most 10**18, got {value:,}")
     if minimum is not None and maximum is not None and minimum > maximum:
         raise InvalidSizeError(f"minimum {minimum} is above maximum {maximum}")
     seq, decoder_seq, compute = _context(measure, seq, decoder_seq, compute)
@@ -386,6 +459,7 @@ def make_space(
                 continue
             fixed[keyword.name] = keyword.stated
             assumed.append(keyword.name)
+    follows = _follows(chosen, fixed, options)
     return Space(
         families=names,
         options=tuple(options.items()),
@@ -401,7 +475,32 @@ def make_space(
         seq=seq,
         decoder_seq=decoder_seq,
         compute=compute,
+        follows=follows,
+        min_head_dim=min_head_dim,
     )
+
+
+def _follows(
+    families: Sequence[Family], fixed: dict[str, Any], options: dict[str, tuple[Any, ...]]
+) -> tuple[tuple[str, str, int, int], ...]:
+    """The sizes that follow the free size in a search: a size a ratio choice may tie to
+    it (d_ff by --d-ff-percent) that the user neither fixed nor chose, and that the family
+    sets to a constant of its own (mixtral's d_ff 14,336, meant for d_model 4,096) rather
+    than by a rule of the free size: it keeps the family's own proportion."""
+    found = []
+    for family in families:
+        free = family.free_order[0]
+        free_keyword = family.keyword(free)
+        base = None if free_keyword is None else free_keyword.default
+        for choice in family.search_choices:
+            if choice.kind != "ratio" or choice.name in options or choice.keyword in fixed:
+                continue
+            keyword = family.keyword(choice.keyword)
+            value = None if keyword is None else keyword.default
+            if isinstance(value, int) and isinstance(base, int) and value > 0 and base > 0:
+                divisor = math.gcd(value, base)
+                found.append((family.name, choice.keyword, value // divisor, base // divisor))
+    return tuple(found)
 
 
 def _context(

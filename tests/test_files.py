@@ -178,7 +178,7 @@ def test_a_full_disk_mid_write_leaves_nothing(
 def test_rows_on_a_full_disk_are_one_error(
     tmp_path: Path, full_disk: Callable[[bool], None]
 ) -> None:
-    from searches._files import Outputs as RowOutputs
+    from searches.outputs import Outputs as RowOutputs
 
     full_disk(False)
 

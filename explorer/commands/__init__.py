@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "explain": "explorer.commands.explain",
     "search": "explorer.commands.search",
     "sweep": "explorer.commands.sweep",
+    "dashboard": "explorer.commands.dashboard",
     "derive": "explorer.commands.derive",
 }
 

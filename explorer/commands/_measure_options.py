@@ -33,13 +33,12 @@ _ACTIVATIONS = ("korthikanti2022", "korthikanti2022-selective", "korthikanti2022
 
 def add_budget_options(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
     """``--budget-flops`` and ``--budget-bytes`` (``many``: each takes a list or a range of
-    budgets, read by :func:`searches._options.flop_choices` and
-    :func:`~searches._options.byte_choices`)."""
+    budgets, read by :func:`searches.flop_choices` and :func:`searches.byte_choices`)."""
     flops_type: Any = None
     bytes_type: Any = None
     flops_list = bytes_list = ""
     if many:
-        from searches._options import byte_choices, flop_choices
+        from searches import byte_choices, flop_choices
 
         flops_type, bytes_type = flop_choices, byte_choices
         flops_list = "; several: 1e12,2e12 or 1e12..4e12/1e12"

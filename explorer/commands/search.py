@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from explorer.commands._measure_options import (
@@ -19,7 +18,17 @@ from explorer.commands._measure_options import (
     add_memory_options,
     budget_measure,
 )
-from searches._options import TOGGLES, budget_choices, int_choices, name_list, toggle
+from searches import TOGGLES, budget_choices, int_choices, name_list, toggle
+
+#: searches.SAMPLERS and searches.MIN_HEAD_DIM, written out: building the parser imports
+#: nothing of the searches (checked by the tests).
+SAMPLERS = ("auto", "tpe", "random", "grid")
+MIN_HEAD_DIM = 32
+#: searches.STATED_SOURCES, written out likewise.
+STATED_SOURCES = {
+    "input": "from the forum question this project started from (explorer reproduce forum)",
+    "output": "from the same forum question",
+}
 
 NAME = "search"
 HELP = "an Optuna study where every trial is on budget (the solver fills in the width)"
@@ -31,11 +40,12 @@ SEQ_HELP = (
 )
 
 
-def add_budget_arguments(parser: argparse.ArgumentParser, *, help: str) -> None:
+def add_budget_arguments(parser: argparse.ArgumentParser, *, help: str, many: bool) -> None:
     """``--budget`` (parameters), ``--budget-flops`` and ``--budget-bytes``, shared by
-    ``search`` and ``sweep``; each takes one budget or several."""
-    parser.add_argument("--budget", type=budget_choices, help=help)
-    add_budget_options(parser, many=True)
+    ``search`` (one budget each: ``many`` false) and ``sweep`` (one or several)."""
+    reader: Any = budget_choices if many else str
+    parser.add_argument("--budget", type=reader, help=help)
+    add_budget_options(parser, many=many)
 
 
 def add_measure_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +93,9 @@ def add_space_options(parser: argparse.ArgumentParser) -> None:
             if not keyword.is_size or keyword.name in seen or not family.applies(keyword):
                 continue
             seen.add(keyword.name)
-            stated = "" if keyword.stated is None else f" (default {keyword.stated})"
+            source = STATED_SOURCES.get(keyword.name, "")
+            origin = f"; {source}" if source else ""
+            stated = "" if keyword.stated is None else f" (default {keyword.stated}{origin})"
             fixed.add_argument(
                 keyword.option,
                 dest=f"size_{keyword.name}",
@@ -98,22 +110,49 @@ def add_space_options(parser: argparse.ArgumentParser) -> None:
     space.add_argument("--multiple-of", type=_int, default=1, help="the free size a multiple of N")
     space.add_argument("--min", type=_int, help=f"smallest free size ({', '.join(widths)})")
     space.add_argument("--max", type=_int, help=f"largest free size ({', '.join(widths)})")
+    if any(k.name == "heads" for f in families for k in f.keywords):
+        space.add_argument(
+            "--min-head-dim",
+            type=_int,
+            default=MIN_HEAD_DIM,
+            help=f"narrowest attention head a design may have, d_model / heads or its "
+            f"head_dim (default {MIN_HEAD_DIM}; 1 allows any)",
+        )
     for width in widths:  # the same bounds under the width's own name: --min-cells
         name = width.replace("_", "-")
         space.add_argument(f"--min-{name}", dest="min", type=_int, help=argparse.SUPPRESS)
         space.add_argument(f"--max-{name}", dest="max", type=_int, help=argparse.SUPPRESS)
 
 
+class _Once(argparse.Action):
+    """An option given at most once (a second ``--plot`` silently winning lost the first)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} given twice; give it once")
+        setattr(namespace, self.dest, values)
+
+
 def add_output_options(
     parser: argparse.ArgumentParser, *, top: int, seed: str = "random seed, for reproducible runs"
 ) -> None:
     """``--seed``, ``--plot``, ``--json``, ``--top``, ``--no-progress``."""
-    parser.add_argument("--seed", type=_int, help=seed)
-    parser.add_argument("--plot", metavar="FILE.png", help="write a picture")
-    parser.add_argument("--top", type=_int, default=top, help=f"rows shown (default {top})")
+    parser.add_argument("--seed", type=_seed, help=f"{seed} (0 .. 2**32 - 1)")
+    parser.add_argument("--plot", metavar="FILE.png", action=_Once, help="write a picture")
+    parser.add_argument(
+        "--top", type=_positive, default=top, help=f"rows shown (default {top}; at least 1)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar (none when stderr is no TTY)"
+        "--no-progress",
+        action="store_true",
+        help="no progress (default: a bar on a terminal, a line every few seconds elsewhere)",
     )
 
 
@@ -124,6 +163,20 @@ def _int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _int(text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be 0 .. 2**32 - 1 (4,294,967,295), got {value:,}")
+    return value
+
+
 def _float(text: str) -> float:
     try:
         return float(text)
@@ -132,6 +185,13 @@ def _float(text: str) -> float:
 
 
 OBJECTIVE_HELP = """\
+the default objective, aspect: among the designs that meet the budget, the one whose
+width / depth (d_model / layers, cells / layers) is nearest --target-ratio (64): a budget
+fixes the size, and Kaplan et al. 2020 (Scaling Laws for Neural Language Models, fig. 5)
+found the loss at a fixed size changes only a few percent over a wide band of shapes,
+64 inside it. aspect = |ln((width / depth) / 64)|, 0 for a design exactly on the ratio.
+"on budget" means within one step of the solved width: no integer width lands closer.
+
 your own objective (--objective FILE.py:NAME or MODULE:NAME):
   def score(design):  # a searches.design.Design, already solved onto the budget
       return design.macs / design.depth  # a number; minimised unless --direction max
@@ -151,32 +211,37 @@ FLOPs of one 2048-token forward pass (--per token, --pass training); --budget-by
 and its parameters.
 
 --trials is the study's target: a resumed study runs only the missing trials, and every
-process sharing one --storage and --study-name stops once the study holds that many.
-Ctrl-C stops between two trials; a study in --storage keeps what it finished (run the
-same command again to resume)."""
+process sharing one --storage and --study-name stops once the study holds exactly that
+many distinct designs. No design is evaluated twice: a proposal of one the study holds is
+skipped. --sampler auto (default) evaluates every design when the space holds at most
+1,000 (about a second: the exact optimum), and uses TPE otherwise. Ctrl-C stops between
+two trials; a study in --storage keeps what it finished (run the same command again to
+resume). A process that dies, here or on another machine, leaves its trial to Optuna's
+heartbeats: failed and retried once --grace-period seconds pass without one."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budget, design space, objectives, trials, storage and workers."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = OBJECTIVE_HELP
-    add_budget_arguments(parser, help="parameters: 6.5e6, 6.5M, 21M")
+    add_budget_arguments(parser, help="parameters: 6.5e6, 6.5M, 21M (one budget)", many=False)
     add_space_options(parser)
     add_measure_arguments(parser)
     goal = parser.add_argument_group("objectives")
     goal.add_argument(
         "--objective",
-        default="macs",
-        help="macs (default; multiply-accumulates of one forward pass of --seq tokens), "
-        "flops, training_flops, depth, aspect, error, or your own FILE.py:NAME or "
-        "MODULE:NAME (a function of a searches.design.Design returning a number: see "
-        "below); several separated by commas give a Pareto front",
+        default="aspect",
+        help="aspect (default: the width/depth nearest --target-ratio, see below), macs "
+        "(multiply-accumulates of one forward pass of --seq tokens), flops, training_flops, "
+        "depth, error, or your own FILE.py:NAME or MODULE:NAME (a function of a "
+        "searches.design.Design returning a number: see below); several separated by "
+        "commas give a Pareto front",
     )
     goal.add_argument(
         "--direction", type=name_list, help="minimize/maximize, one per value (overrides)"
     )
     goal.add_argument(
-        "--target-ratio", type=_float, default=64.0, help="aspect: target width / depth"
+        "--target-ratio", type=_float, default=64.0, help="aspect: target width / depth (64)"
     )
     run = parser.add_argument_group("study")
     run.add_argument(
@@ -198,7 +263,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument("--study-name", help="resume or share this study (default from the options)")
     run.add_argument("--workers", type=_int, default=1, help=WORKERS_HELP)
+    run.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default="auto",
+        help="Optuna's sampler: auto (default: every design of a space of at most 1,000, "
+        "the exact optimum; TPE otherwise), tpe, random, or grid (every design once, "
+        "Optuna's BruteForceSampler)",
+    )
+    add_grace_option(run)
     add_output_options(parser, top=10)
+
+
+def add_grace_option(group: Any) -> None:
+    """``--grace-period``: when a stored trial's process counts as dead."""
+    group.add_argument(
+        "--grace-period",
+        type=_int,
+        metavar="SECONDS",
+        help="a stored trial whose process sent no heartbeat for this long (it died, here "
+        "or on another machine) is failed and its design retried (default 20)",
+    )
 
 
 def space_from(args: argparse.Namespace, measure: Any = None) -> Any:
@@ -223,13 +308,15 @@ def space_from(args: argparse.Namespace, measure: Any = None) -> Any:
         seq=getattr(args, "seq", None),
         decoder_seq=getattr(args, "decoder_seq", None),
         compute=None if attention is None else "causal" if attention == "causal" else "torch",
+        min_head_dim=getattr(args, "min_head_dim", MIN_HEAD_DIM),
         **given,
     )
 
 
 def progress_wanted(args: argparse.Namespace) -> bool:
-    """A progress bar only for a person watching: stderr a TTY and not --no-progress."""
-    return not args.no_progress and sys.stderr.isatty()
+    """Progress unless --no-progress: a bar on a terminal, a line every few seconds
+    elsewhere (logs, CI, nohup)."""
+    return not args.no_progress
 
 
 def run(args: argparse.Namespace) -> str:
@@ -237,24 +324,22 @@ def run(args: argparse.Namespace) -> str:
     try:
         return _run(args)
     except KeyboardInterrupt:  # outside the study (which says what it kept)
-        from searches.errors import SearchInterruptedError
+        from searches import SearchInterruptedError
 
         raise SearchInterruptedError("interrupted; no file was written") from None
 
 
 def _run(args: argparse.Namespace) -> str:
-    from explorer.errors import BudgetError
-    from searches._optional import require
-    from searches._processes import check_workers
+    from searches import Outputs, baseline, check_workers, require, search, search_text
 
     require("optuna", feature="explorer search")
-    from searches import baseline, search
-    from searches._files import Outputs
-    from searches.render import search_text
+    measure, budget = budget_measure(args, command="search", objectives=True)
+    if isinstance(budget, str) and ("," in budget or ".." in budget):
+        from explorer.errors import BudgetError
 
-    measure, budgets = budget_measure(args, command="search", objectives=True)
-    if len(budgets) != 1:
-        raise BudgetError("search takes one budget; sweep several with 'explorer sweep'")
+        raise BudgetError(
+            f"search takes one budget, got {budget!r}; sweep several with 'explorer sweep'"
+        )
     check_workers(args.workers)
     space = space_from(args, measure)
     if args.plot:
@@ -264,7 +349,7 @@ def _run(args: argparse.Namespace) -> str:
         runner = baseline if args.baseline else search
         result = runner(
             space,
-            budget=budgets[0],
+            budget=budget,
             objectives=args.objective,
             directions=args.direction,
             target_ratio=args.target_ratio,
@@ -274,9 +359,11 @@ def _run(args: argparse.Namespace) -> str:
             study_name=args.study_name,
             workers=args.workers,
             progress=progress_wanted(args),
+            sampler=args.sampler,
+            grace_period=args.grace_period,
         )
         if picture is not None:
-            from searches.plots import draw_search
+            from searches import draw_search
 
             picture.draw(lambda handle: draw_search(result, handle))
     if args.json:

@@ -19,6 +19,7 @@ from explorer.commands.search import (
     WORKERS_HELP,
     _int,
     add_budget_arguments,
+    add_grace_option,
     add_measure_arguments,
     add_output_options,
     add_space_options,
@@ -33,7 +34,9 @@ PLOT_AXES = ("sizes", "params,flops")  # searches.plots.PLOT_AXES (matplotlib no
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budgets, design space, engine and outputs."""
-    add_budget_arguments(parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M")
+    add_budget_arguments(
+        parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M", many=True
+    )
     add_space_options(parser)
     add_measure_arguments(parser)
     parser.add_argument(
@@ -51,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     study.add_argument("--study-name", help="resume or share this sweep (default from the options)")
     study.add_argument("--workers", type=_int, default=1, help=WORKERS_HELP)
+    add_grace_option(study)
     parser.add_argument(
         "--save",
         action="append",
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> str:
     try:
         return _run(args)
     except KeyboardInterrupt:  # a grid study says itself what it kept
-        from searches.errors import SearchInterruptedError
+        from searches import SearchInterruptedError
 
         raise SearchInterruptedError(
             "interrupted; no file was written (outputs are committed only at the end): "
@@ -85,9 +89,7 @@ def run(args: argparse.Namespace) -> str:
 
 def _run(args: argparse.Namespace) -> str:
     from explorer.errors import UsageError
-    from searches import sweep
-    from searches._files import Outputs
-    from searches._processes import check_workers
+    from searches import Outputs, check_workers, require, sweep
 
     measure, budgets = budget_measure(args, command="sweep", many=True, objectives=True)
     check_workers(args.workers)
@@ -99,8 +101,6 @@ def _run(args: argparse.Namespace) -> str:
             "--plot-axes params,flops draws the forward FLOPs of one sequence: give --seq T"
         )
     if args.plot:
-        from searches._optional import require
-
         require("matplotlib", feature="--plot", extra="plot")
     space = space_from(args, measure)
     as_study = args.storage is not None or args.study_name is not None or args.workers != 1
@@ -120,7 +120,7 @@ def _run(args: argparse.Namespace) -> str:
         picture = outputs.picture(args.plot) if args.plot else None
         points = None
         if picture is not None:
-            from searches.plots import SweepPoints
+            from searches import SweepPoints
 
             points = SweepPoints()
         start = time.perf_counter()
@@ -132,7 +132,7 @@ def _run(args: argparse.Namespace) -> str:
         seen = _stream(rows, writers, points, keep=None if args.json else args.top)
         seconds = time.perf_counter() - start
         if picture is not None and points is not None:
-            from searches.plots import draw_compute, draw_sweep
+            from searches import draw_compute, draw_sweep
 
             title = f"{job.size:,}-point sweep ({', '.join(job.space.families)})"
             if axes == "sizes":
@@ -189,7 +189,7 @@ def _stream(rows: Iterable[Any], writers: list[Any], points: Any, *, keep: int |
 
 
 def _text(job: Any, seen: _Seen, engine: str, seconds: float, files: list[str]) -> str:
-    from searches.render import sweep_header, sweep_table
+    from searches import sweep_header, sweep_table
 
     lines = [
         sweep_header(
@@ -212,10 +212,9 @@ def _grid_study(
     args: argparse.Namespace, space: Any, budgets: Any
 ) -> tuple[list[Any], dict[str, Any]]:
     """The sweep as an Optuna grid study: every point a trial, resumable and shareable."""
-    from searches._optional import require
+    from searches import require, sweep_study
 
     require("optuna", feature="explorer sweep --storage/--workers")
-    from searches.grid_study import sweep_study
 
     rows, result = sweep_study(
         space,
@@ -225,6 +224,7 @@ def _grid_study(
         workers=args.workers,
         seed=args.seed,
         progress=progress_wanted(args),
+        grace_period=args.grace_period,
     )
     examples = [
         f"{t.params.get('structure')} depth={t.params.get('depth')} at "

@@ -589,6 +589,11 @@ def _symbolic_template(
     for name in (free, *tied):
         if _kind(family, name) == "part":
             symbolic[name] = True
+        elif name in tied and name not in symbolic:
+            # A tied size the family would otherwise derive by its own rule (d_ff from
+            # d_model: gpt2's 4 x, llama's 8/3): a placeholder makes it a plain slot of
+            # its own, which the tie sets at every evaluation (issue 22).
+            symbolic[name] = 1
     template = _template(family, rules, symbolic)
     slots = template.compiled.slots
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}

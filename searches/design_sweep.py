@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -41,8 +42,8 @@ from typing import Any, Literal, get_args
 import explorer
 from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
-from searches._progress import bar as progress_bar
 from searches.design import Design
+from searches.progress import Progress
 from searches.space import Choice, Space, make_space
 
 __all__ = [
@@ -59,6 +60,8 @@ __all__ = [
 
 Engine = Literal["vectorised", "solve"]
 ENGINES: tuple[str, ...] = get_args(Engine)
+#: Rows a notebook shows of a sweep.
+HTML_ROWS = 50
 CHUNK = 65_536  # points solved together: bounded memory, whatever the grid
 
 
@@ -142,20 +145,43 @@ class Sweep:
         """Points in the grid."""
         return grid_size(self.space, self.budgets)
 
+    def to_pandas(self) -> Any:
+        """Every row as a :class:`pandas.DataFrame` (the sizes as columns; pandas is
+        optional, imported here, one line naming it when missing)."""
+        from searches._optional import require
+
+        pandas = require("pandas", feature="to_pandas()", extra="pandas")
+        records = []
+        for row in self:
+            data = row.to_json()
+            sizes = data.pop("sizes")
+            records.append({**data, **{k: v for k, v in sizes.items() if k != "convention"}})
+        return pandas.DataFrame(records)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the first rows as an HTML table."""
+        from searches.render import html_table, sweep_rows
+
+        rows = list(itertools.islice(iter(self), HTML_ROWS))
+        if not rows:
+            return html_table([], [], caption=f"sweep: {self.size:,} grid points, none solved")
+        header, cells = sweep_rows(rows)
+        caption = f"sweep: {self.size:,} grid points; the first {len(rows):,} rows"
+        return html_table(header, cells, caption=caption)
+
     def structures(self) -> list[Choice]:
         """Every choice but the depth, in row order."""
         return structures(self.space)
 
     def __iter__(self) -> Iterator[SweepRow]:
         self.skipped, self.examples = 0, []
-        bar = progress_bar(self.size, unit="design", desc="sweep", enabled=self.progress)
+        bar = Progress(self.size, unit="design", enabled=self.progress)
         try:
             solve = self._vectorised if self.engine == "vectorised" else self._pointwise
             for structure in self.structures():
                 yield from solve(structure, bar)
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
 
     def _depthless_sizes(self, structure: Choice, free: str) -> dict[str, Any]:
         """The sizes of ``structure`` but its free size and depth, the family's defaults
@@ -204,8 +230,7 @@ class Sweep:
                     self._skip(structure, budget, depth, str(error))
                     continue
                 finally:
-                    if bar is not None:
-                        bar.update(1)
+                    bar.add(1)
                 design = space.to_design(solution)
                 sizes = space.concrete(choice, solution.value)  # as the vectorised rows
                 yield row_of(space, design, structure.label, sizes=sizes)
@@ -215,8 +240,7 @@ class Sweep:
         for budget in self.budgets:
             for depth in self.space.depths():
                 self._skip(structure, budget, depth, reason)
-        if bar is not None:
-            bar.update(len(self.budgets) * len(self.space.depths()))
+        bar.add(len(self.budgets) * len(self.space.depths()))
 
     def _bounds(
         self, structure: Choice, free: str, given: dict[str, Any], rules: Any
@@ -261,7 +285,6 @@ class Sweep:
         except ConflictError as error:  # a FLOP budget, a family without compute
             self._skip_all(structure, bar, str(error))
             return
-        ratios = [d for d in space.declared(structure.family) if d.kind == "ratio"]
         rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
         step, lo_k, hi_k, capped = self._bounds(structure, free, given, rules)
         depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
@@ -278,8 +301,7 @@ class Sweep:
             def sizes_at(k: Any, index: Any, layers: Any = layers) -> dict[str, Any]:
                 width = k * step
                 kwargs = {free: width, depth_name: layers[index]}
-                for declared in ratios:
-                    kwargs[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                kwargs.update(space.tied_sizes(structure, width))
                 return kwargs
 
             block = solve_block(
@@ -308,8 +330,7 @@ class Sweep:
                 width = int(block.k[i]) * step
                 sizes = dict(bases[depth])  # the row's keywords: its depth's, the width set
                 sizes[free] = width
-                for declared in ratios:
-                    sizes[declared.keyword] = declared.tied(width, structure.get(declared.name))
+                sizes.update(space.tied_sizes(structure, width))
                 n, row_step = column[i], int(block.step[i])
                 yield SweepRow(
                     structure.family,
@@ -322,8 +343,7 @@ class Sweep:
                     int(parameters[n]),
                     None if forward is None else int(forward[n]),
                 )
-            if bar is not None:
-                bar.update(len(budgets))
+            bar.add(len(budgets))
 
 
 def row_of(

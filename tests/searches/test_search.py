@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import os
 import sqlite3
 import subprocess
@@ -26,8 +27,28 @@ from searches import Design, baseline, make_space, search  # noqa: E402
 from searches.objectives import resolve_objectives  # noqa: E402
 
 BUDGET = 6_500_000
-SEARCH = ["search", "--budget", "6.5e6", "--arch", "lstm,lstmp,gru", "--layers", "1..6"]
-TINY = ["search", "--budget", "15000", "--arch", "lstm", "--layers", "1..8"]
+SEARCH = [
+    "search",
+    "--budget",
+    "6.5e6",
+    "--arch",
+    "lstm,lstmp,gru",
+    "--layers",
+    "1..24",
+    "--sampler",
+    "tpe",
+]
+TINY = [
+    "search",
+    "--budget",
+    "15000",
+    "--arch",
+    "lstm",
+    "--layers",
+    "1..8",
+    "--sampler",
+    "tpe",
+]
 POSTGRES_URL = os.environ.get("EXPLORER_TEST_POSTGRES_URL")
 
 
@@ -92,8 +113,10 @@ def test_the_natural_command_works(capsys: pytest.CaptureFixture[str]) -> None:
     first = out.splitlines()[0]
     assert first.startswith("budget-constrained search: 30 trials at a budget of 6,500,000")
     assert "30 on budget (100%)" in first
-    assert out.splitlines()[2].startswith("best: trial ")
-    assert "assumed: input 39 (default" in out
+    assert out.splitlines()[2] == "space: 72 designs; sampler TPE"
+    assert out.splitlines()[3].startswith("on budget: within one step of the solved width")
+    assert any(line.startswith("best: trial ") for line in out.splitlines()[4:7])
+    assert "assumed: input 39 (default from the forum question" in out
 
 
 def test_choices_that_cannot_meet_the_budget_are_pruned_not_fatal(
@@ -105,7 +128,8 @@ def test_choices_that_cannot_meet_the_budget_are_pruned_not_fatal(
     )
     assert data["pruned"], "8 LSTM layers of 16 cells do not fit in 15,000 parameters"
     assert all("below the smallest" in p["reason"] for p in data["pruned"])
-    assert len(data["pruned"]) + len(data["trials"]) == 20
+    assert len(data["pruned"]) + len(data["trials"]) == 8, "the space's 8 designs, once each"
+    assert data["exhaustive"] is True
     for trial in data["trials"]:
         _assert_on_budget(trial)
     argv = [*TINY, "--trials", "20", "--seed", "1", "--objective", "depth", "--min-cells", "16"]
@@ -203,7 +227,7 @@ def test_user_objective_as_a_python_callable() -> None:
         return float(design.macs)
 
     result = search(space, budget="1M", objectives=(objective,), trials=6, seed=0)
-    assert len(seen) == 6
+    assert len(seen) == 3, "the space's 3 designs, each evaluated once"
     assert all(d.on_budget and d.budget == 1_000_000 for d in seen)
     assert result.best[0].values == (min(d.macs for d in seen),)
 
@@ -246,9 +270,15 @@ def test_a_failing_objective_is_one_line_on_the_real_stderr(
         workers,
         "--objective",
         f"{user_module.stem}:words",
+        "--storage",
+        str(user_module.parent / f"w{workers}.log"),
     ]
     done = subprocess.run(
-        [sys.executable, "-m", "explorer", *argv], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "explorer", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=user_module.parent,
     )
     assert done.returncode == 2
     assert done.stdout == ""
@@ -277,7 +307,9 @@ def test_a_resumed_study_keeps_its_finished_trials(
     assert first["finished_trials"] == 6
     assert again["finished_trials"] == 10
     assert again["trials"][:6] == first["trials"]
-    assert [t["number"] for t in again["trials"]] == list(range(10))
+    numbers = [t["number"] for t in again["trials"]]
+    assert numbers == sorted(numbers)
+    assert len({json.dumps(t["sizes"], sort_keys=True) for t in again["trials"]}) == 10
     same = _json(capsys, [*argv, "--trials", "10"])
     assert same["trials"] == again["trials"], "nothing left to run: nothing runs"
 
@@ -309,7 +341,8 @@ def test_a_study_of_another_search_is_not_mixed_in(
 def _finished(storage: str, name: str) -> list[Any]:
     study = optuna.load_study(study_name=name, storage=storage)
     states = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
-    return list(study.get_trials(deepcopy=False, states=states))
+    trials = study.get_trials(deepcopy=False, states=states)
+    return [t for t in trials if "repeat_of" not in t.user_attrs and "surplus" not in t.user_attrs]
 
 
 def _finished_in_sqlite(path: Path) -> int:
@@ -333,6 +366,7 @@ def test_a_killed_search_resumes_where_it_stopped(
     path = tmp_path / "killed.db"
     storage = f"sqlite:///{path}"
     argv = [*SEARCH, "--storage", storage, "--study-name", "k", "--seed", "5"]
+    argv += ["--grace-period", "2"]
     process = subprocess.Popen(
         [sys.executable, "-m", "explorer", *argv, "--trials", "100000", "--no-progress"],
         stdout=subprocess.DEVNULL,
@@ -350,10 +384,12 @@ def test_a_killed_search_resumes_where_it_stopped(
         process.wait()
         if process.stderr:
             process.stderr.close()
-    before = {t.number: t.user_attrs["design"] for t in _finished(storage, "k")}
-    assert len(before) >= 15
-    resumed = _json(capsys, [*argv, "--trials", str(len(before) + 5)])
-    assert resumed["finished_trials"] == len(before) + 5
+    before = {t.number: t.user_attrs["design"] for t in _finished(storage, "k") if t.values}
+    assert len(before) >= 10
+    settled = len({json.dumps(t.params, sort_keys=True) for t in _finished(storage, "k")})
+    time.sleep(3)  # past the grace period: the killed trial is failed, not in flight
+    resumed = _json(capsys, [*argv, "--trials", str(settled + 5)])
+    assert resumed["finished_trials"] == settled + 5
     after = {t["number"]: t for t in resumed["trials"]}
     for number, design in before.items():
         assert after[number]["sizes"] == design["sizes"]
@@ -362,7 +398,9 @@ def test_a_killed_search_resumes_where_it_stopped(
 
 def _check_shared_study(data: dict[str, Any], trials: int) -> None:
     numbers = [t["number"] for t in data["trials"]] + [p["number"] for p in data["pruned"]]
-    assert sorted(numbers) == list(range(trials)), "no trial lost, none duplicated"
+    assert len(set(numbers)) == len(numbers) == trials, "no trial lost, none duplicated"
+    designs = {json.dumps(t["sizes"], sort_keys=True) for t in data["trials"]}
+    assert len(designs) == len(data["trials"]), "no design evaluated twice"
     assert data["finished_trials"] == trials
     for trial in data["trials"]:
         _assert_on_budget(trial)
@@ -388,12 +426,16 @@ def test_two_processes_on_one_journal_finish_n_trials(
     )
 
 
-def test_workers_without_storage_share_a_temporary_journal(
+def test_workers_without_storage_are_refused_in_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    data = _json(capsys, [*SEARCH, "--workers", "2", "--trials", "8", "--seed", "1"])
-    _check_shared_study(data, 8)
-    assert data["storage"] == "in memory"
+    """Issue 22: they ran on a temporary fsync'd journal, 4-6x slower than one worker."""
+    status, out, err = _run(capsys, [*SEARCH, "--workers", "2", "--trials", "8", "--seed", "1"])
+    assert (status, out) == (2, "")
+    assert err == (
+        "error: 2 workers need a study they share: give --storage search.log (a journal file) "
+        "or postgresql://...; an in-memory study lives in one process\n"
+    )
 
 
 @pytest.mark.skipif(
@@ -533,13 +575,17 @@ def test_search_plot_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     "module",
     [
         "searches",
-        "searches._files",
+        "searches.outputs",
         "searches._grid",
-        "searches._options",
+        "searches.options",
         "searches._optional",
-        "searches._progress",
-        "searches._workers",
-        "searches.baseline",
+        "searches.progress",
+        "searches.workers",
+        "searches._optimize",
+        "searches._engine",
+        "searches.plots",
+        "searches.dashboard_server",
+        "searches.baseline_search",
         "searches.budget_search",
         "searches.design",
         "searches.grid_study",
@@ -547,7 +593,7 @@ def test_search_plot_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         "searches.render",
         "searches.space",
         "searches.storage",
-        "searches.sweep",
+        "searches.design_sweep",
     ],
 )
 def test_searches_docstring_examples_run(module: str) -> None:

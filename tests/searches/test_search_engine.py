@@ -22,7 +22,7 @@ from searches._trial import record  # noqa: E402
 from searches.design import Design  # noqa: E402
 from searches.objectives import ObjectivePlan  # noqa: E402
 
-SEARCHES = Path(__file__).parents[1] / "searches"
+SEARCHES = Path(__file__).parents[2] / "searches"
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,13 @@ class EveryDepth(SearchKind):
     def fingerprint(self) -> dict[str, Any]:
         return {"budget": self.budget, "depths": self.depths}
 
-    def sampler(self, seed: int | None) -> Any:
+    def sampler(self, seed: int | None, name: str = "tpe") -> Any:
         return optuna.samplers.GridSampler({"layers": list(range(1, self.depths + 1))}, seed=0)
 
-    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
-        def objective(trial: Any) -> list[float]:
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any, Any], list[float]]:
+        def objective(trial: Any, before: Callable[[Any], None]) -> list[float]:
             layers = trial.suggest_int("layers", 1, self.depths)
+            before(trial)
             solution = explorer.solve("gru", budget=self.budget, layers=layers, input=39, output=34)
             return record(trial, Design.from_solution(solution), plan)
 
@@ -82,8 +83,8 @@ def test_a_resumed_kind_with_other_settings_is_refused(tmp_path: Path) -> None:
 
 def test_the_engine_imports_no_kind() -> None:
     """The engine, the workers and the Optuna helpers know kinds only as SearchKind."""
-    kinds = {"searches.budget_search", "searches.baseline", "searches.grid_study"}
-    for module in ("_engine", "_workers", "_run", "_kind", "_optuna", "_signals"):
+    kinds = {"searches.budget_search", "searches.baseline_search", "searches.grid_study"}
+    for module in ("_engine", "workers", "_optimize", "_kind", "_optuna", "_signals"):
         tree = ast.parse((SEARCHES / f"{module}.py").read_text())
         imported = {
             node.module
@@ -113,7 +114,7 @@ def test_the_optuna_helpers_are_a_leaf() -> None:
     [
         pytest.param(
             lambda: search(make_space(families=("lstm",), layers=(1, 2)), budget="1M", trials=1),
-            "constrained-d5782f0f2f4a",
+            "constrained-94e005ec0c76",
             id="constrained",
         ),
         pytest.param(

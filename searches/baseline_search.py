@@ -28,7 +28,7 @@ from searches._kind import Objectives
 from searches._space_kind import SpaceKind
 from searches._trial import record, suggest_choice
 from searches.design import Design
-from searches.objectives import ObjectiveFunction, ObjectivePlan
+from searches.objectives import DEFAULT_OBJECTIVE, ObjectiveFunction, ObjectivePlan
 from searches.results import SearchResult
 from searches.space import Choice, Space
 
@@ -70,13 +70,19 @@ class Baseline(SpaceKind):
     space: Space
     budget: int
 
-    def objective(self, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+    def exhaustive_limit(self) -> int:
+        """Never exhaustive: the baseline samples raw sizes."""
+        return 0
+
+    def objective(self, plan: ObjectivePlan) -> Callable[[Any, Callable[[Any], None]], list[float]]:
         """See :func:`make_objective`."""
         self.space.load()
         return make_objective(self.space, self.budget, plan)
 
 
-def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[Any], list[float]]:
+def make_objective(
+    space: Space, budget: int, plan: ObjectivePlan
+) -> Callable[[Any, Callable[[Any], None]], list[float]]:
     """The Optuna objective of a baseline study."""
     import optuna
 
@@ -95,7 +101,7 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
         except (ConflictError, InvalidSizeError):
             return None
 
-    def objective(trial: Any) -> list[float]:
+    def objective(trial: Any, before: Callable[[Any], None]) -> list[float]:
         choice = suggest_choice(trial, space)
         name = space.free(choice.family)
         if step == 1:
@@ -103,6 +109,7 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
         else:
             first = -(-low // step) * step
             free = int(trial.suggest_int(name, first, max(first, high), step=step))
+        before(trial)
         sizes = space.concrete(choice, free)
         try:
             counted = explorer.count(choice.family, **sizes)
@@ -122,7 +129,7 @@ def make_objective(space: Space, budget: int, plan: ObjectivePlan) -> Callable[[
             decoder_seq=space.decoder_seq,
             compute=space.compute,
         )
-        return record(trial, design, plan)
+        return record(trial, design, plan, space.solved_sizes(choice.family))
 
     return objective
 
@@ -131,7 +138,7 @@ def baseline(
     space: Space,
     *,
     budget: object,
-    objectives: str | tuple[str | ObjectiveFunction, ...] = "macs",
+    objectives: str | tuple[str | ObjectiveFunction, ...] = DEFAULT_OBJECTIVE,
     directions: tuple[str, ...] | None = None,
     target_ratio: float = 64.0,
     trials: int = 100,
@@ -140,6 +147,8 @@ def baseline(
     study_name: str | None = None,
     workers: int = 1,
     progress: bool = False,
+    sampler: str = "auto",
+    grace_period: int | None = None,
 ) -> SearchResult:
     """Run (or resume) the plain-Optuna baseline study; arguments as
     :func:`searches.search`."""
@@ -152,4 +161,6 @@ def baseline(
         study_name=study_name,
         workers=workers,
         progress=progress,
+        sampler=sampler,
+        grace_period=grace_period,
     )

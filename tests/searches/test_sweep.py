@@ -1,4 +1,4 @@
-"""explorer sweep and searches.sweep: every row exact, both engines agree, files whole."""
+"""explorer sweep and searches.design_sweep: every row exact, both engines agree, files whole."""
 
 from __future__ import annotations
 
@@ -127,12 +127,12 @@ def test_table_shows_the_first_rows(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_failure_half_way_leaves_no_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import searches.plots
+    import searches
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise explorer.ExplorerError("drawing failed")
 
-    monkeypatch.setattr(searches.plots, "draw_sweep", broken)
+    monkeypatch.setattr(searches, "draw_sweep", broken)
     argv = [*SWEEP, "--save", str(tmp_path / "rows.csv"), "--plot", str(tmp_path / "p.png")]
     status, _, err = _run(capsys, argv)
     assert status == 2
@@ -183,7 +183,7 @@ def test_bad_sweeps_give_one_line_errors(
 
 
 def test_large_grids_stream_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = sys.modules["searches.sweep"]  # the package's name `sweep` is the function
+    module = sys.modules["searches.design_sweep"]  # the package's name `sweep` is the function
     monkeypatch.setattr(module, "CHUNK", 7)  # many chunks: same rows, bounded memory
     space = make_space(families=("gru",), layers=(1, 2, 3))
     budgets = tuple(range(100_000, 160_000, 5_000))
@@ -232,6 +232,8 @@ def test_a_killed_grid_study_resumes_without_repeating_points(
         "1,2",
         "--storage",
         f"sqlite:///{path}",
+        "--grace-period",
+        "2",
     ]
     process = subprocess.Popen(
         [sys.executable, "-m", "explorer", *argv, "--no-progress"],
@@ -251,6 +253,7 @@ def test_a_killed_grid_study_resumes_without_repeating_points(
         if process.stderr:
             process.stderr.close()
     before = _complete_in_sqlite(path)
+    time.sleep(7)  # past the grace period (three, for a trial killed before its first heartbeat)
     resumed = _json(capsys, argv)
     after = _complete_in_sqlite(path)
     assert set(before) <= set(after), "finished points are kept"
