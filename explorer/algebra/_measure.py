@@ -127,11 +127,16 @@ class MeasureFamily:
         return general
 
     def complete(self, structure: Hashable, values: list[Any]) -> None:
-        """The family's rules, on the structure's slots (the measure's own follow none)."""
+        """The family's rules, on the structure's slots; then the measure's own derived
+        slots, where the family fills them (``measure_complete``: the positions a sliding
+        window keeps, min(T, W - 1))."""
         size = len(self.base.slots(structure))
         head = values[:size]
         self.base.complete(structure, head)
         values[:size] = head
+        fill = getattr(self.base, "measure_complete", None)
+        if fill is not None:
+            fill(structure, self.measure, values)
 
 
 def measures_of(family: Any, structure: Hashable) -> tuple[str, ...]:

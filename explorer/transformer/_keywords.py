@@ -14,7 +14,24 @@ from typing import Any
 
 from explorer.families import Keyword
 
-__all__ = ["CORE", "OPTIONAL", "transformer_keywords"]
+__all__ = ["CORE", "OPTIONAL", "WINDOW", "WINDOW_PERIOD", "transformer_keywords"]
+
+#: Sliding-window attention: how many positions a windowed layer attends to (its cache
+#: keeps the last W - 1 after a forward pass); a keyword a family with windows takes.
+WINDOW = Keyword(
+    "window",
+    "sliding-window attention: positions a windowed layer attends to (omitted: none)",
+    kind="number",
+    aliases=("sliding_window",),
+)
+#: Local and global layers alternating: every p-th layer attends to everything, the others
+#: through the window (Gemma 2: 2, Gemma 3: 6; omitted: every layer is windowed).
+WINDOW_PERIOD = Keyword(
+    "window_period",
+    "every p-th layer attends globally, the others through the window (omitted: all windowed)",
+    kind="number",
+    aliases=("sliding_window_pattern",),
+)
 
 _ALL: tuple[Keyword, ...] = (
     Keyword(
