@@ -30,6 +30,8 @@ __all__ = ["cache_dir", "fingerprint", "load", "store"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _FORMAT = 2
+#: The largest entry read back (the largest counts' entries are a few megabytes).
+_MAX_ENTRY = 256 * 1024 * 1024
 
 
 def cache_dir() -> Path | None:
@@ -83,16 +85,18 @@ def load(key: str) -> CompiledCount | None:
     path = _path(key)
     if path is None:
         return None
+    from explorer._files import read_bounded
+    from explorer.errors import ExplorerError
+
     try:
-        with open(path, "rb") as file:
-            head, _, body = file.read().partition(b"\n")
+        head, _, body = read_bounded(path, _MAX_ENTRY, "cache entry").partition(b"\n")
         header = json.loads(head)
         if header.get("key") != key or header.get("format") != _FORMAT:
             return None
         if header.get("check") != zlib.crc32(body):
             return None
         compiled = CompiledCount.from_json(json.loads(body))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ExplorerError, OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return compiled if compiled.consistent() else None
 

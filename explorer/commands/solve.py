@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> str:
         measure.parse_budget(budget)
     if args.save_config is not None and args.hf_config is None:
         raise UsageError("--save-config writes a solved --hf-config: add --hf-config FILE")
+    if args.save_config is not None:
+        from explorer._files import check_target
+
+        check_target(args.save_config)  # a device or a missing folder: refused before the work
     if args.spec is not None:
         if measure is not None:
             raise UsageError("FLOP and byte budgets apply to a family or --hf-config")
