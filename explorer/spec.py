@@ -398,6 +398,11 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(f"{where}: not valid TOML: {shown(str(error)).strip(chr(39))}") from None
     except RecursionError:  # arrays or tables nested thousands deep
         raise SpecError(f"{where}: not a spec: its arrays or tables nest too deeply") from None
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        raise SpecError(
+            f"{where}: not a spec: a number of thousands of digits is no size; sizes are at "
+            "most 10**18"
+        ) from None
     return parse_spec(data, where)
 
 

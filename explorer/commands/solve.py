@@ -218,6 +218,8 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
     request = spec_request(args)
     assert request is not None
     spec, values = request
+    if args.free is not None and args.free in values:
+        raise UsageError(_set_and_free(args.free, values[args.free]))
     if isinstance(spec, DerivedSpec):  # a derived formula: its family solves it
         from explorer.solver import solve
 
@@ -269,6 +271,7 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     family = get_family(design.family)
     free_keyword = family.keyword((args.free or family.free_order[0]).replace("-", "_"))
     free = free_keyword.name if free_keyword is not None else str(args.free)
+    _check_set_against_free(args, design, family, free)
     ties = _ties(args)
     from explorer._api import count
 
@@ -288,6 +291,26 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     if args.emit is not None:
         return _emit(solution, args)
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
+
+
+def _set_and_free(name: str, value: object, free: str | None = None) -> str:
+    return (
+        f"--set {name}={value} fixes what --free {free or name} solves for: drop --set to "
+        "solve for it, or free another size"
+    )
+
+
+def _check_set_against_free(args: argparse.Namespace, design: Any, family: Any, free: str) -> None:
+    """``--set FIELD=V`` and ``--free`` naming the same size (by field, keyword or alias)."""
+    from explorer.hf import FIELDS
+
+    field = design.fields.get(free, dict(FIELDS[design.model_type]).get(free))
+    for text in args.set or []:
+        name = text.partition("=")[0].strip()
+        keyword = family.keyword(name.replace("-", "_"))
+        if name == field or (keyword is not None and keyword.name == free):
+            value = text.partition("=")[2].strip()[:40]
+            raise UsageError(_set_and_free(name, value, args.free or free))
 
 
 def solution_ties(ties: dict[str, str]) -> tuple[str, ...]:
@@ -329,5 +352,11 @@ def _ties(args: argparse.Namespace) -> dict[str, str]:
         target, equals, expression = text.partition("=")
         if not equals or not target.strip() or not expression.strip():
             raise UsageError(f"--tie must look like SIZE=EXPR (proj=cells/4), got {text[:60]!r}")
-        ties[target.strip().replace("-", "_")] = expression.strip()
+        name = target.strip().replace("-", "_")
+        if name in ties:
+            raise UsageError(
+                f"--tie {name} is given twice ({ties[name]!r}, then {expression.strip()[:60]!r}); "
+                "give it once"
+            )
+        ties[name] = expression.strip()
     return ties

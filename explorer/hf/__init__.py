@@ -49,6 +49,11 @@ def read_config(config: Mapping[str, Any] | str | Path) -> tuple[dict[str, Any],
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise ConfigError(f"{path}: not valid JSON ({str(error)[:80]})") from None
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        raise ConfigError(
+            f"{path}: a number of thousands of digits is no config field; give the model's "
+            "config.json"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config.json holds one JSON object of fields")
     return data, str(path)

@@ -413,7 +413,14 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     given_names = set(given)
     convention = request.convention or family.default_convention
     rules = resolve_convention(convention, kind=family.kind, **overrides)
-    ties = {_keyword(family, k): v for k, v in request.ties.items()}
+    ties: dict[str, str] = {}
+    for name, text in request.ties.items():
+        keyword = _keyword(family, name)
+        if keyword in ties:  # two spellings of one size (proj and proj_size)
+            raise ConflictError(
+                f"{keyword} is tied twice ({ties[keyword]!r}, then {text!r}); tie it once"
+            )
+        ties[keyword] = text
     free = _free_size(family, request.free, sizes, ties)
     expressions = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
     for keyword in family.keywords:  # the family's own defaults (one layer), as count has
@@ -600,7 +607,10 @@ def _symbolic_template(
     when the free size is not one size of it, or another size is missing."""
     symbolic = dict(sizes)
     for name in (free, *tied):
-        if _kind(family, name) == "part":
+        keyword = family.keyword(name)
+        # a part, or a size that otherwise follows a rule (d_ff = 4 d_model): present, its
+        # size a symbol of its own, so that solving or tying it replaces the rule
+        if keyword is not None and (keyword.kind == "part" or keyword.rule):
             symbolic[name] = True
     template = _template(family, rules, symbolic)
     slots = template.compiled.slots
