@@ -342,10 +342,10 @@ def test_solve_refuses(capsys: pytest.CaptureFixture[str], argv: list[str], mess
     ("argv", "message"),
     [
         pytest.param(["--flops"], "give --seq", id="flops-without-seq"),
-        pytest.param(["--batch", "4"], "give seq=T too", id="batch-without-seq"),
+        pytest.param(["--batch", "4"], "give --seq T too", id="batch-without-seq"),
         pytest.param(["--seq", "0"], "seq must be a positive integer", id="zero"),
         pytest.param(["--dtype", "int4", "--training", "adam"], "floating", id="int4-training"),
-        pytest.param(["--kv-cache"], "give seq=T", id="kv-without-seq"),
+        pytest.param(["--kv-cache"], "give --seq T", id="kv-without-seq"),
     ],
 )
 def test_count_refuses(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:

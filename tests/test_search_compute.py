@@ -535,7 +535,7 @@ SWEEP = ["sweep", "--arch", "llama", "--layers", "2..4"]
             id="range",
         ),
         pytest.param(
-            [*SWEEP, "--budget-bytes", "1GB", "--kv-cache"], "give seq=T", id="kv-without-seq"
+            [*SWEEP, "--budget-bytes", "1GB", "--kv-cache"], "give --seq T", id="kv-without-seq"
         ),
         pytest.param(
             [*SWEEP, "--budget", "1M", "--plot-axes", "params,flops"],

@@ -430,13 +430,13 @@ def compute_count(count: Count) -> Count:
         UsageError: the count was made without ``seq``.
         ConflictError: the family declares no compute terms.
     """
-    from explorer.errors import UsageError
+    from explorer.errors import UsageError, typed
 
     convention = count.compute_convention
     if convention is None:
         raise UsageError(
-            "compute depends on the sequence length: count with seq=T (and batch=B, "
-            "default 1) to get macs and flops"
+            f"compute depends on the sequence length: count with {typed('seq', placeholder='T')}"
+            f" (and {typed('batch', placeholder='B')}, default 1) to get macs and flops"
         )
     return measure_count(count, convention.measure, convention, dict(count.extents))
 

@@ -44,7 +44,7 @@ from explorer.blocks._site import Site
 from explorer.blocks.attention import AttentionNames
 from explorer.blocks.mlp import MlpNames
 from explorer.blocks.products import ATTENTION, causal_pairs, product
-from explorer.errors import ConflictError
+from explorer.errors import ConflictError, typed
 from explorer.families._transformer_measures import (
     ACTIVATIONS,
     Measured,
@@ -342,7 +342,7 @@ def _activations(
     if quadratic:
         heads = z.heads if s.attention != "square" or s.relative else s.heads
         if heads is None:
-            raise ConflictError("the activation formula reads the heads: give heads=N")
+            raise ConflictError(f"the activation formula reads the heads: give {typed('heads')}")
         terms.append(
             _term(
                 site,

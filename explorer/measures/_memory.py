@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from explorer.errors import ConflictError, UnknownNameError, UsageError
+from explorer.errors import ConflictError, UnknownNameError, UsageError, typed
 from explorer.measures._dtypes import Dtype, dtype
 
 if TYPE_CHECKING:
@@ -302,7 +302,10 @@ def _measure_function(
     missing = [s.keyword for s, v in zip(counted.compiled.slots[len(template.values) :], own)
                if v is None]  # fmt: skip
     if missing:
-        raise UsageError(f"{what} depends on {', '.join(missing)}: give seq=T (and batch=B)")
+        raise UsageError(
+            f"{what} depends on {', '.join(missing)}: give {typed('seq', placeholder='T')} "
+            f"(and {typed('batch', placeholder='B')})"
+        )
     function = counted.compiled.function("total")
     return lambda v: int(function(*v, *own))
 

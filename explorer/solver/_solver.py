@@ -20,6 +20,7 @@ from explorer.errors import (
     ExplorerError,
     InvalidSizeError,
     UnknownNameError,
+    named,
     shown,
     typed,
 )
@@ -617,7 +618,10 @@ def _symbolic_template(
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
     wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
     if free not in slot_of:
-        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
+        raise ConflictError(
+            f"cannot solve for {named(free)} in this design: it is not one size of it (it is "
+            "given per layer, or follows another size); give it and free another size"
+        )
     unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
     if unexpected and not any(s.derived for s in unexpected):
         missing = list(dict.fromkeys(s.keyword for s in unexpected))
@@ -675,7 +679,8 @@ def _free_size(
             raise UnknownNameError.for_name(f"{family.name} free size", free, family.solvable)
         if keyword.name in sizes:
             raise ConflictError(
-                f"{keyword.name} is both given ({shown(sizes[keyword.name])}) and free; drop one"
+                f"{named(keyword.name)} is both given ({shown(sizes[keyword.name])}) and free "
+                f"({typed('free', keyword.name)}); drop one"
             )
         return keyword.name
     for name in family.free_order:
