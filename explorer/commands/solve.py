@@ -347,7 +347,7 @@ def _save_config(
 
 def _ties(args: argparse.Namespace) -> dict[str, str]:
     """``--tie SIZE=EXPR`` pairs."""
-    ties = {}
+    ties: dict[str, str] = {}
     for text in args.tie or []:
         target, equals, expression = text.partition("=")
         if not equals or not target.strip() or not expression.strip():

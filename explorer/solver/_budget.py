@@ -29,9 +29,10 @@ def parse_budget(value: object) -> int:
     if isinstance(value, bool):
         raise BudgetError(f"budget must be a number of parameters, got {shown(value)}")
     if isinstance(value, numbers.Integral):  # numpy's integers too
-        if value > MAX_BUDGET:
+        whole = int(value)
+        if whole > MAX_BUDGET:
             raise BudgetError(_too_large(value))
-        number = Decimal(int(value))
+        number = Decimal(whole)
     elif isinstance(value, numbers.Real):  # numpy's floats too (their repr is not a number)
         real = float(value)
         if not math.isfinite(real):

@@ -415,13 +415,13 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     convention = request.convention or family.default_convention
     rules = resolve_convention(convention, kind=family.kind, **overrides)
     ties: dict[str, str] = {}
-    for name, text in request.ties.items():
-        keyword = _keyword(family, name)
-        if keyword in ties:  # two spellings of one size (proj and proj_size)
+    for spelled, text in request.ties.items():
+        tied_name = _keyword(family, spelled)
+        if tied_name in ties:  # two spellings of one size (proj and proj_size)
             raise ConflictError(
-                f"{keyword} is tied twice ({ties[keyword]!r}, then {text!r}); tie it once"
+                f"{tied_name} is tied twice ({ties[tied_name]!r}, then {text!r}); tie it once"
             )
-        ties[keyword] = text
+        ties[tied_name] = text
     free = _free_size(family, request.free, sizes, ties)
     expressions = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
     for keyword in family.keywords:  # the family's own defaults (one layer), as count has
