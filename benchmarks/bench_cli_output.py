@@ -19,6 +19,11 @@ layer. Targets: text and JSON at most 2 s of CPU at 10,000 layers; each at most 
 count's process; per layer, the CLI's time at 10,000 layers at most 2x its time at 1,000
 (linear).
 
+Also ``explorer formula llama`` (and ``gpt2 --latex``), which prints with sympy: with an
+empty formula cache (every run a new one), against asked again (the printed formula read
+back from the cache, no sympy); both outputs must be equal. Target: asked again at most
+0.5x the first.
+
 Run it from the project root with the project's interpreter::
 
     python benchmarks/bench_cli_output.py            # full run, about a minute
@@ -33,6 +38,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import _common as common
@@ -41,6 +47,8 @@ from _common import CheckFailedError, Timing, check
 TARGET_SECONDS = 2.0  # text and JSON at 10,000 layers, CPU seconds (at most)
 TARGET_RATIO = 2.0  # CLI process / count process (at most)
 TARGET_LINEAR = 2.0  # CLI per layer at 10,000 layers / at 1,000 (at most)
+TARGET_FORMULA = 0.5  # formula asked again / formula with an empty cache (at most)
+FORMULAS: tuple[tuple[str, ...], ...] = (("llama",), ("gpt2", "--latex"))
 DEPTHS = (1000, 10000)
 SEED = 20261206
 COUNT_SNIPPET = """\
@@ -119,6 +127,8 @@ def measure(settings: Settings) -> dict[str, Any]:
             run()
         progress(f"{settings.rounds} rounds of {len(variants)} processes")
         times = common.alternate(variants, settings.rounds)
+        progress(f"formula: {settings.rounds} rounds, empty cache against asked again")
+        formula_times = _formulas(settings, env, scratch)
     medians = {key: common.medians(samples) for key, samples in times.items()}
     figures: dict[str, Any] = {}
     for (variant, layers), timing in medians.items():
@@ -132,16 +142,56 @@ def measure(settings: Settings) -> dict[str, Any]:
         variant: (medians[(variant, high)].cpu / high) / (medians[(variant, low)].cpu / low)
         for variant in ("text", "json")
     }
+    formula: dict[str, Any] = {}
+    for (kind, argv), samples in formula_times.items():
+        timing = common.medians(samples)
+        formula[" ".join(argv)] = formula.get(" ".join(argv), {})
+        formula[" ".join(argv)][kind] = {"cpu_s": timing.cpu, "wall_s": timing.wall}
+    for entry in formula.values():
+        entry["ratio"] = entry["again"]["cpu_s"] / entry["first"]["cpu_s"]
     report: dict[str, Any] = {
         "environment": common.base_environment({"explorer": common.version("explorer")}),
         "settings": vars(settings),
         "figures": figures,
         "ratio_to_count": ratios,
         "linear_ratio": linear,
+        "formula": formula,
     }
     report["targets"] = _targets(report)
     report["all_targets_met"] = all(row["met"] for row in report["targets"])
     return report
+
+
+def _formulas(
+    settings: Settings, env: dict[str, str], scratch: Path
+) -> dict[tuple[str, tuple[str, ...]], list[Timing]]:
+    """``explorer formula`` with an empty cache (a new folder every run) and asked again."""
+    runs = [0]
+    printed: dict[tuple[str, ...], str] = {}
+
+    def variant(kind: str, argv: tuple[str, ...]) -> Callable[[], Timing]:
+        command = [sys.executable, "-m", "explorer", "formula", *argv]
+        again = scratch / "formula-again"
+
+        def run() -> Timing:
+            folder = again
+            if kind == "first":
+                runs[0] += 1
+                folder = scratch / f"formula-first-{runs[0]}"
+            timing, stdout, _ = common.run_measured(
+                command, {**env, "EXPLORER_CACHE_DIR": str(folder)}, failure=CheckFailedError
+            )
+            check(printed.setdefault(argv, stdout) == stdout, f"formula {argv} printed differently")
+            return timing
+
+        return run
+
+    variants = {
+        (kind, argv): variant(kind, argv) for argv in FORMULAS for kind in ("first", "again")
+    }
+    for run in variants.values():  # warm-up: fills the "again" cache and the bytecode cache
+        run()
+    return common.alternate(variants, settings.rounds)
 
 
 def _targets(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -156,6 +206,8 @@ def _targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             _row(f"{variant} per layer, {high} / {DEPTHS[0]} layers", linear, TARGET_LINEAR, "x")
         )
+    for argv, entry in report["formula"].items():
+        rows.append(_row(f"formula {argv}: again / first", entry["ratio"], TARGET_FORMULA, "x"))
     return rows
 
 
@@ -192,6 +244,14 @@ def render(report: dict[str, Any]) -> str:
             f"{ratios['text'][layers]:>11.2f}x{ratios['json'][layers]:>11.2f}x"
         )
     lines += ["   (CPU seconds, wall in parentheses; medians of fresh processes)", ""]
+    lines.append(f"   {'explorer formula':<24}{'empty cache':>16}{'asked again':>16}{'ratio':>8}")
+    for argv, entry in report["formula"].items():
+        first, again = entry["first"], entry["again"]
+        lines.append(
+            f"   {argv:<24}{first['cpu_s']:>8.3f} s ({first['wall_s']:.2f})"
+            f"{again['cpu_s']:>8.3f} s ({again['wall_s']:.2f}){entry['ratio']:>7.2f}x"
+        )
+    lines.append("")
     lines.append("Targets (from CPU time)")
     for row in report["targets"]:
         unit = " s" if row["unit"] == "s" else "x"
