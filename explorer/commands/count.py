@@ -108,9 +108,10 @@ def run(args: argparse.Namespace) -> str:
         return json.dumps(_json(count_json(result), result, measures, args.flops, shown_memory))
     text = count_table(result, formula_limit=_formula_limit(args))
     if "seq" in measures:
-        from explorer.render_measures import compute_summary, compute_table
+        from explorer.render_measures import approximations_text, compute_summary, compute_table
 
         text += "\n" + (compute_table if args.flops else compute_summary)(result)
+        text += "\n" + approximations_text(result)
     if shown_memory is not None:
         from explorer.render_measures import memory_table
 
