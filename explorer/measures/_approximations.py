@@ -98,9 +98,9 @@ def _kaplan(count: Count, tokens: int, context: int) -> Approximation | None:
         return None
     sizes = count.sizes
     layers, width, heads = sizes.get("layers"), sizes.get("d_model"), sizes.get("heads")
-    if not all(isinstance(v, int) for v in (layers, width, heads)):
+    if not (isinstance(layers, int) and isinstance(width, int) and isinstance(heads, int)):
         return None
-    head_width = sizes.get("head_dim") or width // heads
+    head_width: int = sizes.get("head_dim") or width // heads
     attention = heads * head_width
     non_embedding = count.active - count.embedding
     per_token = 2 * non_embedding + 2 * layers * context * attention

@@ -5,6 +5,7 @@ d_attn."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_grouped_query_attention_uses_the_query_width() -> None:
         pytest.param("t5", {}, id="encoder-decoder"),
     ],
 )
-def test_kaplan_only_for_one_transformer_stack(family: str, sizes: dict[str, int]) -> None:
+def test_kaplan_only_for_one_transformer_stack(family: str, sizes: dict[str, Any]) -> None:
     names = [a.name for a in approximations(explorer.count(family, seq=16, **sizes))]
     assert names == ["2N per token", "6N per training token"]
 
