@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from explorer.algebra import Count
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from explorer.comparison import ConventionComparison
     from explorer.spec import SpecCount
 
-    Countable = Count | SpecCount
+    Countable: TypeAlias = Count | SpecCount
 
 __all__ = [
     "FORMULA_ON_TERMINAL",
