@@ -134,13 +134,16 @@ def _measured(
     import dataclasses
 
     from explorer.conventions import TORCH, compute_convention
-    from explorer.errors import UsageError
+    from explorer.errors import UsageError, named, typed
     from explorer.sizes import positive_int
 
     rules = TORCH if compute is None else compute_convention(compute)
     if seq is None and not symbolic:
         if batch is not None or decoder_seq is not None:
-            raise UsageError("batch and decoder_seq size a forward pass: give seq=T too")
+            raise UsageError(
+                f"{named('batch')} and {named('decoder_seq')} size a forward pass: give "
+                f"{typed('seq', placeholder='T')} too"
+            )
         return counted if rules is TORCH else dataclasses.replace(counted, compute_convention=rules)
     extents: dict[str, int] = {}
     if seq is not None:

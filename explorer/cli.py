@@ -157,10 +157,19 @@ def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
         print(output)
         sys.stdout.flush()
     except BrokenPipeError:  # `explorer ... | head`: the reader left; not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
     except KeyboardInterrupt:
         return _refuse("interrupted"), True
+    except OSError as error:  # `explorer ... > /dev/full`: say so, once
+        _drop_stdout()
+        return _refuse(f"cannot write to standard output ({error.strerror or error})"), False
     return 0, False
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device: what is still buffered goes nowhere, and
+    Python's last flush at exit cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def exit_with(status: int, interrupted: bool) -> NoReturn:

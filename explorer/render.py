@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from explorer.algebra import Count
 
@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from explorer.comparison import ConventionComparison
     from explorer.spec import SpecCount
 
-    Countable = Count | SpecCount
+    Countable: TypeAlias = Count | SpecCount
 
 __all__ = [
+    "FORMULA_ON_TERMINAL",
+    "abbreviated",
     "comparison_json",
     "comparison_table",
     "count_json",
@@ -97,8 +99,36 @@ def summary_line(count: Countable) -> str:
     return f"{count.title}: {total:,} parameters{short}"
 
 
-def count_table(count: Countable) -> str:
-    """Per-term shapes and counts, subtotals per layer, the total."""
+#: The formula's length shown on a terminal (a deep per-layer count's formula runs to
+#: hundreds of thousands of characters); ``--full-formula`` shows all of it.
+FORMULA_ON_TERMINAL = 400
+
+
+def abbreviated(formula: str, limit: int | None) -> str:
+    """``formula`` cut after its last whole term within ``limit`` characters, with what was
+    left out said (``None``: the whole formula).
+
+    Example:
+        >>> abbreviated("4*a*b + 8*b + 3*c + 7", 14)
+        '4*a*b + 8*b + ... (2 more terms, 21 characters in all; --full-formula shows it)'
+        >>> abbreviated("4*a*b + 8*b", 14)
+        '4*a*b + 8*b'
+    """
+    if limit is None or len(formula) <= limit:
+        return formula
+    cut = formula.rfind(" + ", 0, limit)
+    if cut <= 0:
+        cut = limit
+    left = formula[cut:].count(" + ") + formula[cut:].count(" - ")
+    more = f"{left:,} more terms, " if left else ""
+    return (
+        f"{formula[:cut]} + ... ({more}{len(formula):,} characters in all; --full-formula shows it)"
+    )
+
+
+def count_table(count: Countable, *, formula_limit: int | None = None) -> str:
+    """Per-term shapes and counts, subtotals per layer, the total; the formula cut to
+    ``formula_limit`` characters (see :func:`abbreviated`)."""
     values = count.breakdown
     shapes = count.shapes
     rows: list[tuple[str, str, str, str, str]] = []
@@ -140,7 +170,7 @@ def count_table(count: Countable) -> str:
     out.append("")
     out.append(f"total {count.total:,} = weights {count.weights:,} + biases {count.biases:,}")
     out += _breakdowns(count)
-    out.append(f"formula: {count.compiled.formula_text}")
+    out.append(f"formula: {abbreviated(count.compiled.formula_text, formula_limit)}")
     out += [f"note: {note}" for note in getattr(count, "notes", ())]
     return "\n".join(out)
 

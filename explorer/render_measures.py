@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from explorer.measures import Memory
 
 __all__ = [
+    "approximations_text",
     "compute_json",
     "compute_summary",
     "compute_table",
@@ -75,6 +76,43 @@ def compute_summary(count: Count) -> str:
         f"{count.flops:,} FLOPs (2 x MACs); training step {count.training_flops:,} FLOPs "
         f"({factor} x forward; convention {name})"
     )
+
+
+def approximations_text(count: Count) -> str:
+    """The usual approximations of the FLOPs beside the exact figures, each with how far
+    off it is (:func:`explorer.measures.approximations`).
+
+    Example:
+        >>> import explorer
+        >>> c = explorer.count("gpt2", d_model=64, layers=2, heads=4, vocab=100, seq=16)
+        >>> print(approximations_text(c))
+        approximations for 16 tokens against the exact FLOPs (forward 3,481,600; training 10,444,800):
+          2N per token                        5,505,024   +58.1%  N 172,032
+          6N per training token               16,515,072  +58.1%  N 172,032
+          Kaplan 2N + 2 n_layer n_ctx d_attn  3,268,608    -6.1%  N 100,096, n_layer 2, n_ctx 16, d_attn 64
+    """  # noqa: E501 - the doctest's output is one line per approximation
+    from explorer.measures import approximations
+
+    found = approximations(count)
+    rows = [
+        (
+            a.name,
+            f"{a.flops:,}",
+            f"{a.relative:+.1%}",
+            ", ".join(f"{name} {value:,}" for name, value in a.terms if name != "tokens"),
+        )
+        for a in found
+    ]
+    widths = [max(len(r[k]) for r in rows) for k in range(3)]
+    tokens = dict(found[0].terms)["tokens"]
+    head = (
+        f"approximations for {tokens:,} tokens against the exact FLOPs (forward "
+        f"{count.flops:,}; training {count.training_flops:,}):"
+    )
+    lines = [
+        f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}" for r in rows
+    ]
+    return "\n".join([head, *lines])
 
 
 def _own(count: Count) -> set[str]:
@@ -161,6 +199,9 @@ def compute_json(count: Count, *, terms: bool = False) -> dict[str, Any]:
             "training_factor": 3 if convention is None else convention.training_factor,
         },
     }
+    from explorer.measures import approximations
+
+    data["approximations"] = [a.to_json() for a in approximations(count)]
     if terms:
         compute = count.compute
         values, shapes = compute.breakdown, compute.shapes

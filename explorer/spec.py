@@ -71,7 +71,6 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}\Z")
 _PART_NAME = re.compile(r"[^/\x00-\x1f\x7f]{1,64}\Z")
 #: A spec file is a page of text; anything much larger is not one.
 MAX_SPEC_BYTES = 1_000_000
-_BOM = "\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,25 +385,11 @@ def load_spec(path: str | Path) -> Spec:
     The file is UTF-8 text (a byte-order mark is allowed) of at most
     :data:`MAX_SPEC_BYTES`.
     """
+    from explorer.files import read_text_bounded
+
     file = Path(path)
     where = shown(str(file), limit=200).strip("'")
-    try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_SPEC_BYTES + 1)
-    except OSError as error:
-        raise SpecError(f"{where}: cannot read the spec file ({error.strerror})") from None
-    if len(raw) > MAX_SPEC_BYTES:
-        raise SpecError(
-            f"{where}: a spec file is a page of TOML; this one is over {MAX_SPEC_BYTES:,} bytes"
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SpecError(
-            f"{where}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-            "save the spec as UTF-8"
-        ) from None
-    text = text.removeprefix(_BOM)
+    text = read_text_bounded(file, MAX_SPEC_BYTES, "spec file", error=SpecError)
     from explorer._toml import TOMLDecodeError, loads
 
     try:
@@ -413,6 +398,11 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(f"{where}: not valid TOML: {shown(str(error)).strip(chr(39))}") from None
     except RecursionError:  # arrays or tables nested thousands deep
         raise SpecError(f"{where}: not a spec: its arrays or tables nest too deeply") from None
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        raise SpecError(
+            f"{where}: not a spec: a number of thousands of digits is no size; sizes are at "
+            "most 10**18"
+        ) from None
     return parse_spec(data, where)
 
 

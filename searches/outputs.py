@@ -2,7 +2,7 @@
 
 Every target is opened (on a temporary beside it) before any work, so a missing or
 read-only folder is refused at once; all are renamed over their targets together once
-everything succeeded, and all are dropped otherwise (:mod:`explorer._files`).
+everything succeeded, and all are dropped otherwise (:mod:`explorer.files`).
 
 Example:
     >>> import tempfile, pathlib
@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from explorer import _files as files
+from explorer import files
 
 __all__ = ["ROW_SUFFIXES", "Outputs", "Picture", "RowWriter", "csv_columns"]
 

@@ -208,6 +208,14 @@ def check_journal(path: Path) -> None:
     """
     if path.is_dir():
         raise StorageError(f"storage {path} is a folder; give a journal file, e.g. search.log")
+    from explorer.files import kind_of
+
+    with contextlib.suppress(OSError):  # absent: a new journal
+        if (kind := kind_of(path.stat().st_mode)) is not None:  # a named pipe would block
+            raise StorageError(
+                f"storage {path} is {kind}, not a regular file; give a journal file, "
+                "e.g. search.log"
+            )
     try:
         handle = path.open("rb")
     except FileNotFoundError:

@@ -103,9 +103,10 @@ def test_memory_flags_are_each_a_switch() -> None:
         "master weights": 4 * n,
         "adam first moment": 4 * n,
         "adam second moment": 4 * n,
+        "step counters": 4 * 28,  # wte, wpe, 12 tensors a layer, ln_f's two
     }
     no_master = memory(counted, dtype="bf16", training="adam", master=False)
-    assert no_master.total == (2 + 2 + 2 + 2) * n
+    assert no_master.total == (2 + 2 + 2 + 2) * n + 4 * 28
     no_grads = memory(counted, dtype="fp32", training="sgd", gradients=False)
     assert no_grads.breakdown == {"weights": 4 * n}
     assert memory(counted, dtype="int8").total == n
@@ -313,7 +314,8 @@ def test_solve_on_a_byte_budget(capsys: pytest.CaptureFixture[str]) -> None:
     assert decimal["budget"] == 80 * 10**9
     assert binary["budget"] == 80 * 2**30
     assert binary["sizes"]["d_model"] > decimal["sizes"]["d_model"]
-    assert decimal["total"] == 16 * decimal["parameters"]
+    steps = 4 * (1 + 9 * 32 + 1 + 1)  # the embedding, 9 tensors a layer, the norm, the head
+    assert decimal["total"] == 16 * decimal["parameters"] + steps
 
 
 @pytest.mark.parametrize(
@@ -342,10 +344,10 @@ def test_solve_refuses(capsys: pytest.CaptureFixture[str], argv: list[str], mess
     ("argv", "message"),
     [
         pytest.param(["--flops"], "give --seq", id="flops-without-seq"),
-        pytest.param(["--batch", "4"], "give seq=T too", id="batch-without-seq"),
+        pytest.param(["--batch", "4"], "give --seq T too", id="batch-without-seq"),
         pytest.param(["--seq", "0"], "seq must be a positive integer", id="zero"),
         pytest.param(["--dtype", "int4", "--training", "adam"], "floating", id="int4-training"),
-        pytest.param(["--kv-cache"], "give seq=T", id="kv-without-seq"),
+        pytest.param(["--kv-cache"], "give --seq T", id="kv-without-seq"),
     ],
 )
 def test_count_refuses(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -369,3 +371,95 @@ def test_formula_flops(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, ["formula", "gpt2", "--seq", "8"])
     assert status == 2
     assert "add --flops" in err
+
+
+# -- optimizer state against torch.optim (where torch is installed) ---------------------------
+def _torch_training(dtype: str, optimizer: str, *, fp32_master: bool) -> dict[str, int]:
+    """What torch holds for an LSTM(39, 64, 2) and a Linear(64, 34) after one step: the
+    weights, the gradients the optimizer reads, a master copy, its state by kind."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    modules = [torch.nn.LSTM(39, 64, 2), torch.nn.Linear(64, 34)]
+    weights = [p.to(getattr(torch, dtype)) for m in modules for p in m.parameters()]
+    held = [p.detach().float().requires_grad_() for p in weights] if fp32_master else weights
+    for p in held:
+        p.grad = torch.ones_like(p)
+    opt: Any = (
+        torch.optim.Adam(held)
+        if optimizer == "adam"
+        else torch.optim.SGD(held, lr=0.1, momentum=0.9)
+    )
+    opt.step()
+
+    def size(tensors: Any) -> int:
+        return sum(t.numel() * t.element_size() for t in tensors)
+
+    states = list(opt.state.values())
+    found = {
+        "weights": size(weights),
+        "gradients": size(p.grad for p in held),
+        "state": size(t for s in states for k, t in s.items() if k != "step"),
+        "step counters": size(s["step"] for s in states if "step" in s),
+    }
+    if fp32_master:
+        found["master weights"] = size(held)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("flags", "torch_setup"),
+    [
+        pytest.param(
+            {"dtype": "fp32", "training": "adam"}, ("float32", "adam", False), id="adam-fp32"
+        ),
+        pytest.param(
+            {"dtype": "bf16", "training": "adam", "grad_dtype": "fp32"},
+            ("bfloat16", "adam", True),
+            id="adam-mixed-18-bytes",
+        ),
+        pytest.param(
+            {"dtype": "fp32", "training": "momentum"}, ("float32", "momentum", False), id="momentum"
+        ),
+    ],
+)
+def test_optimizer_state_equals_torch_optims(
+    flags: dict[str, str], torch_setup: tuple[str, str, bool]
+) -> None:
+    dtype, optimizer, master = torch_setup
+    held = _torch_training(dtype, optimizer, fp32_master=master)
+    counted = explorer.count("lstm", input=39, cells=64, layers=2, output=34)
+    shown = memory(counted, **flags).breakdown  # type: ignore[arg-type]
+    state = sum(v for k, v in shown.items() if k.startswith(("adam", "momentum")))
+    assert state == held["state"]
+    assert shown.get("step counters", 0) == held["step counters"]
+    assert shown["gradients"] == held["gradients"]
+    assert shown["weights"] == held["weights"]
+    assert shown.get("master weights", 0) == held.get("master weights", 0)
+    if flags.get("grad_dtype") == "fp32":
+        assert sum(shown.values()) - shown["step counters"] == 18 * counted.total
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        pytest.param(
+            {"grad_dtype": "fp32"}, "grad_dtype='fp32' is the gradients' format", id="no-training"
+        ),
+        pytest.param(
+            {"training": "adam", "grad_dtype": "int8"}, "gradients are floating-point", id="int8"
+        ),
+    ],
+)
+def test_gradient_formats_are_checked(flags: dict[str, str], message: str) -> None:
+    with pytest.raises(ExplorerError, match=message):
+        memory_convention(**flags)  # type: ignore[arg-type]
+
+
+def test_mixed_precision_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["count", "gpt2", "--dtype", "bf16", "--training", "adam", "--grad-dtype", "fp32"]
+    data = run_json(capsys, argv)
+    parts = {t["name"]: t["bytes"] for t in data["memory"]["terms"]}
+    assert parts["gradients"] == 4 * data["total"]
+    assert parts["step counters"] == 4 * 148  # GPT-2 small's parameter tensors
+    assert data["memory"]["total"] - parts["step counters"] == 18 * data["total"]
+    assert data["memory"]["flags"]["grad_dtype"] == "fp32"

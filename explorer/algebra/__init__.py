@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.algebra._build import slots_of
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._count import INT64_MAX, Count, count_of, make_count
 from explorer.algebra._kinds import BIAS, EMBEDDING
@@ -46,10 +47,6 @@ def __getattr__(name: str) -> Any:
         from explorer.algebra import _term
 
         value = _term.Term
-    elif name == "slots_of":
-        from explorer.algebra import _build
-
-        value = _build.slots_of
     elif name in ("symbol", "integer"):
         from explorer.algebra import _symbols
 

@@ -181,12 +181,7 @@ def tuple_getter(keys: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
 def tuple_function(polys: Sequence[Polynomial], arity: int) -> Callable[..., tuple[Any, ...]]:
     """One function returning the tuple of all polynomials' values (one call for all terms)."""
     if sum(len(p.monomials) for p in polys) > LOOP_LIMIT:
-        looping = [_looping(p) for p in polys]
-
-        def evaluate_all(*values: Any) -> tuple[Any, ...]:
-            return tuple([function(*values) for function in looping])
-
-        return evaluate_all
+        return _segmented(polys, arity)
     names = _names(arity)
     lines: list[str] = []
     values: list[str] = []
@@ -428,3 +423,59 @@ def compile_functions(polys: Sequence[Polynomial], slots: int) -> list[Callable[
         return Polynomial.of(coefficients)
 
     return scalar_functions([sparse(p) for p in polys], slots)
+
+
+def _segmented(polys: Sequence[Polynomial], arity: int) -> Callable[..., tuple[Any, ...]]:
+    """All polynomials' values from one flat pass, for many small polynomials (a deep
+    network's terms): every monomial of degree two at most is ``c x a x b`` over the values
+    and a constant 1, multiplied by ``map``; a running sum (``accumulate``) then gives each
+    polynomial's value as the difference of two of its entries. The work is linear in the
+    monomials and done in C loops, not one Python call per polynomial; monomials of higher
+    degree (rare) are evaluated per polynomial.
+
+    Example:
+        >>> p = Polynomial.of({((0, 1), (1, 1)): 4, ((1, 2),): 4, ((1, 1),): 8})
+        >>> q = Polynomial.of({((0, 3),): 1, (): 7})
+        >>> _segmented([p, q, Polynomial(())], 2)(39, 1024)
+        (4362240, 59326, 0)
+    """
+    one = arity  # the index of the constant 1 appended to the values
+    coefficients: list[int] = []
+    first: list[int] = []
+    second: list[int] = []
+    bounds = [0]
+    higher: list[tuple[int, Polynomial]] = []
+    for k, poly in enumerate(polys):
+        others: list[tuple[int, Exponents]] = []
+        for coefficient, exponents in poly.monomials:
+            factors = [slot for slot, power in exponents for _ in range(power)]
+            if len(factors) > 2:
+                others.append((coefficient, exponents))
+                continue
+            factors += [one] * (2 - len(factors))
+            coefficients.append(coefficient)
+            first.append(factors[0])
+            second.append(factors[1])
+        bounds.append(len(coefficients))
+        if others:
+            higher.append((k, Polynomial(tuple(others))))
+    pick_first, pick_second = tuple_getter(first), tuple_getter(second)
+    starts, ends = tuple_getter(bounds[:-1]), tuple_getter(bounds[1:])
+    multiply, subtract = operator.mul, operator.sub
+    from itertools import accumulate
+
+    def evaluate_all(*values: Any) -> tuple[Any, ...]:
+        extended = (*values, 1)
+        products = map(
+            multiply, coefficients, map(multiply, pick_first(extended), pick_second(extended))
+        )
+        running = list(accumulate(products, initial=0))
+        result = tuple(map(subtract, ends(running), starts(running)))
+        if not higher:
+            return result
+        patched = list(result)
+        for k, rest in higher:
+            patched[k] = patched[k] + rest.evaluate(values)
+        return tuple(patched)
+
+    return evaluate_all

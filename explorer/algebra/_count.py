@@ -75,6 +75,25 @@ class Count:
         detail = f"free={self.free!r}" if None in self.values else f"total={self.total}"
         return f"Count(family={self.family.name!r}, convention={self.convention.name!r}, {detail})"
 
+    # -- notebooks and data frames (rendered in explorer.render_notebook) ----------------
+    def _repr_html_(self) -> str:
+        """Jupyter's table of the terms."""
+        from explorer.render_notebook import count_html
+
+        return count_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter's formula."""
+        from explorer.render_notebook import count_latex
+
+        return count_latex(self)
+
+    def to_pandas(self) -> Any:
+        """The terms as a :class:`pandas.DataFrame`, one row per term (needs pandas)."""
+        from explorer.render_notebook import count_frame
+
+        return count_frame(self)
+
     # -- numbers ---------------------------------------------------------------------------
     @property
     def total(self) -> int:
@@ -430,13 +449,13 @@ def compute_count(count: Count) -> Count:
         UsageError: the count was made without ``seq``.
         ConflictError: the family declares no compute terms.
     """
-    from explorer.errors import UsageError
+    from explorer.errors import UsageError, typed
 
     convention = count.compute_convention
     if convention is None:
         raise UsageError(
-            "compute depends on the sequence length: count with seq=T (and batch=B, "
-            "default 1) to get macs and flops"
+            f"compute depends on the sequence length: count with {typed('seq', placeholder='T')}"
+            f" (and {typed('batch', placeholder='B')}, default 1) to get macs and flops"
         )
     return measure_count(count, convention.measure, convention, dict(count.extents))
 

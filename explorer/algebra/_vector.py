@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.algebra._compiled import CompiledCount
 from explorer.algebra._protocol import FamilyLike
-from explorer.errors import CountOverflowError, InvalidSizeError
+from explorer.errors import ConflictError, CountOverflowError, InvalidSizeError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,7 +79,12 @@ def evaluate_many(
     for k, value in enumerate(raw):
         if value is None:
             continue
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError):  # ragged lists: [[1, 2], [3]]
+            raise InvalidSizeError(
+                f"{slots[k].label} must be an integer array of one shape, got ragged lists"
+            ) from None
         if array.dtype.kind not in "iu":
             raise InvalidSizeError(f"{slots[k].label} must be an integer array, got {array.dtype}")
         shapes.append(array.shape)
@@ -90,7 +95,16 @@ def evaluate_many(
             numbers[k] = number
         else:
             columns[k] = array
-    shape = np.broadcast_shapes(*shapes)
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = ", ".join(
+            f"{slots[k].label} {np.shape(v)}" for k, v in enumerate(raw) if np.size(v) > 1
+        )
+        raise ConflictError(
+            f"the arrays cannot be broadcast together ({listed}): give arrays of one shape, "
+            "or shapes numpy broadcasts (a column against a row)"
+        ) from None
     size = 1
     for extent in shape:
         size *= extent

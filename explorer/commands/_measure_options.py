@@ -195,6 +195,12 @@ def add_memory_options(parser: argparse.ArgumentParser) -> None:
         help="override: one gradient per weight",
     )
     group.add_argument(
+        "--grad-dtype",
+        choices=_DTYPES,
+        help="the gradients' format (default: the weights'); fp32 with --dtype bf16 "
+        "--training adam: mixed precision's 18 bytes per parameter",
+    )
+    group.add_argument(
         "--kv-cache",
         action="store_true",
         help="count the KV cache of --seq tokens x --batch sequences",
@@ -224,7 +230,7 @@ def compute_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def memory_requested(args: argparse.Namespace) -> bool:
     """Whether any memory flag was given."""
-    names = ("dtype", "training", "master", "gradients", "kv_dtype", "activations")
+    names = ("dtype", "training", "master", "gradients", "grad_dtype", "kv_dtype", "activations")
     return any(getattr(args, n, None) is not None for n in names) or bool(
         getattr(args, "kv_cache", False)
     )
@@ -238,6 +244,7 @@ def memory_rules(args: argparse.Namespace) -> Any:
         dtype=args.dtype or "fp32",
         training=args.training,
         gradients=args.gradients,
+        grad_dtype=args.grad_dtype,
         master=args.master,
         kv_cache=args.kv_cache,
         kv_dtype=args.kv_dtype,

@@ -44,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="show every matrix product of the forward pass (needs --seq)",
     )
     shown.add_argument(
+        "--full-formula",
+        action="store_true",
+        help="show the whole formula on a terminal too (cut there when it is long)",
+    )
+    shown.add_argument(
         "--memory",
         action="store_true",
         help="show the bytes (weights in --dtype, default fp32, and what the flags add)",
@@ -104,11 +109,12 @@ def run(args: argparse.Namespace) -> str:
         return json.dumps({**data, args.emit: code})
     if args.json:
         return json.dumps(_json(count_json(result), result, measures, args.flops, shown_memory))
-    text = count_table(result)
+    text = count_table(result, formula_limit=_formula_limit(args))
     if "seq" in measures:
-        from explorer.render_measures import compute_summary, compute_table
+        from explorer.render_measures import approximations_text, compute_summary, compute_table
 
         text += "\n" + (compute_table if args.flops else compute_summary)(result)
+        text += "\n" + approximations_text(result)
     if shown_memory is not None:
         from explorer.render_measures import memory_table
 
@@ -138,6 +144,18 @@ def _unknown_type(args: argparse.Namespace, measures: dict[str, Any]) -> Any:
         fields=parse_settings(args.set),
         families=model_types(),
     )
+
+
+def _formula_limit(args: argparse.Namespace) -> int | None:
+    """How much of the formula a table shows: all of it into a file or a pipe, or when
+    asked (``--full-formula``); the start of a long one on a terminal."""
+    import sys
+
+    from explorer.render import FORMULA_ON_TERMINAL
+
+    if args.full_formula or not sys.stdout.isatty():
+        return None
+    return FORMULA_ON_TERMINAL
 
 
 def _json(

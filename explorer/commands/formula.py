@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from explorer.commands._measure_options import add_compute_options, compute_kwargs
 from explorer.commands._options import (
@@ -36,16 +37,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> str:
-    """Build the symbolic count and render it."""
-    from explorer._api import formula
+    """Build the symbolic count and render it; a family's (or a config's) printed formula
+    is kept in the formula cache, so asking again needs no sympy."""
+    from explorer.algebra._cache import load_text, store_text
     from explorer.errors import UsageError
-    from explorer.render import formula_json, formula_text
 
     measures = compute_kwargs(args)
     if measures and not args.flops:
         raise UsageError("--seq, --batch and --attention size the FLOPs formula: add --flops")
     hf = hf_request(args)
     request = None if hf is not None else spec_request(args)
+    key = None
+    if request is None:  # a spec is a file of its own: it is rendered each time
+        family, sizes = (
+            (hf.family, hf.sizes) if hf is not None else (args.family, design_kwargs(args))
+        )
+        key = _key(args, family, measures, sizes, symbolic=hf is not None)
+        printed = load_text(key)
+        if printed is not None:
+            return printed
+    printed = _render(args, hf, request, measures)
+    if key is not None:
+        store_text(key, printed)
+    return printed
+
+
+def _key(
+    args: argparse.Namespace,
+    family: str,
+    measures: dict[str, Any],
+    sizes: dict[str, Any],
+    *,
+    symbolic: bool,
+) -> str:
+    """Everything the printed formula depends on, as canonical JSON."""
+    shown = {name: getattr(args, name) for name in ("latex", "expand", "leading", "flops", "json")}
+    request = [family.lower(), args.convention, measures, sizes, symbolic, shown]
+    return "formula|" + json.dumps(request, sort_keys=True, separators=(",", ":"), default=repr)
+
+
+def _render(args: argparse.Namespace, hf: Any, request: Any, measures: dict[str, Any]) -> str:
+    from explorer._api import formula
+    from explorer.errors import UsageError
+    from explorer.render import formula_json, formula_text
+
     if hf is not None:  # the architecture's closed form, the config's values in the legend
         result = formula(hf.family, convention=args.convention, **measures, **hf.sizes)
     elif request is not None:

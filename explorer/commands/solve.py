@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> str:
         measure.parse_budget(budget)
     if args.save_config is not None and args.hf_config is None:
         raise UsageError("--save-config writes a solved --hf-config: add --hf-config FILE")
+    if args.save_config is not None:
+        from explorer.files import check_target
+
+        check_target(args.save_config)  # a device or a missing folder: refused before the work
     if args.spec is not None:
         if measure is not None:
             raise UsageError("FLOP and byte budgets apply to a family or --hf-config")
@@ -214,6 +218,8 @@ def _run_spec(args: argparse.Namespace, budget: int) -> str:
     request = spec_request(args)
     assert request is not None
     spec, values = request
+    if args.free is not None and args.free in values:
+        raise UsageError(_set_and_free(args.free, values[args.free]))
     if isinstance(spec, DerivedSpec):  # a derived formula: its family solves it
         from explorer.solver import solve
 
@@ -265,6 +271,7 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     family = get_family(design.family)
     free_keyword = family.keyword((args.free or family.free_order[0]).replace("-", "_"))
     free = free_keyword.name if free_keyword is not None else str(args.free)
+    _check_set_against_free(args, design, family, free)
     ties = _ties(args)
     from explorer._api import count
 
@@ -286,6 +293,25 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)
 
 
+def _set_and_free(name: str, value: object, free: str | None = None) -> str:
+    return (
+        f"--set {name}={value} fixes what --free {free or name} solves for: drop --set to "
+        "solve for it, or free another size"
+    )
+
+
+def _check_set_against_free(args: argparse.Namespace, design: Any, family: Any, free: str) -> None:
+    """``--set FIELD=V`` and ``--free`` naming the same size (by field, keyword or alias)."""
+    binding = family.hf
+    field = design.fields.get(free, binding.field_of(free) if binding is not None else None)
+    for text in args.set or []:
+        name = text.partition("=")[0].strip()
+        keyword = family.keyword(name.replace("-", "_"))
+        if name == field or (keyword is not None and keyword.name == free):
+            value = text.partition("=")[2].strip()[:40]
+            raise UsageError(_set_and_free(name, value, args.free or free))
+
+
 def solution_ties(ties: dict[str, str]) -> tuple[str, ...]:
     """The sizes tied to the free one (they change with it)."""
     return tuple(ties)
@@ -297,9 +323,9 @@ def _save_config(
     """Write the config.json with the solved fields set, atomically; which fields."""
     from pathlib import Path
 
-    from explorer._files import write_atomically
     from explorer.errors import ConfigError
     from explorer.families import get_family
+    from explorer.files import write_atomically
     from explorer.hf import read_config
 
     config, _ = read_config(args.hf_config)
@@ -322,10 +348,16 @@ def _save_config(
 
 def _ties(args: argparse.Namespace) -> dict[str, str]:
     """``--tie SIZE=EXPR`` pairs."""
-    ties = {}
+    ties: dict[str, str] = {}
     for text in args.tie or []:
         target, equals, expression = text.partition("=")
         if not equals or not target.strip() or not expression.strip():
             raise UsageError(f"--tie must look like SIZE=EXPR (proj=cells/4), got {text[:60]!r}")
-        ties[target.strip().replace("-", "_")] = expression.strip()
+        name = target.strip().replace("-", "_")
+        if name in ties:
+            raise UsageError(
+                f"--tie {name} is given twice ({ties[name]!r}, then {expression.strip()[:60]!r}); "
+                "give it once"
+            )
+        ties[name] = expression.strip()
     return ties

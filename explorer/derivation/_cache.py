@@ -22,8 +22,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from explorer._files import write_atomically
 from explorer.algebra._cache import cache_dir
+from explorer.files import write_atomically
 
 __all__ = ["cache_key", "file_digest", "load", "store"]
 

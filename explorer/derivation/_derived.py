@@ -436,8 +436,8 @@ class Derived:
 
     def save(self, path: str | Path) -> None:
         """Write the formula as a TOML file (atomically) that :func:`load_derived` reads."""
-        from explorer._files import write_atomically
         from explorer.derivation._saved import to_toml
+        from explorer.files import write_atomically
 
         write_atomically(Path(path), to_toml(self.to_json()))
 

@@ -46,20 +46,19 @@ def read_config(config: Mapping[str, Any] | str | Path) -> tuple[dict[str, Any],
     """The config as a dict, and where it came from (a path, or ``config``)."""
     if isinstance(config, Mapping):
         return dict(config), "config"
+    from explorer.files import read_text_bounded
+
     path = Path(config)
-    try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise ConfigError(f"{path}: {size:,} bytes is no config.json; give the model's config")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the config ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; give a config.json") from None
+    text = read_text_bounded(path, _MAX_BYTES, "config", error=ConfigError)
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         raise ConfigError(f"{path}: not valid JSON ({str(error)[:80]})") from None
+    except ValueError:  # an integer past Python's int-from-text limit (4,300 digits)
+        raise ConfigError(
+            f"{path}: a number of thousands of digits is no config field; give the model's "
+            "config.json"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config.json holds one JSON object of fields")
     return data, str(path)

@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in [*differ, *sorted(stale)]:
             print(f"{OUTPUT / name}: differs from what transformers and the bindings give")
         return 1 if differ or stale else 0
-    from explorer._files import write_atomically
+    from explorer.files import write_atomically
 
     (OUTPUT / "types").mkdir(exist_ok=True)
     for name, text in texts.items():

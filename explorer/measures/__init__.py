@@ -14,6 +14,7 @@ Example:
     (301989888, 36864)
 """
 
+from explorer.measures._approximations import Approximation, approximations
 from explorer.measures._budgets import PARAMETERS, PER, Bytes, Flops, Measure, Parameters, Per
 from explorer.measures._dtypes import DTYPES, Dtype, dtype
 from explorer.measures._memory import (
@@ -34,6 +35,7 @@ __all__ = [
     "OPTIMIZERS",
     "PARAMETERS",
     "PER",
+    "Approximation",
     "Bytes",
     "Dtype",
     "Flops",
@@ -43,6 +45,7 @@ __all__ = [
     "MemoryTerm",
     "Parameters",
     "Per",
+    "approximations",
     "dtype",
     "memory",
     "memory_convention",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, get_args
 
 from explorer.conventions import ComputeConvention, compute_convention
-from explorer.errors import UsageError
+from explorer.errors import UsageError, typed
 from explorer.measures._memory import MemoryConvention, bytes_function, memory_convention
 from explorer.measures._units import parse_bytes, parse_flops
 
@@ -160,7 +160,8 @@ class Bytes:
     def __post_init__(self) -> None:
         if (self.memory.kv_cache or self.memory.activations) and self.seq is None:
             raise UsageError(
-                "the KV cache and activations depend on the context: give seq=T (and batch=B)"
+                "the KV cache and activations depend on the context: give "
+                f"{typed('seq', placeholder='T')} (and {typed('batch', placeholder='B')})"
             )
 
     def describe(self) -> str:

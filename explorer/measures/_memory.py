@@ -6,14 +6,17 @@ The convention (:class:`MemoryConvention`) is data, each part a flag:
 - weights: every parameter once (a tied matrix once, as ``model.parameters()``), in
   ``dtype``; 4-bit numbers packed two per byte along each tensor's last dimension, each
   row a whole number of bytes (``torch.quint4x2``'s storage);
-- gradients: one per weight, in the weights' format;
+- gradients: one per weight, in the weights' format, or in ``grad_dtype`` (fp32 gradients
+  of bf16 weights: with an fp32 master copy and fp32 Adam moments, the 2 + 4 + 4 + 8 = 18
+  bytes per parameter of mixed-precision Adam as often configured);
 - a master copy: the weights again in fp32 (mixed-precision training keeps it for the
   update; Micikevicius et al. 2018);
 - optimizer state: Adam's two moments (Kingma & Ba 2015), or SGD's momentum buffer, in
-  fp32 beside a master copy and in the weights' format without one (as ``torch.optim``
-  keeps them, ``step`` counters, one scalar per tensor, not counted). bf16 weights and
-  gradients, an fp32 master and fp32 Adam moments make the 2 + 2 + 12 = 16 bytes per
-  parameter of Rajbhandari et al. 2020 (ZeRO), section 3.1;
+  fp32 beside a master copy and in the weights' format without one, as ``torch.optim``
+  keeps them; Adam's ``step`` counters too, one fp32 scalar per parameter tensor
+  (``step counters``, 4 bytes a tensor: they count per tensor, not per parameter). bf16
+  weights and gradients, an fp32 master and fp32 Adam moments make the 2 + 2 + 12 = 16
+  bytes per parameter of Rajbhandari et al. 2020 (ZeRO), section 3.1, and the counters;
 - the KV cache: what a decoder's attention caches for ``seq`` tokens of ``batch``
   sequences (the family's ``kv`` measure), in ``kv_dtype``;
 - activations: only by a published formula, named (Korthikanti et al. 2022).
@@ -22,8 +25,13 @@ Example:
     >>> import explorer
     >>> c = explorer.count("gpt2", seq=1024)
     >>> m = memory(c, memory_convention(dtype="bf16", training="adam"))
-    >>> m.total == 16 * c.total, m.breakdown["weights"] == 2 * c.total
-    (True, True)
+    >>> m.total - m.breakdown["step counters"] == 16 * c.total
+    True
+    >>> m.breakdown["weights"] == 2 * c.total, m.breakdown["step counters"]  # 148 tensors
+    (True, 592)
+    >>> m = memory(c, memory_convention(dtype="bf16", training="adam", grad_dtype="fp32"))
+    >>> m.total - m.breakdown["step counters"] == 18 * c.total
+    True
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from explorer.errors import ConflictError, UnknownNameError, UsageError
+from explorer.errors import ConflictError, UnknownNameError, UsageError, typed
 from explorer.measures._dtypes import Dtype, dtype
 
 if TYPE_CHECKING:
@@ -55,6 +63,9 @@ Optimizer = Literal["none", "sgd", "momentum", "adam"]
 OPTIMIZERS: tuple[str, ...] = get_args(Optimizer)
 #: Buffers the optimizer keeps per parameter.
 _STATES = {"none": 0, "sgd": 0, "momentum": 1, "adam": 2}
+#: Bytes of the scalar ``step`` an optimizer keeps per parameter tensor (torch.optim's Adam:
+#: a float32 tensor of one element; SGD keeps none).
+_STEP_BYTES = {"adam": 4}
 
 #: The activation formulas a family may declare, and what each is.
 ACTIVATION_FORMULAS = {
@@ -78,11 +89,17 @@ class MemoryConvention:
 
     dtype: Dtype
     gradients: bool = False
+    grad_dtype: Dtype | None = None
     optimizer: Optimizer = "none"
     master: bool = False
     kv_cache: bool = False
     kv_dtype: Dtype | None = None
     activations: str = ""
+
+    @property
+    def gradient_dtype(self) -> Dtype:
+        """The gradients' format: given, else the weights'."""
+        return self.grad_dtype if self.grad_dtype is not None else self.dtype
 
     @property
     def state_dtype(self) -> Dtype:
@@ -101,7 +118,8 @@ class MemoryConvention:
         """What it counts, in a line."""
         parts = [f"{self.dtype.name} weights"]
         if self.gradients:
-            parts.append("gradients")
+            differs = self.gradient_dtype != self.dtype
+            parts.append(f"{self.gradient_dtype.name} gradients" if differs else "gradients")
         if self.master:
             parts.append("fp32 master copy")
         if self.optimizer not in ("none", "sgd"):
@@ -117,6 +135,7 @@ class MemoryConvention:
         return {
             "dtype": self.dtype.name,
             "gradients": self.gradients,
+            "grad_dtype": self.gradient_dtype.name if self.gradients else None,
             "optimizer": self.optimizer,
             "master": self.master,
             "kv_cache": self.kv_cache,
@@ -130,6 +149,7 @@ def memory_convention(
     dtype: str | Dtype = "fp32",
     training: str | None = None,
     gradients: bool | None = None,
+    grad_dtype: str | Dtype | None = None,
     master: bool | None = None,
     kv_cache: bool = False,
     kv_dtype: str | Dtype | None = None,
@@ -142,6 +162,8 @@ def memory_convention(
         training: ``none`` (or ``None``: inference, weights only), ``sgd``, ``momentum``
             or ``adam``: gradients and the optimizer's state.
         gradients: override: count gradients (default: when training).
+        grad_dtype: the gradients' format (default: the weights'); ``fp32`` with bf16
+            weights and Adam makes mixed precision's 18 bytes per parameter.
         master: override: an fp32 master copy (default: when training 16-bit weights).
         kv_cache: count the KV cache (needs the count's ``seq`` and ``batch``).
         kv_dtype: the cache's format (default: the weights', bf16 for integer weights).
@@ -168,11 +190,24 @@ def memory_convention(
             "training keeps gradients and optimizer state in a floating-point format; "
             f"{weights.name} weights are for inference: use fp32, bf16 or fp16"
         )
+    gradient_format = None if grad_dtype is None else find(grad_dtype)
+    if gradient_format is not None:
+        if not grads:
+            raise ConflictError(
+                f"{typed('grad_dtype', gradient_format.name)} is the gradients' format: give "
+                f"{typed('training', placeholder='adam')} (or {typed('gradients', True)})"
+            )
+        if not gradient_format.floating:
+            raise ConflictError(
+                f"gradients are floating-point numbers; {gradient_format.name} is not: "
+                "use fp32, bf16 or fp16"
+            )
     if activations and activations not in ACTIVATION_FORMULAS:
         raise UnknownNameError.for_name("activation formula", activations, ACTIVATION_FORMULAS)
     return MemoryConvention(
         dtype=weights,
         gradients=grads,
+        grad_dtype=gradient_format,
         optimizer=optimizer,  # type: ignore[arg-type]
         master=bool(copy),
         kv_cache=bool(kv_cache),
@@ -261,8 +296,9 @@ def _parts(
         return lambda v: int(total(*v)) * bytes_each
 
     if convention.gradients:
+        grads = convention.gradient_dtype
         parts.append(
-            ("gradients", f"one per parameter, {weights.name}", per_parameter(weights.bits // 8))
+            ("gradients", f"one per parameter, {grads.name}", per_parameter(grads.bits // 8))
         )
     if convention.master:
         parts.append(("master weights", "fp32 copy of every parameter", per_parameter(4)))
@@ -272,6 +308,17 @@ def _parts(
     for name in names.get(convention.optimizer, ())[:states]:
         parts.append(
             (name, f"one per parameter, {convention.state_dtype.name}", per_parameter(state))
+        )
+    step = _STEP_BYTES.get(convention.optimizer, 0)
+    if step:
+        tensors = _tensor_count(compiled)
+        parts.append(
+            (
+                "step counters",
+                f"{convention.optimizer}'s step, one fp32 scalar per parameter tensor "
+                "(torch.optim)",
+                lambda v: step * tensors(v),
+            )
         )
     if convention.kv_cache:
         cache = _measure_function(template, "kv", extents, "the KV cache")
@@ -302,9 +349,28 @@ def _measure_function(
     missing = [s.keyword for s, v in zip(counted.compiled.slots[len(template.values) :], own)
                if v is None]  # fmt: skip
     if missing:
-        raise UsageError(f"{what} depends on {', '.join(missing)}: give seq=T (and batch=B)")
+        raise UsageError(
+            f"{what} depends on {', '.join(missing)}: give {typed('seq', placeholder='T')} "
+            f"(and {typed('batch', placeholder='B')})"
+        )
     function = counted.compiled.function("total")
     return lambda v: int(function(*v, *own))
+
+
+def _tensor_count(compiled: Any) -> Evaluate:
+    """The number of parameter tensors (a term of identical layers is one per layer)."""
+    terms, shapes = compiled.function("terms"), compiled.function("shapes")
+    ranks = [len(t.shape) for t in compiled.terms]
+
+    def count(v: Sequence[Any]) -> int:
+        flat = iter(shapes(*v))
+        found = 0
+        for value, rank in zip(terms(*v), ranks):
+            size = math.prod(int(next(flat)) for _ in range(rank))
+            found += int(value) // size if size else 1
+        return found
+
+    return count
 
 
 def bytes_function(

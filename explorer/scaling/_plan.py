@@ -20,7 +20,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.errors import ConflictError, ExplorerError, UsageError
+from explorer.errors import (
+    BudgetError,
+    ConflictError,
+    ExplorerError,
+    UsageError,
+    named,
+    shown,
+    typed,
+)
 from explorer.scaling._fits import Optimum, ParametricFit, TableFit
 from explorer.scaling._fits import fit as find_fit
 from explorer.solver import Solution
@@ -132,7 +140,15 @@ def plan(
     chosen = find_fit(fit)
     if (compute is None) == (params is None):
         raise UsageError("give the training compute (compute=1e21) or a parameter count")
+    _check_ranking(aspect, seq)
     optimum = chosen.at_compute(compute) if compute is not None else chosen.at_params(params)  # type: ignore[arg-type]
+    if optimum.params < 1:
+        least = chosen.at_params(1.0).flops
+        raise BudgetError(
+            f"{optimum.flops:.3g} FLOPs train nothing: {chosen.name} gives N_opt = "
+            f"{optimum.params:.2g} parameters; give {typed('compute', placeholder='C')} of "
+            f"at least {least:.3g}"
+        )
     asked = "compute" if compute is not None else "params"
     if family is None:
         if fixed:
@@ -147,6 +163,25 @@ def plan(
     if seq is not None:
         per_token = tuple(_training_flops(s, seq) for s in ranked)
     return Plan(chosen, optimum, tuple(ranked), rule, asked, seq, per_token)
+
+
+def _check_ranking(aspect: float, seq: int | None) -> None:
+    """``aspect`` a positive finite number, ``seq`` a positive integer (or none)."""
+    if (
+        isinstance(aspect, bool)
+        or not isinstance(aspect, int | float)
+        or not math.isfinite(aspect)
+        or aspect <= 0
+    ):
+        raise UsageError(
+            f"{named('aspect')} is the width / depth the ranking prefers: give a positive "
+            f"number such as 128, got {shown(aspect)}"
+        )
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
+        raise UsageError(
+            f"{named('seq')} is the tokens of one training sequence: give a positive integer "
+            f"such as 2048, got {shown(seq)}"
+        )
 
 
 def _designs(

@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 from decimal import Decimal, InvalidOperation, localcontext
 
 from explorer.errors import BudgetError, shown
@@ -27,14 +28,16 @@ def parse_budget(value: object) -> int:
     """A positive whole number of parameters, exactly (no float rounding)."""
     if isinstance(value, bool):
         raise BudgetError(f"budget must be a number of parameters, got {shown(value)}")
-    if isinstance(value, int):
-        if value > MAX_BUDGET:
+    if isinstance(value, numbers.Integral):  # numpy's integers too
+        whole = int(value)
+        if whole > MAX_BUDGET:
             raise BudgetError(_too_large(value))
-        number = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
+        number = Decimal(whole)
+    elif isinstance(value, numbers.Real):  # numpy's floats too (their repr is not a number)
+        real = float(value)
+        if not math.isfinite(real):
             raise BudgetError(f"budget must be finite, got {shown(value)}")
-        number = Decimal(repr(value))
+        number = Decimal(repr(real))
     elif isinstance(value, str):
         text = value.strip().replace("_", "").replace(",", "")
         if len(text) > _MAX_TEXT_LENGTH:

@@ -20,6 +20,7 @@ from explorer.errors import (
     ExplorerError,
     InvalidSizeError,
     UnknownNameError,
+    named,
     shown,
     typed,
 )
@@ -401,7 +402,14 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     given_names = set(given)
     convention = request.convention or family.default_convention
     rules = resolve_convention(convention, kind=family.kind, **overrides)
-    ties = {_keyword(family, k): v for k, v in request.ties.items()}
+    ties: dict[str, str] = {}
+    for spelled, text in request.ties.items():
+        tied_name = _keyword(family, spelled)
+        if tied_name in ties:  # two spellings of one size (proj and proj_size)
+            raise ConflictError(
+                f"{tied_name} is tied twice ({ties[tied_name]!r}, then {text!r}); tie it once"
+            )
+        ties[tied_name] = text
     free = _free_size(family, request.free, sizes, ties)
     expressions = {k: _tie(family, k, text, free, sizes) for k, text in ties.items()}
     for keyword in family.keywords:  # the family's own defaults (one layer), as count has
@@ -587,7 +595,10 @@ def _symbolic_template(
     when the free size is not one size of it, or another size is missing."""
     symbolic = dict(sizes)
     for name in (free, *tied):
-        if _kind(family, name) == "part":
+        keyword = family.keyword(name)
+        # a part, or a size that otherwise follows a rule (d_ff = 4 d_model): present, its
+        # size a symbol of its own, so that solving or tying it replaces the rule
+        if keyword is not None and (keyword.kind == "part" or keyword.rule):
             symbolic[name] = True
         elif name in tied and name not in symbolic:
             # A tied size the family would otherwise derive by its own rule (d_ff from
@@ -599,7 +610,10 @@ def _symbolic_template(
     slot_of = {s.keyword: i for i, s in enumerate(slots) if s.layer is None and not s.derived}
     wanted = {slots[slot_of[k]].symbol for k in (free, *tied) if k in slot_of}
     if free not in slot_of:
-        raise ConflictError(f"cannot solve for {free} in this design; give it per layer or fix it")
+        raise ConflictError(
+            f"cannot solve for {named(free)} in this design: it is not one size of it (it is "
+            "given per layer, or follows another size); give it and free another size"
+        )
     unexpected = [s for s, v in zip(slots, template.values) if v is None and s.symbol not in wanted]
     if unexpected and not any(s.derived for s in unexpected):
         missing = list(dict.fromkeys(s.keyword for s in unexpected))
@@ -657,7 +671,8 @@ def _free_size(
             raise UnknownNameError.for_name(f"{family.name} free size", free, family.solvable)
         if keyword.name in sizes:
             raise ConflictError(
-                f"{keyword.name} is both given ({shown(sizes[keyword.name])}) and free; drop one"
+                f"{named(keyword.name)} is both given ({shown(sizes[keyword.name])}) and free "
+                f"({typed('free', keyword.name)}); drop one"
             )
         return keyword.name
     for name in family.free_order:

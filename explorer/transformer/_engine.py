@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.algebra import EVERY, Role, Slot, Term, symbol
 from explorer.blocks import Site
-from explorer.errors import ConflictError
+from explorer.errors import ConflictError, typed
 from explorer.transformer._sizes import Sizes
 from explorer.transformer.blocks import Pass, layer_norm
 
@@ -273,7 +273,7 @@ def activation_terms(family: Walked, s: TransformerStructure, formula: str) -> t
     if quadratic:
         heads = z.heads if s.attention != "square" or s.relative else s.heads
         if heads is None:
-            raise ConflictError("the activation formula reads the heads: give heads=N")
+            raise ConflictError(f"the activation formula reads the heads: give {typed('heads')}")
         terms.append(
             _activation(
                 at,

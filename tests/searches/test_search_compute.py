@@ -352,7 +352,8 @@ def test_sweep_rows_on_byte_budgets_equal_explorer_solve() -> None:
     assert len(rows) == 2 * 2 * 2
     _assert_rows_are_the_solvers(rows, space)
     for row in rows:
-        assert row.total == 16 * row.parameters  # bf16 weights and grads, fp32 master, adam
+        # bf16 weights and grads, fp32 master, adam; and adam's step, 4 bytes a tensor
+        assert 0 < row.total - 16 * row.parameters < 4 * 1000
 
 
 def test_a_parameter_sweep_with_a_sequence_has_each_rows_flops() -> None:
@@ -537,7 +538,7 @@ SWEEP = ["sweep", "--arch", "llama", "--layers", "2..4"]
             id="range",
         ),
         pytest.param(
-            [*SWEEP, "--budget-bytes", "1GB", "--kv-cache"], "give seq=T", id="kv-without-seq"
+            [*SWEEP, "--budget-bytes", "1GB", "--kv-cache"], "give --seq T", id="kv-without-seq"
         ),
         pytest.param(
             [*SWEEP, "--budget", "1M", "--plot-axes", "params,flops"],

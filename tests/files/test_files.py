@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from explorer._files import Outputs
 from explorer.errors import OutputError
+from explorer.files import Outputs
 from tests.cli_helpers import run as _run
 from tests.process_helpers import holds_open
 

@@ -321,3 +321,30 @@ def test_short_reprs() -> None:
     s = explorer.solve("lstm", budget="6.5M", input=39, layers=range(1, 4))
     assert len(repr(s)) < 200
     assert repr(s).endswith("alternatives=3)")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(
+            ["count", "llama", "--kv-cache"], "give --seq T (and --batch B)", id="kv-cache"
+        ),
+        pytest.param(
+            ["solve", "--arch", "llama", "--budget-bytes", "80GB", "--kv-cache"],
+            "give --seq T (and --batch B)",
+            id="byte-budget-kv-cache",
+        ),
+        pytest.param(["count", "llama", "--batch", "3"], "give --seq T too", id="batch"),
+        pytest.param(
+            ["solve", "--arch", "lstm", "--input", "3", "--budget", "1M", "--free", "input"],
+            "--input is both given (3) and free (--free input)",
+            id="given-and-free",
+        ),
+    ],
+)
+def test_measure_and_solver_errors_speak_options(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    err = _refused(capsys, argv)
+    assert expected in err
+    assert not re.search(r"\b[a-z_]+=[A-Z]\b", err), err

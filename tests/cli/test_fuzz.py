@@ -9,12 +9,22 @@ nothing on stdout; a success prints (and ``--json`` prints one JSON object).
 Inputs are bounded so nothing hangs: depths stay at most 8 and the fuzzer never solves
 for the depth (a huge depth is unrolled layer by layer today; making that fast is
 separate work), ranges enumerate at most 5 choices, texts are at most 10,000 characters.
+
+Special files (named pipes, devices, links to them, ``/dev/zero``, ``/dev/full``) are given
+as every file input and output, and budgets of every measure at 1e400 and 1e1000000; a
+case that blocks is ended by an alarm, which fails the test instead of hanging it, and a
+special file must be left as it was.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -226,3 +236,131 @@ def test_fuzzed_spec_files_never_escape_the_error_boundary(
         for command in (["count"], ["formula"], ["explain"], ["solve", "--budget", "1M"]):
             bound = [] if command[0] == "solve" else values
             _check(capsys, [*command, "--spec", str(path), *bound, *rng.choice(([], ["--json"]))])
+
+
+# -- special files and budgets past any machine ---------------------------------------------
+HANG_S = 60  # a case that takes this long is hung (they take well under a second)
+
+
+class _HungError(Exception):
+    """A case blocked (reading a named pipe, say)."""
+
+
+@contextmanager
+def _alarm(argv: list[str]) -> Iterator[None]:
+    def hung(signum: int, frame: object) -> None:
+        raise _HungError(f"hung: {argv}")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _special_files(folder: Path) -> dict[str, Path]:
+    """Named pipes, devices and links to them (``.log``, ``.csv``, ``.png``, ``.json``
+    names, so that each option takes them as its kind of file)."""
+    files: dict[str, Path] = {}
+    for suffix in (".log", ".csv", ".png", ".json", ".toml"):
+        pipe = folder / f"pipe{suffix}"
+        os.mkfifo(pipe)
+        files[f"pipe{suffix}"] = pipe
+        for device in ("/dev/null", "/dev/zero", "/dev/full"):
+            if os.path.exists(device):
+                link = folder / f"{Path(device).name}{suffix}"
+                link.symlink_to(device)
+                files[link.name] = link
+        link = folder / f"to-pipe{suffix}"
+        link.symlink_to(pipe)
+        files[link.name] = link
+    for device in ("/dev/null", "/dev/zero", "/dev/full"):
+        if os.path.exists(device):
+            files[device] = Path(device)
+    return files
+
+
+_SMALL = ["--arch", "lstm", "--input", "3", "--cells", "4", "--layers", "1"]
+_LAYERS = ["--arch", "lstm", "--input", "3", "--layers", "1..2"]
+
+
+def _special_request(rng: random.Random, files: dict[str, Path], config: Path) -> list[str]:
+    """A request that reads or writes one special file, named as that option's files are."""
+    roll = rng.randrange(7)
+    suffix = {3: ".json", 4: ".csv", 5: ".log", 6: ".png"}.get(roll, rng.choice((".json", ".toml")))
+    named = [n for n in sorted(files) if n.endswith(suffix) or n.startswith("/dev/")]
+    path = str(files[rng.choice(named)])
+    if roll == 0:
+        return ["count", "--hf-config", path, *rng.choice(([], ["--json"]))]
+    if roll == 1:
+        return [rng.choice(("count", "formula", "explain")), "--spec", path]
+    if roll == 2:
+        return ["solve", "--budget", "1M", "--spec", path]
+    if roll == 3:
+        argv = ["solve", "--budget", "10M", "--hf-config", str(config), "--free", "layers"]
+        return [*argv, "--save-config", path]
+    if roll == 4:
+        return ["sweep", "--budget", "1M", *_LAYERS, "--no-progress", "--save", path]
+    search = ["search", "--budget", "1M", *_LAYERS, "--trials", "1", "--no-progress"]
+    if roll == 5:
+        return [*search, "--storage", path]
+    sweep = ["sweep", "--budget", "1M", *_LAYERS, "--no-progress"]
+    return [*rng.choice((search, sweep)), "--plot", path]
+
+
+def _modes(files: dict[str, Path]) -> dict[str, int]:
+    return {name: os.lstat(path).st_mode for name, path in files.items()}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fuzzed_special_files_are_refused_and_left_alone(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seed: int
+) -> None:
+    files = _special_files(tmp_path)
+    before = _modes(files)
+    config = tmp_path / "config.json"
+    llama = {"model_type": "llama", "hidden_size": 64, "num_attention_heads": 4}
+    config.write_text(json.dumps({**llama, "num_hidden_layers": 2, "vocab_size": 100}))
+    rng = random.Random(2000 + seed)
+    for _ in range(12):
+        argv = _special_request(rng, files, config)
+        with _alarm(argv):
+            _check(capsys, argv)
+        assert _modes(files) == before, argv
+        for path in files.values():
+            if stat.S_ISCHR(os.stat(path).st_mode):
+                continue
+            assert stat.S_ISFIFO(os.stat(path).st_mode), (argv, path)
+
+
+_HUGE_BUDGETS = ("1e400", "1e1000000", "1e400GB", "1e1000000T", "-1e400", "1e-400")
+
+
+@pytest.mark.parametrize("budget", _HUGE_BUDGETS)
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["solve", *_SMALL[:-4], "--budget"], id="solve-parameters"),
+        pytest.param(["solve", *_SMALL[:-4], "--budget-bytes"], id="solve-bytes"),
+        pytest.param(["solve", *_SMALL[:-4], "--seq", "8", "--budget-flops"], id="solve-flops"),
+        pytest.param(["search", *_LAYERS, "--trials", "1", "--budget"], id="search-parameters"),
+        pytest.param(["search", *_LAYERS, "--trials", "1", "--budget-bytes"], id="search-bytes"),
+        pytest.param(["sweep", *_LAYERS, "--seq", "8", "--budget-flops"], id="sweep-flops"),
+        pytest.param(["sweep", *_LAYERS, "--budget"], id="sweep-parameters"),
+        pytest.param(["plan", "--compute"], id="plan-compute"),
+        pytest.param(["plan", "--params"], id="plan-params"),
+    ],
+)
+def test_budgets_past_any_machine_are_one_line(
+    capsys: pytest.CaptureFixture[str], command: list[str], budget: str
+) -> None:
+    argv = [*command, budget]
+    with _alarm(argv):
+        status = main(argv)
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, ""), (argv, err)
+    assert err.startswith("error: "), (argv, err)
+    assert err.count("\n") == 1, (argv, err)
+    assert len(err) < 300, (argv, err)
