@@ -16,7 +16,7 @@ from typing import Any
 
 from explorer.errors import ConfigError, did_you_mean
 from explorer.families import FAMILIES, Family
-from explorer.hf._data import model_types, type_data
+from explorer.hf._data import model_type_of_class, model_types, type_data
 from explorer.hf._resolve import resolve
 
 __all__ = ["HFDesign", "adapt", "family_for", "has_family", "head_of"]
@@ -116,7 +116,8 @@ def adapt(
         )
     model_type = given.get("model_type")
     if model_type is None:
-        raise ConfigError(f'{source}: no model_type; add "model_type": "llama" (or gpt2, bert ...)')
+        model_type = _type_of_architectures(given, source)
+        given = {**given, "model_type": model_type}
     family = family_for(str(model_type))
     binding = family.hf
     if binding is None:  # pragma: no cover - a recorded type's family always has one
@@ -125,7 +126,7 @@ def adapt(
     entry = type_data(model_type) if own is None else own
     fields, notes = resolve(given, binding, source=source, entry=own)
     classes: dict[str, Any] = entry["model_classes"]
-    chosen = model or _default_class(given, entry)
+    chosen = model or _default_class(given, entry, source)
     if chosen not in classes:
         guess = did_you_mean(str(chosen)[:60], classes)
         hint = f"; did you mean '{guess}'?" if guess else ""
@@ -155,10 +156,36 @@ def adapt(
     return HFDesign(str(model_type), chosen, family.name, sizes, used, fields, tuple(notes))
 
 
-def _default_class(given: Mapping[str, Any], entry: Mapping[str, Any]) -> str:
+def _type_of_architectures(given: Mapping[str, Any], source: str) -> str:
+    """The model type of a file without one, from the class its ``architectures`` names
+    (older files: ``GPT2LMHeadModel`` alone)."""
+    architectures = given.get("architectures")
+    named = architectures[0] if isinstance(architectures, list) and architectures else None
+    found = model_type_of_class(named)
+    if found is None:
+        for family in FAMILIES.registered_at_run_time():
+            if family.hf is not None and named in family.hf.model_classes:
+                return family.hf.model_types[0]
+        what = f"and its architectures name {str(named)[:60]!r}, " if named else ""
+        raise ConfigError(
+            f'{source}: no model_type {what}which no family reads; add "model_type": "llama" '
+            "(or gpt2, bert ...)"
+        )
+    return found
+
+
+def _default_class(given: Mapping[str, Any], entry: Mapping[str, Any], source: str) -> str:
+    """The class the file's ``architectures`` names (refused when it is not one of the model
+    type's), else the base model."""
     architectures = given.get("architectures")
     if isinstance(architectures, list) and architectures:
         first = architectures[0]
-        if isinstance(first, str) and first in entry["model_classes"]:
-            return first
+        if first not in entry["model_classes"]:
+            raise ConfigError(
+                f"{source}: architectures names {str(first)[:60]!r}, not a "
+                f"{given['model_type']} model "
+                f"class (known: {', '.join(sorted(entry['model_classes']))}); fix it or give "
+                "--model CLASS"
+            )
+        return str(first)
     return str(entry["auto"]["base"])

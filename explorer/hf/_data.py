@@ -17,7 +17,16 @@ from typing import Any
 
 from explorer.errors import ConfigError, did_you_mean
 
-__all__ = ["common", "fields_of", "model_types", "recorded_version", "type_data"]
+__all__ = [
+    "activations",
+    "common",
+    "fields_of",
+    "kinds_of",
+    "model_type_of_class",
+    "model_types",
+    "recorded_version",
+    "type_data",
+]
 
 
 @functools.cache
@@ -63,6 +72,28 @@ def type_data(model_type: object) -> dict[str, Any]:
     raise ConfigError(
         f"model_type {shown!r} is not a transformers model type{hint} (known: {known})"
     )
+
+
+def model_type_of_class(name: object) -> str | None:
+    """The model type of a recorded model class (``GPT2LMHeadModel`` -> ``gpt2``)."""
+    classes: dict[str, str] = _data()["classes"]
+    return classes.get(name) if isinstance(name, str) else None
+
+
+def activations() -> frozenset[str]:
+    """The activation names transformers knows (``ACT2FN``)."""
+    return frozenset(_data()["activations"])
+
+
+@functools.cache
+def kinds_of(model_type: str) -> dict[str, list[str]]:
+    """Each field's declared kinds of value (the common fields' and the type's own).
+
+    Example:
+        >>> kinds_of("llama")["eos_token_id"]
+        ['int', 'list[int]', 'null']
+    """
+    return {**_data()["common_types"], **type_data(model_type)["types"]}
 
 
 def common() -> dict[str, Any]:

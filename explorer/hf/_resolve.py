@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConfigError
-from explorer.hf._data import common, fields_of, plain_types, type_data
+from explorer.hf._data import activations, common, fields_of, kinds_of, plain_types, type_data
 
 if TYPE_CHECKING:
     from explorer.families import HFBinding
@@ -83,11 +83,14 @@ def resolve(
         entry = type_data(model_type)
         defaults, nullable = fields_of(model_type)  # read once per model type
         plain = plain_types(model_type)
+        kinds = kinds_of(model_type)
     else:
         defaults = {**common(), **entry["defaults"]}
         nullable = frozenset(k for k, v in defaults.items() if v is None)
         plain = {k: type(v) for k, v in defaults.items() if type(v) in (bool, int, float, str)}
+        kinds = {}
     aliases: dict[str, str] = entry["attribute_map"]
+    sizes = {field for _, field in binding.fields}
     fields = dict(defaults)
     notes: list[str] = []
     for key, value in given.items():
@@ -98,7 +101,15 @@ def resolve(
             notes.append(f"unknown field {str(name)[:40]!r} is not read (it may change the count)")
         kind = type(value)  # the common case at a glance; anything else checked in full
         if kind is not plain.get(name) or (kind is int and value < 0):
-            _check_type(name, value, defaults, nullable, source)
+            if name in kinds:
+                _check_kinds(name, value, kinds[name], source, size=name in sizes)
+            else:
+                _check_type(name, value, defaults, nullable, source)
+        if name in _ACTIVATION_FIELDS and isinstance(value, str) and value not in activations():
+            raise ConfigError(
+                f"{source}: {name} {value[:40]!r} is no activation transformers knows; "
+                "give one such as gelu, silu or relu"
+            )
         fields[name] = value
     if isinstance(given.get("id2label"), Mapping):
         fields["num_labels"] = len(given["id2label"])
@@ -143,6 +154,62 @@ def apply_config_rules(
             if when == "always" and name in given and given[name] != fields[name]:
                 forced.append(rule)
     return forced
+
+
+#: Fields naming an activation that transformers looks up when it builds the model.
+_ACTIVATION_FIELDS = frozenset(("hidden_act", "activation_function", "hidden_activation"))
+
+_KIND_WORDS = {
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "str": "text",
+    "list[int]": "a list of integers",
+    "list[str]": "a list of texts",
+    "list": "a list",
+    "dict": "an object",
+    "null": "null",
+}
+
+
+def _matches(value: Any, kind: str) -> bool:
+    """Whether a JSON value is of a declared kind (``any``: not checked)."""
+    if kind == "any":
+        return True
+    if kind == "null":
+        return value is None
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind.startswith("list"):
+        if not isinstance(value, list):
+            return False
+        item = kind[5:-1]
+        return not item or all(_matches(x, item) for x in value)
+    if kind == "dict":
+        return isinstance(value, dict)
+    if kind.startswith("literal:"):
+        return isinstance(value, str) and value == kind[8:]
+    return True  # a kind this version does not know: not refused
+
+
+def _check_kinds(name: str, value: Any, kinds: list[str], source: str, *, size: bool) -> None:
+    """Refuse what the config class refuses: a value of none of its declared kinds; a
+    negative number for a size (a token id may be -1)."""
+    if value is None and "null" not in kinds:
+        raise ConfigError(f"{source}: {name} must not be null")
+    if not any(_matches(value, kind) for kind in kinds):
+        literals = [k[8:] for k in kinds if k.startswith("literal:")]
+        words = [_KIND_WORDS.get(k, k) for k in kinds if not k.startswith("literal:")]
+        words += [f"one of {', '.join(literals)}"] if literals else []
+        raise ConfigError(f"{source}: {name} must be {' or '.join(words)}, got {str(value)[:40]!r}")
+    if size and isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        raise ConfigError(f"{source}: {name} must not be negative, got {value}")
 
 
 def _check_type(

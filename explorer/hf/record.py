@@ -5,7 +5,9 @@ Run ``python -m explorer.hf.record`` where transformers and torch are installed 
 ``truth`` extra) to (re)write the files; ``--check`` compares instead of writing and exits 1
 when a file differs. The files are plain data; the same versions give the same bytes.
 ``index.json`` holds the versions, ``families`` (the registered family that counts each
-model type, from its binding's ``model_types``), ``common_defaults`` (the fields every config
+model type, from its binding's ``model_types``), ``classes`` (each of their model classes to
+its model type: a file without ``model_type`` is read by its ``architectures``),
+``common_defaults`` (the fields every config
 shares, with ``num_labels``: not a field, it follows ``id2label``, 2 when neither is given)
 and ``transformers_model_types`` (every model type transformers knows, so that a type with
 no family is told apart from a misspelt one). ``types/MODEL_TYPE.json`` holds, per model
@@ -215,6 +217,11 @@ def extract() -> dict[str, Any]:
     index = {
         "transformers_version": str(transformers.__version__),
         "families": families,
+        "classes": {
+            name: model_type
+            for model_type, entry in types.items()
+            for name in entry["model_classes"]
+        },
         "common_defaults": common,
         "common_types": {
             name: _kinds(declared)

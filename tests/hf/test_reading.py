@@ -1,0 +1,103 @@
+"""A config.json read as released: list-valued token ids, files without ``model_type``,
+values transformers refuses (each named), and a model type no family counts told apart from
+a typo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import explorer
+from explorer.errors import ConfigError
+from explorer.hf import has_family
+
+# Llama 3.1 8B's config.json as released (meta-llama/Llama-3.1-8B, config.json), the fields
+# that shape the model and the list of end-of-sequence ids that every 3.1/3.2 file carries.
+LLAMA_3_1_8B: dict[str, Any] = {
+    "architectures": ["LlamaForCausalLM"],
+    "attention_bias": False,
+    "bos_token_id": 128000,
+    "eos_token_id": [128001, 128008, 128009],
+    "hidden_act": "silu",
+    "hidden_size": 4096,
+    "intermediate_size": 14336,
+    "max_position_embeddings": 131072,
+    "mlp_bias": False,
+    "model_type": "llama",
+    "num_attention_heads": 32,
+    "num_hidden_layers": 32,
+    "num_key_value_heads": 8,
+    "rms_norm_eps": 1e-05,
+    "rope_scaling": {
+        "factor": 8.0,
+        "low_freq_factor": 1.0,
+        "high_freq_factor": 4.0,
+        "original_max_position_embeddings": 8192,
+        "rope_type": "llama3",
+    },
+    "rope_theta": 500000.0,
+    "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16",
+    "transformers_version": "4.43.0.dev0",
+    "use_cache": True,
+    "vocab_size": 128256,
+}
+
+
+def test_llama_3_1_as_released() -> None:
+    """Meta's model card states 8.03B; transformers builds 8,030,261,248."""
+    assert explorer.count_hf(LLAMA_3_1_8B).total == 8_030_261_248
+
+
+def test_a_negative_token_id_is_read() -> None:
+    """Early LLaMA conversions set pad_token_id -1; transformers accepts it."""
+    config = {**LLAMA_3_1_8B, "pad_token_id": -1}
+    assert explorer.count_hf(config).total == 8_030_261_248
+
+
+def test_a_file_without_model_type_is_read_by_its_architectures() -> None:
+    assert explorer.count_hf({"architectures": ["GPT2LMHeadModel"]}).total == 124_439_808
+
+
+@pytest.mark.parametrize(
+    ("fields", "match"),
+    [
+        pytest.param({"hidden_act": "nope"}, "hidden_act 'nope' is no activation", id="act"),
+        pytest.param({"id2label": ["neg", "pos"]}, "id2label must be an object", id="labels"),
+        pytest.param({"id2label": "neg"}, "id2label must be an object", id="labels-text"),
+        pytest.param(
+            {"architectures": "LlamaForCausalLM"}, "architectures must be a list", id="arch-text"
+        ),
+        pytest.param(
+            {"architectures": ["LamaForCausalLM"]},
+            "architectures names 'LamaForCausalLM', not a llama model class",
+            id="arch-unknown",
+        ),
+        pytest.param(
+            {"eos_token_id": [1, "a"]}, "eos_token_id must be an integer or a list", id="ids"
+        ),
+        pytest.param({"hidden_size": -64}, "hidden_size must not be negative", id="negative"),
+    ],
+)
+def test_what_transformers_refuses_is_refused_by_name(fields: dict[str, Any], match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        explorer.count_hf({**LLAMA_3_1_8B, **fields})
+
+
+def test_no_model_type_and_an_unknown_class() -> None:
+    with pytest.raises(ConfigError, match="no model_type and its architectures name 'MyNet'"):
+        explorer.count_hf({"architectures": ["MyNet"]})
+
+
+def test_a_type_with_no_family_gets_no_suggestion_of_another_architecture() -> None:
+    """qwen3_5 is a transformers model type: suggesting qwen2 would count another model."""
+    assert not has_family("qwen3_5")
+    with pytest.raises(ConfigError, match="'qwen3_5' has no family here") as raised:
+        explorer.design_hf({"model_type": "qwen3_5"})
+    assert "did you mean" not in str(raised.value)
+
+
+def test_a_misspelt_type_gets_a_suggestion() -> None:
+    with pytest.raises(ConfigError, match="did you mean 'llama'"):
+        explorer.count_hf({"model_type": "lama"})
