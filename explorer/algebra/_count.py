@@ -437,8 +437,12 @@ def measure_count(
     adapter = MeasureFamily(count.family, measure)
     compiled = compiled_count(adapter, count.structure)
     own = compiled.slots[len(count.values) :]
-    values = count.values + tuple(extents.get(slot.keyword) for slot in own)
-    return Count(adapter, count.structure, convention, compiled, values)
+    values = list(count.values) + [extents.get(slot.keyword) for slot in own]
+    if any(slot.derived for slot in own) and None not in [
+        v for slot, v in zip(compiled.slots, values) if not slot.derived
+    ]:
+        adapter.complete(count.structure, values)  # what the measure's own sizes follow
+    return Count(adapter, count.structure, convention, compiled, tuple(values))
 
 
 def compute_count(count: Count) -> Count:

@@ -34,9 +34,7 @@ PLOT_AXES = ("sizes", "params,flops")  # searches.plots.PLOT_AXES (matplotlib no
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Budgets, design space, engine and outputs."""
-    add_budget_arguments(
-        parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M", many=True
-    )
+    add_budget_arguments(parser, help="parameters: 6.5M, or 1M,6.5M,21M, or 1M..10M/1M", many=True)
     add_space_options(parser)
     add_measure_arguments(parser)
     parser.add_argument(

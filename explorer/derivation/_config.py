@@ -262,7 +262,10 @@ def _derive(
         info = whole.info
         tensors = tuple(
             DerivedTensor(
-                n, info[n].kind, info[n].block, info[n].experts,
+                n,
+                info[n].kind,
+                info[n].block,
+                info[n].experts,
                 RationalPolynomial.from_terms((), {(): Fraction(c)}),
             )
             for n, c in whole.parts(()).items()
@@ -452,8 +455,11 @@ def _fit(
             culprit = free[capped.index]
         except BuildFailure as failure:
             culprit = next(
-                (f for f in free if failure.point.get(f, values[fields.index(f)])
-                 != values[fields.index(f)]),
+                (
+                    f
+                    for f in free
+                    if failure.point.get(f, values[fields.index(f)]) != values[fields.index(f)]
+                ),
                 free[-1],
             )
         else:

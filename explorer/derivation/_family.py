@@ -200,8 +200,10 @@ class DerivedFamily(Family):
         import json
 
         text = json.dumps(
-            [[p.name, p.kind, p.block, p.polynomial.text(), p.active and p.active.text()]
-             for p in self._parts]
+            [
+                [p.name, p.kind, p.block, p.polynomial.text(), p.active and p.active.text()]
+                for p in self._parts
+            ]
         )
         digest = hashlib.sha256(text.encode()).hexdigest()[:16] if self.derived.tensors else ""
         return DerivedStructure(self.name, self.derived.formula_text, digest)

@@ -114,9 +114,6 @@ def fenced(title: str, limit: float | None = BUILD_TIMEOUT) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
-
-
-
 @dataclass(frozen=True)
 class Target:
     """A class that can be built from keyword arguments, and what is known of them.

@@ -83,6 +83,8 @@ class HFBinding:
         fields: ``(keyword, config field)`` pairs: which field sets which size.
         from_file_only: keywords read only when the file itself gives their field (a
             value the config class derives from others is left to the family's rule).
+        null_means_none: keywords whose field given as null means the part is absent (a
+            null ``sliding_window``: no window), not the family's default.
         token_classification_bias: its token classifier reads the config's
             ``token_classification_bias`` (a bias or not).
         heads: ``(class-name ending, head)`` pairs beyond the usual ones
@@ -103,6 +105,7 @@ class HFBinding:
     model_types: tuple[str, ...]
     fields: tuple[tuple[str, str], ...]
     from_file_only: frozenset[str] = frozenset()
+    null_means_none: frozenset[str] = frozenset()
     token_classification_bias: bool = False
     heads: tuple[tuple[str, str], ...] = ()
     derived: tuple[dict[str, Any], ...] = ()

@@ -147,6 +147,10 @@ def adapt(
     in_file = {aliases.get(k, k) for k, v in given.items() if v is not None} if file_only else set()
     for keyword, field in binding.fields:
         value = fields.get(field)
+        if value is None and keyword in binding.null_means_none:
+            sizes[keyword] = False
+            used[keyword] = field
+            continue
         if value is None or (keyword in file_only and field not in in_file):
             continue
         sizes[keyword] = value

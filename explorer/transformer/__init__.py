@@ -29,6 +29,7 @@ from explorer.transformer._decoder import (
     decoder_naming,
 )
 from explorer.transformer._family import SizeRule, TransformerFamily, llama_ffn
+from explorer.transformer._keywords import WINDOW, WINDOW_PERIOD
 from explorer.transformer._naming import (
     CROSS,
     DENSE,
@@ -69,6 +70,8 @@ __all__ = [
     "DENSE",
     "KV_OFF",
     "MOE",
+    "WINDOW",
+    "WINDOW_PERIOD",
     "Attention",
     "AttentionNames",
     "Block",

@@ -199,10 +199,31 @@ def measures(family: Walked, s: TransformerStructure) -> tuple[str, ...]:
     return tuple(found)
 
 
-def measure_slots(s: TransformerStructure) -> tuple[Slot, ...]:
-    """T and B; an encoder-decoder's decoder length T_d too."""
-    slots = (Slot("seq", None, "T"), Slot("batch", None, "B"))
-    return (*slots, Slot("decoder_seq", None, "T_d")) if s.decoder else slots
+def measure_slots(s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
+    """T and B; an encoder-decoder's decoder length T_d too; for the KV cache of a design
+    with sliding-window attention, the positions a windowed layer keeps (T_w) and, where
+    local and global layers alternate, how many layers are windowed (L_w): both follow."""
+    slots: tuple[Slot, ...] = (Slot("seq", None, "T"), Slot("batch", None, "B"))
+    if s.decoder:
+        slots += (Slot("decoder_seq", None, "T_d"),)
+    if measure == "kv" and s.option("window"):
+        slots += (Slot("cached_seq", None, "T_w", True),)
+        if s.option("window_period"):
+            slots += (Slot("window_layers", None, "L_w", True),)
+    return slots
+
+
+def window_complete(s: TransformerStructure, slots: tuple[Slot, ...], values: list[Any]) -> None:
+    """Fill T_w = min(T, W - 1) (what a windowed layer's cache keeps after a forward pass
+    of T tokens) and L_w = L - L // p (every p-th layer global), ints or numpy arrays."""
+    at = {slot.keyword: i for i, slot in enumerate(slots)}
+    if "cached_seq" in at and values[at["cached_seq"]] is None:
+        keep = int(s.option("window")) - 1
+        seq = values[at["seq"]]
+        values[at["cached_seq"]] = min(seq, keep) if isinstance(seq, int) else seq.clip(max=keep)
+    if "window_layers" in at and values[at["window_layers"]] is None:
+        layers, period = values[at["layers"]], int(s.option("window_period"))
+        values[at["window_layers"]] = layers - layers // period
 
 
 def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> tuple[Term, ...]:

@@ -87,7 +87,8 @@ class TransformerFamily(Family):
         relative: T5's relative position bias in each stack's first layer.
         own_keywords: keywords of its own (its blocks' sizes and switches); a flag,
             choice or number goes into the structure's ``options``; a size present is a
-            slot (its symbol read by the blocks as ``z[name]``).
+            slot (its symbol read by the blocks as ``z[name]``), unless ``structural``.
+        structural: own sizes that shape the structure, not the count (a window's width).
         rules: sizes of its own that follow others unless given (:class:`SizeRule`).
         checks: checks of its own on a design's sizes.
         own_choices: search choices of its own.
@@ -124,6 +125,9 @@ class TransformerFamily(Family):
     own_keywords: tuple[Keyword, ...] = ()
     #: Sizes that follow others unless given (``moe_layers = layers - first_dense``).
     rules: tuple[SizeRule, ...] = ()
+    #: Own sizes that shape the structure instead of the count (a sliding window's width:
+    #: no parameter depends on it): kept in the structure's options, not as slots.
+    structural: frozenset[str] = frozenset()
     #: Checks of the family's own on a design's sizes (each raises InvalidSizeError).
     checks: tuple[Callable[[Mapping[str, Any]], None], ...] = field(default=(), compare=False)
     #: Search choices of the family's own, beside the shared ones.
@@ -297,7 +301,10 @@ class TransformerFamily(Family):
         options: list[tuple[str, Any]] = []
         for keyword in self.own_keywords:
             name = keyword.name
-            if keyword.kind == "flag":
+            if name in self.structural:
+                value = given.part(name)
+                options.append((name, 0 if value in (0, _ABSENT) else value))
+            elif keyword.kind == "flag":
                 options.append((name, given.flag(name, bool(keyword.default))))
             elif keyword.kind == "choice":
                 options.append((name, given.choice(name, str(keyword.default or ""))))
@@ -490,10 +497,17 @@ class TransformerFamily(Family):
         return measures(self, _structure(structure))
 
     def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
-        """T and B (and an encoder-decoder's T_d)."""
+        """T and B (and an encoder-decoder's T_d; what a sliding window keeps)."""
         from explorer.transformer._engine import measure_slots
 
-        return measure_slots(_structure(structure))
+        return measure_slots(_structure(structure), measure)
+
+    def measure_complete(self, structure: Hashable, measure: str, values: list[Any]) -> None:
+        """The measure's slots that follow others: what a sliding window keeps."""
+        from explorer.transformer._engine import measure_slots, window_complete
+
+        s = _structure(structure)
+        window_complete(s, (*self.slots(s), *measure_slots(s, measure)), values)
 
     def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
         """The measure's named terms."""
@@ -526,7 +540,10 @@ class TransformerFamily(Family):
         for keyword in self.keywords[len(self.keywords) - len(self.own_keywords) :]:
             value = s.option(keyword.name)
             default = bool(keyword.default) if keyword.kind == "flag" else keyword.default or ""
-            if keyword.kind in ("flag", "choice", "number") and value != default:
+            if keyword.name in self.structural:
+                if value != (keyword.default or 0):
+                    sizes[keyword.name] = value
+            elif keyword.kind in ("flag", "choice", "number") and value != default:
                 sizes[keyword.name] = value
         order = [k.name for k in self.keywords]
         return {k: sizes[k] for k in order if k in sizes}

@@ -20,8 +20,8 @@ __all__ = ["CORE", "OPTIONAL", "WINDOW", "WINDOW_PERIOD", "transformer_keywords"
 #: keeps the last W - 1 after a forward pass); a keyword a family with windows takes.
 WINDOW = Keyword(
     "window",
-    "sliding-window attention: positions a windowed layer attends to (omitted: none)",
-    kind="number",
+    "sliding-window attention: positions a windowed layer attends to",
+    kind="part",
     aliases=("sliding_window",),
 )
 #: Local and global layers alternating: every p-th layer attends to everything, the others
@@ -29,7 +29,7 @@ WINDOW = Keyword(
 WINDOW_PERIOD = Keyword(
     "window_period",
     "every p-th layer attends globally, the others through the window (omitted: all windowed)",
-    kind="number",
+    kind="part",
     aliases=("sliding_window_pattern",),
 )
 

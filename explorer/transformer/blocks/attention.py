@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from explorer.algebra import Role, Term
+from explorer.algebra import Role, Term, symbol
 from explorer.blocks import ATTENTION, DimensionLike, Network, causal_pairs, linear, product, words
 from explorer.transformer.blocks._words import Heads, Matrix, copies, is_bias, times
 
@@ -200,16 +200,31 @@ class Attention:
         if self.cross and not run.encoder:
             return []
         tokens = run.source if self.cross else run.length
+        if self.cross or not s.option("window"):
+            return self._cached(at, z, run.batch, tokens, copies=at.copies, prefix="")
+        windowed = symbol("T_w")  # min(T, W - 1): the family fills it
+        if not s.option("window_period"):
+            return self._cached(at, z, run.batch, windowed, copies=at.copies, prefix="window_")
+        local = symbol("L_w")  # the layers that attend through the window
+        return self._cached(
+            at, z, run.batch, tokens, copies=at.copies - local, prefix=""
+        ) + self._cached(at, z, run.batch, windowed, copies=local, prefix="window_")
+
+    def _cached(
+        self, at: Site, z: Sizes, batch: Any, tokens: Any, *, copies: Any, prefix: str
+    ) -> list[Term]:
+        where = "in a windowed layer (the last W - 1 positions)" if prefix else ""
         return [
             Term(
-                at.name(f"{self.names.module}.{part}"),
+                at.name(f"{self.names.module}.{prefix}{part}"),
                 "cache",
-                (run.batch, tokens, z.kv_width),
-                f"{self.what} {part} cached: sequences x tokens x (kv_heads x head_dim)",
+                (batch, tokens, z.kv_width),
+                f"{self.what} {part} cached{' ' + where if where else ''}: sequences x tokens x "
+                "(kv_heads x head_dim)",
                 at.group,
-                at.copies,
+                copies,
                 Role(
-                    f"{self.names.module}.{part}",
+                    f"{self.names.module}.{prefix}{part}",
                     f"{self.what} {part} cached",
                     at.layer,
                     "",

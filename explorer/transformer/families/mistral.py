@@ -7,7 +7,7 @@ Example:
 """
 
 from explorer.families import HFBinding, check, derived
-from explorer.transformer import DECODER_FIELDS, TransformerFamily, decoder_naming
+from explorer.transformer import DECODER_FIELDS, WINDOW, TransformerFamily, decoder_naming
 
 __all__ = ["MISTRAL"]
 
@@ -17,8 +17,9 @@ MISTRAL = TransformerFamily(
     "(transformers Mistral*)",
     hf=HFBinding(
         ("mistral",),
-        fields=(*DECODER_FIELDS, ("head_dim", "head_dim")),
+        fields=(*DECODER_FIELDS, ("head_dim", "head_dim"), ("window", "sliding_window")),
         from_file_only=frozenset(("head_dim",)),
+        null_means_none=frozenset(("window",)),
         token_classification_bias=True,
         derived=(
             derived(
@@ -50,7 +51,10 @@ MISTRAL = TransformerFamily(
         ("head", "lm"),
         ("tied", False),
         ("labels", 2),
+        ("window", 4096),
     ),
+    own_keywords=(WINDOW,),
+    structural=frozenset(("window",)),
     options=frozenset(
         (
             "labels",
