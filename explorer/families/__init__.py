@@ -116,6 +116,7 @@ FAMILIES = Registry(
         "llama": ("explorer.transformer.families.llama", "LLAMA"),
         "mistral": ("explorer.transformer.families.mistral", "MISTRAL"),
         "qwen2": ("explorer.transformer.families.qwen2", "QWEN2"),
+        "qwen3": ("explorer.transformer.families.qwen3", "QWEN3"),
         "gemma": ("explorer.transformer.families.gemma", "GEMMA"),
         "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
         "t5": ("explorer.transformer.families.t5", "T5"),

@@ -22,7 +22,7 @@ from typing import Any
 from explorer.algebra import Count
 from explorer.errors import ConfigError
 from explorer.hf._adapt import HFDesign, adapt, family_for, has_family, head_of
-from explorer.hf._data import model_types, recorded_version
+from explorer.hf._data import model_types, recorded_version, type_data
 from explorer.hf._resolve import apply_config_rules, rule_value
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "read_config",
     "recorded_version",
     "rule_value",
+    "type_data",
 ]
 
 _MAX_BYTES = 10_000_000  # a config.json is kilobytes; refuse what cannot be one

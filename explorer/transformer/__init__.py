@@ -29,7 +29,7 @@ from explorer.transformer._decoder import (
     decoder_naming,
 )
 from explorer.transformer._family import SizeRule, TransformerFamily, llama_ffn
-from explorer.transformer._keywords import WINDOW, WINDOW_PERIOD
+from explorer.transformer._keywords import WINDOW, WINDOW_FROM, WINDOW_PERIOD
 from explorer.transformer._naming import (
     CROSS,
     DENSE,
@@ -59,6 +59,7 @@ from explorer.transformer.blocks import (
     Norm,
     Pass,
     Pooler,
+    QKNorm,
 )
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "KV_OFF",
     "MOE",
     "WINDOW",
+    "WINDOW_FROM",
     "WINDOW_PERIOD",
     "Attention",
     "AttentionNames",
@@ -89,6 +91,7 @@ __all__ = [
     "Norm",
     "Pass",
     "Pooler",
+    "QKNorm",
     "SizeRule",
     "Sizes",
     "StackNames",

@@ -208,22 +208,27 @@ def measure_slots(s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
         slots += (Slot("decoder_seq", None, "T_d"),)
     if measure == "kv" and s.option("window"):
         slots += (Slot("cached_seq", None, "T_w", True),)
-        if s.option("window_period"):
+        if s.option("window_period") or s.option("window_from"):
             slots += (Slot("window_layers", None, "L_w", True),)
     return slots
 
 
 def window_complete(s: TransformerStructure, slots: tuple[Slot, ...], values: list[Any]) -> None:
     """Fill T_w = min(T, W - 1) (what a windowed layer's cache keeps after a forward pass
-    of T tokens) and L_w = L - L // p (every p-th layer global), ints or numpy arrays."""
+    of T tokens) and L_w, the windowed layers: L - L // p (every p-th layer global) or
+    max(L - f, 0) (windowed from layer f on); ints or numpy arrays."""
     at = {slot.keyword: i for i, slot in enumerate(slots)}
     if "cached_seq" in at and values[at["cached_seq"]] is None:
         keep = int(s.option("window")) - 1
         seq = values[at["seq"]]
         values[at["cached_seq"]] = min(seq, keep) if isinstance(seq, int) else seq.clip(max=keep)
     if "window_layers" in at and values[at["window_layers"]] is None:
-        layers, period = values[at["layers"]], int(s.option("window_period"))
-        values[at["window_layers"]] = layers - layers // period
+        layers = values[at["layers"]]
+        if s.option("window_period"):
+            values[at["window_layers"]] = layers - layers // int(s.option("window_period"))
+        else:
+            below = layers - int(s.option("window_from"))
+            values[at["window_layers"]] = max(below, 0) if isinstance(below, int) else below.clip(0)
 
 
 def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> tuple[Term, ...]:

@@ -14,7 +14,14 @@ from typing import Any
 
 from explorer.families import Keyword
 
-__all__ = ["CORE", "OPTIONAL", "WINDOW", "WINDOW_PERIOD", "transformer_keywords"]
+__all__ = [
+    "CORE",
+    "OPTIONAL",
+    "WINDOW",
+    "WINDOW_FROM",
+    "WINDOW_PERIOD",
+    "transformer_keywords",
+]
 
 #: Sliding-window attention: how many positions a windowed layer attends to (its cache
 #: keeps the last W - 1 after a forward pass); a keyword a family with windows takes.
@@ -31,6 +38,14 @@ WINDOW_PERIOD = Keyword(
     "every p-th layer attends globally, the others through the window (omitted: all windowed)",
     kind="part",
     aliases=("sliding_window_pattern",),
+)
+#: Windowed layers from this index on, the ones below global (Qwen2 and Qwen3's
+#: ``max_window_layers``; omitted: every layer is windowed).
+WINDOW_FROM = Keyword(
+    "window_from",
+    "layers from this index on attend through the window, those below globally",
+    kind="part",
+    aliases=("max_window_layers",),
 )
 
 _ALL: tuple[Keyword, ...] = (

@@ -25,6 +25,7 @@ from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.qk_norm import QKNorm
 
 __all__ = [
     "Attention",
@@ -42,6 +43,7 @@ __all__ = [
     "Norm",
     "Pass",
     "Pooler",
+    "QKNorm",
     "ffn_facts",
     "layer_norm",
     "table",

@@ -1,0 +1,150 @@
+"""Every model type of the zoo against what transformers built (recorded in
+``tests/hf/zoo/data``; :mod:`tests.hf.zoo`): every recorded case whole (totals, every name
+and shape, published totals and active counts, FLOPs as ``FlopCounterMode`` counts them, the
+KV cache); live where torch and transformers are installed, fresh random configurations of
+each type (a seeded sample) and a solved ``--save-config`` that transformers loads back and
+builds to the count the command printed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import explorer
+from explorer.hf import count_hf
+from tests.cli_helpers import run
+from tests.fixtures.make_hf_counts import stack_pattern
+from tests.hf.zoo import definition, recorded, recorded_types
+
+TYPES = recorded_types()
+CASES = [
+    pytest.param(model_type, case, id=f"{model_type}-{case['name']}")
+    for model_type in TYPES
+    for case in recorded(model_type)["cases"]
+]
+PARAMETERS = [p for p in CASES if "flops" not in p.values[1]]
+COMPUTE = [p for p in CASES if "flops" in p.values[1]]
+PUBLISHED = [p for p in PARAMETERS if p.values[1].get("published")]
+ACTIVE = [p for p in PARAMETERS if p.values[1].get("active")]
+
+
+def expanded(count: explorer.Count) -> dict[str, tuple[int, ...]]:
+    """Every parameter of a count by name: a term of identical layers once per layer."""
+    shapes, values = count.shapes, count.breakdown
+    names: dict[str, tuple[int, ...]] = {}
+    for term in count.compiled.terms:
+        shape = shapes[term.name]
+        copies = values[term.name] // max(1, math.prod(shape))
+        if "*" in term.name:
+            for layer in range(copies):
+                names[term.name.replace("*", str(layer), 1)] = shape
+        else:
+            assert copies == 1, term.name
+            names[term.name] = shape
+    return names
+
+
+def check(case: dict[str, Any], count: explorer.Count) -> None:
+    """The count's total, and every name and shape (or every kind), as built."""
+    assert count.total == case["total"], case["name"]
+    names = expanded(count)
+    if "parameters" in case:
+        assert names == {n: tuple(s) for n, s in case["parameters"]}, case["name"]
+    else:
+        kinds = Counter((stack_pattern(name), shape) for name, shape in names.items())
+        assert kinds == Counter({(p, tuple(s)): n for p, s, n in case["kinds"]}), case["name"]
+
+
+@pytest.mark.parametrize(("model_type", "case"), PARAMETERS)
+def test_recorded_parameters(model_type: str, case: dict[str, Any]) -> None:
+    counted = count_hf(case["config"], model=case["model"])
+    assert counted.family.hf is not None
+    assert model_type in counted.family.hf.model_types
+    check(case, counted)
+
+
+@pytest.mark.parametrize(("model_type", "case"), PUBLISHED)
+def test_published_totals(model_type: str, case: dict[str, Any]) -> None:
+    total = count_hf(case["config"], model=case["model"]).total
+    if case.get("note"):  # the release differs from what transformers builds, and says why
+        assert total != case["published"]
+    else:
+        assert total == case["published"]
+
+
+@pytest.mark.parametrize(("model_type", "case"), ACTIVE)
+def test_published_active_counts(model_type: str, case: dict[str, Any]) -> None:
+    assert count_hf(case["config"], model=case["model"]).active == case["active"]
+
+
+@pytest.mark.parametrize(("model_type", "case"), COMPUTE)
+def test_recorded_flops_and_cache(model_type: str, case: dict[str, Any]) -> None:
+    counted = count_hf(case["config"], model=case["model"], seq=case["seq"], batch=case["batch"])
+    assert counted.flops == case["flops"], case["name"]
+    if "cache_bytes_bf16" in case:
+        memory = explorer.memory(counted, kv_cache=True, dtype="bf16")
+        assert memory.breakdown["kv cache"] == case["cache_bytes_bf16"], case["name"]
+
+
+# -- live: fresh random configurations, and saved configs loaded back -----------------------
+def _live_sample() -> list[Any]:
+    """Two fresh random configurations per type (seeded: the same ones every run)."""
+    rng = random.Random("zoo-live")
+    found = []
+    for model_type in TYPES:
+        spec = definition(model_type)
+        classes = sorted({c["model"] for c in recorded(model_type)["cases"]})
+        for index in range(2):
+            model = rng.choice(classes)
+            config = {"model_type": model_type, **spec.random_config(rng)}
+            if model.endswith(("Classification", "MultipleChoice")):
+                config["num_labels"] = 3
+            found.append(pytest.param(model, config, id=f"{model_type}-live-{index}"))
+    return found
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize(("model", "config"), _live_sample())
+def test_live_random_configuration(model: str, config: dict[str, Any]) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tests.fixtures.make_hf_counts import measure
+
+    built = measure({"model": model, "config": config})
+    check({"name": f"live {config}", **built}, count_hf(config, model=model))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("model_type", TYPES)
+def test_a_solved_config_loads_back_in_transformers(
+    model_type: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """solve --hf-config --save-config writes a config.json transformers builds to the
+    count the command printed."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tests.fixtures.make_hf_counts import measure
+
+    spec = definition(model_type)
+    source = tmp_path / "config.json"
+    source.write_text(json.dumps({"model_type": model_type, **spec.SMALL}), encoding="utf-8")
+    saved = tmp_path / "solved.json"
+    counted = count_hf(json.loads(source.read_text(encoding="utf-8")))
+    budget = str(2 * counted.total)
+    status, out, err = run(
+        capsys,
+        ["solve", "--budget", budget, "--hf-config", str(source), "--save-config", str(saved),
+         "--json"],
+    )  # fmt: skip
+    assert status == 0, err
+    answer = json.loads(out)
+    config = json.loads(saved.read_text(encoding="utf-8"))
+    model = explorer.hf.design_hf(config).model
+    assert measure({"model": model, "config": config})["total"] == answer["total"]
