@@ -24,15 +24,21 @@ from tests.fixtures.make_hf_counts import stack_pattern
 from tests.hf.zoo import definition, recorded, recorded_types
 
 TYPES = recorded_types()
-CASES = [
-    pytest.param(model_type, case, id=f"{model_type}-{case['name']}")
-    for model_type in TYPES
-    for case in recorded(model_type)["cases"]
-]
-PARAMETERS = [p for p in CASES if "flops" not in p.values[1]]
-COMPUTE = [p for p in CASES if "flops" in p.values[1]]
-PUBLISHED = [p for p in PARAMETERS if p.values[1].get("published")]
-ACTIVE = [p for p in PARAMETERS if p.values[1].get("active")]
+_ALL = [(model_type, case) for model_type in TYPES for case in recorded(model_type)["cases"]]
+
+
+def _params(keep: Any) -> list[Any]:
+    return [
+        pytest.param(model_type, case, id=f"{model_type}-{case['name']}")
+        for model_type, case in _ALL
+        if keep(case)
+    ]
+
+
+PARAMETERS = _params(lambda case: "flops" not in case)
+COMPUTE = _params(lambda case: "flops" in case)
+PUBLISHED = _params(lambda case: "flops" not in case and case.get("published"))
+ACTIVE = _params(lambda case: "flops" not in case and case.get("active"))
 
 
 def expanded(count: explorer.Count) -> dict[str, tuple[int, ...]]:
@@ -65,8 +71,7 @@ def check(case: dict[str, Any], count: explorer.Count) -> None:
 @pytest.mark.parametrize(("model_type", "case"), PARAMETERS)
 def test_recorded_parameters(model_type: str, case: dict[str, Any]) -> None:
     counted = count_hf(case["config"], model=case["model"])
-    assert counted.family.hf is not None
-    assert model_type in counted.family.hf.model_types
+    assert explorer.hf.design_hf(case["config"], model=case["model"]).model_type == model_type
     check(case, counted)
 
 
