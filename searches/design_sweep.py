@@ -42,6 +42,7 @@ from typing import Any, Literal, get_args
 import explorer
 from explorer.conventions import resolve_convention
 from explorer.errors import BudgetError, ConflictError, InvalidSizeError, UnknownNameError
+from explorer.families import domain_of, multiple_of
 from searches.design import Design
 from searches.progress import Progress
 from searches.space import Choice, Space, make_space
@@ -251,8 +252,8 @@ class Sweep:
 
         space = self.space
         family = explorer.FAMILIES[structure.family]
-        step = math.lcm(space.multiple_of, family.multiple(free, given))
-        own_low, own_high = family.domain(free, given, rules)  # the family's own range
+        step = math.lcm(space.multiple_of, multiple_of(family, free, given))
+        own_low, own_high = domain_of(family, free, given, rules)  # the family's own range
         low = max(space.minimum or 1, own_low)
         highs = [h for h in (space.maximum, own_high) if h is not None]
         for declared in space.declared(structure.family):  # every tied size at least 1
@@ -287,7 +288,7 @@ class Sweep:
             return
         rules = resolve_convention(space.convention or family.default_convention, kind=family.kind)
         step, lo_k, hi_k, capped = self._bounds(structure, free, given, rules)
-        depths = self._depths_in_range(structure, family.domain(depth_name, given, rules))
+        depths = self._depths_in_range(structure, domain_of(family, depth_name, given, rules))
         if not depths.size:
             return
         bases = {int(d): space.concrete(space.with_depth(structure, int(d)), 1) for d in depths}

@@ -10,6 +10,7 @@ import pytest
 
 import explorer
 from explorer.errors import ConflictError
+from explorer.families import torch_code_of
 from tests.cli_helpers import run
 
 
@@ -76,7 +77,7 @@ def test_counted_design_emitted_as_torch_builds_the_count(
     capsys: pytest.CaptureFixture[str], sizes: dict[str, Any]
 ) -> None:
     expected = explorer.count("lstm", **sizes)
-    code = explorer.FAMILIES["lstm"].torch_code(expected.structure, expected.sizes)
+    code = torch_code_of(explorer.FAMILIES["lstm"], expected.structure, expected.sizes)
     assert _built_total(code) == expected.total
     argv = ["count", "lstm", "--emit", "torch", "--json"]
     for key, value in sizes.items():
@@ -91,7 +92,7 @@ def test_counted_design_emitted_as_torch_builds_the_count(
 
 def test_emitted_constructor_reads_as_pytorch() -> None:
     c = explorer.count("lstm", input=39, cells=565, layers=3, output=34, proj=128)
-    code = explorer.FAMILIES[c.family.name].torch_code(c.structure, c.sizes)
+    code = torch_code_of(explorer.FAMILIES[c.family.name], c.structure, c.sizes)
     assert "lstm = nn.LSTM(39, 565, num_layers=3, proj_size=128)" in code
     assert "output = nn.Linear(128, 34)" in code
 
@@ -131,7 +132,7 @@ def test_what_torch_cannot_build_is_refused(
     sizes = {"input": 39, "cells": 64, **design}
     c = explorer.count(family, **sizes)
     with pytest.raises(ConflictError, match=match):
-        explorer.FAMILIES[c.family.name].torch_code(c.structure, c.sizes)
+        torch_code_of(explorer.FAMILIES[c.family.name], c.structure, c.sizes)
 
 
 def test_emit_refused_on_the_command_line_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 import explorer
 from explorer.errors import BudgetError, ExplorerError
+from explorer.families import multiple_of
 from explorer.measures import (
     Bytes,
     Flops,
@@ -179,7 +180,7 @@ def _measured(family: str, fixed: dict[str, Any], free: str, measure: Measure, v
 
 
 def _allowed(family: str, fixed: dict[str, Any], free: str) -> list[int]:
-    step = explorer.FAMILIES[family].multiple(free, fixed)
+    step = multiple_of(explorer.FAMILIES[family], free, fixed)
     return list(range(step, 600, step))
 
 

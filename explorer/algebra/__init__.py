@@ -8,15 +8,19 @@ compiled count never pays for importing sympy.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer.algebra._build import slots_of
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._count import INT64_MAX, Count, count_of, make_count
 from explorer.algebra._kinds import BIAS, EMBEDDING
 from explorer.algebra._poly import Polynomial
-from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.algebra._protocol import ConventionLike, FamilyLike, complete
 from explorer.algebra._role import EVERY, GROUPED, Role
+
+if TYPE_CHECKING:
+    from explorer.algebra._symbols import integer, symbol
+    from explorer.algebra._term import Term
 
 __all__ = [
     "BIAS",
@@ -33,6 +37,7 @@ __all__ = [
     "Slot",
     "Term",
     "TermInfo",
+    "complete",
     "count_of",
     "integer",
     "make_count",

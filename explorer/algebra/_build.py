@@ -31,7 +31,7 @@ from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._kinds import BIAS
 from explorer.algebra._named import NamedPolynomial, sympy_free
 from explorer.algebra._poly import Exponents, Polynomial, monomial_times
-from explorer.algebra._protocol import FamilyLike
+from explorer.algebra._protocol import FamilyLike, extent, general
 from explorer.algebra._symbolic import SymbolicCount, symbolic_count
 from explorer.errors import InvalidSizeError
 
@@ -96,19 +96,19 @@ def slots_of(family: FamilyLike, structure: Hashable) -> tuple[Slot, ...]:
 
 
 def _route(family: FamilyLike, structure: Hashable) -> Route:
-    if family.extent(structure) > UNROLL_LIMIT:
-        covering = family.general(structure)
+    if extent(family, structure) > UNROLL_LIMIT:
+        covering = general(family, structure)
         if covering is not None:
-            general, added = covering
+            cover, added = covering
             own = {(s.keyword, s.layer): k for k, s in enumerate(family.slots(structure))}
-            compiled = compiled_count(family, general)
+            compiled = compiled_count(family, cover)
             mapping = tuple(
                 (own[(s.keyword, s.layer)], 0)
                 if (s.keyword, s.layer) in own
                 else (-1, added[s.keyword])
                 for s in compiled.slots
             )
-            return general, compiled, mapping
+            return cover, compiled, mapping
     return structure, compiled_count(family, structure), None
 
 
@@ -118,17 +118,17 @@ def compiled_count(family: FamilyLike, structure: Hashable) -> CompiledCount:
         return _COMPILED[(family.name, structure)]
     except KeyError:
         pass
-    extent = family.extent(structure)
-    if extent > MAX_UNROLLED:
+    unrolled = extent(family, structure)
+    if unrolled > MAX_UNROLLED:
         raise InvalidSizeError(
-            f"{family.name}: a design of {extent:,} layers is too large to build term by "
+            f"{family.name}: a design of {unrolled:,} layers is too large to build term by "
             f"term (at most {MAX_UNROLLED:,})"
         )
     key = cache_key(family, structure)
     with _quiet_collector():
         # Deep structures are built without sympy, as fast as an entry would be read
         # back: the disk cache keeps what needs sympy.
-        compiled = _compile_light(family, structure) if extent > UNROLL_LIMIT else None
+        compiled = _compile_light(family, structure) if unrolled > UNROLL_LIMIT else None
         if compiled is None:
             compiled = _cache.load(key)
             if compiled is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from explorer.algebra._compiled import CompiledCount
 from explorer.algebra._kinds import EMBEDDING
 from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.algebra._protocol import complete as complete_slots
 from explorer.errors import InvalidSizeError, UnboundSizeError
 
 if TYPE_CHECKING:
@@ -335,7 +336,7 @@ class Count:
                 raise UnboundSizeError(f"{slot.label} is a free size: give {slot.keyword}=...")
             args.append(positive_int(slot.label, value) if scalar else value)
         if derived and complete:
-            self.family.complete(self.structure, args)
+            complete_slots(self.family, self.structure, args)
         return args
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from explorer.algebra._compiled import Slot
-from explorer.algebra._protocol import ConventionLike, FamilyLike
+from explorer.algebra._protocol import ConventionLike, FamilyLike, complete, extent, general
 
 if TYPE_CHECKING:
     from explorer.algebra._term import Term
@@ -117,14 +117,12 @@ class MeasureFamily:
 
     def extent(self, structure: Hashable) -> int:
         """The family's: how many layers building the terms unrolls."""
-        extent: int = self.base.extent(structure)
-        return extent
+        return extent(self.base, structure)
 
     def general(self, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
         """The family's structure with its depth a symbol (the measure's terms follow the
         structure as the parameters do)."""
-        general: tuple[Hashable, dict[str, int]] | None = self.base.general(structure)
-        return general
+        return general(self.base, structure)
 
     def complete(self, structure: Hashable, values: list[Any]) -> None:
         """The family's rules, on the structure's slots; then the measure's own derived
@@ -132,7 +130,7 @@ class MeasureFamily:
         window keeps, min(T, W - 1))."""
         size = len(self.base.slots(structure))
         head = values[:size]
-        self.base.complete(structure, head)
+        complete(self.base, structure, head)
         values[:size] = head
         fill = getattr(self.base, "measure_complete", None)
         if fill is not None:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from explorer.algebra._compiled import Slot
     from explorer.algebra._term import Term
 
-__all__ = ["ConventionLike", "FamilyLike"]
+__all__ = ["ConventionLike", "FamilyLike", "complete", "extent", "general"]
 
 
 class FamilyLike(Hashable, Protocol):
@@ -48,21 +48,33 @@ class FamilyLike(Hashable, Protocol):
         """What a slot's symbol stands for, in words."""
         ...
 
-    def complete(self, structure: Hashable, values: list[Any]) -> None:
-        """Fill the derived slots (a size that follows others by a rule, such as
-        ``head_dim = d_model // heads``) in place, for ints and numpy arrays alike."""
-        ...
 
-    def extent(self, structure: Hashable) -> int:
-        """How many times building the terms repeats a unit (a layer): the algebra builds
-        large structures without sympy, or through :meth:`general`."""
-        ...
+# Optional (a family without them has no derived slots and builds its terms at once):
+# ``complete(structure, values)`` fills the derived slots (a size that follows others by a
+# rule, such as ``head_dim = d_model // heads``) in place, for ints and numpy arrays alike;
+# ``extent(structure)`` says how many times building the terms repeats a unit (a layer),
+# and ``general(structure)`` gives a structure whose formula covers this one with a
+# structural number made a size (a depth as a symbol) and the values of the sizes it adds,
+# or ``None``.
 
-    def general(self, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
-        """A structure whose formula covers this one with a structural number made a size
-        (a depth as a symbol), and the values of the sizes it adds (by keyword); ``None``
-        when there is none. The covering formula must give the same totals."""
-        ...
+
+def complete(family: Any, structure: Hashable, values: list[Any]) -> None:
+    """Fill a family's derived slots in place, where it has any."""
+    fill = getattr(family, "complete", None)
+    if fill is not None:
+        fill(structure, values)
+
+
+def extent(family: Any, structure: Hashable) -> int:
+    """How many layers building a family's terms unrolls (1 when it says nothing)."""
+    found = getattr(family, "extent", None)
+    return 1 if found is None else int(found(structure))
+
+
+def general(family: Any, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
+    """A family's covering structure with its depth a symbol, where it has one."""
+    found = getattr(family, "general", None)
+    return None if found is None else found(structure)
 
 
 class ConventionLike(Protocol):

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.algebra._compiled import CompiledCount
-from explorer.algebra._protocol import FamilyLike
+from explorer.algebra._protocol import FamilyLike, complete
 from explorer.errors import ConflictError, CountOverflowError, InvalidSizeError
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def evaluate_many(
     if not varying:  # one design, however the inputs were shaped
         values = list(numbers)
         if derived:
-            count.family.complete(count.structure, values)
+            complete(count.family, count.structure, values)
         total = compiled.function("total")(*values)
         if total > INT64_MAX and overflow == "raise":
             raise _overflow(compiled.function("bound")(*values))
@@ -131,7 +131,7 @@ def evaluate_many(
         raw[k] if raw[k] is None else np.asarray(raw[k]).astype(object) for k in range(len(raw))
     ]
     if derived:
-        count.family.complete(count.structure, values)
+        complete(count.family, count.structure, values)
     exact = compiled.function("total")(*values)
     return np.array(np.broadcast_to(np.asarray(exact, dtype=object), shape))
 
@@ -255,7 +255,7 @@ class _Blocks:
         if derived:
             for k in derived:
                 values[k] = None
-            self.count.family.complete(self.count.structure, values)
+            complete(self.count.family, self.count.structure, values)
             for k in derived:
                 piece = values[k]
                 self.peaks[k] = int(piece.max()) if hasattr(piece, "max") else int(piece)

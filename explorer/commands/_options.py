@@ -316,7 +316,9 @@ def add_emit_option(parser: argparse._ActionsContainer) -> None:
 def emitted(count: Any, target: str) -> str:
     """The code of a counted design for ``--emit`` (the family declares how), and the
     count it builds."""
-    code = str(count.family.torch_code(count.structure, count.sizes))
+    from explorer.families import torch_code_of
+
+    code = torch_code_of(count.family, count.structure, count.sizes)
     return f"{code}\n# sum(p.numel() for p in model.parameters()) == {count.total:,}"
 
 

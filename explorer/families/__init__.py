@@ -13,21 +13,39 @@ from typing import Any
 
 from explorer.errors import UnknownNameError
 from explorer.families._base import Family
+from explorer.families._capabilities import (
+    Bounded,
+    Measured,
+    Unrolled,
+    WithRules,
+    WithTorchCode,
+    domain_of,
+    multiple_of,
+    torch_code_of,
+)
 from explorer.families._hf import HFBinding, Reader, check, derived
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
 
 __all__ = [
     "FAMILIES",
     "KEYWORD_KINDS",
+    "Bounded",
     "Family",
     "HFBinding",
     "Keyword",
+    "Measured",
     "Reader",
     "Registry",
     "SearchChoice",
+    "Unrolled",
+    "WithRules",
+    "WithTorchCode",
     "check",
     "derived",
+    "domain_of",
     "get_family",
+    "multiple_of",
+    "torch_code_of",
 ]
 
 

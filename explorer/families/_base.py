@@ -33,12 +33,16 @@ MEASURE_WORDS = {
 
 
 class Family(ABC):
-    """The base of every family: declarations, and the algebra's protocol.
+    """The base of every family: its declarations, and five methods.
 
     Subclasses provide ``name``, ``description``, ``kind`` (the convention kind),
-    ``default_convention``, ``keywords``, ``free_order`` and ``search_choices``, and
-    implement :meth:`parse`, :meth:`slots`, :meth:`build_terms`, :meth:`design` and
-    :meth:`describe`.
+    ``default_convention``, ``keywords``, ``free_order``, ``search_choices``, ``width``,
+    ``depth`` and ``examples``, and implement :meth:`parse`, :meth:`slots`,
+    :meth:`build_terms`, :meth:`design` and :meth:`describe`. What a family may do beyond
+    that is an optional capability, a small protocol of its own
+    (:mod:`explorer.families._capabilities`: measures, rules, unrolled layers, torch code,
+    solver bounds). The vocabulary helpers here (:meth:`keyword`, :meth:`canonical`,
+    :meth:`stated_defaults`, :meth:`meaning`) read the declarations.
     """
 
     name: str
@@ -179,55 +183,6 @@ class Family(ABC):
         else:
             text = MEASURE_WORDS.get(slot.keyword, slot.keyword)
         return text + ("" if slot.layer is None else f" (layer {slot.layer})")
-
-    # -- measures beside the parameters (compute, caches; explorer.algebra._measure) -------
-    def measures(self, structure: Hashable) -> tuple[str, ...]:
-        """The measures the family declares for a structure (``flops:full``,
-        ``flops:causal``, ``kv`` ...); none unless a family declares them."""
-        return ()
-
-    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
-        """The sizes a measure adds to the structure's (``seq``, ``batch``)."""
-        raise ConflictError(f"{self.name} declares no {measure} terms")
-
-    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
-        """A measure's named terms (sympy)."""
-        raise ConflictError(f"{self.name} declares no {measure} terms")
-
-    def complete(self, structure: Hashable, values: list[Any]) -> None:  # noqa: B027
-        """Fill derived slots in place (none unless a family has a rule: not abstract,
-        since most families derive nothing)."""
-
-    def extent(self, structure: Hashable) -> int:
-        """How many layers building the terms unrolls (1 unless a family says more): the
-        algebra builds deep structures without sympy, or through :meth:`general`."""
-        return 1
-
-    def general(self, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
-        """The structure with its depth a symbol, and the depth by keyword, when that
-        formula gives the same numbers (one size for every layer); ``None`` otherwise."""
-        return None
-
-    def torch_code(self, structure: Hashable, sizes: Mapping[str, Any]) -> str:
-        """The design as PyTorch constructor lines, gathered in a ``model`` whose
-        parameters number the count; a family that can express it in ``torch.nn``
-        implements this.
-
-        Raises:
-            ConflictError: torch cannot build the design (or this family at all).
-        """
-        raise ConflictError(f"no PyTorch code for {self.name} designs")
-
-    # -- for the solver ------------------------------------------------------------------
-    def domain(
-        self, free: str, sizes: Mapping[str, Any], convention: Convention
-    ) -> tuple[int, int | None]:
-        """The allowed range of a free size given the others (``hi`` ``None``: unbounded)."""
-        return 1, None
-
-    def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
-        """A step the free size must keep (``d_model`` a multiple of ``heads``); 1 if none."""
-        return 1
 
     def __repr__(self) -> str:
         return f"<family {self.name}>"

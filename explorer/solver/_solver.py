@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from explorer._api import count as count_design
 from explorer._api import formula as symbolic_design
-from explorer.algebra import Count
+from explorer.algebra import Count, complete
 from explorer.conventions import CONVENTIONS, Convention, resolve_convention
 from explorer.errors import (
     BudgetError,
@@ -24,7 +24,7 @@ from explorer.errors import (
     shown,
     typed,
 )
-from explorer.families import Family, get_family
+from explorer.families import Family, domain_of, get_family, multiple_of
 from explorer.sizes import MAX_SIZE, MAX_SIZE_TEXT
 from explorer.solver._budget import parse_budget
 from explorer.solver._integer import (
@@ -469,7 +469,7 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
         lo=lo,
         hi=hi,
         cap=cap,
-        step=math.lcm(request.step, family.multiple(free, sizes)),
+        step=math.lcm(request.step, multiple_of(family, free, sizes)),
         guide=guide,
         scale=scale,
         degree=max((d for d, c in enumerate(guide or ()) if c), default=0),
@@ -550,7 +550,7 @@ def _tied_count(
         if derived:
             for index in derived:
                 values[index] = None
-            family.complete(template.structure, values)
+            complete(family, template.structure, values)
         return total_of(*values)
 
     return count
@@ -711,7 +711,7 @@ def _domain(
     """The allowed range of the free size, and why it ends where it does when that is
     the design's doing (``None`` when the user's maximum ends it)."""
     cap: str | None
-    lo, own_hi = family.domain(free, sizes, rules)
+    lo, own_hi = domain_of(family, free, sizes, rules)
     if own_hi is None or own_hi > MAX_SIZE:
         own_hi, cap = MAX_SIZE, f"sizes stop at {MAX_SIZE_TEXT}"
     else:
