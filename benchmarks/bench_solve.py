@@ -72,7 +72,7 @@ from _common import CheckFailedError, check
 
 import explorer
 from explorer.errors import BudgetError
-from explorer.solver._integer import quadratic_floor_root
+from explorer.solver import quadratic_floor_root
 
 # -- what is measured -----------------------------------------------------------------------
 TARGET_SOLVE_S = 1e-3  # warm median time per solve

@@ -78,7 +78,7 @@ def _unrecognized(parser: _Parser, listed: str) -> str:
         return f"unexpected argument {shown(unknown)}"
     typed_name = unknown.split("=", 1)[0]
     options = _option_strings(parser)
-    from explorer.commands._options import option_for_spelling
+    from explorer.commands.options import option_for_spelling
 
     guess = option_for_spelling(typed_name, parser.families, options)
     if guess is None:
@@ -227,7 +227,7 @@ def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
             names.append(argument)
     if not names or any(name.lower() not in _family_names() for name in names):
         return ()
-    from explorer.commands._options import chosen_families
+    from explorer.commands.options import chosen_families
 
     return chosen_families(names)
 

@@ -11,10 +11,10 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from explorer.algebra import Count
+from explorer.display import shape_text
 
 if TYPE_CHECKING:
     from explorer.comparison import ConventionComparison
@@ -67,29 +67,6 @@ def human(n: int) -> str:
     if f"{mantissa:.3g}" == "10":
         mantissa, exponent = mantissa / 10, exponent + 1
     return f"{sign}{mantissa:.3g}e{exponent}"
-
-
-def shape_text(dimensions: Sequence[str]) -> str:
-    """A shape as ``rows x columns``, a dimension that is a sum in parentheses.
-
-    Example:
-        >>> shape_text(["4*n_c", "n_p + n_r"]), shape_text(["2*(n_p + n_r)", "n_c"])
-        ('4*n_c x (n_p + n_r)', '2*(n_p + n_r) x n_c')
-    """
-    return " x ".join(f"({d})" if _is_sum(d) and len(dimensions) > 1 else d for d in dimensions)
-
-
-def _is_sum(text: str) -> bool:
-    """Whether a sympy-printed expression has a ``+`` or ``-`` outside parentheses."""
-    depth = 0
-    for index, char in enumerate(text):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char in "+-" and depth == 0 and index > 0 and text[index - 1] == " ":
-            return True
-    return False
 
 
 def summary_line(count: Countable) -> str:

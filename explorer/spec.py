@@ -60,7 +60,7 @@ from explorer.sizes import positive_int
 if TYPE_CHECKING:
     import sympy
 
-    from explorer.algebra._term import Term
+    from explorer.algebra import Term
 
 __all__ = ["Spec", "SpecCount", "load_spec", "parse_spec"]
 
@@ -303,7 +303,7 @@ class SpecCount:
     @property
     def terms(self) -> tuple[Term, ...]:
         """Kept terms as sympy Terms, sizes in the spec's symbols."""
-        from explorer.algebra._term import Term
+        from explorer.algebra import Term
 
         result = []
         for part, count, links in self._parts:
@@ -646,7 +646,7 @@ def _check_shared(spec: Spec) -> None:
 
 
 def _all_terms(count: SpecCount) -> list[Term]:
-    from explorer.algebra._term import Term
+    from explorer.algebra import Term
 
     result = []
     for part, c, links in count._parts:

@@ -4,7 +4,7 @@ The choices are the families' own declarations (:attr:`explorer.families.Family.
 search_choices`: depth, directions, a projection ratio, heads ...); every choice is
 enumerable. The free size (the family's first solvable width: cells, d_model) is never
 sampled: :func:`explorer.solve` fills it in exactly. The space also carries what a budget
-counts (parameters, or a FLOP or byte :class:`explorer.measures.Measure`) and the sequence
+counts (parameters, or a FLOP or byte measure, :class:`explorer.solver.Measure`) and the sequence
 length of the compute objectives.
 
 Example:
@@ -38,7 +38,7 @@ from searches.design import Design
 from searches.options import int_choices, toggle
 
 if TYPE_CHECKING:
-    from explorer.measures import Measure
+    from explorer.solver import Measure
 
 __all__ = ["MIN_HEAD_DIM", "MODES", "SIZE_LIMIT", "Choice", "Space", "make_space"]
 

@@ -13,12 +13,12 @@ from explorer.families import multiple_of
 from explorer.measures import (
     Bytes,
     Flops,
-    Measure,
     memory,
     memory_convention,
     parse_bytes,
     parse_flops,
 )
+from explorer.solver import Measure
 from tests.cli_helpers import run, run_json
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra._build import slots_of
+from explorer.algebra._cache import cache_dir, load_text, store_text
+from explorer.algebra._codegen import compile_functions
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
-from explorer.algebra._count import INT64_MAX, Count, count_of, make_count
+from explorer.algebra._count import INT64_MAX, Count, count_of, make_count, measure_count
 from explorer.algebra._kinds import BIAS, EMBEDDING
+from explorer.algebra._measure import measures_of
 from explorer.algebra._poly import Polynomial
 from explorer.algebra._protocol import ConventionLike, FamilyLike, complete
 from explorer.algebra._role import EVERY, GROUPED, Role
@@ -37,11 +40,17 @@ __all__ = [
     "Slot",
     "Term",
     "TermInfo",
+    "cache_dir",
+    "compile_functions",
     "complete",
     "count_of",
     "integer",
+    "load_text",
     "make_count",
+    "measure_count",
+    "measures_of",
     "slots_of",
+    "store_text",
     "symbol",
 ]
 

@@ -76,22 +76,22 @@ class Count:
         detail = f"free={self.free!r}" if None in self.values else f"total={self.total}"
         return f"Count(family={self.family.name!r}, convention={self.convention.name!r}, {detail})"
 
-    # -- notebooks and data frames (rendered in explorer.render_notebook) ----------------
+    # -- notebooks and data frames (explorer.algebra._notebook) ----------------
     def _repr_html_(self) -> str:
         """Jupyter's table of the terms."""
-        from explorer.render_notebook import count_html
+        from explorer.algebra._notebook import count_html
 
         return count_html(self)
 
     def _repr_latex_(self) -> str:
         """Jupyter's formula."""
-        from explorer.render_notebook import count_latex
+        from explorer.algebra._notebook import count_latex
 
         return count_latex(self)
 
     def to_pandas(self) -> Any:
         """The terms as a :class:`pandas.DataFrame`, one row per term (needs pandas)."""
-        from explorer.render_notebook import count_frame
+        from explorer.algebra._notebook import count_frame
 
         return count_frame(self)
 

@@ -8,14 +8,14 @@ import dataclasses
 import json
 from typing import Any
 
-from explorer.commands._measure_options import (
+from explorer.commands.measure_options import (
     add_compute_options,
     add_memory_options,
     compute_kwargs,
     memory_requested,
     memory_rules,
 )
-from explorer.commands._options import (
+from explorer.commands.options import (
     EVERY,
     add_design_options,
     add_emit_option,

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from explorer.commands._options import int_text
+from explorer.commands.options import int_text
 
 #: The default limit per build (as explorer.derivation.BUILD_TIMEOUT, without importing it).
 BUILD_TIMEOUT = 30.0

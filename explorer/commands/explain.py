@@ -33,7 +33,7 @@ import json
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from explorer.commands._options import add_design_options, design_kwargs, spec_request
+from explorer.commands.options import add_design_options, design_kwargs, spec_request
 from explorer.errors import UsageError
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _sizes_listed(parser: argparse.ArgumentParser) -> str:
     """The size keywords a formula's names may stand for, per family shown."""
-    from explorer.commands._options import chosen_families
-    from explorer.explain._names import size_keywords
+    from explorer.commands.options import chosen_families
+    from explorer.explain import size_keywords
 
     families = getattr(parser, "families", ()) or chosen_families(None)
     listed = {family.name: ", ".join(size_keywords(family)) for family in families}

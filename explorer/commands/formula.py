@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from explorer.commands._measure_options import add_compute_options, compute_kwargs
-from explorer.commands._options import (
+from explorer.commands.measure_options import add_compute_options, compute_kwargs
+from explorer.commands.options import (
     add_design_options,
     design_kwargs,
     hf_request,
@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> str:
     """Build the symbolic count and render it; a family's (or a config's) printed formula
     is kept in the formula cache, so asking again needs no sympy."""
-    from explorer.algebra._cache import load_text, store_text
+    from explorer.algebra import load_text, store_text
     from explorer.errors import UsageError
 
     measures = compute_kwargs(args)

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from explorer.commands._options import add_design_options, design_kwargs, int_text
+from explorer.commands.options import add_design_options, design_kwargs, int_text
 
 NAME = "plan"
 HELP = "compute-optimal parameters and tokens for a training compute (Chinchilla fits)"

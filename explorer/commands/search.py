@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from explorer.commands._measure_options import (
+from explorer.commands.measure_options import (
     add_budget_options,
     add_compute_options,
     add_flop_budget_options,
@@ -60,7 +60,7 @@ def add_space_options(parser: argparse.ArgumentParser) -> None:
     """The structural choices and fixed sizes shared by ``search`` and ``sweep``, from the
     families' declarations: each family's search choices (``--layers``, ``--bidirectional``
     ...), fixed sizes (``--input``, ``--vocab`` ...) and the free size's bounds."""
-    from explorer.commands._options import chosen_families
+    from explorer.commands.options import chosen_families
 
     families = getattr(parser, "families", ()) or chosen_families(None)
     space = parser.add_argument_group("design space (ranges 1..6, lists lstm,gru)")

@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 from explorer.commands._derived_spec import DerivedSpec
-from explorer.commands._measure_options import (
+from explorer.commands.measure_options import (
     add_budget_options,
     add_compute_options,
     add_flop_budget_options,
     add_memory_options,
     budget_measure,
 )
-from explorer.commands._options import (
+from explorer.commands.options import (
     add_design_options,
     add_emit_option,
     design_kwargs,
@@ -76,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _free_help(parser: argparse.ArgumentParser) -> str:
     """``--free``'s help: each shown family's default free size, and what is assumed."""
-    from explorer.commands._options import chosen_families
+    from explorer.commands.options import chosen_families
 
     named = getattr(parser, "families", ())
     lines = []

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.commands._measure_options import budget_measure
+from explorer.commands.measure_options import budget_measure
+from explorer.commands.options import int_text
 from explorer.commands.search import (
     WORKERS_HELP,
-    _int,
     add_budget_arguments,
     add_grace_option,
     add_measure_arguments,
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--storage", help="journal file (sweep.log), sqlite:///sweep.db or postgresql://..."
     )
     study.add_argument("--study-name", help="resume or share this sweep (default from the options)")
-    study.add_argument("--workers", type=_int, default=1, help=WORKERS_HELP)
+    study.add_argument("--workers", type=int_text("--workers"), default=1, help=WORKERS_HELP)
     add_grace_option(study)
     parser.add_argument(
         "--save",

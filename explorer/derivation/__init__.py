@@ -19,10 +19,11 @@ Example:
 
 from explorer.derivation._config import ROUTE, count_config, count_unknown_type, derive_config
 from explorer.derivation._derive import MAX_DEGREE, derive
-from explorer.derivation._derived import Derived, DerivedTensor, load_derived
+from explorer.derivation._derived import Derived, load_derived
 from explorer.derivation._domain import Range, parse_settings, parse_ties, parse_vary
 from explorer.derivation._errors import MissingLibraryError, NoPolynomialError, TargetError
 from explorer.derivation._family import DerivedFamily, family_name, is_derived_file, register
+from explorer.derivation._tensors import DerivedTensor
 
 __all__ = [
     "MAX_DEGREE",

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from explorer.algebra._cache import cache_dir
+from explorer.algebra import cache_dir
 from explorer.files import write_atomically
 
 __all__ = ["cache_key", "file_digest", "load", "store"]

@@ -255,8 +255,8 @@ def _derive(
         variables, fit, held, view, notes = _fit(builder, fields, values, steps, say)
     point = tuple(candidates[v] for v in variables)
     if fit is None:  # no field the count follows as a polynomial: the count alone
-        from explorer.derivation._derived import DerivedTensor
         from explorer.derivation._poly import RationalPolynomial
+        from explorer.derivation._tensors import DerivedTensor
 
         polynomial = RationalPolynomial.from_terms((), {(): Fraction(truth)})
         info = whole.info
@@ -575,7 +575,7 @@ def _shown(name: str) -> str:
 
 
 def _count(derived: Derived, route: str) -> Count:
-    from explorer.algebra._count import count_of
+    from explorer.algebra import count_of
     from explorer.conventions import CONVENTIONS
     from explorer.derivation._family import DerivedFamily
 

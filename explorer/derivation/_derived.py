@@ -12,24 +12,22 @@ Example:
     Traceback (most recent call last):
     ...
     explorer.errors.InvalidSizeError: n=63 lies outside the domain ... (8..1024 step 8): ...
-    >>> d.solve("1M", m=39).sizes
+    >>> from explorer.solver import solve_formula
+    >>> solve_formula(d, "1M", m=39).sizes
     {'m': 39, 'n': 480}
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._poly import RationalPolynomial
+from explorer.derivation._tensors import DerivedTensor
 from explorer.errors import (
-    BudgetError,
-    ConflictError,
     CountOverflowError,
     ExplorerError,
     InvalidSizeError,
@@ -40,10 +38,8 @@ if TYPE_CHECKING:
     import numpy as np
     import sympy
 
-    from explorer.solver import Solution
-    from explorer.solver._solution import Neighbour
 
-__all__ = ["COUNTED", "FORMAT", "Derived", "DerivedTensor", "What", "load_derived"]
+__all__ = ["COUNTED", "FORMAT", "Derived", "What", "load_derived"]
 
 #: The version of the saved format (``format = 1`` in the file).
 FORMAT = 1
@@ -57,35 +53,6 @@ COUNTED: dict[str, str] = {
     "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
 }
 _INT64_MAX = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class DerivedTensor:
-    """One group of named tensors (the layer index abstracted) and its exact count.
-
-    Attributes:
-        name: the framework's name, ``model.layers.{i}.mlp.up_proj.weight``.
-        kind: ``weight``, ``bias`` or ``embedding``.
-        block: ``attention``, ``mlp``, ``experts``, ``embedding``, ``norm``, ``head`` ...
-        experts: the routed experts of a mixture (a token uses ``k`` of ``E``).
-        polynomial: the elements of every tensor of the group, over the variables.
-    """
-
-    name: str
-    kind: str
-    block: str
-    experts: bool
-    polynomial: RationalPolynomial
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain data."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "block": self.block,
-            "experts": self.experts,
-            "formula": self.polynomial.text(),
-        }
 
 
 @dataclass(frozen=True)
@@ -214,6 +181,10 @@ class Derived:
         """The exact count (a Python int) for sizes on the verified domain."""
         return self._exact(self.check(**sizes))
 
+    def exact(self, point: tuple[int, ...]) -> int:
+        """The exact count at a point of the domain (the variables' values in order)."""
+        return self._exact(point)
+
     def _exact(self, point: tuple[int, ...]) -> int:
         quotient, remainder = divmod(
             self.polynomial.function()(*point), self.polynomial.denominator
@@ -294,119 +265,6 @@ class Derived:
             values = values // denominator
         return np.array(np.broadcast_to(values, shape))
 
-    # -- the inverse -------------------------------------------------------------------------
-    def solve(
-        self,
-        budget: object,
-        *,
-        free: str | None = None,
-        mode: str = "nearest",
-        **fixed: int,
-    ) -> Solution:
-        """The value of one variable that meets a parameter budget, provably best.
-
-        The other variables are given; the free one ranges over its domain's lattice
-        (``lo + k*step``). The count must not decrease along that lattice (checked
-        exactly); then a closed-form root guess and an exact integer search find the
-        largest value within the budget, and its neighbour above.
-
-        Args:
-            budget: parameters, as a number or text (``6.5M``, ``7B``).
-            free: the variable to solve for (default: the one not given).
-            mode: ``nearest`` (default), ``under`` or ``over`` the budget.
-            **fixed: every other variable.
-
-        Raises:
-            BudgetError: no value of the domain meets the budget as the mode asks.
-            ConflictError: no single free variable, or one that does not change the count.
-        """
-        from explorer.solver._budget import parse_budget
-        from explorer.solver._integer import closed_form_guess, largest_within
-        from explorer.solver._solution import Neighbour, Solution
-        from explorer.solver._solver import MODES
-
-        target = parse_budget(budget)
-        if mode not in MODES:
-            raise UnknownNameError.for_name("mode", mode, MODES)
-        for name in fixed:
-            if name not in self.domain:
-                raise UnknownNameError.for_name("variable of this formula", name, self.variables)
-        free = self._free(free, fixed)
-        for name, value in fixed.items():
-            self._check_value(name, value)
-        r = self.domain[free]
-        index = self.variables.index(free)
-        base = [fixed.get(v, 0) for v in self.variables]
-        steps = _lattice_coefficients(self.polynomial.univariate(index, base), r)
-        if not any(steps[1:]):
-            raise ConflictError(f"{free} does not change the count here: nothing to solve")
-        _check_monotone(steps, r.size - 1, free)
-        scale = math.lcm(1, *(c.denominator for c in steps))
-        integers = [int(c * scale) for c in steps]
-        guess, method = closed_form_guess(integers, target * scale)
-        if guess is None:
-            guess, method = 0, "exact exponential search on the monotone count"
-        evaluations = 0
-
-        def count_at(k: int) -> int:
-            nonlocal evaluations
-            evaluations += 1
-            point = list(base)
-            point[index] = r.value(k)
-            return self._exact(tuple(point))
-
-        best, _ = largest_within(count_at, target, lo=0, hi=r.size - 1, guess=max(0, guess))
-        if best is None:
-            smallest = count_at(0)
-            raise BudgetError(
-                f"budget {target:,} is below the smallest count in the domain: "
-                f"{free}={r.lo} gives {smallest:,}"
-            )
-        under = Neighbour(r.value(best), count_at(best))
-        above = (
-            None
-            if best == r.size - 1 or under.total == target
-            else (Neighbour(r.value(best + 1), count_at(best + 1)))
-        )
-        chosen = _choose(under, above, target=target, mode=mode, free=free, r=r)
-        sizes = {v: (chosen.value if v == free else fixed[v]) for v in self.variables}
-        return Solution(
-            family=f"derived {self.title or self.target}",
-            convention="derived",
-            overrides={},
-            free=free,
-            sizes=sizes,
-            total=chosen.total,
-            budget=target,
-            relative_error=(chosen.total - target) / target,
-            mode=mode,
-            below=under,
-            above=above,
-            method=f"{method}, on the lattice {r.text()}",
-            evaluations=evaluations,
-            assumptions=(f"formula verified on {self.domain_text()}",),
-        )
-
-    def _free(self, free: str | None, fixed: Mapping[str, int]) -> str:
-        if free is None:
-            unbound = [v for v in self.variables if v not in fixed]
-            if len(unbound) != 1:
-                listed = ", ".join(unbound) or "none"
-                raise ConflictError(
-                    f"solve needs exactly one free variable, found {listed}: give the others"
-                )
-            return unbound[0]
-        if free not in self.domain:
-            raise UnknownNameError.for_name("variable of this formula", free, self.variables)
-        if free in fixed:
-            raise ConflictError(f"{free} is both given ({fixed[free]}) and free; drop one")
-        missing = [v for v in self.variables if v != free and v not in fixed]
-        if missing:
-            raise ConflictError(
-                f"give {', '.join(f'{v}=...' for v in missing)} to solve for {free}"
-            )
-        return free
-
     # -- data --------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """Plain data: what ``--json`` prints and what a saved file holds."""
@@ -452,56 +310,6 @@ class Derived:
         from explorer.derivation._saved import validated
 
         return cls(**validated(data, source), source=source)
-
-
-def _choose(
-    under: Neighbour, above: Neighbour | None, *, target: int, mode: str, free: str, r: Range
-) -> Neighbour:
-    """The value the mode asks for, of the best ones at or under and over the budget."""
-    if under.total == target or mode == "under":
-        return under
-    closer_above = above is not None and above.total - target < target - under.total
-    if mode == "nearest" and not closer_above:
-        return under
-    if above is None:
-        raise BudgetError(
-            f"no {free} in the domain ({r.text()}) reaches the budget {target:,}: "
-            f"the largest, {under.value}, gives {under.total:,}"
-        )
-    return above
-
-
-def _lattice_coefficients(coefficients: list[Fraction], r: Range) -> list[Fraction]:
-    """``p(lo + step*k)`` as coefficients in ``k`` (constant first)."""
-    result = [Fraction(0)] * len(coefficients)
-    for degree, c in enumerate(coefficients):
-        if not c:
-            continue
-        for j in range(degree + 1):  # (lo + step*k)**degree by the binomial theorem
-            result[j] += c * math.comb(degree, j) * r.lo ** (degree - j) * r.step**j
-    return result
-
-
-def _check_monotone(coefficients: list[Fraction], top: int, free: str) -> None:
-    """The count must not decrease for k in 0..top (exact; solving relies on it).
-
-    Non-negative coefficients in ``k >= 0`` prove it at once; otherwise the differences
-    ``q(k+1) - q(k)`` must have no real root in ``[0, top-1]`` and start non-negative.
-    """
-    if all(c >= 0 for c in coefficients[1:]):
-        return
-    import sympy
-
-    k = sympy.Symbol("k")
-    q = sum(sympy.Rational(c.numerator, c.denominator) * k**d for d, c in enumerate(coefficients))
-    difference = sympy.Poly(sympy.expand(q.subs(k, k + 1) - q), k)
-    start = difference.eval(0)
-    if difference.is_zero or (start >= 0 and difference.count_roots(0, max(0, top - 1)) == 0):
-        return
-    raise ConflictError(
-        f"the count is not monotone in {free} over its domain: an exact search for a budget "
-        "needs it to be; narrow the domain"
-    )
 
 
 def load_derived(path: str | Path) -> Derived:

@@ -42,7 +42,7 @@ from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import FAMILIES, Family, Keyword, SearchChoice
 
 if TYPE_CHECKING:
-    from explorer.algebra._term import Term
+    from explorer.algebra import Term
 
 __all__ = ["DerivedFamily", "DerivedStructure", "family_name", "is_derived_file", "register"]
 
@@ -274,7 +274,7 @@ class DerivedFamily(Family):
     def build_terms(self, structure: Hashable) -> tuple[Term, ...]:
         import sympy
 
-        from explorer.algebra._term import Term
+        from explorer.algebra import Term
 
         symbols = dict(zip(self.derived.variables, self.derived.symbols))
         exact = {id(p): sympy.Symbol(k, positive=True) for _, k, p in self._exact}

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from explorer.derivation._build import Builder, BuildFailure, quiet
-from explorer.derivation._derived import Derived, DerivedTensor, What
+from explorer.derivation._derived import Derived, What
 from explorer.derivation._diagnose import Context, build_failure, degree_cap, interaction, mismatch
 from explorer.derivation._domain import Range, Scalar
 from explorer.derivation._errors import TargetError
@@ -32,6 +32,7 @@ from explorer.derivation._target import (
     nest,
     resolve,
 )
+from explorer.derivation._tensors import DerivedTensor
 from explorer.derivation._verify import held_out_points, verify
 from explorer.errors import UnknownNameError, UsageError
 

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from explorer.algebra._codegen import compile_functions
-from explorer.algebra._poly import Polynomial
+from explorer.algebra import Polynomial, compile_functions
 from explorer.errors import FormulaError
 
 if TYPE_CHECKING:

@@ -253,8 +253,8 @@ def _tensors(
 ) -> tuple[Any, ...]:
     """The groups of named tensors, each formula read with the safe parser; together they
     must add up to the formula."""
-    from explorer.derivation._derived import DerivedTensor
     from explorer.derivation._poly import plus
+    from explorer.derivation._tensors import DerivedTensor
     from explorer.expressions import parse_expression
 
     if not isinstance(data, list) or len(data) > MAX_TENSORS:

@@ -20,9 +20,12 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-__all__ = ["TensorInfo", "abstract", "classify"]
+from explorer.derivation._poly import RationalPolynomial
+
+__all__ = ["DerivedTensor", "TensorInfo", "abstract", "classify"]
 
 _INDEX = re.compile(r"(?<=\.)\d+(?=\.)|^\d+(?=\.)")
 _RNN_LAYER = re.compile(r"(?<=_l)\d+(?=_|$)")
@@ -96,3 +99,32 @@ def classify(name: str, module_class: str) -> TensorInfo:
     else:
         block = parts[0] if len(parts) > 1 else "other"
     return TensorInfo(kind, block, experts)
+
+
+@dataclass(frozen=True)
+class DerivedTensor:
+    """One group of named tensors (the layer index abstracted) and its exact count.
+
+    Attributes:
+        name: the framework's name, ``model.layers.{i}.mlp.up_proj.weight``.
+        kind: ``weight``, ``bias`` or ``embedding``.
+        block: ``attention``, ``mlp``, ``experts``, ``embedding``, ``norm``, ``head`` ...
+        experts: the routed experts of a mixture (a token uses ``k`` of ``E``).
+        polynomial: the elements of every tensor of the group, over the variables.
+    """
+
+    name: str
+    kind: str
+    block: str
+    experts: bool
+    polynomial: RationalPolynomial
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "block": self.block,
+            "experts": self.experts,
+            "formula": self.polynomial.text(),
+        }

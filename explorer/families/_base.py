@@ -18,8 +18,7 @@ from explorer.families._hf import HFBinding
 from explorer.families._keywords import Keyword, SearchChoice
 
 if TYPE_CHECKING:
-    from explorer.algebra import Slot
-    from explorer.algebra._term import Term
+    from explorer.algebra import Slot, Term
     from explorer.conventions import Convention, Flag
 
 __all__ = ["MEASURE_WORDS", "Family"]

@@ -15,7 +15,7 @@ Example:
 """
 
 from explorer.measures._approximations import Approximation, approximations
-from explorer.measures._budgets import PARAMETERS, PER, Bytes, Flops, Measure, Parameters, Per
+from explorer.measures._budgets import PARAMETERS, PER, Bytes, Flops, Parameters, Per
 from explorer.measures._dtypes import DTYPES, Dtype, dtype
 from explorer.measures._memory import (
     ACTIVATION_FORMULAS,
@@ -39,7 +39,6 @@ __all__ = [
     "Bytes",
     "Dtype",
     "Flops",
-    "Measure",
     "Memory",
     "MemoryConvention",
     "MemoryTerm",

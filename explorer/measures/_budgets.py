@@ -25,10 +25,10 @@ from explorer.measures._units import parse_bytes, parse_flops
 
 if TYPE_CHECKING:
     from explorer.algebra import Count, Polynomial
+    from explorer.solver import Evaluate
 
-from explorer.solver._measure import Evaluate, Measure
 
-__all__ = ["PARAMETERS", "PER", "Bytes", "Flops", "Measure", "Parameters", "Per"]
+__all__ = ["PARAMETERS", "PER", "Bytes", "Flops", "Parameters", "Per"]
 
 Per = Literal["sequence", "token"]
 PER: tuple[str, ...] = get_args(Per)
@@ -46,7 +46,7 @@ class Parameters:
 
     def parse_budget(self, value: object) -> int:
         """``6.5M``, ``6.5e6``, ``350k`` ..."""
-        from explorer.solver._budget import parse_budget
+        from explorer.solver import parse_budget
 
         return parse_budget(value)
 
@@ -124,8 +124,7 @@ class Flops:
 
     def evaluator(self, template: Count) -> tuple[Evaluate, Polynomial | None, tuple[int, ...]]:
         """The compute measure's compiled total, over the template's slots."""
-        from explorer.algebra import Polynomial
-        from explorer.algebra._count import measure_count
+        from explorer.algebra import Polynomial, measure_count
 
         counted = measure_count(template, self.convention.measure, self.convention, self._extents())
         own = tuple(int(v) for v in counted.values[len(template.values) :] if v is not None)
@@ -135,7 +134,7 @@ class Flops:
 
     def of(self, count: Count) -> int:
         """The design's FLOPs under this measure."""
-        from explorer.algebra._count import measure_count
+        from explorer.algebra import measure_count
 
         counted = measure_count(count, self.convention.measure, self.convention, self._extents())
         return self._factor() * counted.total

@@ -342,7 +342,7 @@ def _measure_function(
 ) -> Evaluate:
     """The measure's total as a function of the template's slot values (its own sizes
     taken from ``extents``)."""
-    from explorer.algebra._count import measure_count
+    from explorer.algebra import measure_count
 
     counted = measure_count(template, measure, template.convention, extents)
     own = counted.values[len(template.values) :]
@@ -412,7 +412,7 @@ def memory(count: Count, convention: MemoryConvention | None = None, **flags: An
 
 def _kv_per_token(count: Count, convention: MemoryConvention) -> int | None:
     """Bytes one token of one sequence adds to the cache (None: nothing is cached)."""
-    from explorer.algebra._measure import measures_of
+    from explorer.algebra import measures_of
 
     if "kv" not in measures_of(count.family, count.structure):
         return None

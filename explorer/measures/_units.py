@@ -45,7 +45,7 @@ _SPLIT = re.compile(r"^\s*([0-9][0-9_,]*\.?[0-9_]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+)
 
 
 def _cap() -> int:
-    from explorer.solver._budget import MAX_BUDGET  # one cap for every budget
+    from explorer.solver import MAX_BUDGET  # one cap for every budget
 
     return MAX_BUDGET
 

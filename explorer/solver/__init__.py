@@ -8,7 +8,10 @@ Example:
 
 from typing import TYPE_CHECKING, Any
 
-from explorer.solver._budget import parse_budget
+from explorer.solver._budget import MAX_BUDGET, parse_budget
+from explorer.solver._formula import solve_formula
+from explorer.solver._integer import closed_form_guess, largest_within, quadratic_floor_root
+from explorer.solver._measure import Evaluate, Measure
 from explorer.solver._solution import Neighbour, Solution
 from explorer.solver._solver import MODES, RANKING, Mode, rank, solve, solve_all
 
@@ -26,14 +29,21 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "MAX_BUDGET",
     "MODES",
     "RANKING",
+    "Evaluate",
+    "Measure",
     "Mode",
     "Neighbour",
     "Solution",
+    "closed_form_guess",
+    "largest_within",
     "parse_budget",
+    "quadratic_floor_root",
     "rank",
     "solve",
     "solve_all",
+    "solve_formula",
     "solve_spec",
 ]

@@ -1,5 +1,6 @@
 """What the solver needs of a measure other than parameters (FLOPs, bytes: implemented in
-:mod:`explorer.measures`): a unit, budgets read in it, and an exact evaluator.
+:mod:`explorer.measures`, above the solver): a unit, budgets read in it, and an exact
+evaluator.
 
 Example:
     >>> from explorer.measures import Flops

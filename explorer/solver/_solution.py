@@ -105,20 +105,20 @@ class Solution:
 
     def _repr_html_(self) -> str:
         """Jupyter's table of the design(s), the budget and the neighbours."""
-        from explorer.render_notebook import solution_html
+        from explorer.solver._notebook import solution_html
 
         return solution_html(self)
 
     def _repr_latex_(self) -> str:
         """Jupyter's answer as a formula."""
-        from explorer.render_notebook import solution_latex
+        from explorer.solver._notebook import solution_latex
 
         return solution_latex(self)
 
     def to_pandas(self) -> Any:
         """The design (or every design, best first) as a :class:`pandas.DataFrame`, one
         row per design (needs pandas)."""
-        from explorer.render_notebook import solution_frame
+        from explorer.solver._notebook import solution_frame
 
         return solution_frame(self)
 

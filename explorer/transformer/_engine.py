@@ -113,7 +113,7 @@ def _layers(family: Walked, s: TransformerStructure, z: Sizes, stack: StackNames
     group = _group(stack, s)
     facts = (("stack", group.split()[0]),) if " " in group else ()  # encoder, decoder
     base = family.naming.head(s.head).prefix
-    return Site(base + stack.layer, group, EVERY, z.depth(stack), facts)
+    return Site(base + stack.layer, group, EVERY, z.depth(decoder=stack.decoder), facts)
 
 
 def _sublayers(

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from explorer.algebra import symbol
 
 if TYPE_CHECKING:
-    from explorer.transformer._naming import StackNames
     from explorer.transformer._structure import TransformerStructure
 
 __all__ = ["Sizes"]
@@ -65,6 +64,6 @@ class Sizes:
         """The symbol of any keyword of the family (its own keywords included)."""
         return self._by[keyword]
 
-    def depth(self, stack: StackNames) -> Any:
-        """How many layers a stack has."""
-        return self.decoder_layers if stack.decoder else self.layers
+    def depth(self, *, decoder: bool) -> Any:
+        """How many layers a stack has (an encoder-decoder's decoder, or any other)."""
+        return self.decoder_layers if decoder else self.layers

@@ -39,6 +39,7 @@ from explorer.errors import (
     UnknownNameError,
     UsageError,
 )
+from explorer.solver import solve_formula
 from tests.cli_helpers import run, run_json
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -591,7 +592,7 @@ def test_rational_coefficients_stay_exact() -> None:
 @pytest.mark.parametrize("budget", [10_000, 123_457, 5_000_000, 66_000_000])
 def test_solve_is_provably_best_on_the_lattice(mode: str, budget: int) -> None:
     d = _lstm_like()
-    solution = d.solve(budget, m=39, mode=mode)
+    solution = solve_formula(d, budget, m=39, mode=mode)
     counts = {n: d.count(m=39, n=n) for n in range(8, 4097, 8)}
     under = [n for n, c in counts.items() if c <= budget]
     over = [n for n, c in counts.items() if c >= budget]
@@ -609,23 +610,25 @@ def test_solve_is_provably_best_on_the_lattice(mode: str, budget: int) -> None:
 def test_solve_refusals() -> None:
     d = _lstm_like()
     with pytest.raises(ConflictError, match="exactly one free variable"):
-        d.solve("1M")
+        solve_formula(d, "1M")
     with pytest.raises(BudgetError, match="below the smallest count"):
-        d.solve(10, m=1)
+        solve_formula(d, 10, m=1)
     with pytest.raises(BudgetError, match="reaches the budget"):
-        d.solve("10B", m=1, mode="over")
+        solve_formula(d, "10B", m=1, mode="over")
     with pytest.raises(InvalidSizeError, match="outside the domain"):
-        d.solve("1M", m=600)
+        solve_formula(d, "1M", m=600)
     with pytest.raises(ConflictError, match="does not change the count"):
-        Derived.from_data({**d.to_json(), "formula": "4*n"}, "inline").solve("1M", n=8)
+        solve_formula(Derived.from_data({**d.to_json(), "formula": "4*n"}, "inline"), "1M", n=8)
     with pytest.raises(ConflictError, match="not monotone"):
-        Derived.from_data({**d.to_json(), "formula": "(n - 64)**2 + m"}, "inline").solve("1M", m=3)
+        solve_formula(
+            Derived.from_data({**d.to_json(), "formula": "(n - 64)**2 + m"}, "inline"), "1M", m=3
+        )
 
 
 def test_solve_on_a_non_monotone_looking_but_monotone_count() -> None:
     # 8*L*n**2 - 4*n**2 has a negative coefficient, yet grows along the lattice.
     d = Derived.from_data({**_lstm_like().to_json(), "formula": "8*m*n**2 - 4*n**2 + n"}, "inline")
-    solution = d.solve("50M", m=3)
+    solution = solve_formula(d, "50M", m=3)
     lattice = {n: d.count(m=3, n=n) for n in range(8, 4097, 8)}
     best = min(lattice, key=lambda n: (abs(lattice[n] - 50_000_000), lattice[n]))
     assert solution.sizes["n"] == best
@@ -646,7 +649,7 @@ def test_save_and_load_round_trip_without_torch(
     assert again == d
     assert again.fixed == {"bias": True, "act": "gelu", "eps": 1e-5, "head": None}
     assert again.count(m=39, n=1024) == d.count(m=39, n=1024)
-    assert again.solve("20M", m=39).sizes["n"] == d.solve("20M", m=39).sizes["n"]
+    assert solve_formula(again, "20M", m=39).sizes["n"] == solve_formula(d, "20M", m=39).sizes["n"]
     text = path.read_text()
     assert 'formula = "4*n*(m + n + 2)"' in text
     assert "[versions]" in text
@@ -916,11 +919,14 @@ def test_llama_7b_hidden_size_from_a_saved_formula(
     assert loaded.count(hidden_size=4096, num_hidden_layers=32, intermediate_size=11008) == (
         6_738_415_616  # LLaMA-7B
     )
-    solution = loaded.solve("6738415616", num_hidden_layers=32, intermediate_size=11008)
+    solution = solve_formula(loaded, "6738415616", num_hidden_layers=32, intermediate_size=11008)
     assert solution.sizes["hidden_size"] == 4096
     assert solution.total == 6_738_415_616
     assert (
-        loaded.solve("7B", num_hidden_layers=32, intermediate_size=11008).sizes["hidden_size"] % 64
+        solve_formula(loaded, "7B", num_hidden_layers=32, intermediate_size=11008).sizes[
+            "hidden_size"
+        ]
+        % 64
         == 0
     )
 

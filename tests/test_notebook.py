@@ -9,13 +9,7 @@ from typing import Any
 import pytest
 
 import explorer
-from explorer.render_notebook import (
-    MAX_ROWS,
-    count_html,
-    count_latex,
-    solution_html,
-    solution_latex,
-)
+from explorer.display import MAX_ROWS
 
 LSTM: dict[str, Any] = {"input": 39, "cells": 1024, "layers": 3, "output": 34}
 
@@ -23,11 +17,9 @@ LSTM: dict[str, Any] = {"input": 39, "cells": 1024, "layers": 3, "output": 34}
 def test_a_count_shows_its_terms_and_total() -> None:
     c = explorer.count("lstm", **LSTM)
     shown = c._repr_html_()
-    assert shown == count_html(c)
     assert shown.count("<tr>") == 1 + len(c.compiled.terms) + 1  # header, terms, total
     assert "<td>weight_ih_l0</td>" in shown
     assert f"{c.total:,}" in shown
-    assert c._repr_latex_() == count_latex(c)
     assert c._repr_latex_() == (
         "$P = 20 n_{c}^{2} + 4 n_{c} n_{i} + n_{c} n_{o} + 24 n_{c} + n_{o} = 21{,}190{,}690$"
     )
@@ -51,7 +43,7 @@ def test_a_deep_count_is_shown_in_bounded_size() -> None:
 def test_names_are_escaped() -> None:
     c = explorer.count("lstm", **LSTM)
     assert "<td>4*n_c x n_i</td>" in c._repr_html_()
-    assert "->" not in solution_html(explorer.solve("lstm", budget="21M", **_solving()))
+    assert "->" not in explorer.solve("lstm", budget="21M", **_solving())._repr_html_()
 
 
 def _solving() -> dict[str, Any]:
@@ -61,10 +53,8 @@ def _solving() -> dict[str, Any]:
 def test_a_solution_shows_the_design_budget_and_neighbours() -> None:
     s = explorer.solve("lstm", budget="21M", **_solving())
     shown = s._repr_html_()
-    assert shown == solution_html(s)
     assert "cells = 1,019 for a budget of 21,000,000 parameters" in shown
     assert "under: cells 1,019 -&gt; 20,985,320; over: cells 1,020 -&gt; 21,026,314" in shown
-    assert s._repr_latex_() == solution_latex(s)
     assert s._repr_latex_() == (
         r"$\mathrm{cells} = 1{,}019 \Rightarrow 20{,}985{,}320\ \text{parameters} "
         r"\approx 21{,}000{,}000\ (-0.070\%)$"

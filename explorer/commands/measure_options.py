@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from explorer.commands._options import int_text
+from explorer.commands.options import int_text
 
 __all__ = [
     "add_budget_options",
