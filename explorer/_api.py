@@ -1,4 +1,4 @@
-"""The public front door: keyword-only, validated here, so everything below may trust it."""
+"""explorer.count and explorer.formula: keyword-only, validated here, so all below may trust it."""
 
 from __future__ import annotations
 

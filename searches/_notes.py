@@ -13,10 +13,10 @@ from __future__ import annotations
 import explorer
 from searches.space import Space
 
-__all__ = ["STATED_SOURCES", "space_notes"]
+__all__ = ["ASSUMED_SOURCES", "space_notes"]
 
 #: Where the sizes a family states come from, by keyword (said with each assumption).
-STATED_SOURCES = {
+ASSUMED_SOURCES = {
     "input": "the forum question this project started from: 39 inputs, 34 outputs, 3 x "
     "1024 LSTM cells (explorer reproduce forum)",
     "output": "the same forum question",
@@ -35,7 +35,7 @@ def space_notes(space: Space) -> tuple[str, ...]:
     for name in space.assumed:
         keyword = next(k for f in families if (k := f.keyword(name)) is not None)
         zero = ", 0 for none" if keyword.kind == "part" else ""
-        source = STATED_SOURCES.get(name)
+        source = ASSUMED_SOURCES.get(name)
         origin = f"default from {source}" if source else "default"
         notes.append(f"{name} {fixed[name]} ({origin}; change with {keyword.option}{zero})")
     for family_name, size, numerator, denominator in space.follows:

@@ -399,7 +399,7 @@ def make_space(
         **given: the families' search choices (``layers=range(1, 5)``,
             ``bidirectional=(False, True)``, ``proj_ratio=(2, 4)``: sequences of values)
             and fixed sizes (``input=39``: one value). A choice not given takes the
-            family's declared default; a size not given, the family's stated one.
+            family's declared default; a size not given, the family's assumed one.
 
     Example:
         >>> make_space(families=("lstpm",))  # doctest: +ELLIPSIS
@@ -453,11 +453,11 @@ def make_space(
     for family in chosen:
         for keyword in family.keywords:
             free = family.free_order[0]
-            if keyword.stated is None or keyword.name in fixed or keyword.name == free:
+            if keyword.assumed is None or keyword.name in fixed or keyword.name == free:
                 continue
-            if any(fixed.get(other) for other in keyword.stated_unless):
+            if any(fixed.get(other) for other in keyword.assumed_unless):
                 continue
-            fixed[keyword.name] = keyword.stated
+            fixed[keyword.name] = keyword.assumed
             assumed.append(keyword.name)
     follows = _follows(chosen, fixed, options)
     return Space(

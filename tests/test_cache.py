@@ -22,8 +22,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("EXPLORER_CACHE", raising=False)
     monkeypatch.setattr(_build, "_COMPILED", {})
-    monkeypatch.setattr(_build, "_ROUTES", {})
-    monkeypatch.setattr(_build, "_BY_IDENTITY", {})
+    monkeypatch.setattr(_build, "_COUNTED_AS", {})
     _api.forget_recent()
     return tmp_path
 
@@ -59,8 +58,7 @@ def test_an_altered_entry_is_never_trusted(cache: Path, keep_checksum: bool) -> 
     _alter_total(_entry(cache), keep_checksum=keep_checksum)
     assert _cache.load(cache_key(first.family, first.structure)) is None
     _build._COMPILED.clear()
-    _build._ROUTES.clear()
-    _build._BY_IDENTITY.clear()
+    _build._COUNTED_AS.clear()
     _api.forget_recent()
     assert explorer.count("rnn", **design).total == 18
 

@@ -61,7 +61,7 @@ def test_monotone_in_every_size(design: dict[str, Any], data: st.DataObject) -> 
 @SETTINGS
 @given(designs(per_layer=False))
 def test_a_design_counted_again_is_the_same_count(design: dict[str, Any]) -> None:
-    """The front door remembers recent requests: the second count of a design is the
+    """explorer.count remembers recent requests: the second count of a design is the
     first one, and both equal the formula at the design's sizes (defaults included)."""
     c = _count(design)
     if c is None:

@@ -3,7 +3,7 @@
 Every term becomes an integer polynomial on its own and the total is the sum of the term
 polynomials: no large expression is ever expanded. Small structures are built with sympy
 (their formula is printed by sympy); a structure that repeats its unit (a layer) more than
-:data:`UNROLL_LIMIT` times is served by its family's covering structure when it has one (a
+:data:`UNROLL_LIMIT` times is served by its family's symbolic-depth structure when it has one (a
 symbolic depth, evaluated at the depth), else built without sympy from sympy-free
 polynomials. Both give compiled forms and cache entries of a size linear in the terms.
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from explorer.algebra import _cache
 from explorer.algebra._compiled import CompiledCount, Slot, TermInfo
 from explorer.algebra._kinds import BIAS
-from explorer.algebra._named import NamedPolynomial, sympy_free
+from explorer.algebra._named import NamedPolynomial, without_sympy
 from explorer.algebra._poly import Exponents, Polynomial, monomial_times
 from explorer.algebra._protocol import FamilyLike, extent, general
 from explorer.algebra._symbolic import SymbolicCount, symbolic_count
@@ -40,66 +40,57 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNROLL_LIMIT",
-    "Route",
+    "CountedAs",
     "cache_key",
     "compiled_count",
-    "route_of",
+    "counted_as",
     "slots_of",
 ]
 
 #: Structures that repeat their unit (a layer) at most this often are built term by term
-#: with sympy, as always; beyond it a covering structure (a symbolic depth) serves them, or,
+#: with sympy, as always; beyond it a symbolic-depth structure (a symbolic depth) serves them, or,
 #: when there is none (sizes given per layer), they are built without sympy.
 UNROLL_LIMIT = 32
 #: Beyond this many repetitions a structure is refused rather than listed term by term
-#: (a covering structure, when there is one, answers any number exactly).
+#: (a symbolic-depth structure, when there is one, answers any number exactly).
 MAX_UNROLLED = 100_000
 
 _COMPILED: dict[tuple[Any, ...], CompiledCount] = {}
 #: structure -> (the structure that serves it, its compiled count, how its values map)
-Route = tuple[Hashable, CompiledCount, "tuple[tuple[int, int], ...] | None"]
-_ROUTES: dict[tuple[Any, ...], Route] = {}
-_BY_IDENTITY: dict[int, tuple[Hashable, FamilyLike, Route]] = {}
+CountedAs = tuple[Hashable, CompiledCount, "tuple[tuple[int, int], ...] | None"]
+_COUNTED_AS: dict[tuple[Any, ...], CountedAs] = {}
 
 
-def route_of(family: FamilyLike, structure: Hashable) -> Route:
+def counted_as(family: FamilyLike, structure: Hashable) -> CountedAs:
     """How a structure is counted: the structure that serves it (itself, or, beyond
-    :data:`UNROLL_LIMIT` repetitions, its covering structure), that structure's compiled
+    :data:`UNROLL_LIMIT` repetitions, its symbolic-depth structure), that structure's compiled
     count, and how its slot values come from the structure's (``None``: the same).
     """
-    # The family's quick parser hands out one structure object per structure: found by
-    # identity, it is not hashed again (the entry holds it, so its id stays its own).
-    known = _BY_IDENTITY.get(id(structure))
-    if known is not None and known[0] is structure and known[1] is family:
-        return known[2]
     key = (family.name, structure)
-    route = _ROUTES.get(key)
-    if route is None:
-        route = _route(family, structure)
-        if len(_ROUTES) > 4096:
-            _ROUTES.clear()
-        _ROUTES[key] = route
-    if len(_BY_IDENTITY) > 4096:
-        _BY_IDENTITY.clear()
-    _BY_IDENTITY[id(structure)] = (structure, family, route)
-    return route
+    counted = _COUNTED_AS.get(key)
+    if counted is None:
+        counted = _counted_as(family, structure)
+        if len(_COUNTED_AS) > 4096:
+            _COUNTED_AS.clear()
+        _COUNTED_AS[key] = counted
+    return counted
 
 
 def slots_of(family: FamilyLike, structure: Hashable) -> tuple[Slot, ...]:
     """The slots whose values a count of the structure takes (``family.slots(structure)``), from
     memory once the structure was counted: thousands of per-layer slots are not made again
     for every count."""
-    route = _ROUTES.get((family.name, structure))
-    if route is not None and route[2] is None:
-        return route[1].slots
+    counted = _COUNTED_AS.get((family.name, structure))
+    if counted is not None and counted[2] is None:
+        return counted[1].slots
     return family.slots(structure)
 
 
-def _route(family: FamilyLike, structure: Hashable) -> Route:
+def _counted_as(family: FamilyLike, structure: Hashable) -> CountedAs:
     if extent(family, structure) > UNROLL_LIMIT:
-        covering = general(family, structure)
-        if covering is not None:
-            cover, added = covering
+        symbolic = general(family, structure)
+        if symbolic is not None:
+            cover, added = symbolic
             own = {(s.keyword, s.layer): k for k, s in enumerate(family.slots(structure))}
             compiled = compiled_count(family, cover)
             mapping = tuple(
@@ -282,7 +273,7 @@ def _compile_light(family: FamilyLike, structure: Hashable) -> CompiledCount | N
         return known[1], known[2]
 
     try:
-        with sympy_free():
+        with without_sympy():
             built = family.build_terms(structure)
         infos = []
         for t in built:

@@ -395,13 +395,13 @@ def count_of(
 ) -> Count:
     """The :class:`Count` of a structure with its slot values (in ``family.slots`` order).
 
-    A structure beyond the unrolling limit that has a covering structure is counted
-    through it (see :func:`explorer.algebra._build.route_of`): the count's structure is
-    then the covering one, the added sizes (the depth) bound to their values.
+    A structure beyond the unrolling limit that has a symbolic-depth structure is counted
+    through it (see :func:`explorer.algebra._build.counted_as`): the count's structure is
+    then the symbolic-depth one, the added sizes (the depth) bound to their values.
     """
-    from explorer.algebra._build import route_of
+    from explorer.algebra._build import counted_as
 
-    target, compiled, mapping = route_of(family, structure)
+    target, compiled, mapping = counted_as(family, structure)
     if mapping is not None:
         values = tuple([values[i] if i >= 0 else constant for i, constant in mapping])
     elif type(values) is not tuple:

@@ -1,6 +1,6 @@
 """Polynomials over named sizes with ordinary arithmetic, for building terms without sympy.
 
-Families compose their terms from symbols and ``+ - *``. Inside :func:`sympy_free`, the
+Families compose their terms from symbols and ``+ - *``. Inside :func:`without_sympy`, the
 algebra's :func:`~explorer.algebra.symbol` hands out :class:`NamedPolynomial` variables
 instead of sympy symbols, so the same family code builds thousands of layers' terms in
 milliseconds, never expanding one large sympy expression (and never importing sympy).
@@ -9,8 +9,8 @@ Example:
     >>> x, y = NamedPolynomial.variable("x"), NamedPolynomial.variable("y")
     >>> print(4 * x * (y + x) + 8 * x - 1)
     4*x**2 + 4*x*y + 8*x - 1
-    >>> with sympy_free():
-    ...     light()
+    >>> with without_sympy():
+    ...     building_without_sympy()
     True
 """
 
@@ -24,27 +24,27 @@ from typing import Any
 
 from explorer.algebra._poly import monomial_times
 
-__all__ = ["NamedPolynomial", "light", "sympy_free"]
+__all__ = ["NamedPolynomial", "building_without_sympy", "without_sympy"]
 
 #: A monomial: ``((name, power), ...)``, names increasing.
 Key = tuple[tuple[str, int], ...]
 
-_LIGHT: ContextVar[bool] = ContextVar("explorer_sympy_free", default=False)
+_WITHOUT_SYMPY: ContextVar[bool] = ContextVar("explorer_without_sympy", default=False)
 
 
-def light() -> bool:
-    """Whether terms are being built without sympy (inside :func:`sympy_free`)."""
-    return _LIGHT.get()
+def building_without_sympy() -> bool:
+    """Whether terms are being built without sympy (inside :func:`without_sympy`)."""
+    return _WITHOUT_SYMPY.get()
 
 
 @contextmanager
-def sympy_free() -> Iterator[None]:
+def without_sympy() -> Iterator[None]:
     """Build terms from :class:`NamedPolynomial` variables meanwhile."""
-    token = _LIGHT.set(True)
+    token = _WITHOUT_SYMPY.set(True)
     try:
         yield
     finally:
-        _LIGHT.reset(token)
+        _WITHOUT_SYMPY.reset(token)
 
 
 class NamedPolynomial:

@@ -72,7 +72,7 @@ def extent(family: Any, structure: Hashable) -> int:
 
 
 def general(family: Any, structure: Hashable) -> tuple[Hashable, dict[str, int]] | None:
-    """A family's covering structure with its depth a symbol, where it has one."""
+    """A family's symbolic-depth structure with its depth a symbol, where it has one."""
     found = getattr(family, "general", None)
     return None if found is None else found(structure)
 

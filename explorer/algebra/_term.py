@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from explorer.algebra._kinds import BIAS
-from explorer.algebra._named import light
+from explorer.algebra._named import building_without_sympy
 from explorer.algebra._role import NO_ROLE, Role
 
 __all__ = ["Term"]
@@ -21,7 +21,7 @@ class Term:
     ``active`` is how many of its parameters one token uses, when not all (a mixture of
     experts uses ``k`` of its ``E`` experts); ``None``: all. Shapes are sympy expressions,
     or sympy-free polynomials while terms are built without sympy
-    (:func:`explorer.algebra._named.sympy_free`).
+    (:func:`explorer.algebra._named.without_sympy`).
 
     Example:
         >>> import sympy
@@ -42,7 +42,7 @@ class Term:
     expr: Any = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        if light():
+        if building_without_sympy():
             expr = self.multiplicity
             for dimension in self.shape:
                 expr = dimension if type(expr) is int and expr == 1 else expr * dimension

@@ -175,14 +175,14 @@ def add_design_options(
     *,
     symbolic: bool,
     ranges: bool = False,
-    stated: bool = False,
+    assumed: bool = False,
     every: bool = False,
 ) -> None:
     """The family (or ``--arch``), ``--spec``/``--set``, the families' sizes and options,
     the convention and its flags, ``--json``. A parser whose ``families`` attribute names
     some shows only theirs (``explorer count lstm --help``); otherwise every family's
-    options are accepted, and the family refuses what is not its own. ``stated``: the command
-    assumes the keywords' stated values (``solve``), and its help says so. ``every``:
+    options are accepted, and the family refuses what is not its own. ``assumed``: the command
+    assumes the keywords' assumed values (``solve``), and its help says so. ``every``:
     ``--convention all`` compares every convention of the family's kind."""
     families_shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
     if ranges:
@@ -229,7 +229,7 @@ def add_design_options(
         text = (
             f"same as {keyword.option}"
             if alias
-            else keyword.describe(symbolic=symbolic, stated=stated)
+            else keyword.describe(symbolic=symbolic, assumed=assumed)
         )
         others = [a for a in keyword.aliases if a in options and options[a].keyword is keyword]
         if others and not alias:

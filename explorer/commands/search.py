@@ -24,8 +24,8 @@ from searches import TOGGLES, budget_choices, int_choices, name_list, toggle
 #: nothing of the searches (checked by the tests).
 SAMPLERS = ("auto", "tpe", "random", "grid")
 MIN_HEAD_DIM = 32
-#: searches.STATED_SOURCES, written out likewise.
-STATED_SOURCES = {
+#: searches.ASSUMED_SOURCES, written out likewise.
+ASSUMED_SOURCES = {
     "input": "from the forum question this project started from (explorer reproduce forum)",
     "output": "from the same forum question",
 }
@@ -93,14 +93,14 @@ def add_space_options(parser: argparse.ArgumentParser) -> None:
             if not keyword.is_size or keyword.name in seen or not family.applies(keyword):
                 continue
             seen.add(keyword.name)
-            source = STATED_SOURCES.get(keyword.name, "")
+            source = ASSUMED_SOURCES.get(keyword.name, "")
             origin = f"; {source}" if source else ""
-            stated = "" if keyword.stated is None else f" (default {keyword.stated}{origin})"
+            assumed = "" if keyword.assumed is None else f" (default {keyword.assumed}{origin})"
             fixed.add_argument(
                 keyword.option,
                 dest=f"size_{keyword.name}",
                 type=_int,
-                help=keyword.meaning + stated,
+                help=keyword.meaning + assumed,
             )
     space.add_argument("--convention", help="counting convention (default: the family's)")
     space.add_argument(

@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """--budget, the design (ranges enumerate), and the solving options."""
     parser.add_argument("--budget", help="parameters: 6500000, 6.5e6, 6.5M, 21M, 1.3B, 350k")
     add_budget_options(parser)
-    add_design_options(parser, symbolic=False, ranges=True, stated=True)
+    add_design_options(parser, symbolic=False, ranges=True, assumed=True)
     add_compute_options(parser)
     add_memory_options(parser)
     add_flop_budget_options(parser)
@@ -82,9 +82,9 @@ def _free_help(parser: argparse.ArgumentParser) -> str:
     lines = []
     for family in named or chosen_families(None):
         order = " (else ".join(family.free_order) + ")" * (len(family.free_order) - 1)
-        stated = ", ".join(f"{k} {v}" for k, v in family.stated_defaults().items())
+        assumed = ", ".join(f"{k} {v}" for k, v in family.assumed_sizes().items())
         line = f"{family.name}: {order}"
-        lines.append(line + (f"; assumes {stated}" if stated and named else ""))
+        lines.append(line + (f"; assumes {assumed}" if assumed and named else ""))
     more = "" if named else "; what each assumes: solve --arch FAMILY --help"
     return f"the size to solve for (default: the first not given; {'; '.join(lines)}{more})"
 
@@ -93,7 +93,7 @@ def _assume(
     family: Any, given: dict[str, Any], free: str | None, ties: dict[str, str]
 ) -> tuple[dict[str, Any], list[str]]:
     """``given`` completed with the sizes this command assumes for the family (its
-    keywords' ``stated`` values: the forum's input 39 and output 34 for a recurrent
+    keywords' ``assumed`` values: the forum's input 39 and output 34 for a recurrent
     network), and the notes saying so."""
     names = {family.keyword(k).name for k in given if family.keyword(k) is not None}
     free_name = None if free is None else getattr(family.keyword(free), "name", free)
@@ -101,13 +101,13 @@ def _assume(
     design = dict(given)
     notes = []
     for keyword in family.keywords:
-        if keyword.stated is None:
+        if keyword.assumed is None:
             continue
-        skip = any(family.keyword(other) and other in names for other in keyword.stated_unless)
+        skip = any(family.keyword(other) and other in names for other in keyword.assumed_unless)
         if keyword.name in names or keyword.name == free_name or keyword.name in ties or skip:
             continue
-        design[keyword.name] = keyword.stated
-        notes.append(_note(keyword, keyword.stated))
+        design[keyword.name] = keyword.assumed
+        notes.append(_note(keyword, keyword.assumed))
     return design, notes
 
 
@@ -123,7 +123,7 @@ def _defaults_used(family: Any, solution: Any, given: dict[str, Any]) -> list[st
     for keyword in family.keywords:
         value = solution.sizes.get(keyword.name)
         defaulted = keyword.default is not None and value == keyword.default
-        own = keyword.stated is None and keyword.name not in (*names, solution.free)
+        own = keyword.assumed is None and keyword.name not in (*names, solution.free)
         if defaulted and own:
             notes.append(_note(keyword, value))
     return notes

@@ -25,15 +25,15 @@ a term's name says), ``_arithmetic`` (a term's numbers), ``_prose`` (why each te
 size), ``_explanation`` (:func:`explain`); ``_names`` (a formula's names, ``--map``),
 ``_formula`` (the safe reading and its bounds), ``_frame`` (the sizes as sympy symbols and
 as a sparse polynomial ring), ``_search`` (the fewest changes that add up to the
-difference), ``_causes`` and ``_sentences`` (the changes tried, and their words),
-``_cause`` and ``_compare`` (:class:`Cause`, :func:`compare_formula`).
+difference), ``_find_causes`` and ``_sentences`` (the changes tried, and their words),
+``_difference`` and ``_compare`` (:class:`Cause`, :func:`compare_formula`).
 """
 
 from __future__ import annotations
 
-from explorer.explain._cause import Cause
-from explorer.explain._cause import CauseKind as CauseKind
 from explorer.explain._compare import FormulaComparison, compare_formula
+from explorer.explain._difference import Cause
+from explorer.explain._difference import CauseKind as CauseKind
 from explorer.explain._explanation import (
     Explanation,
     GroupExplanation,

@@ -15,9 +15,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ExplorerError, FormulaError, UsageError
-from explorer.explain._cause import Cause, json_number
-from explorer.explain._causes import find_causes
+from explorer.explain._difference import Cause, json_number
 from explorer.explain._explanation import title
+from explorer.explain._find_causes import find_causes
 from explorer.explain._formula import check_magnitude, parse_formula
 from explorer.explain._frame import Frame
 from explorer.explain._names import resolve_names, sizes_for

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sympy.polys.rings import PolyElement
 
-    from explorer.explain._cause import CauseKind
+    from explorer.explain._difference import CauseKind
 
 __all__ = ["MAX_CAUSES", "Candidate", "Change", "fits", "search"]
 

@@ -2,7 +2,7 @@
 
 Example:
     >>> from fractions import Fraction
-    >>> from explorer.explain._cause import Cause
+    >>> from explorer.explain._difference import Cause
     >>> shares = [Cause("missing", (), "", "", e, Fraction(0)) for e in ("di*nc*np", "-4*nc")]
     >>> sum_text(shares)
     'di*nc*np - 4*nc'
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from explorer.explain._cause import Cause
+from explorer.explain._difference import Cause
 from explorer.explain._frame import Frame
 from explorer.explain._search import Candidate, Change
 

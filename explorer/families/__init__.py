@@ -67,7 +67,7 @@ class Registry(MutableMapping[str, Family]):
 
     def watch(self, forget: Callable[[], object]) -> None:
         """Call ``forget`` whenever a family is registered or removed (what remembers a
-        family by name forgets it: :func:`explorer.count`'s lanes)."""
+        family by name forgets it: the requests :func:`explorer.count` remembers)."""
         self._watchers.append(forget)
 
     def __getitem__(self, name: str) -> Family:

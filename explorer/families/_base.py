@@ -41,7 +41,7 @@ class Family(ABC):
     that is an optional capability, a small protocol of its own
     (:mod:`explorer.families._capabilities`: measures, rules, unrolled layers, torch code,
     solver bounds). The vocabulary helpers here (:meth:`keyword`, :meth:`canonical`,
-    :meth:`stated_defaults`, :meth:`meaning`) read the declarations.
+    :meth:`assumed_sizes`, :meth:`meaning`) read the declarations.
     """
 
     name: str
@@ -100,21 +100,21 @@ class Family(ABC):
         """The sizes the solver may solve for."""
         return tuple(k.name for k in self.keywords if k.solvable)
 
-    def stated_defaults(self) -> dict[str, Any]:
-        """What the commands assume when a size is not given (the keywords' ``stated``
+    def assumed_sizes(self) -> dict[str, Any]:
+        """What the commands assume when a size is not given (the keywords' ``assumed``
         values, then their library defaults); each is stated in the answer, and the
-        library itself never assumes a ``stated`` value.
+        library itself never assumes a ``assumed`` value.
 
         Example:
             >>> from explorer.families import FAMILIES
-            >>> FAMILIES["lstm"].stated_defaults()
+            >>> FAMILIES["lstm"].assumed_sizes()
             {'input': 39, 'output': 34, 'layers': 1}
         """
-        stated = {k.name: k.stated for k in self.keywords if k.stated is not None}
+        assumed = {k.name: k.assumed for k in self.keywords if k.assumed is not None}
         for keyword in self.keywords:
             if keyword.default is not None and keyword.is_size:
-                stated.setdefault(keyword.name, keyword.default)
-        return stated
+                assumed.setdefault(keyword.name, keyword.default)
+        return assumed
 
     def canonical(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """``given`` with aliases renamed to keywords (``hidden_size`` -> ``cells``);

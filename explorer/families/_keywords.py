@@ -39,7 +39,7 @@ class Keyword(NamedTuple):
             nothing (a required size is then an error naming it).
         stated: what the ``solve`` command assumes when it is not given, stated in its
             answer and ``--help`` (the library never assumes it).
-        stated_unless: keywords whose presence makes ``stated`` not apply (an output size
+        assumed_unless: keywords whose presence makes ``assumed`` not apply (an output size
             is not assumed when a vocabulary sets it).
         required: a design without it cannot be counted (a spec part must give it).
         solvable: the solver may solve for it.
@@ -57,8 +57,8 @@ class Keyword(NamedTuple):
     symbol: str = ""
     help: str = ""
     default: Any = None
-    stated: Any = None
-    stated_unless: tuple[str, ...] = ()
+    assumed: Any = None
+    assumed_unless: tuple[str, ...] = ()
     required: bool = False
     solvable: bool = False
     per_layer: bool = False
@@ -87,14 +87,14 @@ class Keyword(NamedTuple):
         """Whether one value per layer may be given."""
         return self.kind == "sizes" or self.per_layer
 
-    def describe(self, *, symbolic: bool = False, stated: bool = False) -> str:
+    def describe(self, *, symbolic: bool = False, assumed: bool = False) -> str:
         """The ``--help`` line: the help text, the choices and the defaults; in a formula
         (``symbolic``) a size left out stays a symbol; where the command assumes the
-        :attr:`stated` value (``stated``), that value is the default shown.
+        :attr:`assumed` value (``assumed``), that value is the default shown.
 
         Example:
-            >>> k = Keyword("output", "output size", kind="part", stated=34)
-            >>> k.describe(), k.describe(stated=True)
+            >>> k = Keyword("output", "output size", kind="part", assumed=34)
+            >>> k.describe(), k.describe(assumed=True)
             ('output size (omitted or 0: none)', 'output size (default 34; 0: none)')
         """
         text = self.help or self.meaning
@@ -104,9 +104,9 @@ class Keyword(NamedTuple):
             text += f" (default: {self.rule})"
         elif symbolic and self.is_size and self.kind != "part":
             text += " (omitted: a symbol)"
-        elif stated and self.stated is not None:
-            unless = ", ".join("--" + k.replace("_", "-") for k in self.stated_unless)
-            text += f" (default {self.stated}"
+        elif assumed and self.assumed is not None:
+            unless = ", ".join("--" + k.replace("_", "-") for k in self.assumed_unless)
+            text += f" (default {self.assumed}"
             text += f", none with {unless}" if unless else ""
             text += "; 0: none)" if self.kind == "part" else ")"
         elif self.default is not None and self.kind != "flag":

@@ -266,7 +266,7 @@ class _Prepared:
     plain: bool
     #: the sizes an answer shows, in the family's keyword order (free and tied sizes as 0):
     #: those given, and what the count adds; ``None`` when they change with the free size
-    #: (then each answer's count through the front door says)
+    #: (then each answer's count through explorer.count says)
     layout: dict[str, Any] | None
     #: the sizes the request gave (the free and tied ones included)
     given: frozenset[str]
@@ -304,12 +304,12 @@ class _Prepared:
             sizes[self.free] = value
             for name, tie in self.ties.items():
                 sizes[name] = tie.floor(value)
-            self._front_door(sizes, chosen.total)
+            self._count_design(sizes, chosen.total)
         else:
             design = {**self.sizes, self.free: value}
             for name, tie in self.ties.items():
                 design[name] = tie.floor(value)
-            counted = self._front_door(design, chosen.total)
+            counted = self._count_design(design, chosen.total)
             sizes = self.shown(counted.sizes, design)
             if self.measure is not None:
                 measured = {
@@ -357,8 +357,8 @@ class _Prepared:
     def _smallest(self, total: int) -> str:
         return f"{self.described}: {total:,} {self.unit} under the {self.rules.name} convention"
 
-    def _front_door(self, design: dict[str, Any], total: int) -> Count:
-        """The design counted through the front door, which validates it as a whole (and
+    def _count_design(self, design: dict[str, Any], total: int) -> Count:
+        """The design counted through explorer.count, which validates it as a whole (and
         must give the same total)."""
         preset = self.rules.name if self.rules.name in CONVENTIONS else self.rules
         check = count_design(self.family.name, convention=preset, **design)
@@ -488,7 +488,7 @@ def _prepare(family_name: str, request: _Request, given: dict[str, Any]) -> _Pre
     # allowed size shows, the free and tied sizes replaced.
     probe = {**sizes, free: lo, **{k: t.floor(lo) for k, t in tied.items()}}
     try:
-        counted = prepared._front_door(probe, count_at(lo))
+        counted = prepared._count_design(probe, count_at(lo))
     except ExplorerError:
         return prepared  # not a valid design at the lowest size: each answer is checked
     layout = prepared.shown(counted.sizes, probe)

@@ -223,7 +223,7 @@ class TransformerFamily(Family):
         for key in sizes:
             if key not in self._by_name:
                 raise UnknownNameError.for_name(f"{self.name} size or option", key, self._by_name)
-        given = _Given(self, sizes, symbolic)
+        given = _SizesGiven(self, sizes, symbolic)
         head = given.choice("head")
         if head not in self.naming.head_names:
             raise UnknownNameError.for_name(f"{self.name} head", head, self.naming.head_names)
@@ -242,7 +242,7 @@ class TransformerFamily(Family):
         )
         attention, kv = self._attention(values["d_model"], heads, kv_heads, head_dim)
         if attention != "square" or self.relative:
-            values["heads"] = heads if heads is not _ABSENT else None
+            values["heads"] = heads if heads is not _NOT_GIVEN else None
         if kv:
             values["kv_heads"] = kv_heads
         if attention == "explicit":
@@ -252,7 +252,7 @@ class TransformerFamily(Family):
         ffn, rule = self._ffn(given, values)
         parts = self._parts(given, head_spec, values, convention)
         options = self._own(given, values)
-        values = {k: (None if v is _ABSENT else v) for k, v in values.items()}
+        values = {k: (None if v is _NOT_GIVEN else v) for k, v in values.items()}
         self._check_values(values, attention)
         structure = TransformerStructure(
             family=self.name,
@@ -295,7 +295,7 @@ class TransformerFamily(Family):
                 check(values)
         return structure, values
 
-    def _own(self, given: _Given, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    def _own(self, given: _SizesGiven, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
         """The family's own keywords: switches into the options, sizes into ``values``."""
         rules = {rule.name for rule in self.rules}
         options: list[tuple[str, Any]] = []
@@ -303,7 +303,7 @@ class TransformerFamily(Family):
             name = keyword.name
             if name in self.structural:
                 value = given.part(name)
-                options.append((name, 0 if value in (0, _ABSENT) else value))
+                options.append((name, 0 if value in (0, _NOT_GIVEN) else value))
             elif keyword.kind == "flag":
                 options.append((name, given.flag(name, bool(keyword.default))))
             elif keyword.kind == "choice":
@@ -312,11 +312,11 @@ class TransformerFamily(Family):
                 options.append((name, given.number(name)))
             elif name in rules:
                 value = given.rule_size(name)
-                values[name] = None if value is _ABSENT else value
-                options.append((name, "rule" if value is _ABSENT else "given"))
+                values[name] = None if value is _NOT_GIVEN else value
+                options.append((name, "rule" if value is _NOT_GIVEN else "given"))
             elif keyword.kind == "part":
                 value = given.part(name)
-                if value not in (0, _ABSENT):
+                if value not in (0, _NOT_GIVEN):
                     values[name] = value
                     options.append((name, "given"))
             else:
@@ -326,26 +326,29 @@ class TransformerFamily(Family):
 
     def _parts(
         self,
-        given: _Given,
+        given: _SizesGiven,
         head: Head,
         values: dict[str, Any],
         convention: TransformerConvention,
     ) -> dict[str, bool]:
         """The optional parts the design has, their sizes put into ``values``."""
-        experts = self.experts_mlp or given.part("experts") not in (0, _ABSENT)
+        experts = self.experts_mlp or given.part("experts") not in (0, _NOT_GIVEN)
         if experts:
             values["experts"] = given.size("experts") if self.experts_mlp else given.part("experts")
             values["experts_per_token"] = given.size("experts_per_token")
-        positions = "context" in self._by_name and given.part("context") not in (0, _ABSENT)
+        positions = "context" in self._by_name and given.part("context") not in (0, _NOT_GIVEN)
         if positions:
             values["context"] = given.part("context")
-        type_vocab = "type_vocab" in self._by_name and given.part("type_vocab") not in (0, _ABSENT)
+        type_vocab = "type_vocab" in self._by_name and given.part("type_vocab") not in (
+            0,
+            _NOT_GIVEN,
+        )
         if type_vocab:
             values["type_vocab"] = given.part("type_vocab")
         decoder = self.encoder_decoder and head.decoder
         if "decoder_layers" in self._by_name and not self.encoder_decoder:
-            decoder = given.rule_size("decoder_layers") is not _ABSENT
-        decoder_depth = decoder and given.rule_size("decoder_layers") is not _ABSENT
+            decoder = given.rule_size("decoder_layers") is not _NOT_GIVEN
+        decoder_depth = decoder and given.rule_size("decoder_layers") is not _NOT_GIVEN
         if decoder_depth:
             values["decoder_layers"] = given.rule_size("decoder_layers")
         labels = any(getattr(p, "out", None) == "labels" for p in head.parts)
@@ -367,30 +370,30 @@ class TransformerFamily(Family):
 
     def _attention(self, d: Any, heads: Any, kv_heads: Any, head_dim: Any) -> tuple[str, bool]:
         """How the attention's widths follow from the sizes given."""
-        if head_dim is not _ABSENT:
-            return "explicit", kv_heads is not _ABSENT
+        if head_dim is not _NOT_GIVEN:
+            return "explicit", kv_heads is not _NOT_GIVEN
         if "head_dim" in self.default_map:
-            return "explicit", kv_heads is not _ABSENT
-        gqa = kv_heads is not _ABSENT and (kv_heads is None or kv_heads != heads)
+            return "explicit", kv_heads is not _NOT_GIVEN
+        gqa = kv_heads is not _NOT_GIVEN and (kv_heads is None or kv_heads != heads)
         # Square only where d_model = heads x head_dim holds for every d_model the count
         # may be asked about: heads unknown, or a family that refuses other d_model.
-        exact = heads in (None, _ABSENT) or self.divisible != "never"
+        exact = heads in (None, _NOT_GIVEN) or self.divisible != "never"
         if not gqa and exact:
             return "square", False
-        if heads is _ABSENT:
+        if heads is _NOT_GIVEN:
             raise ConflictError(
                 f"kv_heads ({kv_heads}) needs heads too: head_dim follows d_model // heads"
             )
         return "derived", gqa
 
-    def _ffn(self, given: _Given, values: dict[str, Any]) -> tuple[str, tuple[int, str]]:
+    def _ffn(self, given: _SizesGiven, values: dict[str, Any]) -> tuple[str, tuple[int, str]]:
         d_ff = given.rule_size("d_ff") if self.d_ff_rule else given.size("d_ff")
         rule: tuple[int, str] = (0, "")
         if self.d_ff_rule == "llama":
             multiple = given.size("ffn_multiple_of")
             multiplier = given.number("ffn_dim_multiplier")
             rule = (multiple or 256, multiplier)
-        if d_ff is not _ABSENT:
+        if d_ff is not _NOT_GIVEN:
             values["d_ff"] = d_ff
             return "given", (0, "")
         if self.d_ff_rule == "times4":
@@ -604,10 +607,10 @@ class TransformerFamily(Family):
         return tuple(st for st in self.naming.stacks if not st.decoder or s.decoder)
 
 
-_ABSENT: Any = object()  # a keyword the design does not give (and no default fills)
+_NOT_GIVEN: Any = object()  # a keyword the design does not give (and no default fills)
 
 
-class _Given:
+class _SizesGiven:
     """The sizes a user gave, read with the family's defaults and the formula's rules:
     in a formula (``symbolic``), a size not given is a symbol (``None``)."""
 
@@ -625,20 +628,20 @@ class _Given:
         value = self._raw(name)
         if value is None or value is True:
             if self.symbolic:
-                return None if value is True or needed or name in self.sizes else _ABSENT
+                return None if value is True or needed or name in self.sizes else _NOT_GIVEN
             if not needed:
-                return _ABSENT
+                return _NOT_GIVEN
             raise InvalidSizeError(f"{name} is required for {self.family.name}: give {typed(name)}")
         return positive_int(name, value)
 
     def rule_size(self, name: str) -> Any:
-        """A size that follows a rule when not given: ``_ABSENT``, a number, or ``None``
+        """A size that follows a rule when not given: ``_NOT_GIVEN``, a number, or ``None``
         (``True`` in a formula: a symbol of its own)."""
         value = self.sizes.get(name)
         if value is None:
             value = self.defaults.get(name) if not self.symbolic else None
         if value is None:
-            return _ABSENT
+            return _NOT_GIVEN
         if value is True:
             if not self.symbolic:
                 raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
@@ -646,12 +649,12 @@ class _Given:
         return positive_int(name, value)
 
     def part(self, name: str) -> Any:
-        """An optional part's size: 0 or ``_ABSENT`` when absent, ``None`` a symbol."""
+        """An optional part's size: 0 or ``_NOT_GIVEN`` when absent, ``None`` a symbol."""
         value = self.sizes.get(name, self.defaults.get(name))
         if self.symbolic and name not in self.sizes and value:
             return None  # a part the family always has: present, its size a symbol
         if value is None or value is False or value == 0:
-            return _ABSENT
+            return _NOT_GIVEN
         if value is True:
             if not self.symbolic:
                 raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")

@@ -22,7 +22,7 @@ import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from explorer.explain._cause import Cause
+from explorer.explain._difference import Cause
 from explorer.explain._explanation import explain
 from explorer.explain._frame import Frame
 from explorer.explain._roles import where
