@@ -225,11 +225,36 @@ def _named_families(arguments: Sequence[str]) -> tuple[Any, ...]:
             names += arguments[index + 1].split(",")
         elif argument.lower() in _family_names():
             names.append(argument)
+    if not names:
+        names = _implied_families(arguments)
     if not names or any(name.lower() not in _family_names() for name in names):
         return ()
     from explorer.commands.options import chosen_families
 
     return chosen_families(names)
+
+
+def _implied_families(arguments: Sequence[str]) -> list[str]:
+    """The family a command line implies without naming one: the one a ``--hf-config``
+    file's model type binds (read, not yet checked: the command checks it), or the
+    default family of a command that sizes one (``solve --budget 6.5e6``). None otherwise
+    (every family's options are then offered)."""
+    if "--hf-config" in arguments:
+        at = arguments.index("--hf-config") + 1
+        if at < len(arguments):
+            from explorer.errors import ExplorerError
+            from explorer.hf import family_of_config
+
+            try:
+                return [family_of_config(arguments[at])]
+            except ExplorerError:
+                return []
+        return []
+    if arguments and arguments[0] in ("solve", "search", "sweep") and "--spec" not in arguments:
+        from explorer.commands.options import DEFAULT_FAMILY
+
+        return [DEFAULT_FAMILY]
+    return []
 
 
 #: The options whose value is a file of another kind (never a derived formula to load).

@@ -104,6 +104,11 @@ def range_text(single: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+#: The family ``solve``, ``search`` and ``sweep`` size when no ``--arch`` names one (the
+#: forum question's LSTM).
+DEFAULT_FAMILY = "lstm"
+
+
 def chosen_families(names: Iterable[str] | None) -> tuple[Family, ...]:
     """The registered families among ``names`` (any case); every family when none is."""
     picked = [FAMILIES[n.lower()] for n in names or () if n.lower() in FAMILIES]
@@ -187,7 +192,8 @@ def add_design_options(
     families_shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
     if ranges:
         parser.add_argument(
-            "--arch", help="family, or several: " + ",".join(FAMILIES) + " (default lstm)"
+            "--arch",
+            help="family, or several: " + ",".join(FAMILIES) + f" (default {DEFAULT_FAMILY})",
         )
     else:
         parser.add_argument(

@@ -15,6 +15,7 @@ from explorer.commands.measure_options import (
     budget_measure,
 )
 from explorer.commands.options import (
+    DEFAULT_FAMILY,
     add_design_options,
     add_emit_option,
     design_kwargs,
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> str:
         return _run_spec(args, parse_budget(budget))
     if args.hf_config is not None:
         return _run_hf(args, budget, measure)
-    names: list[str] = (args.arch or "lstm").split(",")
+    names: list[str] = (args.arch or DEFAULT_FAMILY).split(",")
     ties = _ties(args)
     free = None if args.free is None else args.free.replace("-", "_")
     given = design_kwargs(args)

@@ -21,7 +21,14 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.errors import ConfigError
-from explorer.hf._adapt import HFDesign, adapt, family_for, has_family, head_of
+from explorer.hf._adapt import (
+    HFDesign,
+    adapt,
+    family_for,
+    has_family,
+    head_of,
+    model_type_of_architectures,
+)
 from explorer.hf._data import model_types, recorded_version, type_data
 from explorer.hf._resolve import apply_config_rules, rule_value
 
@@ -31,6 +38,7 @@ __all__ = [
     "count_hf",
     "design_hf",
     "family_for",
+    "family_of_config",
     "has_family",
     "head_of",
     "model_types",
@@ -63,6 +71,21 @@ def read_config(config: Mapping[str, Any] | str | Path) -> tuple[dict[str, Any],
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config.json holds one JSON object of fields")
     return data, str(path)
+
+
+def family_of_config(config: Mapping[str, Any] | str | Path) -> str:
+    """The name of the family that counts a config.json (by its ``model_type``, else its
+    ``architectures``), without reading it further.
+
+    Example:
+        >>> family_of_config({"model_type": "mixtral"})
+        'mixtral'
+    """
+    data, source = read_config(config)
+    model_type = data.get("model_type")
+    if model_type is None:
+        model_type = model_type_of_architectures(data, source)
+    return family_for(str(model_type)).name
 
 
 def design_hf(

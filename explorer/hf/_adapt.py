@@ -19,7 +19,14 @@ from explorer.families import FAMILIES, Family
 from explorer.hf._data import model_type_of_class, model_types, type_data
 from explorer.hf._resolve import resolve
 
-__all__ = ["HFDesign", "adapt", "family_for", "has_family", "head_of"]
+__all__ = [
+    "HFDesign",
+    "adapt",
+    "family_for",
+    "has_family",
+    "head_of",
+    "model_type_of_architectures",
+]
 
 #: The end of a class name -> the head it puts on the base model (longest first).
 _HEADS = (
@@ -116,7 +123,7 @@ def adapt(
         )
     model_type = given.get("model_type")
     if model_type is None:
-        model_type = _type_of_architectures(given, source)
+        model_type = model_type_of_architectures(given, source)
         given = {**given, "model_type": model_type}
     family = family_for(str(model_type))
     binding = family.hf
@@ -160,7 +167,7 @@ def adapt(
     return HFDesign(str(model_type), chosen, family.name, sizes, used, fields, tuple(notes))
 
 
-def _type_of_architectures(given: Mapping[str, Any], source: str) -> str:
+def model_type_of_architectures(given: Mapping[str, Any], source: str) -> str:
     """The model type of a file without one, from the class its ``architectures`` names
     (older files: ``GPT2LMHeadModel`` alone)."""
     architectures = given.get("architectures")
