@@ -24,7 +24,7 @@ import pytest
 import explorer
 from tests.fixtures import make_torch_counts
 
-FIXTURE = Path(__file__).parent / "fixtures" / "torch_counts.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CASES: dict[str, dict[str, Any]] = {case["name"]: case for case in RECORDED["cases"]}
 RECORDED_CASES = [pytest.param(name, id=name) for name in CASES]

@@ -26,7 +26,7 @@ from explorer.hf import count_hf
 from explorer.measures import memory, memory_convention
 from tests.fixtures import make_compute_counts
 
-FIXTURE = Path(__file__).parent / "fixtures" / "compute_counts.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "compute_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CASES: dict[str, dict[str, Any]] = {case["name"]: case for case in RECORDED["cases"]}
 

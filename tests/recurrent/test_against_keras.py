@@ -25,7 +25,7 @@ from tests.fixtures import make_keras_counts
 # Before Keras is imported anywhere: its default backend (TensorFlow) is not installed here.
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
-FIXTURE = Path(__file__).parent / "fixtures" / "keras_counts.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "keras_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CASES: dict[str, dict[str, Any]] = {case["name"]: case for case in RECORDED["cases"]}
 RECORDED_CASES = [pytest.param(name, id=name) for name in CASES]

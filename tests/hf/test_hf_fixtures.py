@@ -23,7 +23,7 @@ from explorer.errors import ConfigError
 from explorer.hf import apply_config_rules, family_for, rule_value
 from tests.fixtures import make_hf_counts
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hf_counts.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "hf_counts.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
 CASES: dict[str, dict[str, Any]] = {case["name"]: case for case in RECORDED["cases"]}
 INDEX: dict[str, Any] = json.loads(

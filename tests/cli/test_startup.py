@@ -92,7 +92,7 @@ def test_a_command_imports_only_the_families_it_names(
 ) -> None:
     """Counting one family loads its module and no other family's (a registry of many
     families costs a command nothing)."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     argv = [str(root / a) if a.startswith("examples/") else a for a in argv]
     done = _run(FAMILY_MODULES, json.dumps(argv), cache=tmp_path)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == families

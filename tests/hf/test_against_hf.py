@@ -25,7 +25,7 @@ from explorer.hf import count_hf
 from tests.cli_helpers import run
 from tests.fixtures.make_hf_counts import stack_pattern
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hf_counts.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "hf_counts.json"
 CASES: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))["cases"]
 
 

@@ -15,7 +15,7 @@ from explorer.errors import InvalidSizeError, SpecError, UnboundSizeError
 from explorer.solver import solve_spec
 from explorer.spec import load_spec, parse_spec
 
-SPECS = Path(__file__).parent / "specs"
+SPECS = Path(__file__).parents[1] / "specs"
 
 
 def test_parts_add_up_to_the_single_family_counts() -> None:
