@@ -273,7 +273,8 @@ def test_explain_takes_any_count_like_object() -> None:
 
 def test_explain_a_spec_count() -> None:
     spec = pytest.importorskip("explorer.spec")
-    count = spec.load_spec(Path(__file__).parents[1] / "specs" / "shared_embedding.toml").count(d=64)
+    path = Path(__file__).parents[1] / "specs" / "shared_embedding.toml"
+    count = spec.load_spec(path).count(d=64)
     explanation = explain(count)
     assert explanation.total == count.total == sum(t.count for t in explanation.terms)
     assert "encoder/weight_ih_l1" in {t.name for t in explanation.terms}
