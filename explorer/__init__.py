@@ -8,6 +8,33 @@ Example:
     >>> c = explorer.count("lstm", convention="weights", input=39, cells=1024, layers=3, output=34)
     >>> c.total
     21166080
+
+Where things are (each package imports only those below it; ``import-linter`` holds it):
+
+- ``explorer.transformer`` and ``explorer.recurrent``: one package per kind of network, each
+  with its engine (the walk over layers), its ``blocks`` (one module per kind of block, owning
+  its parameter terms, its matrix products and its words) and its ``families`` (one module per
+  family: vocabulary, defaults, rules, search choices, Hugging Face binding);
+- ``explorer.families``: the registry (one line per family), the narrow family contract and
+  its optional capabilities, keywords, the Hugging Face binding's type;
+  ``explorer.blocks``: what every block is made of; ``explorer.algebra``: terms, polynomials,
+  compiled forms, :class:`Count` (it names no architecture);
+- above them: ``explorer.hf`` (config.json files), ``explorer.derivation`` (closed forms of
+  any torch or transformers class), ``explorer.solver``, ``explorer.measures``,
+  ``explorer.explain``, ``explorer.spec``, ``explorer.papers``, ``explorer.scaling``; then
+  ``searches`` and the command line (``explorer.commands``, ``explorer.cli``).
+
+Words used here:
+
+- *family*: a kind of architecture with its keywords (``lstm``, ``llama``); *design*: a
+  family with its sizes; *convention*: what a count counts (biases, peepholes ...);
+- *structure*: everything that shapes a design's formula but not its numbers (two designs
+  with one structure share one compiled count); *slot*: a size the formula takes;
+- *term*: one named parameter tensor (or identical ones, one per layer), as the framework
+  names it; *block*: a piece of a layer that makes terms (attention, gates ...);
+- *measure*: what is counted beside the parameters (the FLOPs of a forward pass, the KV
+  cache); *binding*: how a family reads a Hugging Face ``config.json``;
+- *derived formula*: a closed form fitted from meta-device builds and verified on a domain.
 """
 
 from __future__ import annotations
