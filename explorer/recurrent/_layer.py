@@ -13,9 +13,7 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from explorer.algebra import GROUPED, Role
 
@@ -28,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Layer", "LayerBlock", "Place"]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """The position of one layer (one direction) in a network.
 
     Attributes:
@@ -55,7 +52,7 @@ class Place:
 
     def repeated(self, copies: sympy.Expr) -> Place:
         """The same place standing for ``copies`` identical layers."""
-        return dataclasses.replace(self, copies=copies)
+        return self._replace(copies=copies)
 
     def role(
         self,
@@ -74,13 +71,13 @@ class Place:
         return f"{local}_{self.suffix}"
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(NamedTuple):
     """One layer (one direction) as its blocks read it.
 
     Attributes:
         place: where its terms sit.
-        index: its index in the stack (1 for the layers 1..L-1 of a symbolic depth).
+        number: its number in the stack, 0 for the first (1 for the layers 1..L-1 of a
+            symbolic depth).
         structure: the network's structure (bias, projections, peepholes, skip ...).
         gates: the gate letters of the family (``ifgo``): one block of rows each.
         cells, proj, nonrec: its sizes (sympy; 0 where absent).
@@ -89,7 +86,7 @@ class Layer:
     """
 
     place: Place
-    index: int
+    number: int
     structure: RecurrentStructure
     gates: tuple[str, ...]
     cells: Any

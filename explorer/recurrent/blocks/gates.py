@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
@@ -30,9 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["GateSet", "count_gates"]
 
 
-@dataclass(frozen=True, slots=True)
 class GateSet:
     """The gates of every layer: what makes a layer recurrent."""
+
+    __slots__ = ()
 
     def params(self, layer: Layer) -> list[Term]:
         """``weight_ih``, ``weight_hh`` and the biases the convention keeps."""

@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
@@ -23,9 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["Peepholes"]
 
 
-@dataclass(frozen=True, slots=True)
 class Peepholes:
     """Three diagonal weights per cell, where the structure has peepholes."""
+
+    __slots__ = ()
 
     def params(self, layer: Layer) -> list[Term]:
         if not layer.structure.peepholes:

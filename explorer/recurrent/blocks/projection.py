@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
@@ -24,9 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["NonRecurrentProjection", "RecurrentProjection"]
 
 
-@dataclass(frozen=True, slots=True)
 class RecurrentProjection:
     """``weight_hr``: the cells projected to r numbers fed back to the gates and handed on."""
+
+    __slots__ = ()
 
     def params(self, layer: Layer) -> list[Term]:
         if not layer.structure.proj:
@@ -50,9 +50,10 @@ class RecurrentProjection:
         return [_product(layer, "weight_hr", layer.proj, rows, "cells x projection")]
 
 
-@dataclass(frozen=True, slots=True)
 class NonRecurrentProjection:
     """``weight_hp``: the cells projected to p numbers that only feed forward."""
+
+    __slots__ = ()
 
     def params(self, layer: Layer) -> list[Term]:
         if not layer.structure.nonrec:

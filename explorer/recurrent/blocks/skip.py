@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
@@ -24,12 +23,13 @@ if TYPE_CHECKING:
 __all__ = ["SkipFromInput"]
 
 
-@dataclass(frozen=True, slots=True)
 class SkipFromInput:
     """The network input straight to the gates of every layer above the first."""
 
+    __slots__ = ()
+
     def params(self, layer: Layer) -> list[Term]:
-        if not (layer.structure.skip and layer.index > 0):
+        if not (layer.structure.skip and layer.number > 0):
             return []
         place = layer.place
         return [
@@ -47,7 +47,7 @@ class SkipFromInput:
         ]
 
     def products(self, layer: Layer, rows: Any) -> list[Term]:
-        if not (layer.structure.skip and layer.index > 0):
+        if not (layer.structure.skip and layer.number > 0):
             return []
         place = layer.place
         what = "network input x skip"
