@@ -284,7 +284,7 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]
     notes += list(design.notes)
     if args.save_config is not None:
-        written = _save_config(args, design, solution.sizes, (free, *solution_ties(ties)))
+        written = _save_config(args, design, solution, (free, *solution_ties(ties)))
         notes.append(f"config with {written} written to {args.save_config}")
     import dataclasses
 
@@ -319,31 +319,52 @@ def solution_ties(ties: dict[str, str]) -> tuple[str, ...]:
 
 
 def _save_config(
-    args: argparse.Namespace, design: Any, sizes: dict[str, Any], changed: tuple[str, ...]
+    args: argparse.Namespace, design: Any, solution: Any, changed: tuple[str, ...]
 ) -> str:
-    """Write the config.json with the solved fields set, atomically; which fields."""
+    """Write the config.json of the solved design, atomically: the file's fields, the
+    ``--set`` ones, the solved sizes. The written file is read back and counted before the
+    command succeeds (a file that would count otherwise is removed, never left); which
+    fields were written."""
     from pathlib import Path
 
+    from explorer._api import count
+    from explorer.commands.options import set_values
     from explorer.errors import ConfigError
     from explorer.families import get_family
     from explorer.files import write_atomically
-    from explorer.hf import read_config
+    from explorer.hf import count_hf, read_config
 
     config, _ = read_config(args.hf_config)
+    given = set_values(args)
+    config.update(given)
     binding = get_family(design.family).hf
     by_keyword = dict(binding.fields) if binding is not None else {}
-    written = []
+    written = [f"{name}={value}" for name, value in given.items()]
     for keyword in changed:
         field = design.fields.get(keyword, by_keyword.get(keyword))
         if field is None:
             raise ConfigError(f"{keyword} has no config field to write it to")
-        config[field] = sizes[keyword]
-        written.append(f"{field}={sizes[keyword]}")
+        config[field] = solution.sizes[keyword]
+        written.append(f"{field}={solution.sizes[keyword]}")
     target = Path(args.save_config)
     try:
         write_atomically(target, json.dumps(config, indent=2) + "\n")
     except OSError as error:
         raise ConfigError(f"{target}: cannot write the config ({error.strerror})") from None
+    solved = count(design.family, convention=args.convention, **solution.sizes).total
+    try:
+        again = count_hf(target, model=design.model, convention=args.convention).total
+    except ExplorerError as error:
+        target.unlink(missing_ok=True)
+        raise ConfigError(
+            f"the config written for the answer does not read back ({error})"
+        ) from None
+    if again != solved:  # pragma: no cover - a binding's bug, never user input
+        target.unlink(missing_ok=True)
+        raise ConfigError(
+            f"the config written counts {again:,} parameters, not the answer's {solved:,}: "
+            "nothing written"
+        )
     return ", ".join(written)
 
 
