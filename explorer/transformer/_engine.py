@@ -121,6 +121,8 @@ def _sublayers(
 ) -> Iterator[tuple[Sublayer, Site]]:
     """The sublayers a structure has in a stack, each where its terms sit (a sublayer of
     some layers only stands for as many copies, and says which)."""
+    if stack.decoder and s.decoder_empty:
+        return
     for sub in stack.sublayers:
         if sub.when is not None and not sub.when(s, stack):
             continue

@@ -275,6 +275,7 @@ class TransformerFamily(Family):
             cross_attention=given.flag("cross_attention", False),
             decoder=parts["decoder"],
             decoder_depth=parts["decoder_depth"],
+            decoder_empty=parts["decoder_empty"],
             labels=parts["labels"],
             classifier_bias=given.flag("classifier_bias", True),
             relative=self.relative,
@@ -348,7 +349,10 @@ class TransformerFamily(Family):
         decoder = self.encoder_decoder and head.decoder
         if "decoder_layers" in self._by_name and not self.encoder_decoder:
             decoder = given.rule_size("decoder_layers") is not _NOT_GIVEN
-        decoder_depth = decoder and given.rule_size("decoder_layers") is not _NOT_GIVEN
+        empty = decoder and self.encoder_decoder and given.no_layers("decoder_layers")
+        decoder_depth = (
+            decoder and not empty and given.rule_size("decoder_layers") is not _NOT_GIVEN
+        )
         if decoder_depth:
             values["decoder_layers"] = given.rule_size("decoder_layers")
         labels = any(getattr(p, "out", None) == "labels" for p in head.parts)
@@ -365,6 +369,7 @@ class TransformerFamily(Family):
             "type_vocab": type_vocab,
             "decoder": decoder,
             "decoder_depth": decoder_depth,
+            "decoder_empty": empty,
             "labels": labels,
         }
 
@@ -660,6 +665,12 @@ class _SizesGiven:
                 raise InvalidSizeError(f"{name} needs a number to be counted: give {typed(name)}")
             return None
         return positive_int(name, value)
+
+    def no_layers(self, name: str) -> bool:
+        """A depth given as 0 (an encoder-decoder whose decoder keeps only its final norm,
+        as transformers builds it)."""
+        value = self.sizes.get(name, None if self.symbolic else self.defaults.get(name))
+        return type(value) is int and value == 0
 
     def flag(self, name: str, fallback: bool) -> bool:
         value = self.sizes.get(name, self.defaults.get(name, fallback))

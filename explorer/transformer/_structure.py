@@ -55,6 +55,9 @@ class TransformerStructure:
     #: choice's or number's value, and for a size whether it is ``given`` or follows its
     #: ``rule`` (a size absent is not listed).
     options: tuple[tuple[str, Any], ...] = ()
+    #: An encoder-decoder whose decoder has no layers (``num_decoder_layers`` 0): only its
+    #: final norm is built.
+    decoder_empty: bool = False
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of one of the family's own keywords (``default`` when absent)."""
