@@ -100,7 +100,9 @@ class Keyword(NamedTuple):
         text = self.help or self.meaning
         if self.kind == "choice":
             text += " (" + ", ".join(self.choices) + ")"
-        if self.rule:
+        if self.rule and self.default is not None and self.kind != "flag":
+            text += f" (default {self.default}; omitted in a formula: {self.rule})"
+        elif self.rule:
             text += f" (default: {self.rule})"
         elif symbolic and self.is_size and self.kind != "part":
             text += " (omitted: a symbol)"

@@ -253,7 +253,7 @@ class TransformerFamily(Family):
         parts = self._parts(given, head_spec, values, convention)
         options = self._own(given, values)
         values = {k: (None if v is _NOT_GIVEN else v) for k, v in values.items()}
-        self._check_values(values, attention)
+        self._check_values(values, attention, sizes)
         structure = TransformerStructure(
             family=self.name,
             head=head,
@@ -406,7 +406,18 @@ class TransformerFamily(Family):
         values["d_ff"] = None  # follows d_model by the rule (filled in below)
         return "llama", rule
 
-    def _check_values(self, values: Mapping[str, Any], attention: str) -> None:
+    def _check_values(
+        self, values: Mapping[str, Any], attention: str, given: Mapping[str, Any]
+    ) -> None:
+        """The family's rules on the sizes; a size the user did not give is named as the
+        family's default (``kv_heads (16, gemma's default)``), with the option to give."""
+
+        def said(name: str) -> str:
+            value = values.get(name)
+            if name in given or value is None:
+                return f"{name} ({value})"
+            return f"{name} ({value}, {self.name}'s default: give {typed(name)} to change it)"
+
         d, heads, head_dim = values.get("d_model"), values.get("heads"), values.get("head_dim")
         must = self.divisible == "always" or (
             self.divisible == "derived" and attention != "explicit"
@@ -426,10 +437,10 @@ class TransformerFamily(Family):
             )
         kv = values.get("kv_heads")
         if isinstance(kv, int) and isinstance(heads, int) and kv > heads:
-            raise InvalidSizeError(f"kv_heads ({kv}) cannot exceed heads ({heads})")
+            raise InvalidSizeError(f"{said('kv_heads')} cannot exceed {said('heads')}")
         k, experts = values.get("experts_per_token"), values.get("experts")
         if isinstance(k, int) and isinstance(experts, int) and k > experts:
-            raise InvalidSizeError(f"experts_per_token ({k}) cannot exceed experts ({experts})")
+            raise InvalidSizeError(f"{said('experts_per_token')} cannot exceed {said('experts')}")
 
     # -- structure -> slots and terms ------------------------------------------------
     def slots(self, structure: Hashable) -> tuple[Slot, ...]:
@@ -568,7 +579,7 @@ class TransformerFamily(Family):
             {
                 "square": "attention d_model x d_model",
                 "derived": "head_dim = d_model // heads",
-                "explicit": "head_dim given",
+                "explicit": "head_dim of its own",
             }[s.attention]
             + (", grouped key/value heads" if s.kv else "")
         )
