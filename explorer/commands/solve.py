@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> str:
             continue
         solutions += found
         assumed += _defaults_used(family, found[0], given)
+        assumed += _followed(found[0])
         notes += [note for note in assumed if note not in notes]
     if not solutions:
         raise skipped[0][1]
@@ -192,6 +193,26 @@ def run(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(solution_json(solution))
     return solution_text(solution, top=args.top)
+
+
+def _followed(solution: Any) -> list[str]:
+    """The sizes of the answer that follow others by the family's rules (LLaMA's d_ff from
+    d_model, head_dim = d_model // heads), with their values: what changes with the free
+    size besides the ties."""
+    from explorer._api import count
+
+    counted = count(solution.family, **solution.count_kwargs())
+    family = counted.family
+    found = []
+    for slot, value in zip(counted.compiled.slots, counted.values):
+        keyword = family.keyword(slot.keyword) if hasattr(family, "keyword") else None
+        if slot.derived and keyword is not None and value is not None:
+            found.append(f"{slot.keyword} {_shown(value)} ({keyword.rule})")
+    return ["following the solved size by the family's rules: " + ", ".join(found)] if found else []
+
+
+def _shown(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
 def _emit(solution: Any, args: argparse.Namespace) -> str:
@@ -282,6 +303,14 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
         family.name, budget=budget, free=free, **_solving(args, ties, measure), **sizes
     )
     notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]
+    held = [
+        f"{keyword} {_shown(value)} ({design.fields[keyword]})"
+        for keyword, value in solution.sizes.items()
+        if keyword in design.fields and keyword != free and keyword not in ties
+    ]
+    if held:
+        notes.append("held as the file gives them: " + ", ".join(held))
+    notes += _followed(solution)
     notes += list(design.notes)
     if args.save_config is not None:
         written = _save_config(args, design, solution, (free, *solution_ties(ties)))

@@ -611,11 +611,14 @@ class TransformerFamily(Family):
     # -- for the solver --------------------------------------------------------------
     def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
         """d_model solved with head_dim following it: a multiple of heads (twice that
-        under rotary embeddings, whose head_dim must be even)."""
+        under rotary embeddings, whose head_dim must be even); with head_dim of its own, a
+        multiple of heads where the family refuses any other d_model (LLaMA's config)."""
         heads = sizes.get("heads", self.default_map.get("heads"))
         follows = "head_dim" not in sizes and "head_dim" not in self.default_map
-        if free != "d_model" or type(heads) is not int or not follows:
+        if free != "d_model" or type(heads) is not int:
             return 1
+        if not follows:
+            return heads if self.divisible == "always" else 1
         return 2 * heads if self.even_rotary else heads  # rotary needs an even head_dim
 
     def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
