@@ -189,15 +189,20 @@ def add_design_options(
     options are accepted, and the family refuses what is not its own. ``assumed``: the command
     assumes the keywords' assumed values (``solve``), and its help says so. ``every``:
     ``--convention all`` compares every convention of the family's kind."""
-    families_shown: tuple[Family, ...] = getattr(parser, "families", ()) or tuple(FAMILIES.values())
+    named: tuple[Family, ...] = getattr(parser, "families", ())
+    families_shown = named or tuple(FAMILIES.values())
+    command = (parser.prog or "explorer count").split()[-1]
+    listed = "" if named else f"; 'explorer {command} FAMILY --help' lists a family's sizes"
     if ranges:
         parser.add_argument(
             "--arch",
-            help="family, or several: " + ",".join(FAMILIES) + f" (default {DEFAULT_FAMILY})",
+            help="family, or several: "
+            + ",".join(FAMILIES)
+            + f" (default {DEFAULT_FAMILY}){listed.replace('FAMILY', '--arch FAMILY')}",
         )
     else:
         parser.add_argument(
-            "family", metavar="FAMILY", nargs="?", help="one of: " + ", ".join(FAMILIES)
+            "family", metavar="FAMILY", nargs="?", help="one of: " + ", ".join(FAMILIES) + listed
         )
     parser.add_argument(
         "--spec", metavar="FILE", help="a model spec file (TOML) instead of a family"
@@ -237,6 +242,7 @@ def add_design_options(
             if alias
             else keyword.describe(symbolic=symbolic, assumed=assumed)
         )
+        alias = alias or not named  # no family named: accepted, listed one family at a time
         others = [a for a in keyword.aliases if a in options and options[a].keyword is keyword]
         if others and not alias:
             text += " (also " + ", ".join("--" + a.replace("_", "-") for a in others) + ")"
