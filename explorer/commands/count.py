@@ -22,6 +22,7 @@ from explorer.commands.options import (
     design_kwargs,
     emitted,
     hf_request,
+    int_text,
     spec_request,
 )
 from explorer.errors import ConflictError
@@ -53,6 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show the bytes (weights in --dtype, default fp32, and what the flags add)",
     )
+    shown.add_argument(
+        "--tree",
+        action="store_true",
+        help="show the count along the framework's module hierarchy (with --seq, each "
+        "module's MACs too)",
+    )
+    shown.add_argument(
+        "--depth",
+        type=int_text("--depth"),
+        default=3,
+        help="with --tree: how deep the modules go (default 3)",
+    )
 
 
 def run(args: argparse.Namespace) -> str:
@@ -65,6 +78,8 @@ def run(args: argparse.Namespace) -> str:
     wants_memory = args.memory or memory_requested(args)
     if args.flops and "seq" not in measures:
         raise UsageError("--flops shows the products of a forward pass: give --seq T")
+    if args.depth < 1:
+        raise UsageError(f"--depth must be at least 1, got {args.depth}")
     if args.convention == EVERY:
         if args.emit is not None:
             raise ConflictError("--emit prints one design as code: pick one --convention")
@@ -107,8 +122,8 @@ def run(args: argparse.Namespace) -> str:
             return code
         data = _json(count_json(result), result, measures, args.flops, shown_memory)
         return json.dumps({**data, args.emit: code})
-    if args.json:
-        return json.dumps(_json(count_json(result), result, measures, args.flops, shown_memory))
+    if args.json or args.tree:
+        return _tree_or_json(args, result, measures, shown_memory)
     text = count_table(result, formula_limit=_formula_limit(args))
     if "seq" in measures:
         from explorer.render_measures import approximations_text, compute_summary, compute_table
@@ -156,6 +171,21 @@ def _formula_limit(args: argparse.Namespace) -> int | None:
     if args.full_formula or not sys.stdout.isatty():
         return None
     return FORMULA_ON_TERMINAL
+
+
+def _tree_or_json(
+    args: argparse.Namespace, result: Any, measures: dict[str, Any], memory: Any
+) -> str:
+    """``--json`` (with the module tree under ``tree`` when asked), or ``--tree`` as text."""
+    from explorer.render import count_json
+    from explorer.render_tree import tree_json, tree_table
+
+    if not args.json:
+        return tree_table(result, depth=args.depth)
+    data = _json(count_json(result), result, measures, args.flops, memory)
+    if args.tree:
+        data["tree"] = tree_json(result, depth=args.depth)
+    return json.dumps(data)
 
 
 def _json(
