@@ -10,9 +10,7 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role
 
@@ -22,8 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["Site"]
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """The prefix of a block's parameter names and how its terms are grouped.
 
     Attributes:
@@ -50,7 +47,7 @@ class Site:
         """The same group at another prefix, layer and number of copies."""
         import sympy  # here: importing the blocks (every family does) must not import it
 
-        return dataclasses.replace(self, prefix=prefix, layer=layer, copies=sympy.sympify(copies))
+        return self._replace( prefix=prefix, layer=layer, copies=sympy.sympify(copies))
 
     def role(
         self,

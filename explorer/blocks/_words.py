@@ -19,8 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from explorer.algebra import GROUPED, Role
 
@@ -56,8 +55,7 @@ class DimensionLike(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Network:
+class Network(NamedTuple):
     """What a block's words may need to know of the rest of its network (one part of a
     spec).
 

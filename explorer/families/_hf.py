@@ -34,8 +34,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["HFBinding", "Reader", "check", "derived"]
 
@@ -74,8 +73,7 @@ def check(
 Reader = Callable[[Mapping[str, Any], str, dict[str, Any]], None]
 
 
-@dataclass(frozen=True)
-class HFBinding:
+class HFBinding(NamedTuple):
     """How a family reads a Hugging Face ``config.json``.
 
     Attributes:
@@ -110,7 +108,7 @@ class HFBinding:
     heads: tuple[tuple[str, str], ...] = ()
     derived: tuple[dict[str, Any], ...] = ()
     checks: tuple[dict[str, Any], ...] = ()
-    read: Reader | None = field(default=None, compare=False)
+    read: Reader | None = None
     probes: tuple[dict[str, Any], ...] = ()
     refused: tuple[tuple[dict[str, Any], str], ...] = ()
     accepted: tuple[dict[str, Any], ...] = ()

@@ -11,8 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from explorer.errors import ConfigError, did_you_mean
 from explorer.families import FAMILIES, Family
@@ -45,8 +44,7 @@ _HEADS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class HFDesign:
+class HFDesign(NamedTuple):
     """A config read for one model class: the family and its keywords.
 
     Attributes:

@@ -31,7 +31,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -129,8 +128,7 @@ def _sublayers(
         if sub.layers:
             yield (
                 sub,
-                dataclasses.replace(
-                    at, copies=z[sub.layers], extras=(*at.extras, ("layers", sub.layers))
+                at._replace( copies=z[sub.layers], extras=(*at.extras, ("layers", sub.layers))
                 ),
             )
         else:

@@ -15,8 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.transformer.blocks import Classifier, Embeddings, HeadPart
 
@@ -55,8 +54,7 @@ def CROSS(s: TransformerStructure, stack: StackNames) -> bool:  # noqa: N802 - a
     return stack.decoder or s.cross_attention
 
 
-@dataclass(frozen=True, slots=True)
-class Sublayer:
+class Sublayer(NamedTuple):
     """One sublayer of a layer: a block, and the local name of the norm that belongs to
     it (before or after it: the count is the same).
 
@@ -75,8 +73,7 @@ class Sublayer:
     layers: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class StackNames:
+class StackNames(NamedTuple):
     """A stack of identical layers (a decoder-only model has one; T5 an encoder and a
     decoder).
 
@@ -94,8 +91,7 @@ class StackNames:
     decoder: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
+class Head(NamedTuple):
     """What a model class puts on the base model: its parts, the prefix of the base
     model's parameters under it, and whether it keeps the decoder (T5's encoder-only
     classes do not)."""
@@ -143,8 +139,7 @@ def task_heads(model: str, prefix: str) -> tuple[tuple[str, Head], ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Naming:
+class Naming(NamedTuple):
     """A family's layout and every name it gives its parameters.
 
     Attributes:

@@ -2,20 +2,18 @@
 sizes into.
 
 Example:
-    >>> "attention" in TransformerStructure.__dataclass_fields__
+    >>> "attention" in TransformerStructure._fields
     True
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["TransformerStructure"]
 
 
-@dataclass(frozen=True, slots=True)
-class TransformerStructure:
+class TransformerStructure(NamedTuple):
     """Everything that shapes a Transformer's formula (not its sizes).
 
     ``attention``: ``square`` (q, k, v, o all d_model x d_model: head_dim and kv_heads

@@ -11,8 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from explorer.algebra import Term
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Block", "Pass"]
 
 
-@dataclass(frozen=True, slots=True)
-class Pass:
+class Pass(NamedTuple):
     """One forward pass as a block of one stack reads it.
 
     Attributes:

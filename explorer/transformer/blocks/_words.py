@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from explorer.algebra import EVERY, Role
 from explorer.blocks import Network
@@ -28,8 +28,7 @@ def times(*factors: int) -> str:
     return " x ".join(shown) or "1"
 
 
-@dataclass(frozen=True, slots=True)
-class Matrix:
+class Matrix(NamedTuple):
     """A weight as the framework stores it: ``out`` rows of ``inputs`` ([out, in]), or
     ``inputs`` rows of ``out`` ([in, out], told as columns)."""
 
@@ -74,8 +73,7 @@ def is_bias(numbers: tuple[int, ...]) -> bool:
     return len(numbers) == 1
 
 
-@dataclass(frozen=True, slots=True)
-class Heads:
+class Heads(NamedTuple):
     """The heads of the design, as far as it gives them."""
 
     heads: int | None

@@ -17,10 +17,8 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term, symbol
 from explorer.blocks import ATTENTION, DimensionLike, Network, causal_pairs, linear, product, words
@@ -35,8 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["Attention", "AttentionNames"]
 
 
-@dataclass(frozen=True, slots=True)
-class AttentionNames:
+class AttentionNames(NamedTuple):
     """The local names of one attention's matrices (a framework's vocabulary).
 
     Set ``q``, ``k``, ``v`` for separate projections, ``qkv`` for one fused matrix, or
@@ -56,8 +53,7 @@ class AttentionNames:
         return (self.qkv or self.q).rsplit(".", 1)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Attention:
+class Attention(NamedTuple):
     """A self-attention, or (``cross``) a cross-attention over an encoder's output.
 
     Attributes:
@@ -238,7 +234,7 @@ class Attention:
 def _relative_bias(at: Site, name: str, *, buckets: Any, heads: Any) -> list[Term]:
     """T5's learned relative position bias: one scalar per distance bucket and head,
     shared by every layer of its stack, stored in the first layer (Raffel et al. 2020)."""
-    first = dataclasses.replace(at, prefix=at.prefix.replace("*", "0", 1), layer="0", copies=1)
+    first = at._replace( prefix=at.prefix.replace("*", "0", 1), layer="0", copies=1)
     return [
         Term(
             first.name(name + ".weight"),

@@ -12,8 +12,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, words
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Embeddings", "table"]
 
 
-@dataclass(frozen=True, slots=True)
-class Embeddings:
+class Embeddings(NamedTuple):
     """The embedding tables of a family, by local name (``""``: none).
 
     Attributes:

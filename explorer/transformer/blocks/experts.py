@@ -14,8 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, product, words
@@ -31,8 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["ExpertNames", "Experts"]
 
 
-@dataclass(frozen=True, slots=True)
-class ExpertNames:
+class ExpertNames(NamedTuple):
     """Local names of a mixture of experts with fused expert tensors (Mixtral): the
     router, ``gate_up`` [E, 2 d_ff, d_model] and ``down`` [E, d_model, d_ff]."""
 
@@ -41,8 +39,7 @@ class ExpertNames:
     down: str
 
 
-@dataclass(frozen=True, slots=True)
-class Experts:
+class Experts(NamedTuple):
     """The mixture of experts that takes the MLP's place."""
 
     names: ExpertNames

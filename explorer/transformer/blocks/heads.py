@@ -14,8 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, norm, product, words
@@ -43,15 +42,14 @@ def _product(at: Site, name: str, rows: Any, out: Any, inputs: Any, *, title: st
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LmHead:
+class LmHead(NamedTuple):
     """The LM head [vocab, d_model]; tied, it is the token embedding, already counted
     (Press & Wolf 2017), so it adds nothing. It computes logits at every position."""
 
     name: str = "lm_head"
-    inside = False
+    inside: bool = False
     #: What reads the token embedding when tied to it (``""``: not a vocabulary reader).
-    reader = "LM head"
+    reader: str = "LM head"
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         """Whether the vocabulary appears in its parameters."""
@@ -77,15 +75,14 @@ class LmHead:
         return [_product(at, self.name, run.rows, z.vocab, z.d, title=title)]
 
 
-@dataclass(frozen=True, slots=True)
-class MaskedLmHead:
+class MaskedLmHead(NamedTuple):
     """BERT's masked-LM head (``cls.predictions``): a d_model x d_model transform, its
     LayerNorm, the decoder to the vocabulary and the decoder's bias. Tied, the decoder's
     weight is the word embedding and its bias is ``cls.predictions.bias``; untied, both
     are parameters of their own (Devlin et al. 2019; transformers 5)."""
 
-    inside = False
-    reader = "masked-LM decoder"
+    inside: bool = False
+    reader: str = "masked-LM decoder"
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         """Whether the vocabulary appears in its parameters (its output bias is one)."""
@@ -148,14 +145,13 @@ class MaskedLmHead:
         ]  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Pooler:
+class Pooler(NamedTuple):
     """A d_model x d_model dense layer with bias (tanh) on the first token's final hidden
     state, inside the base model (``pooler.dense``); the sentence-level heads read it."""
 
     name: str = "pooler.dense"
     inside: bool = True
-    reader = ""
+    reader: str = ""
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         return False
@@ -178,8 +174,7 @@ class Pooler:
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class Classifier:
+class Classifier(NamedTuple):
     """A linear layer on the final hidden states to ``out`` (``labels``, ``d_model`` or a
     number): a sequence or token classifier, answer spans, a choice score.
 
@@ -201,7 +196,7 @@ class Classifier:
     bias_flag: str = ""
     per_sequence: bool = False
     inside: bool = False
-    reader = ""
+    reader: str = ""
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         return False

@@ -11,8 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, product, words
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Mlp", "MlpNames", "ffn_facts"]
 
 
-@dataclass(frozen=True, slots=True)
-class MlpNames:
+class MlpNames(NamedTuple):
     """Local names of an MLP's matrices; ``gate`` set means gated (three matrices)."""
 
     up: str
@@ -36,8 +34,7 @@ class MlpNames:
     gate: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Mlp:
+class Mlp(NamedTuple):
     """The MLP of a layer: gated or not as the structure says.
 
     Attributes:

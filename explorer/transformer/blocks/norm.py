@@ -11,8 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, norm, words
@@ -32,8 +31,7 @@ def layer_norm(at: Site, name: str, z: Sizes, s: TransformerStructure, title: st
     return norm(at, name, width=z.d, bias=s.layer_norm, title=title)
 
 
-@dataclass(frozen=True, slots=True)
-class Norm:
+class Norm(NamedTuple):
     """A norm standing alone in a layer (where it belongs to no one block: the norm
     before a dense MLP in some layers and a mixture of experts in the others)."""
 

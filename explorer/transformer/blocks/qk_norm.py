@@ -14,8 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, norm, words
@@ -31,8 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["QKNorm"]
 
 
-@dataclass(frozen=True, slots=True)
-class QKNorm:
+class QKNorm(NamedTuple):
     """The norms of the queries and keys.
 
     Attributes:
