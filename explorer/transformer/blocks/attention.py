@@ -203,7 +203,7 @@ class Attention:
         if self.cross or not s.option("window"):
             return self._cached(at, z, run.batch, tokens, copies=at.copies, prefix="")
         windowed = symbol("T_w")  # min(T, W - 1): the family fills it
-        if not (s.option("window_period") or s.option("window_from")):
+        if not any(s.option(name) for name in ("window_period", "window_from", "window_until")):
             return self._cached(at, z, run.batch, windowed, copies=at.copies, prefix="window_")
         local = symbol("L_w")  # the layers that attend through the window
         return self._cached(
