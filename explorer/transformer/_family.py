@@ -193,7 +193,9 @@ class TransformerFamily(Family):
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
         """Depth, heads, key/value heads, the MLP's width; experts and gating where the
         family has them."""
-        return (*(c for c in _SEARCH if c.keyword in self._by_name), *self.own_choices)
+        unused = {"kv_heads"} if self.latent_attention else set()  # no key/value heads
+        shared = (c for c in _SEARCH if c.keyword in self._by_name and c.keyword not in unused)
+        return (*shared, *self.own_choices)
 
     @property
     def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
@@ -323,7 +325,8 @@ class TransformerFamily(Family):
             name = keyword.name
             condition = conditions.get(name)
             if condition is not None and not condition({**values, **dict(options)}):
-                if given.sizes.get(name) not in (None, False, 0, ""):
+                value = given.sizes.get(name)
+                if value not in (None, False, 0, "", given.defaults.get(name)):
                     raise ConflictError(
                         f"{name} does not apply to this {self.name} design "
                         f"({keyword.meaning}): leave it out"

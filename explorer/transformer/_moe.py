@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConfigError, InvalidSizeError
-from explorer.families import Keyword
+from explorer.families import Keyword, SearchChoice
 from explorer.transformer._family import SizeRule
 from explorer.transformer.blocks import ExpertNames, Experts, Mlp, MlpNames, SharedExperts
 
@@ -38,12 +38,16 @@ __all__ = [
     "D_DENSE",
     "D_SHARED",
     "FIRST_DENSE",
+    "FIRST_DENSE_CHOICE",
     "FIRST_DENSE_RULE",
     "MLP_ONLY",
     "MOE_LAYERS",
+    "ROUTED_CHOICE",
+    "SHARED_CHOICE",
     "SHARED_EXPERTS",
     "SPARSE_RULE",
     "SPARSE_STEP",
+    "SPARSE_STEP_CHOICE",
     "check_layer_types",
     "dense_everywhere",
     "dense_in_some",
@@ -127,6 +131,21 @@ DEEPSEEK_SHARED = SharedExperts(
         gate="mlp.shared_experts.gate_proj",
     ),
     count="shared_experts",
+)
+
+
+#: Search choices of the mixture-of-experts families (sampled when asked for).
+ROUTED_CHOICE = SearchChoice(
+    "experts_per_token", "experts each token is routed to", "int", "experts_per_token", ""
+)
+SHARED_CHOICE = SearchChoice(
+    "shared_experts", "shared experts every token uses", "int", "shared_experts", ""
+)
+FIRST_DENSE_CHOICE = SearchChoice(
+    "first_dense", "dense first layers before the mixtures", "int", "first_dense", ""
+)
+SPARSE_STEP_CHOICE = SearchChoice(
+    "sparse_step", "a mixture of experts every step-th layer", "int", "sparse_step", ""
 )
 
 

@@ -33,6 +33,7 @@ from explorer.transformer import (
     DENSE_MLP,
     DENSE_RULE,
     FIRST_DENSE,
+    FIRST_DENSE_CHOICE,
     FIRST_DENSE_RULE,
     KV_OFF,
     KV_RANK,
@@ -40,6 +41,8 @@ from explorer.transformer import (
     NOPE_DIM,
     Q_RANK,
     ROPE_DIM,
+    ROUTED_CHOICE,
+    SHARED_CHOICE,
     SHARED_EXPERTS,
     V_DIM,
     Embeddings,
@@ -155,6 +158,7 @@ DEEPSEEK = TransformerFamily(
         ("dense_layers", interleaved),
         ("d_dense", interleaved),
     ),
+    own_choices=(ROUTED_CHOICE, SHARED_CHOICE, FIRST_DENSE_CHOICE,),
     hf=HFBinding(
         ("deepseek_v2", "deepseek_v3"),
         fields=(

@@ -29,8 +29,11 @@ from explorer.transformer import (
     DENSE_MLP,
     DENSE_RULE,
     FIRST_DENSE,
+    FIRST_DENSE_CHOICE,
     FIRST_DENSE_RULE,
     MOE_LAYERS,
+    ROUTED_CHOICE,
+    SHARED_CHOICE,
     SHARED_EXPERTS,
     Embeddings,
     Naming,
@@ -121,6 +124,7 @@ GLM4_MOE = TransformerFamily(
         ("dense_layers", interleaved),
         ("d_dense", interleaved),
     ),
+    own_choices=(ROUTED_CHOICE, SHARED_CHOICE, FIRST_DENSE_CHOICE,),
     hf=HFBinding(
         ("glm4_moe",),
         fields=(

@@ -21,6 +21,7 @@ from explorer.families import HFBinding, check
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
+    ROUTED_CHOICE,
     WINDOW,
     WINDOW_PERIOD,
     AttentionSinks,
@@ -109,6 +110,7 @@ GPT_OSS = TransformerFamily(
     experts_mlp=True,
     own_keywords=(WINDOW, WINDOW_PERIOD),
     structural=frozenset(("window", "window_period")),
+    own_choices=(ROUTED_CHOICE,),
     hf=HFBinding(
         ("gpt_oss",),
         fields=(

@@ -22,6 +22,7 @@ from explorer.transformer import (
     DECODER_EXPERTS,
     DECODER_FIELDS,
     KV_OFF,
+    ROUTED_CHOICE,
     Embeddings,
     Naming,
     QKNorm,
@@ -84,6 +85,7 @@ OLMOE = TransformerFamily(
     gated=True,
     divisible="always",
     experts_mlp=True,
+    own_choices=(ROUTED_CHOICE,),
     hf=HFBinding(
         ("olmoe",),
         fields=(

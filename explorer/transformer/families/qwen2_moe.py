@@ -30,8 +30,10 @@ from explorer.transformer import (
     DENSE_RULE,
     MLP_ONLY,
     MOE_LAYERS,
+    ROUTED_CHOICE,
     SPARSE_RULE,
     SPARSE_STEP,
+    SPARSE_STEP_CHOICE,
     WINDOW,
     WINDOW_PERIOD,
     WINDOW_UNTIL,
@@ -72,6 +74,8 @@ def _read(fields: Mapping[str, Any], model: str, sizes: dict[str, Any]) -> None:
     them); a ``layer_types`` list refused unless it is the one the config derives."""
     refuse_null(fields, "num_key_value_heads")
     read_sparse_layers(fields, sizes)
+    if not fields.get("sliding_window"):
+        sizes.pop("window_until", None)  # no window: where it would stop changes nothing
     layers, until = fields.get("num_hidden_layers"), fields.get("max_window_layers")
     if isinstance(layers, int) and isinstance(until, int):
         on = bool(fields.get("use_sliding_window"))
@@ -155,6 +159,7 @@ QWEN2_MOE = TransformerFamily(
         ("d_shared", lambda seen: "experts" in seen),
         ("d_dense", lambda seen: "experts" not in seen or interleaved(seen)),
     ),
+    own_choices=(ROUTED_CHOICE, SPARSE_STEP_CHOICE,),
     hf=HFBinding(
         ("qwen2_moe",),
         fields=(

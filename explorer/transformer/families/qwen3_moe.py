@@ -28,8 +28,10 @@ from explorer.transformer import (
     DENSE_RULE,
     MLP_ONLY,
     MOE_LAYERS,
+    ROUTED_CHOICE,
     SPARSE_RULE,
     SPARSE_STEP,
+    SPARSE_STEP_CHOICE,
     WINDOW,
     Embeddings,
     Naming,
@@ -116,6 +118,7 @@ QWEN3_MOE = TransformerFamily(
         ("dense_layers", _mixture),
         ("d_dense", lambda seen: "experts" not in seen or interleaved(seen)),
     ),
+    own_choices=(ROUTED_CHOICE, SPARSE_STEP_CHOICE,),
     hf=HFBinding(
         ("qwen3_moe",),
         fields=(

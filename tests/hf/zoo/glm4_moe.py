@@ -4,7 +4,7 @@ head_dim of its own, shared experts, dense first layers).
 
 Published counts (Z.ai, GLM-4.5 model cards and report, arXiv:2508.06471): GLM-4.5, 355B in
 total and 32B active per token; GLM-4.5-Air, 106B and 12B. The active counts leave out the
-embedding and the output head (GLM-4.5: 32,080,173,056, 32B; every parameter a token uses:
+embedding and the output head (GLM-4.5: 32,080,359,424, 32B; every parameter a token uses:
 33.6B); the totals are not what transformers builds rounded (352.8B and 106.85B; the
 released checkpoints also hold a multi-token-prediction layer transformers does not build).
 """
