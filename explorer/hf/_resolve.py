@@ -146,12 +146,14 @@ def field_name(key: str, aliases: Mapping[str, str], fields: Mapping[str, Any]) 
         'num_mtp_layers'
     """
     name = aliases.get(key, key)
-    if name in fields or key not in fields:
-        for source, target in aliases.items():
-            if name == target and name not in fields and source in fields:
-                return source
+    if name in fields:
         return name
-    return key
+    if key in fields:
+        return key
+    for source, target in aliases.items():
+        if target == name and source in fields:
+            return source
+    return name
 
 
 def apply_config_rules(

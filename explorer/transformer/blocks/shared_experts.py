@@ -138,7 +138,7 @@ def _shared_words(
     hidden = matrix.inputs if code == "down" else matrix.out
     made = (
         f"{count} shared experts of {hidden // count} fused into one MLP {hidden} wide"
-        if role.extra("shared") == "count" and count and hidden % count == 0
+        if role.extra("shared") == "count" and count and count > 1 and hidden % count == 0
         else f"a shared expert {hidden} wide"
     )
     every = "every token runs through it (all of it active)"
