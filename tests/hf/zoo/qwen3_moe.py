@@ -96,7 +96,8 @@ COMPUTE = [
 
 def random_config(rng: random.Random) -> dict[str, Any]:
     """A random small Qwen3-MoE: grouped-query heads, a head_dim of its own (or none),
-    experts in every step-th layer, some layers listed dense."""
+    experts in every step-th layer, some layers listed dense,
+    or no experts at all."""
     heads = rng.choice((2, 4, 8))
     layers = rng.randint(1, 5)
     config: dict[str, Any] = {
@@ -106,8 +107,8 @@ def random_config(rng: random.Random) -> dict[str, Any]:
         "num_hidden_layers": layers,
         "num_attention_heads": heads,
         "num_key_value_heads": rng.choice([k for k in (1, 2, 4, 8) if heads % k == 0]),
-        "num_experts": (experts := rng.randint(1, 8)),
-        "num_experts_per_tok": rng.randint(1, experts),
+        "num_experts": (experts := rng.choice((0, *range(1, 9)))),  # 0: dense everywhere
+        "num_experts_per_tok": rng.randint(1, max(experts, 1)),
         "decoder_sparse_step": rng.choice((1, 1, 2, 3)),
         "mlp_only_layers": sorted(rng.sample(range(layers), rng.randint(0, min(2, layers)))),
         "vocab_size": rng.randrange(10, 300),
