@@ -124,9 +124,7 @@ def tree_table(count: Any, *, depth: int) -> str:
         f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}".rstrip()
         for r in [header, *shown]
     ]
-    total = f"total {count.total:,} parameters" + (
-        f", {count.macs:,} MACs" if with_macs else ""
-    )
+    total = f"total {count.total:,} parameters" + (f", {count.macs:,} MACs" if with_macs else "")
     return "\n".join([*lines, total])
 
 

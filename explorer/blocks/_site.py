@@ -47,7 +47,7 @@ class Site(NamedTuple):
         """The same group at another prefix, layer and number of copies."""
         import sympy  # here: importing the blocks (every family does) must not import it
 
-        return self._replace( prefix=prefix, layer=layer, copies=sympy.sympify(copies))
+        return self._replace(prefix=prefix, layer=layer, copies=sympy.sympify(copies))
 
     def role(
         self,

@@ -40,7 +40,12 @@ class Context:
     @classmethod
     def of(cls, count: object, infos: Sequence[TermInfoLike]) -> Context:
         """The networks of ``count``, whose terms are ``infos``."""
-        design = getattr(count, "sizes", None) or {}
+        design = dict(getattr(count, "sizes", None) or {})
+        slots = getattr(getattr(count, "compiled", None), "slots", ())
+        values = getattr(count, "values", None) or ()
+        for slot, value in zip(slots, values):  # sizes that follow others: how many layers
+            if slot.derived and isinstance(value, int):  # have experts ...
+                design.setdefault(slot.keyword, value)
         roles: dict[str, list[object]] = {}
         for info in infos:
             roles.setdefault(part_of(info.name), []).append(info.role)

@@ -2,7 +2,7 @@
 
 Example:
     >>> sorted(FAMILIES)[:6]
-    ['bert', 'gemma', 'gpt2', 'gpt_neox', 'gru', 'llama']
+    ['bert', 'deepseek', 'gemma', 'glm4_moe', 'gpt2', 'gpt_neox']
 """
 
 from __future__ import annotations
@@ -137,6 +137,12 @@ FAMILIES = Registry(
         "qwen3": ("explorer.transformer.families.qwen3", "QWEN3"),
         "gemma": ("explorer.transformer.families.gemma", "GEMMA"),
         "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
+        "qwen3_moe": ("explorer.transformer.families.qwen3_moe", "QWEN3_MOE"),
+        "qwen2_moe": ("explorer.transformer.families.qwen2_moe", "QWEN2_MOE"),
+        "olmoe": ("explorer.transformer.families.olmoe", "OLMOE"),
+        "deepseek": ("explorer.transformer.families.deepseek", "DEEPSEEK"),
+        "gpt_oss": ("explorer.transformer.families.gpt_oss", "GPT_OSS"),
+        "glm4_moe": ("explorer.transformer.families.glm4_moe", "GLM4_MOE"),
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),

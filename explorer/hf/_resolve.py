@@ -20,7 +20,15 @@ from explorer.hf._data import activations, common, fields_of, kinds_of, plain_ty
 if TYPE_CHECKING:
     from explorer.families import HFBinding
 
-__all__ = ["HARMLESS", "READ_ELSEWHERE", "REFUSED", "apply_config_rules", "resolve", "rule_value"]
+__all__ = [
+    "HARMLESS",
+    "READ_ELSEWHERE",
+    "REFUSED",
+    "apply_config_rules",
+    "field_name",
+    "resolve",
+    "rule_value",
+]
 
 #: Keys that config.json files carry and that change no count.
 HARMLESS = frozenset(
@@ -94,7 +102,7 @@ def resolve(
     fields = dict(defaults)
     notes: list[str] = []
     for key, value in given.items():
-        name = aliases.get(key, key)
+        name = field_name(key, aliases, defaults)
         if name in REFUSED:
             raise ConfigError(f"{source}: {name} {REFUSED[name]}; remove it to count")
         if name not in defaults and name not in HARMLESS and name not in READ_ELSEWHERE:
@@ -124,6 +132,28 @@ def resolve(
     if fields.get("problem_type") == "single_label_classification" and fields["num_labels"] < 2:
         raise ConfigError(f"{source}: single_label_classification needs num_labels > 1")
     return fields, notes
+
+
+def field_name(key: str, aliases: Mapping[str, str], fields: Mapping[str, Any]) -> str:
+    """The config field a config.json key sets: the field its alias names; where an alias
+    names no field of the class (Qwen3MoeConfig maps its field ``num_experts`` to
+    ``num_local_experts``, DeepseekV3Config its ``num_mtp_layers`` to
+    ``num_nextn_predict_layers``), the field on the other side of the alias.
+
+    Example:
+        >>> field_name("num_nextn_predict_layers",
+        ...            {"num_mtp_layers": "num_nextn_predict_layers"}, {"num_mtp_layers": 1})
+        'num_mtp_layers'
+    """
+    name = aliases.get(key, key)
+    if name in fields:
+        return name
+    if key in fields:
+        return key
+    for source, target in aliases.items():
+        if target == name and source in fields:
+            return source
+    return name
 
 
 def apply_config_rules(

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.families import FAMILIES, HFBinding
-from explorer.hf._resolve import apply_config_rules
+from explorer.hf._resolve import apply_config_rules, field_name
 
 __all__ = ["OUTPUT", "bindings", "extract", "main"]
 
@@ -264,7 +264,7 @@ def _resolved(entry: dict[str, Any], binding: HFBinding, given: dict[str, Any]) 
     aliases = entry["attribute_map"]
     fields = dict(entry["defaults"])
     for key, value in given.items():
-        fields[aliases.get(key, key)] = value
+        fields[field_name(key, aliases, entry["defaults"])] = value
     apply_config_rules(binding.derived, fields, given)
     return fields
 

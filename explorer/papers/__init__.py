@@ -1,8 +1,8 @@
 """Published configurations and their reported counts (data files, one per paper).
 
 Example:
-    >>> sorted(load_papers())[:5]
-    ['brown2020', 'devlin2019', 'forum', 'graves2013', 'jiang2023']
+    >>> {"graves2013", "jiang2023", "deepseek2024"} <= set(load_papers())
+    True
 """
 
 from explorer.papers._registry import (
@@ -11,6 +11,7 @@ from explorer.papers._registry import (
     Reproduction,
     find_entry,
     load_papers,
+    measured,
     parse_reported,
     reproduce_entry,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Reproduction",
     "find_entry",
     "load_papers",
+    "measured",
     "parse_reported",
     "reproduce_entry",
 ]

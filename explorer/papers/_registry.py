@@ -31,6 +31,7 @@ __all__ = [
     "Reproduction",
     "find_entry",
     "load_papers",
+    "measured",
     "parse_reported",
     "reproduce_entry",
 ]
@@ -48,8 +49,11 @@ _ENTRY_KEYS = (
     "example",
     "measure",
 )
-#: What an entry's figure counts: every parameter, or those one token uses (MoE).
-_MEASURES = ("total", "active")
+#: What an entry's figure counts: every parameter, or those one token uses (a mixture of
+#: experts), in full or as cards print them without the embedding tables (the LM head, a
+#: matrix product, counted: gpt-oss's, DeepSeek's cards), or without the LM head too
+#: (GLM-4.5's): :func:`measured`.
+_MEASURES = ("total", "active", "active-no-token-embedding", "active-non-embedding")
 _SUFFIXES = {"k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 
 
@@ -208,7 +212,7 @@ def reproduce_entry(entry: Entry) -> Reproduction:
         computed = formula_value
     if entry.spec is not None:  # the configuration's true count, when the entry has one
         count = entry.spec.count()
-        computed = count.active if entry.measure == "active" else count.total
+        computed = measured(count, entry.measure)
     return Reproduction(
         entry=entry,
         reported=entry.reported,
@@ -219,6 +223,31 @@ def reproduce_entry(entry: Entry) -> Reproduction:
         tolerance=tolerance,
         count=count,
         detail=detail,
+    )
+
+
+def measured(count: SpecCount, measure: str) -> int:
+    """What an entry's figure counts, read from its configuration's count (one of
+    ``total``, ``active``, ``active-no-token-embedding``, ``active-non-embedding``).
+
+    Example:
+        >>> count = find_entry("mixtral-8x7b-active").spec.count()
+        >>> measured(count, "active") - measured(count, "active-no-token-embedding")
+        131072000
+    """
+    if measure == "total":
+        return count.total
+    active = count.active
+    if measure == "active":
+        return active
+    parts = list(zip(count.compiled.terms, count.breakdown.values()))
+    active -= sum(value for term, value in parts if term.kind == "embedding")
+    if measure == "active-no-token-embedding":
+        return active
+    return active - sum(
+        value
+        for term, value in parts
+        if term.role.block == "head" and term.role.extra("projection") == "lm"
     )
 
 

@@ -128,8 +128,7 @@ def _sublayers(
         if sub.layers:
             yield (
                 sub,
-                at._replace( copies=z[sub.layers], extras=(*at.extras, ("layers", sub.layers))
-                ),
+                at._replace(copies=z[sub.layers], extras=(*at.extras, ("layers", sub.layers))),
             )
         else:
             yield sub, at
@@ -208,15 +207,22 @@ def measure_slots(s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
         slots += (Slot("decoder_seq", None, "T_d"),)
     if measure == "kv" and s.option("window"):
         slots += (Slot("cached_seq", None, "T_w", True),)
-        if s.option("window_period") or s.option("window_from"):
+        if some_layers_windowed(s):
             slots += (Slot("window_layers", None, "L_w", True),)
     return slots
 
 
+def some_layers_windowed(s: TransformerStructure) -> bool:
+    """Whether a design with a window has global layers too (a period, a first or a last
+    windowed layer)."""
+    return any(s.option(name) for name in ("window_period", "window_from", "window_until"))
+
+
 def window_complete(s: TransformerStructure, slots: tuple[Slot, ...], values: list[Any]) -> None:
     """Fill T_w = min(T, W - 1) (what a windowed layer's cache keeps after a forward pass
-    of T tokens) and L_w, the windowed layers: L - L // p (every p-th layer global) or
-    max(L - f, 0) (windowed from layer f on); ints or numpy arrays."""
+    of T tokens) and L_w, the windowed layers among the first m = min(L, u) (u: windowed
+    only below layer u; else m = L): m - m // p (every p-th layer global), max(m - f, 0)
+    (windowed from layer f on), or m; ints or numpy arrays."""
     at = {slot.keyword: i for i, slot in enumerate(slots)}
     if "cached_seq" in at and values[at["cached_seq"]] is None:
         keep = int(s.option("window")) - 1
@@ -224,11 +230,16 @@ def window_complete(s: TransformerStructure, slots: tuple[Slot, ...], values: li
         values[at["cached_seq"]] = min(seq, keep) if isinstance(seq, int) else seq.clip(max=keep)
     if "window_layers" in at and values[at["window_layers"]] is None:
         layers = values[at["layers"]]
+        until = int(s.option("window_until") or 0)
+        if until:
+            layers = min(layers, until) if isinstance(layers, int) else layers.clip(max=until)
         if s.option("window_period"):
             values[at["window_layers"]] = layers - layers // int(s.option("window_period"))
-        else:
+        elif s.option("window_from"):
             below = layers - int(s.option("window_from"))
             values[at["window_layers"]] = max(below, 0) if isinstance(below, int) else below.clip(0)
+        else:
+            values[at["window_layers"]] = layers
 
 
 def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> tuple[Term, ...]:

@@ -78,18 +78,26 @@ class TransformerFamily(Family):
         options: the optional keywords it takes (``attention_bias``, ``experts`` ...).
         layer_norm: LayerNorm (scale and shift), else RMSNorm (scale only).
         gated, qkv_bias, o_bias, mlp_bias: its MLP and biases when not set otherwise.
+        bias_on_output: ``attention_bias`` puts a bias on the output projection too (else on
+            the query, key and value only: GLM-4's, Qwen2-MoE's ``qkv_bias``).
         d_ff_rule: ``times4``, ``llama``, or ``""`` (d_ff must be given).
         divisible: ``always`` (heads must divide d_model, even with a head_dim given),
             ``derived`` (when head_dim follows d_model), ``never`` (head_dim is floored).
         even_rotary: rotary embeddings refuse an odd head_dim above 4.
         encoder_decoder: an encoder and a decoder stack (T5).
         experts_mlp: every layer's MLP is a mixture of experts (Mixtral).
+        latent_attention: its attention sizes its heads itself (multi-head latent
+            attention, DeepSeek-V2): ``heads`` is a size, ``head_dim`` and ``kv_heads`` are
+            none of its sizes.
         relative: T5's relative position bias in each stack's first layer.
         own_keywords: keywords of its own (its blocks' sizes and switches); a flag,
             choice or number goes into the structure's ``options``; a size present is a
             slot (its symbol read by the blocks as ``z[name]``), unless ``structural``.
         structural: own sizes that shape the structure, not the count (a window's width).
         rules: sizes of its own that follow others unless given (:class:`SizeRule`).
+        conditional: own keywords a design has only where a condition on the sizes and
+            options read before them holds (the dense MLP's width where some layers are
+            dense); elsewhere a default is not read and a given value is refused.
         checks: checks of its own on a design's sizes.
         own_choices: search choices of its own.
         hf: its Hugging Face binding (model types, field map, rules).
@@ -107,11 +115,13 @@ class TransformerFamily(Family):
     qkv_bias: bool = False
     o_bias: bool = False
     mlp_bias: bool = False
+    bias_on_output: bool = True
     d_ff_rule: str = ""
     divisible: str = "never"
     even_rotary: bool = False
     encoder_decoder: bool = False
     experts_mlp: bool = False
+    latent_attention: bool = False
     relative: bool = False
     causal: bool = True
     kind: str = "transformer"
@@ -125,6 +135,11 @@ class TransformerFamily(Family):
     own_keywords: tuple[Keyword, ...] = ()
     #: Sizes that follow others unless given (``moe_layers = layers - first_dense``).
     rules: tuple[SizeRule, ...] = ()
+    #: Own keywords present only where a condition on what was read before them holds
+    #: (``("d_dense", lambda seen: "dense_layers" in seen)``), in ``own_keywords`` order.
+    conditional: tuple[tuple[str, Callable[[Mapping[str, Any]], bool]], ...] = field(
+        default=(), compare=False
+    )
     #: Own sizes that shape the structure instead of the count (a sliding window's width:
     #: no parameter depends on it): kept in the structure's options, not as slots.
     structural: frozenset[str] = frozenset()
@@ -178,7 +193,9 @@ class TransformerFamily(Family):
     def search_choices(self) -> tuple[SearchChoice, ...]:  # type: ignore[override]
         """Depth, heads, key/value heads, the MLP's width; experts and gating where the
         family has them."""
-        return (*(c for c in _SEARCH if c.keyword in self._by_name), *self.own_choices)
+        unused = {"kv_heads"} if self.latent_attention else set()  # no key/value heads
+        shared = (c for c in _SEARCH if c.keyword in self._by_name and c.keyword not in unused)
+        return (*shared, *self.own_choices)
 
     @property
     def examples(self) -> tuple[dict[str, Any], ...]:  # type: ignore[override]
@@ -193,8 +210,9 @@ class TransformerFamily(Family):
             found.append({**base, "head": head})
         if "experts" in self.options or self.experts_mlp:
             found.append({**base, "experts": 4, "experts_per_token": 2})
-        found.append({**base, "kv_heads": 2})
-        found.append({**base, "head_dim": 32, "kv_heads": 1})
+        if not self.latent_attention:  # a latent attention has neither
+            found.append({**base, "kv_heads": 2})
+            found.append({**base, "head_dim": 32, "kv_heads": 1})
         found.append({**base, "tied": not self.default_map.get("tied", False)})
         for name in ("attention_bias", "mlp_bias", "cross_attention", "gated"):
             if name in self.options:
@@ -264,7 +282,9 @@ class TransformerFamily(Family):
             rule=rule,
             gated=given.flag("gated", self.gated),
             qkv_bias=given.flag("attention_bias", self.qkv_bias),
-            o_bias=given.flag("attention_bias", self.o_bias),
+            o_bias=given.flag("attention_bias", self.o_bias)
+            if self.bias_on_output
+            else self.o_bias,
             mlp_bias=given.flag("mlp_bias", self.mlp_bias),
             layer_norm=given.choice("norm", "layernorm" if self.layer_norm else "rmsnorm")
             == "layernorm",
@@ -289,7 +309,7 @@ class TransformerFamily(Family):
         for own in self.rules:
             if structure.option(own.name) == "rule":
                 inputs = [values.get(name, structure.option(name)) for name in own.inputs]
-                if all(isinstance(x, int) for x in inputs):
+                if all(isinstance(x, (int, str)) for x in inputs):  # a choice is text
                     values[own.name] = own.compute(*inputs)
         if not symbolic:
             for check in self.checks:
@@ -297,14 +317,27 @@ class TransformerFamily(Family):
         return structure, values
 
     def _own(self, given: _SizesGiven, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-        """The family's own keywords: switches into the options, sizes into ``values``."""
+        """The family's own keywords: switches into the options, sizes into ``values``
+        (a conditional keyword only where its condition holds on what was read before it)."""
         rules = {rule.name for rule in self.rules}
+        conditions = dict(self.conditional)
         options: list[tuple[str, Any]] = []
         for keyword in self.own_keywords:
             name = keyword.name
+            condition = conditions.get(name)
+            if condition is not None and not condition({**values, **dict(options)}):
+                value = given.sizes.get(name)
+                if value not in (None, False, 0, "", given.defaults.get(name)):
+                    raise ConflictError(
+                        f"{name} does not apply to this {self.name} design "
+                        f"({keyword.meaning}): leave it out"
+                    )
+                continue
             if name in self.structural:
                 value = given.part(name)
-                options.append((name, 0 if value in (0, _NOT_GIVEN) else value))
+                if value is None and name not in given.sizes:  # a formula: not a symbol
+                    value = given.defaults.get(name)
+                options.append((name, 0 if value in (0, _NOT_GIVEN, None, False) else value))
             elif keyword.kind == "flag":
                 options.append((name, given.flag(name, bool(keyword.default))))
             elif keyword.kind == "choice":
@@ -374,7 +407,16 @@ class TransformerFamily(Family):
         }
 
     def _attention(self, d: Any, heads: Any, kv_heads: Any, head_dim: Any) -> tuple[str, bool]:
-        """How the attention's widths follow from the sizes given."""
+        """How the attention's widths follow from the sizes given (``latent``: the heads
+        alone, the attention block sizes a head itself)."""
+        if self.latent_attention:
+            for name, value in (("head_dim", head_dim), ("kv_heads", kv_heads)):
+                if value is not _NOT_GIVEN:
+                    raise ConflictError(
+                        f"{self.name} has no {name}: its multi-head latent attention sizes "
+                        "its heads with nope_dim, rope_dim and v_dim; leave it out"
+                    )
+            return "latent", False
         if head_dim is not _NOT_GIVEN:
             return "explicit", kv_heads is not _NOT_GIVEN
         if "head_dim" in self.default_map:
@@ -451,7 +493,7 @@ class TransformerFamily(Family):
             names.append("heads")
         if s.kv:
             names.append("kv_heads")
-        if s.attention != "square":
+        if s.attention in ("derived", "explicit"):
             names.append("head_dim")
         if s.ffn != "times4":
             names.append("d_ff")
@@ -564,6 +606,8 @@ class TransformerFamily(Family):
                     sizes[keyword.name] = value
             elif keyword.kind in ("flag", "choice", "number") and value != default:
                 sizes[keyword.name] = value
+            elif keyword.kind == "part" and keyword.default and value is None:
+                sizes[keyword.name] = 0  # absent where the family has it by default
         order = [k.name for k in self.keywords]
         return {k: sizes[k] for k in order if k in sizes}
 
@@ -580,6 +624,7 @@ class TransformerFamily(Family):
                 "square": "attention d_model x d_model",
                 "derived": "head_dim = d_model // heads",
                 "explicit": "head_dim of its own",
+                "latent": "multi-head latent attention",
             }[s.attention]
             + (", grouped key/value heads" if s.kv else "")
         )

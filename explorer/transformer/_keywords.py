@@ -16,10 +16,16 @@ from explorer.families import Keyword
 
 __all__ = [
     "CORE",
+    "KV_RANK",
+    "NOPE_DIM",
     "OPTIONAL",
+    "Q_RANK",
+    "ROPE_DIM",
+    "V_DIM",
     "WINDOW",
     "WINDOW_FROM",
     "WINDOW_PERIOD",
+    "WINDOW_UNTIL",
     "transformer_keywords",
 ]
 
@@ -47,6 +53,38 @@ WINDOW_FROM = Keyword(
     kind="part",
     aliases=("max_window_layers",),
 )
+
+#: Windowed layers only below this index, those from it on global (Qwen2-MoE's
+#: ``max_window_layers``; with ``window_period``, the period's local layers below it).
+WINDOW_UNTIL = Keyword(
+    "window_until",
+    "only layers below this index attend through the window, those from it on globally",
+    kind="part",
+)
+
+#: Multi-head latent attention (DeepSeek-V2): the query latent's width (absent: queries
+#: straight from d_model), the key/value latent's, and a head's widths: the part of a
+#: query and key without rotary embedding, the rotary part, the value.
+Q_RANK = Keyword(
+    "q_rank",
+    "width of the query latent (absent: no query latent, queries straight from d_model)",
+    kind="part",
+    symbol="r_q",
+    aliases=("q_lora_rank",),
+)
+KV_RANK = Keyword(
+    "kv_rank", "width of the key/value latent (what the cache keeps)", symbol="r_kv",
+    aliases=("kv_lora_rank",),
+)  # fmt: skip
+NOPE_DIM = Keyword(
+    "nope_dim", "a head's query and key width without rotary embedding", symbol="d_nope",
+    aliases=("qk_nope_head_dim",),
+)  # fmt: skip
+ROPE_DIM = Keyword(
+    "rope_dim", "a head's rotary query and key width (the rotary key is shared by the heads)",
+    symbol="d_rope", aliases=("qk_rope_head_dim",),
+)  # fmt: skip
+V_DIM = Keyword("v_dim", "a head's value width", symbol="d_v", aliases=("v_head_dim",))
 
 _ALL: tuple[Keyword, ...] = (
     Keyword(

@@ -28,27 +28,24 @@ from tests.cli_helpers import run
 
 pytestmark = pytest.mark.torch
 
-#: huggingface.co/Qwen/Qwen3-30B-A3B/blob/main/config.json: head_dim 128 is not an argument
-#: of Qwen3MoeConfig.__init__, only an attribute the model reads.
-QWEN3_30B_A3B: dict[str, Any] = {
-    "architectures": ["Qwen3MoeForCausalLM"],
-    "decoder_sparse_step": 1,
-    "head_dim": 128,
-    "hidden_size": 2048,
-    "intermediate_size": 6144,
-    "max_position_embeddings": 40960,
-    "mlp_only_layers": [],
-    "model_type": "qwen3_moe",
-    "moe_intermediate_size": 768,
-    "norm_topk_prob": True,
+#: huggingface.co/microsoft/Phi-3.5-MoE-instruct/blob/main/config.json (phimoe: a mixture of
+#: experts with no family; its rope_scaling left out): head_dim is not an argument of
+#: PhimoeConfig.__init__, only an attribute the model reads.
+PHI35_MOE: dict[str, Any] = {
+    "architectures": ["PhimoeForCausalLM"],
+    "attention_bias": True,
+    "hidden_size": 4096,
+    "intermediate_size": 6400,
+    "lm_head_bias": True,
+    "max_position_embeddings": 131072,
+    "model_type": "phimoe",
     "num_attention_heads": 32,
-    "num_experts": 128,
-    "num_experts_per_tok": 8,
-    "num_hidden_layers": 48,
-    "num_key_value_heads": 4,
-    "rms_norm_eps": 1e-06,
+    "num_experts_per_tok": 2,
+    "num_hidden_layers": 32,
+    "num_key_value_heads": 8,
+    "num_local_experts": 16,
     "tie_word_embeddings": False,
-    "vocab_size": 151936,
+    "vocab_size": 32064,
 }
 #: huggingface.co/cardiffnlp/twitter-roberta-base-sentiment/blob/main/config.json: three
 #: labels given by id2label only.
@@ -128,9 +125,9 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def qwen_file(tmp_path: Path) -> Path:
+def moe_file(tmp_path: Path) -> Path:
     path = tmp_path / "config.json"
-    path.write_text(json.dumps(QWEN3_30B_A3B))
+    path.write_text(json.dumps(PHI35_MOE))
     return path
 
 
@@ -138,7 +135,7 @@ def qwen_file(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "config",
     [
-        pytest.param(QWEN3_30B_A3B, id="qwen3-moe-head-dim-attribute"),
+        pytest.param(PHI35_MOE, id="phimoe-head-dim-attribute"),
         pytest.param(ROBERTA_SENTIMENT, id="roberta-labels-from-id2label"),
         pytest.param(LLAVA_15_7B, id="llava-nested-configs"),
     ],
@@ -161,14 +158,14 @@ def test_count_hf_is_exact_for_a_type_with_no_family(
 
 def test_moe_has_names_blocks_embedding_and_active(shared_cache: Path) -> None:
     _needs_transformers()
-    counted = explorer.count_hf(QWEN3_30B_A3B)
-    assert counted.total == 30_532_122_624
+    counted = explorer.count_hf(PHI35_MOE)
+    assert counted.total == 41_873_153_344
     experts = counted.by_block["experts"]
-    assert counted.active == counted.total - experts + experts * 8 // 128
-    assert counted.embedding == 151936 * 2048  # the input table; the head is not tied
+    assert counted.active == counted.total - experts + experts * 2 // 16
+    assert counted.embedding == 32064 * 4096  # the input table; the head is not tied
     names = counted.breakdown
-    assert names["model.layers.{i}.mlp.experts.gate_up_proj"] == 48 * 128 * 2 * 768 * 2048
-    assert names["model.layers.{i}.self_attn.q_proj.weight"] == 48 * 32 * 128 * 2048
+    assert names["model.layers.{i}.mlp.experts.gate_up_proj"] == 32 * 16 * 2 * 6400 * 4096
+    assert names["model.layers.{i}.self_attn.q_proj.weight"] == 32 * 4096 * 4096
 
 
 def test_biases_are_apart(shared_cache: Path) -> None:
@@ -181,9 +178,9 @@ def test_biases_are_apart(shared_cache: Path) -> None:
 
 def test_a_set_field_that_is_no_init_argument_counts(shared_cache: Path) -> None:
     _needs_transformers()
-    counted = explorer.count_hf(QWEN3_30B_A3B, head_dim=64)
-    assert counted.total == truth({**QWEN3_30B_A3B, "head_dim": 64})
-    assert counted.total != 30_532_122_624
+    counted = explorer.count_hf(PHI35_MOE, head_dim=64)
+    assert counted.total == truth({**PHI35_MOE, "head_dim": 64})
+    assert counted.total != 41_873_153_344
 
 
 def test_num_labels_set_over_the_file(shared_cache: Path) -> None:
@@ -195,31 +192,31 @@ def test_num_labels_set_over_the_file(shared_cache: Path) -> None:
 
 def test_a_repeat_comes_from_the_cache_without_torch(shared_cache: Path) -> None:
     _needs_transformers()
-    explorer.count_hf(QWEN3_30B_A3B)
+    explorer.count_hf(PHI35_MOE)
     import subprocess
 
     code = (
         "import sys, json, explorer; "
-        f"c = explorer.count_hf(json.loads({json.dumps(json.dumps(QWEN3_30B_A3B))})); "
+        f"c = explorer.count_hf(json.loads({json.dumps(json.dumps(PHI35_MOE))})); "
         "print(c.total, 'torch' in sys.modules, 'transformers' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
-    assert done.stdout.split() == ["30532122624", "False", "False"]
+    assert done.stdout.split() == ["41873153344", "False", "False"]
 
 
 # -- the command line -------------------------------------------------------------------------
 def test_cli_prints_the_exact_count_and_its_route(
-    shared_cache: Path, qwen_file: Path, capsys: pytest.CaptureFixture[str]
+    shared_cache: Path, moe_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _needs_transformers()
-    status, out, err = run(capsys, ["count", "--hf-config", str(qwen_file)])
+    status, out, err = run(capsys, ["count", "--hf-config", str(moe_file)])
     assert status == 0, err
-    assert "30,532,122,624 parameters" in out
-    assert "derived from the config by building Qwen3MoeForCausalLM on the meta device" in out
-    status, out, _ = run(capsys, ["count", "--hf-config", str(qwen_file), "--json"])
-    assert json.loads(out)["total"] == 30_532_122_624
+    assert "41,873,153,344 parameters" in out
+    assert "derived from the config by building PhimoeForCausalLM on the meta device" in out
+    status, out, _ = run(capsys, ["count", "--hf-config", str(moe_file), "--json"])
+    assert json.loads(out)["total"] == 41_873_153_344
 
 
 def test_cli_set_takes_nested_fields(
@@ -237,25 +234,25 @@ def test_cli_set_takes_nested_fields(
 
 
 def test_without_transformers_one_line_and_exit_2(
-    qwen_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    moe_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def missing(library: str) -> None:
         raise MissingLibraryError(f"{library} is not installed")
 
     monkeypatch.setattr(target_module, "require", missing)
     monkeypatch.setenv("EXPLORER_CACHE", "off")
-    status, out, err = run(capsys, ["count", "--hf-config", str(qwen_file)])
+    status, out, err = run(capsys, ["count", "--hf-config", str(moe_file)])
     assert (status, out) == (2, "")
     assert err.count("\n") == 1
-    assert "model_type 'qwen3_moe' has no family (families: gpt2" in err
+    assert "model_type 'phimoe' has no family (families: gpt2" in err
     assert "pip install 'explorer[truth]'" in err
 
 
 def test_flops_are_refused_on_this_route(
-    shared_cache: Path, qwen_file: Path, capsys: pytest.CaptureFixture[str]
+    shared_cache: Path, moe_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _needs_transformers()
-    status, _, err = run(capsys, ["count", "--hf-config", str(qwen_file), "--seq", "128"])
+    status, _, err = run(capsys, ["count", "--hf-config", str(moe_file), "--seq", "128"])
     assert status == 2
     assert "FLOPs of a model type with no family are not derived" in err
 
@@ -265,11 +262,11 @@ def test_an_unbuildable_config_is_one_line(
 ) -> None:
     _needs_transformers()
     path = tmp_path / "config.json"
-    path.write_text(json.dumps({**QWEN3_30B_A3B, "hidden_act": "no_such_activation"}))
+    path.write_text(json.dumps({**PHI35_MOE, "hidden_act": "no_such_activation"}))
     monkeypatch.setenv("EXPLORER_CACHE", "off")
     status, out, err = run(capsys, ["count", "--hf-config", str(path)])
     assert (status, out) == (2, "")
-    assert err.startswith("error: transformers cannot build Qwen3MoeForCausalLM")
+    assert err.startswith("error: transformers cannot build PhimoeForCausalLM")
     assert err.count("\n") == 1
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from explorer.cli import main
-from explorer.papers import find_entry, load_papers, parse_reported, reproduce_entry
+from explorer.papers import find_entry, load_papers, measured, parse_reported, reproduce_entry
 
 ENTRIES = [e for p in load_papers().values() for e in p.entries]
 
@@ -47,9 +47,8 @@ def test_entry_reproduces_as_recorded(entry: object) -> None:
     result = reproduce_entry(entry)  # type: ignore[arg-type]
     assert result.matches is result.entry.reproduces, result.entry.note
     if result.count is not None:
-        measured = result.count.active if result.entry.measure == "active" else result.count.total
         assert sum(result.count.breakdown.values()) == result.count.total
-        assert measured == result.computed
+        assert measured(result.count, result.entry.measure) == result.computed
     if result.entry.name in EXPECTED:
         assert result.computed == EXPECTED[result.entry.name]
     assert result.entry.note  # every entry says what it shows

@@ -4,7 +4,12 @@
 - :mod:`~explorer.transformer.blocks.attention`: self- and cross-attention, T5's relative
   position bias, the key/value cache;
 - :mod:`~explorer.transformer.blocks.mlp`: plain and gated MLPs;
-- :mod:`~explorer.transformer.blocks.experts`: a mixture of experts;
+- :mod:`~explorer.transformer.blocks.latent_attention`: multi-head latent attention
+  (DeepSeek), low-rank queries and a compressed key/value latent;
+- :mod:`~explorer.transformer.blocks.sinks`: attention sinks (gpt-oss);
+- :mod:`~explorer.transformer.blocks.experts`: a mixture of experts (and the one definition
+  of its active parameters); :mod:`~explorer.transformer.blocks.shared_experts`: the
+  experts every token uses beside the routed ones;
 - :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`,
   :mod:`~explorer.transformer.blocks.heads`.
 
@@ -23,19 +28,25 @@ from explorer.transformer.blocks.attention import Attention, AttentionNames
 from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
+from explorer.transformer.blocks.latent_attention import LatentAttention, LatentNames
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
 from explorer.transformer.blocks.qk_norm import QKNorm
+from explorer.transformer.blocks.shared_experts import SharedExperts
+from explorer.transformer.blocks.sinks import AttentionSinks
 
 __all__ = [
     "Attention",
     "AttentionNames",
+    "AttentionSinks",
     "Block",
     "Classifier",
     "Embeddings",
     "ExpertNames",
     "Experts",
     "HeadPart",
+    "LatentAttention",
+    "LatentNames",
     "LmHead",
     "MaskedLmHead",
     "Mlp",
@@ -44,6 +55,7 @@ __all__ = [
     "Pass",
     "Pooler",
     "QKNorm",
+    "SharedExperts",
     "ffn_facts",
     "layer_norm",
     "table",

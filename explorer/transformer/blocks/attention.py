@@ -199,7 +199,7 @@ class Attention(NamedTuple):
         if self.cross or not s.option("window"):
             return self._cached(at, z, run.batch, tokens, copies=at.copies, prefix="")
         windowed = symbol("T_w")  # min(T, W - 1): the family fills it
-        if not (s.option("window_period") or s.option("window_from")):
+        if not any(s.option(name) for name in ("window_period", "window_from", "window_until")):
             return self._cached(at, z, run.batch, windowed, copies=at.copies, prefix="window_")
         local = symbol("L_w")  # the layers that attend through the window
         return self._cached(
@@ -234,7 +234,7 @@ class Attention(NamedTuple):
 def _relative_bias(at: Site, name: str, *, buckets: Any, heads: Any) -> list[Term]:
     """T5's learned relative position bias: one scalar per distance bucket and head,
     shared by every layer of its stack, stored in the first layer (Raffel et al. 2020)."""
-    first = at._replace( prefix=at.prefix.replace("*", "0", 1), layer="0", copies=1)
+    first = at._replace(prefix=at.prefix.replace("*", "0", 1), layer="0", copies=1)
     return [
         Term(
             first.name(name + ".weight"),

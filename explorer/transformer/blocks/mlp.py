@@ -42,12 +42,15 @@ class Mlp(NamedTuple):
         plain: its names when not gated, where they differ (T5's ``wi`` against ``wi_0``
             and ``wi_1``); by default the gated names without the gate.
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
+        width: the keyword of its width where it is not ``d_ff`` (the dense layers of a
+            model whose experts are ``d_ff`` wide: ``d_dense``).
     """
 
     names: MlpNames
     plain: MlpNames | None = None
     transposed: bool = False
     norm_title: str = "MLP norm"
+    width: str = ""
 
     def _names(self, s: TransformerStructure) -> MlpNames:
         if s.gated:
@@ -59,12 +62,14 @@ class Mlp(NamedTuple):
         which matrix it is (``("projection", "gate")``) and whether the MLP is gated, and
         how d_ff was chosen (for the words)."""
         names = self._names(s)
-        extras = (*ffn_facts(s), ("gated", "yes" if names.gate else "no"))
-        projections = [("gate", names.gate, z.d_ff, z.d, "MLP gate")] if names.gate else []
+        facts = (("d_ff", "given"), ("width", self.width)) if self.width else ffn_facts(s)
+        extras = (*facts, ("gated", "yes" if names.gate else "no"))
+        d_ff = z[self.width] if self.width else z.d_ff
+        projections = [("gate", names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
         projections += [
-            ("up", names.up, z.d_ff, z.d, "MLP up-projection"),
+            ("up", names.up, d_ff, z.d, "MLP up-projection"),
             # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
-            ("down", names.down, z.d, z.d_ff, "MLP down-projection"),
+            ("down", names.down, z.d, d_ff, "MLP down-projection"),
         ]
         terms: list[Term] = []
         for role, name, out, inputs, title in projections:
@@ -84,8 +89,9 @@ class Mlp(NamedTuple):
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """Every position through the gate and up (d_model -> d_ff), then down."""
         names = self._names(s)
-        found = [(names.gate, z.d_ff, z.d, "MLP gate")] if names.gate else []
-        found += [(names.up, z.d_ff, z.d, "MLP up"), (names.down, z.d, z.d_ff, "MLP down")]
+        d_ff = z[self.width] if self.width else z.d_ff
+        found = [(names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
+        found += [(names.up, d_ff, z.d, "MLP up"), (names.down, z.d, d_ff, "MLP down")]
         return [
             product(
                 at.name(name),
@@ -115,6 +121,8 @@ def ffn_facts(s: TransformerStructure) -> tuple[tuple[str, str], ...]:
 # -- words ------------------------------------------------------------------------------------
 def _rule(role: Role, d_ff: int, d_model: int) -> str:
     """Where d_ff comes from: LLaMA's rounding rule, 4 d_model, or the design."""
+    if role.extra("width"):
+        return f"{role.extra('width')}, the dense layers' width, as given"
     rule = role.extra("d_ff")
     if rule == "llama":
         multiple = int(role.extra("ffn_multiple_of", "256") or 256)

@@ -50,9 +50,9 @@ class QKNorm(NamedTuple):
     def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
         if self.when and not s.option(self.when):
             return []
-        if self.width == "head" and s.attention == "square":  # a family's declaration, not input
+        if self.width == "head" and s.attention == "square":  # heads unknown (a formula)
             raise ConflictError(
-                "a query/key norm per head reads head_dim: the family must keep head_dim a size"
+                f"{s.family}'s query/key norms per head read head_dim: give heads or head_dim"
             )
         widths = (z["head_dim"],) * 2 if self.width == "head" else (z.q_width, z.kv_width)
         terms: list[Term] = []

@@ -54,7 +54,8 @@ def cases(model_type: str) -> list[Case]:
             "model": item["model"],
             "config": item["config"],
         }
-        case.update({k: item[k] for k in ("source", "published", "active", "note") if k in item})
+        keys = ("source", "published", "rounding", "active", "note")
+        case.update({k: item[k] for k in keys if k in item})
         found.append(case)
     for model in _classes(model_type):
         config = _with_labels(model, {"model_type": model_type, **spec.SMALL})
