@@ -121,6 +121,14 @@ FAMILIES = Registry(
         "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
+        "roberta": ("explorer.transformer.families.roberta", "ROBERTA"),
+        "distilbert": ("explorer.transformer.families.distilbert", "DISTILBERT"),
+        "bart": ("explorer.transformer.families.bart", "BART"),
+        "opt": ("explorer.transformer.families.opt", "OPT"),
+        "bloom": ("explorer.transformer.families.bloom", "BLOOM"),
+        "falcon": ("explorer.transformer.families.falcon", "FALCON"),
+        "gptj": ("explorer.transformer.families.gptj", "GPTJ"),
+        "gpt_bigcode": ("explorer.transformer.families.gpt_bigcode", "GPT_BIGCODE"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

@@ -52,6 +52,7 @@ from explorer.transformer.blocks import (
     ExpertNames,
     Experts,
     HeadPart,
+    LearnedPositions,
     LmHead,
     MaskedLmHead,
     Mlp,
@@ -59,6 +60,7 @@ from explorer.transformer.blocks import (
     Norm,
     Pass,
     Pooler,
+    Projection,
     QKNorm,
 )
 
@@ -83,6 +85,7 @@ __all__ = [
     "Experts",
     "Head",
     "HeadPart",
+    "LearnedPositions",
     "LmHead",
     "MaskedLmHead",
     "Mlp",
@@ -91,6 +94,7 @@ __all__ = [
     "Norm",
     "Pass",
     "Pooler",
+    "Projection",
     "QKNorm",
     "SizeRule",
     "Sizes",

@@ -5,8 +5,10 @@
   position bias, the key/value cache;
 - :mod:`~explorer.transformer.blocks.mlp`: plain and gated MLPs;
 - :mod:`~explorer.transformer.blocks.experts`: a mixture of experts;
-- :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`,
-  :mod:`~explorer.transformer.blocks.heads`.
+- :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`
+  (learned positions with an offset among them), :mod:`~explorer.transformer.blocks.heads`;
+- :mod:`~explorer.transformer.blocks.projection`: projections in and out of the embedding
+  width (OPT).
 
 A new kind of block is one module: a class with ``params``, ``products`` and ``cache``
 (:class:`Block`) and its words registered with :func:`explorer.blocks.words`.
@@ -18,13 +20,14 @@ Example:
 
 from __future__ import annotations
 
-from explorer.transformer.blocks._block import Block, Pass
+from explorer.transformer.blocks._block import Block, Pass, width_of
 from explorer.transformer.blocks.attention import Attention, AttentionNames
-from explorer.transformer.blocks.embeddings import Embeddings, table
+from explorer.transformer.blocks.embeddings import Embeddings, LearnedPositions, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.projection import Projection
 from explorer.transformer.blocks.qk_norm import QKNorm
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "ExpertNames",
     "Experts",
     "HeadPart",
+    "LearnedPositions",
     "LmHead",
     "MaskedLmHead",
     "Mlp",
@@ -43,8 +47,10 @@ __all__ = [
     "Norm",
     "Pass",
     "Pooler",
+    "Projection",
     "QKNorm",
     "ffn_facts",
     "layer_norm",
     "table",
+    "width_of",
 ]
