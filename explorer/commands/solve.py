@@ -21,6 +21,7 @@ from explorer.commands._options import (
     emitted,
     hf_request,
     int_text,
+    set_values,
     spec_request,
 )
 from explorer.errors import ExplorerError, UsageError
@@ -283,7 +284,9 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     notes = [f"{args.hf_config}: {design.model}, every other field as the file gives it"]
     notes += list(design.notes)
     if args.save_config is not None:
-        written = _save_config(args, design, solution.sizes, (free, *solution_ties(ties)))
+        written = _save_config(
+            args, design, solution.sizes, (free, *solution_ties(ties)), solution.total
+        )
         notes.append(f"config with {written} written to {args.save_config}")
     import dataclasses
 
@@ -318,26 +321,48 @@ def solution_ties(ties: dict[str, str]) -> tuple[str, ...]:
 
 
 def _save_config(
-    args: argparse.Namespace, design: Any, sizes: dict[str, Any], changed: tuple[str, ...]
+    args: argparse.Namespace,
+    design: Any,
+    sizes: dict[str, Any],
+    changed: tuple[str, ...],
+    total: int,
 ) -> str:
-    """Write the config.json with the solved fields set, atomically; which fields."""
+    """Write the config.json with the ``--set`` fields and the solved ones set, atomically;
+    which fields. Refused, before anything is written, where the config would not build to
+    the solved ``total`` (a field of the file that follows the solved one)."""
     from pathlib import Path
 
     from explorer.errors import ConfigError
     from explorer.families import get_family
     from explorer.files import write_atomically
-    from explorer.hf import read_config
+    from explorer.hf import count_hf, read_config
 
     config, _ = read_config(args.hf_config)
+    original = dict(config)
+    config.update(set_values(args))
     binding = get_family(design.family).hf
     by_keyword = dict(binding.fields) if binding is not None else {}
-    written = []
+    written, followed = [], []
     for keyword in changed:
         field = design.fields.get(keyword, by_keyword.get(keyword))
         if field is None:
             raise ConfigError(f"{keyword} has no config field to write it to")
+        followed.append((field, config.get(field)))
         config[field] = sizes[keyword]
         written.append(f"{field}={sizes[keyword]}")
+    built = count_hf(config, model=design.model, convention=args.convention).total
+    if built != total:
+        same = [
+            name
+            for field, old in followed
+            for name, value in original.items()
+            if name != field and old is not None and value == old and name in config
+        ]
+        hint = f"; {', '.join(same)} may follow it: --set it (null: as the config class derives it)"
+        raise ConfigError(
+            f"the saved config would count {built:,}, not the solved {total:,}"
+            + (hint if same else "")
+        )
     target = Path(args.save_config)
     try:
         write_atomically(target, json.dumps(config, indent=2) + "\n")

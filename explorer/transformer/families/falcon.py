@@ -99,6 +99,7 @@ FALCON = TransformerFamily(
             ("tied", "tie_word_embeddings"),
             ("labels", "num_labels"),
         ),
+        from_file_only=frozenset(("d_ff",)),
         null_means_none=frozenset(("attention_bias", "mlp_bias", "parallel_attn")),
         read=_norms,
         derived=(
