@@ -8,7 +8,7 @@ where the design gives the embedding width.
 Example:
     >>> import explorer
     >>> c = explorer.count("opt", d_model=64, layers=1, heads=4, vocab=10, context=16,
-    ...                    d_ff=96, embed_dim=32)
+    ...                    d_ff=96, embed_dim=32, head="none")
     >>> c.breakdown["decoder.project_in.weight"], c.shapes["decoder.project_out.weight"]
     (2048, (32, 64))
 """

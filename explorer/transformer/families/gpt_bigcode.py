@@ -3,8 +3,9 @@
 shared by every query head, in one fused ``c_attn`` of d_model + 2 head_dim rows
 (``multi_query`` false: 3 d_model, multi-head). Learned positions, LayerNorm, biases
 everywhere, a 4 x d_model MLP unless ``n_inner``, the LM head tied. Cross-attention (with
-``add_cross_attention``) only with multi-head attention: transformers refuses it with
-multi-query.
+``add_cross_attention``) only with multi-head attention: transformers refuses a config
+with both (a design of the family's own counts its cross-attention with the key/value heads
+given).
 
 Per layer (multi-query) d (d + 2 d_h) + d^2 + 2 d d_ff + 7 d + 2 d_h + d_ff.
 
@@ -16,7 +17,7 @@ Example:
 from collections.abc import Mapping
 from typing import Any
 
-from explorer.errors import ConfigError, InvalidSizeError
+from explorer.errors import ConfigError
 from explorer.families import HFBinding, check, derived
 from explorer.transformer import (
     CROSS,
@@ -43,16 +44,6 @@ def _cross_needs_heads(fields: Mapping[str, Any], model: str, sizes: dict[str, A
         raise ConfigError(
             "add_cross_attention needs multi_query false: transformers has no multi-query "
             "cross-attention"
-        )
-
-
-def _cross_is_multi_head(values: Mapping[str, Any]) -> None:
-    """A design's cross-attention needs as many key/value heads as query heads."""
-    kv, heads = values.get("kv_heads"), values.get("heads")
-    if values.get("cross_attention") and isinstance(kv, int) and kv != heads:
-        raise InvalidSizeError(
-            f"cross-attention needs multi-head attention: kv_heads ({kv}) must equal heads "
-            f"({heads})"
         )
 
 
@@ -178,5 +169,4 @@ GPT_BIGCODE = TransformerFamily(
     mlp_bias=True,
     d_ff_rule="times4",
     divisible="always",
-    checks=(_cross_is_multi_head,),
 )
