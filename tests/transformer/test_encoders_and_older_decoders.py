@@ -247,3 +247,17 @@ def test_falcon_norms_follow_the_architecture() -> None:
     assert design_hf({"model_type": "falcon", "parallel_attn": None}).sizes[
         "parallel_attn"
     ] is False  # fmt: skip
+
+
+def test_the_projection_words_leave_the_recurrent_projection_its_own() -> None:
+    """Block words are registered by block name: OPT's projections (loaded with every
+    family) must not take over the LSTM's recurrent projection's words."""
+    assert len(list(explorer.FAMILIES.values())) >= 20  # every family's blocks registered
+    count = explorer.count("lstm", input=40, cells=32, proj=8, layers=1, convention="pytorch")
+    why = {t.name: t.why for t in explain(count).terms}["weight_hr_l0"]
+    assert "fed back to the gates" in why
+    opt = explorer.count("opt", **_OPT, embed_dim=32)
+    assert (
+        "before the first layer"
+        in {t.name: t.why for t in explain(opt).terms}["decoder.project_in.weight"]
+    )

@@ -65,7 +65,7 @@ class Projection:
             inputs=inputs,
             bias=False,
             title=f"projection {self.direction} of the embedding width",
-            block="projection",
+            block="embedding projection",
             extras=(("direction", self.direction),),
         )
 
@@ -84,7 +84,7 @@ class Projection:
                 meaning=f"{title}: rows x outputs x inputs",
                 group=at.group,
                 copies=at.copies,
-                role=at.role(self.name, title, block="projection"),
+                role=at.role(self.name, title, block="embedding projection"),
             )
         ]
 
@@ -92,7 +92,7 @@ class Projection:
         return []
 
 
-@words("projection")
+@words("embedding projection")
 def _projection_words(
     role: Role, numbers: tuple[int, ...], dims: Sequence[DimensionLike], network: Network
 ) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.families import HFBinding, Keyword, check, derived
+from explorer.families import HFBinding, Keyword, SearchChoice, check, derived
 from explorer.transformer import (
     CROSS,
     Attention,
@@ -210,6 +210,7 @@ BART = TransformerFamily(
     ),
     options=frozenset(("decoder_layers", "context", "labels")),
     own_keywords=(_DECODER_FF,),
+    own_choices=(SearchChoice("decoder_layers", "decoder depths", "int", "decoder_layers", ""),),
     layer_norm=True,
     qkv_bias=True,
     o_bias=True,
