@@ -158,7 +158,7 @@ def param_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
     terms = embeddings.params(Site(base, "embeddings"), z, s, _readers(s, head, stacks))
     for stack in stacks:
         at = _layers(family, s, z, stack)
-        first, last = _ends(base, at)
+        first, last = _ends(base, at, stack)
         for block in stack.before:
             terms += block.params(first, z, s)
         for sub, here in _sublayers(s, z, stack, at):
@@ -174,11 +174,12 @@ def param_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
     return tuple(t for t in terms if _counted(t, s))
 
 
-def _ends(base: str, at: Site) -> tuple[Site, Site]:
+def _ends(base: str, at: Site, stack: StackNames) -> tuple[Site, Site]:
     """Where a stack's blocks before its first layer and after its last sit (once, under
-    the base model): with the embeddings, and with the final norm."""
+    the base model): with the embeddings (a decoder's apart from the encoder's, whose
+    layers come between), and with the final norm."""
     return (
-        Site(base, "embeddings", extras=at.extras),
+        Site(base, "decoder embeddings" if stack.decoder else "embeddings", extras=at.extras),
         Site(base, "final norm", extras=(*at.extras, ("place", "final"))),
     )
 
@@ -272,7 +273,7 @@ def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> t
         run = Pass(
             batch, own, length, causal and causal_stack(family, s, stack), _fed(stack, stacks)
         )
-        first, last = _ends(head.prefix, at)
+        first, last = _ends(head.prefix, at, stack)
         for block in stack.before:
             terms += block.products(first, z, s, run)
         for sub, here in _sublayers(s, z, stack, at):
