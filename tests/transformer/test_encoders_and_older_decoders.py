@@ -261,3 +261,14 @@ def test_the_projection_words_leave_the_recurrent_projection_its_own() -> None:
         "before the first layer"
         in {t.name: t.why for t in explain(opt).terms}["decoder.project_in.weight"]
     )
+
+
+def test_the_decoders_own_tables_are_a_group_of_their_own() -> None:
+    """The table prints groups in term order: the decoder's positions and norm, after the
+    encoder's layers, are their own group, so each section's subtotal is its own terms'."""
+    counted = explorer.count("bart", **_BART)
+    decoder = {name: v for name, v in counted.breakdown.items() if ".decoder.embed" in name
+               or ".decoder.layernorm_embedding" in name}  # fmt: skip
+    assert counted.subtotals["decoder embeddings"] == sum(decoder.values()) == 22 * 32 + 2 * 32
+    groups = list(dict.fromkeys(term.group for term in counted.terms))
+    assert groups == ["embeddings", "encoder layers", "decoder embeddings", "decoder layers"]
