@@ -22,6 +22,7 @@ from explorer.commands.options import (
     emitted,
     hf_request,
     int_text,
+    set_values,
     spec_request,
 )
 from explorer.errors import ExplorerError, UsageError
@@ -351,36 +352,52 @@ def _save_config(
     args: argparse.Namespace, design: Any, solution: Any, changed: tuple[str, ...]
 ) -> str:
     """Write the config.json of the solved design, atomically: the file's fields, the
-    ``--set`` ones, the solved sizes. The written file is read back and counted before the
-    command succeeds (a file that would count otherwise is removed, never left); which
-    fields were written."""
+    ``--set`` ones, the solved sizes; which fields were written. Refused before anything is
+    written where the config would not count to the answer (a field of the file that
+    follows the solved one is named); the written file is read back and counted too (a
+    file that counts otherwise is removed, never left)."""
     from pathlib import Path
 
     from explorer._api import count
-    from explorer.commands.options import set_values
     from explorer.errors import ConfigError
     from explorer.families import get_family
     from explorer.files import write_atomically
     from explorer.hf import count_hf, read_config
 
     config, _ = read_config(args.hf_config)
+    original = dict(config)
     given = set_values(args)
     config.update(given)
     binding = get_family(design.family).hf
     by_keyword = dict(binding.fields) if binding is not None else {}
     written = [f"{name}={value}" for name, value in given.items()]
+    followed: list[tuple[str, Any]] = []
     for keyword in changed:
         field = design.fields.get(keyword, by_keyword.get(keyword))
         if field is None:
             raise ConfigError(f"{keyword} has no config field to write it to")
+        followed.append((field, config.get(field)))
         config[field] = solution.sizes[keyword]
         written.append(f"{field}={solution.sizes[keyword]}")
+    solved = count(design.family, convention=args.convention, **solution.sizes).total
+    built = count_hf(config, model=design.model, convention=args.convention).total
+    if built != solved:
+        same = [
+            name
+            for field, old in followed
+            for name, value in original.items()
+            if name != field and old is not None and value == old and name in config
+        ]
+        hint = f"; {', '.join(same)} may follow it: --set it (null: as the config class derives it)"
+        raise ConfigError(
+            f"the saved config would count {built:,}, not the solved {solved:,}"
+            + (hint if same else "")
+        )
     target = Path(args.save_config)
     try:
         write_atomically(target, json.dumps(config, indent=2) + "\n")
     except OSError as error:
         raise ConfigError(f"{target}: cannot write the config ({error.strerror})") from None
-    solved = count(design.family, convention=args.convention, **solution.sizes).total
     try:
         again = count_hf(target, model=design.model, convention=args.convention).total
     except ExplorerError as error:

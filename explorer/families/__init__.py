@@ -1,8 +1,8 @@
 """Registry of families. Adding one is a module plus one line here (its home).
 
 Example:
-    >>> sorted(FAMILIES)[:6]
-    ['bert', 'deepseek', 'gemma', 'glm4_moe', 'gpt2', 'gpt_neox']
+    >>> {"bert", "gpt2", "llama", "lstm"} <= set(FAMILIES), FAMILIES["bloom"].name
+    (True, 'bloom')
 """
 
 from __future__ import annotations
@@ -145,6 +145,14 @@ FAMILIES = Registry(
         "glm4_moe": ("explorer.transformer.families.glm4_moe", "GLM4_MOE"),
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
+        "roberta": ("explorer.transformer.families.roberta", "ROBERTA"),
+        "distilbert": ("explorer.transformer.families.distilbert", "DISTILBERT"),
+        "bart": ("explorer.transformer.families.bart", "BART"),
+        "opt": ("explorer.transformer.families.opt", "OPT"),
+        "bloom": ("explorer.transformer.families.bloom", "BLOOM"),
+        "falcon": ("explorer.transformer.families.falcon", "FALCON"),
+        "gptj": ("explorer.transformer.families.gptj", "GPTJ"),
+        "gpt_bigcode": ("explorer.transformer.families.gpt_bigcode", "GPT_BIGCODE"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

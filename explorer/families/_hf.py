@@ -12,8 +12,10 @@ Rules are plain data (no code runs from a config):
   holds, at ``stage`` ``config`` (the config class's ``__init__``; applied when a file is
   read) or ``model`` (what the modelling code does with a null or missing field; a note for
   readers, the family's own rules count it). Conditions: ``always`` (overriding the file),
-  ``null`` (null after defaults), ``missing`` (neither a config field nor in the file),
-  ``{"equals": [field, value]}``. Values (``{"op", "args"}``): ``copy`` a field,
+  ``null`` (null after defaults), ``{"equals": [field, value]}``, ``{"given": field}``
+  (the file gives it: an ``__init__`` argument that is no field, Bloom's ``n_embed``),
+  ``{"missing": [fields]}`` (the file gives none of them: BART's three labels unless
+  ``num_labels`` or ``id2label`` says otherwise). Values (``{"op", "args"}``): ``copy`` a field,
   ``floordiv`` and ``mul`` of fields or integers, ``const``, ``given_not_false`` (true
   unless the file gave the field as false), ``last_part`` (the last piece of a field split
   on a separator), ``first_part_is`` (whether its first piece equals a text).

@@ -105,7 +105,8 @@ def resolve(
         name = field_name(key, aliases, defaults)
         if name in REFUSED:
             raise ConfigError(f"{source}: {name} {REFUSED[name]}; remove it to count")
-        if name not in defaults and name not in HARMLESS and name not in READ_ELSEWHERE:
+        known = name in defaults or name in HARMLESS or name in READ_ELSEWHERE
+        if not known and name not in sizes:  # a field the binding maps is read
             notes.append(f"unknown field {str(name)[:40]!r} is not read (it may change the count)")
         kind = type(value)  # the common case at a glance; anything else checked in full
         if kind is not plain.get(name) or (kind is int and value < 0):
@@ -178,12 +179,22 @@ def apply_config_rules(
         if (
             when == "always"
             or (when == "null" and fields.get(name) is None)
-            or (isinstance(when, dict) and fields.get(when["equals"][0]) == when["equals"][1])
+            or (isinstance(when, dict) and _holds(when, fields, given))
         ):
             fields[name] = rule_value(rule["value"], fields, given)
             if when == "always" and name in given and given[name] != fields[name]:
                 forced.append(rule)
     return forced
+
+
+def _holds(when: Mapping[str, Any], fields: Mapping[str, Any], given: Mapping[str, Any]) -> bool:
+    """A rule's condition: ``equals`` [field, value] after defaults; ``given``: the file
+    gives that field; ``missing`` [fields]: the file gives none of them."""
+    if "equals" in when:
+        return bool(fields.get(when["equals"][0]) == when["equals"][1])
+    if "given" in when:
+        return when["given"] in given
+    return not any(name in given for name in when["missing"])
 
 
 #: Fields naming an activation that transformers looks up when it builds the model.

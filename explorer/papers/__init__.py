@@ -1,7 +1,7 @@
 """Published configurations and their reported counts (data files, one per paper).
 
 Example:
-    >>> {"graves2013", "jiang2023", "deepseek2024"} <= set(load_papers())
+    >>> {"brown2020", "devlin2019", "graves2013", "jiang2023", "deepseek2024"} <= set(load_papers())
     True
 """
 

@@ -134,6 +134,12 @@ def _sublayers(
             yield sub, at
 
 
+def _fed(stack: StackNames, stacks: tuple[StackNames, ...]) -> bool:
+    """Whether an encoder of the design feeds the stack: a decoder beside an encoder (a
+    decoder-only class of an encoder-decoder has none)."""
+    return stack.decoder and any(not other.decoder for other in stacks)
+
+
 def causal_stack(family: Walked, s: TransformerStructure, stack: StackNames) -> bool:
     """A decoder stack, or the single stack of a causal family."""
     return stack.decoder or (family.causal and not s.decoder)
@@ -147,19 +153,34 @@ def param_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
     head = naming.head(s.head)
     base = head.prefix
     stacks = family.stacks(s)
-    terms = naming.embeddings.params(Site(base, "embeddings"), z, s, _readers(s, head, stacks))
+    embeddings = head.embeddings or naming.embeddings
+    terms = embeddings.params(Site(base, "embeddings"), z, s, _readers(s, head, stacks))
     for stack in stacks:
         at = _layers(family, s, z, stack)
+        first, last = _ends(base, at, stack)
+        for block in stack.before:
+            terms += block.params(first, z, s)
         for sub, here in _sublayers(s, z, stack, at):
             terms += sub.block.params(here, z, s)
             if sub.norm:
                 terms += layer_norm(here, sub.norm, z, s, sub.block.norm_title)
         if stack.final_norm:
-            final = Site(base, "final norm", extras=(*at.extras, ("place", "final")))
-            terms += layer_norm(final, stack.final_norm, z, s, "final norm")
+            terms += layer_norm(last, stack.final_norm, z, s, "final norm")
+        for block in stack.after:
+            terms += block.params(last, z, s)
     for part in head.parts:
         terms += part.params(Site(base if part.inside else "", "head"), z, s)
     return tuple(t for t in terms if _counted(t, s))
+
+
+def _ends(base: str, at: Site, stack: StackNames) -> tuple[Site, Site]:
+    """Where a stack's blocks before its first layer and after its last sit (once, under
+    the base model): with the embeddings (a decoder's apart from the encoder's, whose
+    layers come between), and with the final norm."""
+    return (
+        Site(base, "decoder embeddings" if stack.decoder else "embeddings", extras=at.extras),
+        Site(base, "final norm", extras=(*at.extras, ("place", "final"))),
+    )
 
 
 def _readers(
@@ -256,12 +277,20 @@ def compute_terms(family: Walked, s: TransformerStructure, *, causal: bool) -> t
     decoder_length = symbol("T_d") if s.decoder else length
     head = family.naming.head(s.head)
     terms: list[Term] = []
-    for stack in family.stacks(s):
+    stacks = family.stacks(s)
+    for stack in stacks:
         own = decoder_length if stack.decoder else length
         at = _layers(family, s, z, stack)
-        run = Pass(batch, own, length, causal and causal_stack(family, s, stack), stack.decoder)
+        run = Pass(
+            batch, own, length, causal and causal_stack(family, s, stack), _fed(stack, stacks)
+        )
+        first, last = _ends(head.prefix, at, stack)
+        for block in stack.before:
+            terms += block.products(first, z, s, run)
         for sub, here in _sublayers(s, z, stack, at):
             terms += sub.block.products(here, z, s, run)
+        for block in stack.after:
+            terms += block.products(last, z, s, run)
     if any(p.reader for p in head.parts) and "vocab" not in {x.keyword for x in family.slots(s)}:
         raise ConflictError(
             "the LM head's compute reads the vocabulary, which this convention leaves out of "
@@ -279,12 +308,13 @@ def cache_terms(family: Walked, s: TransformerStructure) -> tuple[Term, ...]:
     batch, length = symbol("B"), symbol("T")
     decoder_length = symbol("T_d") if s.decoder else length
     terms: list[Term] = []
-    for stack in family.stacks(s):
+    stacks = family.stacks(s)
+    for stack in stacks:
         if not causal_stack(family, s, stack):
             continue
         own = decoder_length if stack.decoder else length
         at = _layers(family, s, z, stack)
-        run = Pass(batch, own, length, True, stack.decoder)
+        run = Pass(batch, own, length, True, _fed(stack, stacks))
         for sub, here in _sublayers(s, z, stack, at):
             terms += sub.block.cache(here, z, s, run)
     return tuple(terms)

@@ -667,8 +667,10 @@ class TransformerFamily(Family):
         return 2 * heads if self.even_rotary else heads  # rotary needs an even head_dim
 
     def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:
-        """The stacks a structure has (an encoder-decoder without its decoder: one)."""
-        return tuple(st for st in self.naming.stacks if not st.decoder or s.decoder)
+        """The stacks a structure has (an encoder-decoder without its decoder, or without
+        its encoder: one)."""
+        encoder = self.naming.head(s.head).encoder
+        return tuple(st for st in self.naming.stacks if (s.decoder if st.decoder else encoder))
 
 
 _NOT_GIVEN: Any = object()  # a keyword the design does not give (and no default fills)

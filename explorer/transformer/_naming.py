@@ -83,23 +83,32 @@ class StackNames(NamedTuple):
         final_norm: the norm after the last layer (``""``: none).
         decoder: whether this is the decoder of an encoder-decoder (its depth is
             ``decoder_layers``, and it only exists when the design has a decoder).
+        before, after: blocks the stack has once, before its first layer and after its
+            last (BART's per-stack position table and norm; OPT's projections in and out
+            of the embedding width), named under the base model.
     """
 
     layer: str
     sublayers: tuple[Sublayer, ...]
     final_norm: str = ""
     decoder: bool = False
+    before: tuple[Block, ...] = ()
+    after: tuple[Block, ...] = ()
 
 
 class Head(NamedTuple):
     """What a model class puts on the base model: its parts, the prefix of the base
-    model's parameters under it, and whether it keeps the decoder (T5's encoder-only
-    classes do not)."""
+    model's parameters under it, whether it keeps the decoder (T5's encoder-only
+    classes do not) and the encoder (a decoder-only class of an encoder-decoder,
+    BartForCausalLM, does not), and its own embeddings where it names them otherwise
+    (``None``: the family's)."""
 
     title: str
     parts: tuple[HeadPart, ...] = ()
     prefix: str = ""
     decoder: bool = True
+    encoder: bool = True
+    embeddings: Embeddings | None = None
 
 
 def task_heads(model: str, prefix: str) -> tuple[tuple[str, Head], ...]:

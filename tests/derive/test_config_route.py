@@ -47,11 +47,12 @@ PHI35_MOE: dict[str, Any] = {
     "tie_word_embeddings": False,
     "vocab_size": 32064,
 }
-#: huggingface.co/cardiffnlp/twitter-roberta-base-sentiment/blob/main/config.json: three
-#: labels given by id2label only.
-ROBERTA_SENTIMENT: dict[str, Any] = {
-    "architectures": ["RobertaForSequenceClassification"],
-    "model_type": "roberta",
+#: huggingface.co/cardiffnlp/twitter-roberta-base-sentiment/blob/main/config.json (three
+#: labels given by id2label only) under model_type camembert: RoBERTa's architecture under a
+#: name no family binds (roberta has one).
+SENTIMENT_NO_FAMILY: dict[str, Any] = {
+    "architectures": ["CamembertForSequenceClassification"],
+    "model_type": "camembert",
     "hidden_size": 768,
     "intermediate_size": 3072,
     "num_attention_heads": 12,
@@ -136,7 +137,7 @@ def moe_file(tmp_path: Path) -> Path:
     "config",
     [
         pytest.param(PHI35_MOE, id="phimoe-head-dim-attribute"),
-        pytest.param(ROBERTA_SENTIMENT, id="roberta-labels-from-id2label"),
+        pytest.param(SENTIMENT_NO_FAMILY, id="camembert-labels-from-id2label"),
         pytest.param(LLAVA_15_7B, id="llava-nested-configs"),
     ],
 )
@@ -170,7 +171,7 @@ def test_moe_has_names_blocks_embedding_and_active(shared_cache: Path) -> None:
 
 def test_biases_are_apart(shared_cache: Path) -> None:
     _needs_transformers()
-    counted = explorer.count_hf(ROBERTA_SENTIMENT)
+    counted = explorer.count_hf(SENTIMENT_NO_FAMILY)
     assert counted.biases > 0
     assert counted.breakdown["classifier.out_proj.bias"] == 3
     assert counted.embedding == (50265 + 514 + 1) * 768
@@ -185,7 +186,7 @@ def test_a_set_field_that_is_no_init_argument_counts(shared_cache: Path) -> None
 
 def test_num_labels_set_over_the_file(shared_cache: Path) -> None:
     _needs_transformers()
-    config = {k: v for k, v in ROBERTA_SENTIMENT.items() if k not in ("id2label", "label2id")}
+    config = {k: v for k, v in SENTIMENT_NO_FAMILY.items() if k not in ("id2label", "label2id")}
     counted = explorer.count_hf(config, num_labels=5)
     assert counted.total == truth({**config, "num_labels": 5})
 

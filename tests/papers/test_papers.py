@@ -39,6 +39,10 @@ EXPECTED = {
     "t5-small": 60_506_624,
     "t5-base": 222_903_552,
     "t5-large": 737_668_096,
+    # issue 20's model cards that state a count exactly
+    "bloom-560m": 559_214_592,
+    "bloom-7b1": 7_069_016_064,
+    "bloom-176b": 176_247_271_424,
 }
 
 

@@ -110,6 +110,24 @@ def test_no_experts_is_a_dense_model() -> None:
     assert dense.active == dense.total
 
 
+def test_a_config_with_no_experts_builds_no_shared_expert() -> None:
+    """Qwen2MoeConfig keeps shared_expert_intermediate_size with num_experts 0, but the
+    model builds dense MLPs only (a file's field is not a design's given size)."""
+    config = {
+        "model_type": "qwen2_moe",
+        "hidden_size": 16,
+        "num_attention_heads": 2,
+        "num_key_value_heads": 1,
+        "num_hidden_layers": 2,
+        "intermediate_size": 40,
+        "vocab_size": 50,
+        "num_experts": 0,
+    }
+    without = explorer.count_hf(config)
+    assert explorer.count_hf({**config, "shared_expert_intermediate_size": 77}) == without
+    assert "shared_expert" not in " ".join(without.breakdown)
+
+
 def test_latent_attention_has_no_head_dim_nor_key_value_heads() -> None:
     for name in ("head_dim", "kv_heads"):
         with pytest.raises(ConflictError, match=f"deepseek has no {name}"):

@@ -10,8 +10,10 @@
 - :mod:`~explorer.transformer.blocks.experts`: a mixture of experts (and the one definition
   of its active parameters); :mod:`~explorer.transformer.blocks.shared_experts`: the
   experts every token uses beside the routed ones;
-- :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`,
-  :mod:`~explorer.transformer.blocks.heads`.
+- :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`
+  (learned positions with an offset among them), :mod:`~explorer.transformer.blocks.heads`;
+- :mod:`~explorer.transformer.blocks.projection`: projections in and out of the embedding
+  width (OPT).
 
 A new kind of block is one module: a class with ``params``, ``products`` and ``cache``
 (:class:`Block`) and its words registered with :func:`explorer.blocks.words`.
@@ -23,14 +25,15 @@ Example:
 
 from __future__ import annotations
 
-from explorer.transformer.blocks._block import Block, Pass
+from explorer.transformer.blocks._block import Block, Pass, width_of
 from explorer.transformer.blocks.attention import Attention, AttentionNames
-from explorer.transformer.blocks.embeddings import Embeddings, table
+from explorer.transformer.blocks.embeddings import Embeddings, LearnedPositions, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.latent_attention import LatentAttention, LatentNames
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.projection import Projection
 from explorer.transformer.blocks.qk_norm import QKNorm
 from explorer.transformer.blocks.shared_experts import SharedExperts
 from explorer.transformer.blocks.sinks import AttentionSinks
@@ -47,6 +50,7 @@ __all__ = [
     "HeadPart",
     "LatentAttention",
     "LatentNames",
+    "LearnedPositions",
     "LmHead",
     "MaskedLmHead",
     "Mlp",
@@ -54,9 +58,11 @@ __all__ = [
     "Norm",
     "Pass",
     "Pooler",
+    "Projection",
     "QKNorm",
     "SharedExperts",
     "ffn_facts",
     "layer_norm",
     "table",
+    "width_of",
 ]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from explorer.transformer._sizes import Sizes
     from explorer.transformer._structure import TransformerStructure
 
-__all__ = ["Block", "Pass"]
+__all__ = ["Block", "Pass", "width_of"]
 
 
 class Pass(NamedTuple):
@@ -69,3 +69,20 @@ class Block(Protocol):
     def cache(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """What it caches for generation (keys and values); most blocks cache nothing."""
         ...
+
+
+def width_of(z: Sizes, s: TransformerStructure, keyword: str) -> Any:
+    """The width a block reads: the size ``keyword`` names where the design gives it (an
+    own size of the family: OPT's embedding width), else d_model.
+
+    Example:
+        >>> import explorer
+        >>> from explorer.transformer import Sizes
+        >>> c = explorer.count("llama", d_model=64, layers=1, heads=4, vocab=10)
+        >>> z = Sizes({k.name: k.symbol for k in c.family.keywords if k.symbol}, c.structure)
+        >>> width_of(z, c.structure, "")
+        d
+    """
+    if keyword and s.option(keyword) in ("given", "rule"):
+        return z[keyword]
+    return z.d

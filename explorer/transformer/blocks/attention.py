@@ -121,7 +121,11 @@ class Attention(NamedTuple):
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """The projections over every position, the scores Q K^T and weighted values A V
         of every query head (grouped key/value heads are repeated to the query heads);
-        causal: query i meets keys 0..i, T (T + 1) / 2 pairs."""
+        causal: query i meets keys 0..i, T (T + 1) / 2 pairs. A cross-attention with no
+        encoder of the design feeding it (a decoder-only class of an encoder-decoder) runs
+        only when given one's output, which transformers skips otherwise: no products."""
+        if self.cross and not run.encoder:
+            return []
         names = self.names
         keys = run.source if self.cross else run.length
         rows, source = run.rows, run.batch * keys

@@ -1,6 +1,7 @@
 """A Transformer's embeddings: the token table (read again by a tied LM head, and by both
-stacks of an encoder-decoder), learned positions, token types, a norm after them; and
-their words. Lookups: no matrix products.
+stacks of an encoder-decoder; narrower than d_model where a family projects it, OPT),
+learned positions (a table larger than the context by an offset: BART's and OPT's + 2),
+token types, a norm after them; and their words. Lookups: no matrix products.
 
 Example:
     >>> import explorer
@@ -16,14 +17,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, words
+from explorer.transformer.blocks._block import width_of
 from explorer.transformer.blocks.norm import layer_norm
 
 if TYPE_CHECKING:
     from explorer.blocks import Site
     from explorer.transformer._sizes import Sizes
     from explorer.transformer._structure import TransformerStructure
+    from explorer.transformer.blocks._block import Pass
 
-__all__ = ["Embeddings", "table"]
+__all__ = ["Embeddings", "LearnedPositions", "table"]
 
 
 class Embeddings(NamedTuple):
@@ -34,12 +37,19 @@ class Embeddings(NamedTuple):
         positions: learned absolute positions (read when the design has a context).
         types: token types (segments; read when the design has a type vocabulary).
         norm: a norm right after the embeddings (BERT).
+        width: the keyword of the token table's width where the design gives it (OPT's
+            ``embed_dim``); d_model otherwise.
+        copies: ``(name, stack)`` pairs: a stack's own token table, the token table
+            itself when tied, a table of its own when not (BART's ``encoder.embed_tokens``
+            and ``decoder.embed_tokens``); the decoder's only when the design has one.
     """
 
     token: str
     positions: str = ""
     types: str = ""
     norm: str = ""
+    width: str = ""
+    copies: tuple[tuple[str, str], ...] = ()
 
     def params(
         self,
@@ -50,14 +60,25 @@ class Embeddings(NamedTuple):
     ) -> list[Term]:
         """The tables the structure has, then the norm; ``readers``: what else reads the
         token table (``("tied", "LM head")``, ``("shared", "encoder and decoder")``)."""
+        width = width_of(z, s, self.width)
         terms = table(
             at,
             self.token,
             rows=z.vocab,
-            width=z.d,
+            width=width,
             title="token embedding",
             extras=(("table", "token"), *readers),
         )
+        for name, stack in self.copies:
+            if not s.tied and (stack != "decoder" or s.decoder):
+                terms += table(
+                    at,
+                    name,
+                    rows=z.vocab,
+                    width=width,
+                    title=f"{stack}'s token embedding",
+                    extras=(("table", "token"), ("copy", stack)),
+                )
         if s.positions and self.positions:
             terms += table(
                 at,
@@ -79,6 +100,36 @@ class Embeddings(NamedTuple):
         if self.norm:
             terms += layer_norm(at, self.norm, z, s, "embedding norm")
         return terms
+
+
+class LearnedPositions(NamedTuple):
+    """A stack's own learned position table (BART's ``encoder.embed_positions``; OPT's
+    ``decoder.embed_positions``): ``context + offset`` rows of d_model, where the model
+    shifts every position id by ``offset`` (2: the ids below were once kept for padding);
+    read when the design has a context. A block a stack has once, before its layers.
+    """
+
+    name: str
+    offset: int = 0
+    norm_title: str = "position embedding"
+
+    def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
+        if not s.positions:
+            return []
+        return table(
+            at,
+            self.name,
+            rows=z.context + self.offset,
+            width=z.d,
+            title="position embedding",
+            extras=(("table", "position"), ("offset", str(self.offset))),
+        )
+
+    def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
+        return []  # a lookup
+
+    def cache(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
+        return []
 
 
 def table(
@@ -112,6 +163,13 @@ def _embedding_words(
     rows, width = numbers
     table = role.extra("table")
     if table == "position":
+        offset = int(role.extra("offset", "0") or 0)
+        if offset:
+            return (
+                f"one {width}-wide vector for each of {rows} positions: learned absolute "
+                f"positions, the model reads at most {rows - offset} tokens, and every "
+                f"position id is shifted by {offset} (the table keeps {offset} rows more)"
+            )
         return (
             f"one {width}-wide vector for each of the {rows} positions (learned absolute "
             f"positions: the model reads at most {rows} tokens)"
@@ -122,6 +180,12 @@ def _embedding_words(
             "to each token's embedding"
         )
     text = f"one {width}-wide vector for each of the {rows} tokens of the vocabulary"
+    copy = role.extra("copy")
+    if copy:
+        return (
+            text + f": the {copy}'s own copy, a table of its own since the embeddings are "
+            "not tied (tied, it is the token embedding)"
+        )
     if role.extra("shared"):
         text += f"; the {role.extra('shared')} both read it"
     tied = role.extra("tied")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, norm, product, words
+from explorer.transformer.blocks._block import width_of
 from explorer.transformer.blocks._words import Matrix, is_bias
 
 if TYPE_CHECKING:
@@ -44,43 +45,69 @@ def _product(at: Site, name: str, rows: Any, out: Any, inputs: Any, *, title: st
 
 class LmHead(NamedTuple):
     """The LM head [vocab, d_model]; tied, it is the token embedding, already counted
-    (Press & Wolf 2017), so it adds nothing. It computes logits at every position."""
+    (Press & Wolf 2017), so its weight adds nothing. It computes logits at every position.
+
+    Attributes:
+        name: its local name.
+        bias: one bias per vocabulary entry (GPT-J), a parameter of its own even when
+            the weight is tied.
+        width: the keyword of the width it reads where the design gives it (OPT's
+            ``embed_dim``); d_model otherwise.
+    """
 
     name: str = "lm_head"
+    bias: bool = False
+    width: str = ""
     inside: bool = False
     #: What reads the token embedding when tied to it (``""``: not a vocabulary reader).
     reader: str = "LM head"
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         """Whether the vocabulary appears in its parameters."""
-        return not tied
+        return not tied or (self.bias and biases)
 
     def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
-        if s.tied:
-            return []
-        return linear(
+        extras: tuple[tuple[str, str], ...] = (("projection", "lm"),)
+        if self.bias:
+            extras += (("tied", "yes" if s.tied else "no"),)
+        terms = linear(
             at,
             self.name,
             out=z.vocab,
-            inputs=z.d,
-            bias=False,
+            inputs=width_of(z, s, self.width),
+            bias=self.bias,
             title="LM head",
             block="head",
-            extras=(("projection", "lm"),),
+            extras=extras,
         )
+        return terms[1:] if s.tied else terms  # tied: the weight is the token embedding
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         tied = " (the token embedding's matrix)" if s.tied else ""
         title = f"LM head{tied}, logits at every position"
-        return [_product(at, self.name, run.rows, z.vocab, z.d, title=title)]
+        width = width_of(z, s, self.width)
+        return [_product(at, self.name, run.rows, z.vocab, width, title=title)]
 
 
 class MaskedLmHead(NamedTuple):
     """BERT's masked-LM head (``cls.predictions``): a d_model x d_model transform, its
     LayerNorm, the decoder to the vocabulary and the decoder's bias. Tied, the decoder's
     weight is the word embedding and its bias is ``cls.predictions.bias``; untied, both
-    are parameters of their own (Devlin et al. 2019; transformers 5)."""
+    are parameters of their own (Devlin et al. 2019; transformers 5). RoBERTa's
+    ``lm_head`` is the same under other names; DistilBERT's has no output bias apart
+    (``bias`` empty): its decoder's own bias is kept, tied or not.
 
+    Attributes:
+        transform, norm, decoder: the local names of the transform, its norm and the
+            decoder.
+        bias: the local name of the output bias kept apart from the decoder (``""``:
+            none, the decoder's own).
+    """
+
+    transform: str = "cls.predictions.transform.dense"
+    norm: str = "cls.predictions.transform.LayerNorm"
+    decoder: str = "cls.predictions.decoder"
+    bias: str = "cls.predictions.bias"
     inside: bool = False
     reader: str = "masked-LM decoder"
 
@@ -92,7 +119,7 @@ class MaskedLmHead(NamedTuple):
         d_model, tied = z.d, s.tied
         terms = linear(
             at,
-            "cls.predictions.transform.dense",
+            self.transform,
             out=d_model,
             inputs=d_model,
             bias=True,
@@ -102,7 +129,7 @@ class MaskedLmHead(NamedTuple):
         )
         terms += norm(
             at,
-            "cls.predictions.transform.LayerNorm",
+            self.norm,
             width=d_model,
             bias=s.layer_norm,
             title="masked-LM transform norm",
@@ -110,7 +137,7 @@ class MaskedLmHead(NamedTuple):
         if not tied:
             terms += linear(
                 at,
-                "cls.predictions.decoder",
+                self.decoder,
                 out=z.vocab,
                 inputs=d_model,
                 bias=True,
@@ -118,16 +145,19 @@ class MaskedLmHead(NamedTuple):
                 block="head",
                 extras=(("projection", "decoder"),),
             )
+        if not self.bias and not tied:
+            return terms  # the decoder's own bias is the output bias
+        name = self.bias or self.decoder + ".bias"
         terms.append(
             Term(
-                at.name("cls.predictions.bias"),
+                at.name(name),
                 "bias",
                 (z.vocab,),
                 "masked-LM output bias: one per vocabulary entry",
                 at.group,
                 at.copies,
                 at.role(
-                    "cls.predictions.bias",
+                    name,
                     "masked-LM output bias",
                     block="head",
                     extras=(("projection", "output bias"), ("tied", "yes" if tied else "no")),
@@ -138,9 +168,8 @@ class MaskedLmHead(NamedTuple):
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         return [
-            _product(at, "cls.predictions.transform.dense", run.rows, z.d, z.d,
-                     title="masked-LM transform"),
-            _product(at, "cls.predictions.decoder", run.rows, z.vocab, z.d,
+            _product(at, self.transform, run.rows, z.d, z.d, title="masked-LM transform"),
+            _product(at, self.decoder, run.rows, z.vocab, z.d,
                      title="masked-LM decoder, logits at every position"),
         ]  # fmt: skip
 
@@ -187,6 +216,8 @@ class Classifier(NamedTuple):
         per_sequence: it reads one vector per sequence (after a pooler, or a chosen
             token), not every position: its compute is per sequence.
         inside: inside the base model: its name takes the base prefix.
+        width: the keyword of the width it reads where the design gives it (OPT's
+            ``embed_dim``); d_model otherwise.
     """
 
     name: str
@@ -196,6 +227,7 @@ class Classifier(NamedTuple):
     bias_flag: str = ""
     per_sequence: bool = False
     inside: bool = False
+    width: str = ""
     reader: str = ""
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
@@ -213,7 +245,7 @@ class Classifier(NamedTuple):
             at,
             self.name,
             out=self._out(z),
-            inputs=z.d,
+            inputs=width_of(z, s, self.width),
             bias=bias,
             title=self.title or self.name,
             block="head",
@@ -224,7 +256,8 @@ class Classifier(NamedTuple):
         per = "one vector per sequence" if self.per_sequence else "every position"
         rows = run.batch if self.per_sequence else run.rows
         title = f"{self.title or self.name}, {per}"
-        return [_product(at, self.name, rows, self._out(z), z.d, title=title)]
+        width = width_of(z, s, self.width)
+        return [_product(at, self.name, rows, self._out(z), width, title=title)]
 
 
 #: A part of a head.
@@ -248,7 +281,10 @@ def _head_words(
     if is_bias(numbers):
         (width,) = numbers
         what = {"lm": "vocabulary entry", "decoder": "vocabulary entry", "pooler": "pooled feature"}
-        return f"one bias per {what.get(code, 'output')} ({width})"
+        text = f"one bias per {what.get(code, 'output')} ({width})"
+        if code == "lm" and role.extra("tied") == "yes":
+            text += ": a parameter of its own, though the LM head's weight is the token embedding"
+        return text
     matrix = Matrix.of(role, numbers)
     if code in ("lm", "decoder"):
         return (

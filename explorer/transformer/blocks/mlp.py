@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, product, words
@@ -42,8 +42,11 @@ class Mlp(NamedTuple):
         plain: its names when not gated, where they differ (T5's ``wi`` against ``wi_0``
             and ``wi_1``); by default the gated names without the gate.
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
-        width: the keyword of its width where it is not ``d_ff`` (the dense layers of a
-            model whose experts are ``d_ff`` wide: ``d_dense``).
+        width: the keyword of its hidden width where it is not ``d_ff``: the dense layers
+            of a model whose experts are ``d_ff`` wide (``d_dense``), BART's decoder
+            (``decoder_d_ff``).
+        width_optional: ``width`` is an optional part: read where the design gives it,
+            ``d_ff`` otherwise (BART's decoder).
     """
 
     names: MlpNames
@@ -51,6 +54,16 @@ class Mlp(NamedTuple):
     transposed: bool = False
     norm_title: str = "MLP norm"
     width: str = ""
+    width_optional: bool = False
+
+    def _width(self, z: Sizes, s: TransformerStructure) -> Any:
+        """Its hidden width: ``width`` where the design has it, else ``d_ff``."""
+        return z[self.width] if self._own_width(s) else z.d_ff
+
+    def _own_width(self, s: TransformerStructure) -> bool:
+        if not self.width:
+            return False
+        return not self.width_optional or s.option(self.width) in ("given", "rule")
 
     def _names(self, s: TransformerStructure) -> MlpNames:
         if s.gated:
@@ -61,10 +74,10 @@ class Mlp(NamedTuple):
         """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model. Each role says
         which matrix it is (``("projection", "gate")``) and whether the MLP is gated, and
         how d_ff was chosen (for the words)."""
-        names = self._names(s)
-        facts = (("d_ff", "given"), ("width", self.width)) if self.width else ffn_facts(s)
+        names, d_ff = self._names(s), self._width(z, s)
+        own = self._own_width(s)
+        facts = (("d_ff", "given"), ("width", self.width)) if own else ffn_facts(s)
         extras = (*facts, ("gated", "yes" if names.gate else "no"))
-        d_ff = z[self.width] if self.width else z.d_ff
         projections = [("gate", names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
         projections += [
             ("up", names.up, d_ff, z.d, "MLP up-projection"),
@@ -88,8 +101,7 @@ class Mlp(NamedTuple):
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """Every position through the gate and up (d_model -> d_ff), then down."""
-        names = self._names(s)
-        d_ff = z[self.width] if self.width else z.d_ff
+        names, d_ff = self._names(s), self._width(z, s)
         found = [(names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
         found += [(names.up, d_ff, z.d, "MLP up"), (names.down, z.d, d_ff, "MLP down")]
         return [
@@ -122,7 +134,7 @@ def ffn_facts(s: TransformerStructure) -> tuple[tuple[str, str], ...]:
 def _rule(role: Role, d_ff: int, d_model: int) -> str:
     """Where d_ff comes from: LLaMA's rounding rule, 4 d_model, or the design."""
     if role.extra("width"):
-        return f"{role.extra('width')}, the dense layers' width, as given"
+        return f"{role.extra('width')} as given"
     rule = role.extra("d_ff")
     if rule == "llama":
         multiple = int(role.extra("ffn_multiple_of", "256") or 256)

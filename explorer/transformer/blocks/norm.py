@@ -1,5 +1,7 @@
 """The norms of a Transformer (LayerNorm: a scale and a shift per feature; RMSNorm: a scale
 only), one per sublayer, after the embeddings and after the last layer, and their words.
+A family whose norms keep no parameters (OPT's ``layer_norm_elementwise_affine`` false)
+says so with its own flag ``elementwise_affine``.
 
 Example:
     >>> import explorer
@@ -27,18 +29,32 @@ __all__ = ["Norm", "layer_norm"]
 
 
 def layer_norm(at: Site, name: str, z: Sizes, s: TransformerStructure, title: str) -> list[Term]:
-    """A d_model-wide norm: LayerNorm or RMSNorm as the structure says."""
+    """A d_model-wide norm: LayerNorm or RMSNorm as the structure says; none at all where
+    the family's norms keep no parameters (its ``elementwise_affine`` false)."""
+    if s.option("elementwise_affine") is False:
+        return []
     return norm(at, name, width=z.d, bias=s.layer_norm, title=title)
 
 
 class Norm(NamedTuple):
-    """A norm standing alone in a layer (where it belongs to no one block: the norm
-    before a dense MLP in some layers and a mixture of experts in the others)."""
+    """A norm standing alone (where it belongs to no one block: the norm before a dense
+    MLP in some layers and a mixture of experts in the others; a stack's norm once,
+    after its embeddings or after its last layer).
+
+    Attributes:
+        name: its local name.
+        norm_title: how tables name it.
+        when: the keyword of a flag that turns it on (``""``: always there; OPT's final
+            norm: ``final_norm``).
+    """
 
     name: str
     norm_title: str = "norm"
+    when: str = ""
 
     def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
+        if self.when and not s.option(self.when):
+            return []
         return layer_norm(at, self.name, z, s, self.norm_title)
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:

@@ -70,10 +70,13 @@ SHARED_EXPERT = SharedExperts(
 
 
 def _read(fields: Mapping[str, Any], model: str, sizes: dict[str, Any]) -> None:
-    """The sparse-step pattern; null key/value heads refused (the attention divides by
+    """The sparse-step pattern; the shared expert's width dropped where there are no
+    experts (transformers builds none); null key/value heads refused (the attention divides by
     them); a ``layer_types`` list refused unless it is the one the config derives."""
     refuse_null(fields, "num_key_value_heads")
     read_sparse_layers(fields, sizes)
+    if not sizes.get("experts"):
+        sizes.pop("d_shared", None)  # no experts, no shared expert: a dense model
     if not fields.get("sliding_window"):
         sizes.pop("window_until", None)  # no window: where it would stop changes nothing
     layers, until = fields.get("num_hidden_layers"), fields.get("max_window_layers")
@@ -222,6 +225,13 @@ QWEN2_MOE = TransformerFamily(
             {"hidden_size": 21, "num_attention_heads": 3, "num_key_value_heads": 1},
             {
                 "num_experts": 0,
+                "hidden_size": 16,
+                "num_attention_heads": 2,
+                "num_key_value_heads": 1,
+            },
+            {
+                "num_experts": 0,
+                "shared_expert_intermediate_size": 40,
                 "hidden_size": 16,
                 "num_attention_heads": 2,
                 "num_key_value_heads": 1,

@@ -18,10 +18,11 @@ A definition module declares:
 - ``SMALL``: a small configuration (one or two layers) every model class is built from;
 - ``random_config(rng)``: a random small configuration (the recorder draws
   :data:`RANDOM_PER_TYPE` of them from a fixed seed, and the live test fresh ones);
-- ``COMPUTE`` (optional): ``{"config", "model", "seq", "batch"}`` cases whose forward pass
-  FLOPs (``FlopCounterMode``, eager attention, experts one by one) and KV cache (bf16
-  ``past_key_values`` after the pass) are recorded; by default ``SMALL`` under the causal
-  LM class at ``seq`` 16 and ``batch`` 2.
+- ``COMPUTE`` (optional): ``{"config", "model", "seq", "batch"}`` cases (with an
+  encoder-decoder's ``decoder_seq``; ``"cache": False`` where the model caches nothing)
+  whose forward pass FLOPs (``FlopCounterMode``, eager attention, experts one by one) and
+  KV cache (bf16 ``past_key_values`` after the pass) are recorded; by default ``SMALL``
+  under the causal LM class at ``seq`` 16 and ``batch`` 2.
 """
 
 from __future__ import annotations

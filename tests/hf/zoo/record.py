@@ -94,8 +94,9 @@ def compute_cases(model_type: str) -> list[Case]:
             "attention": "eager",
             "cache": item.get("cache", True),
         }
-        if item.get("experts"):
-            case["experts"] = item["experts"]
+        for key in ("experts", "decoder_seq"):
+            if item.get(key):
+                case[key] = item[key]
         found.append(case)
     return found
 

@@ -1,0 +1,179 @@
+"""RoBERTa and XLM-RoBERTa (Liu et al. 2019; Conneau et al. 2020): BERT's encoder under
+the ``roberta.`` prefix, with its own heads: ``lm_head`` (dense, LayerNorm, the decoder
+tied to the word embedding and its bias), a classification head of two layers on the first
+token (``classifier.dense``, ``classifier.out_proj``), no pooler but in the base model and
+the multiple-choice class. The position table has ``max_position_embeddings`` rows (514
+in the released models): position ids start after the padding id, so 512 tokens fit, but
+the table is counted as built. XLM-RoBERTa is the same architecture with a larger
+vocabulary.
+
+Per layer 4 d^2 + 2 d d_ff + 9 d + d_ff (biases and two LayerNorms).
+
+Example:
+    >>> ROBERTA.hf.model_types, ROBERTA.default_map["context"]
+    (('roberta', 'xlm-roberta'), 512)
+"""
+
+from explorer.families import HFBinding, check
+from explorer.transformer import (
+    CROSS,
+    Attention,
+    AttentionNames,
+    Classifier,
+    Embeddings,
+    Head,
+    MaskedLmHead,
+    Mlp,
+    MlpNames,
+    Naming,
+    Pooler,
+    StackNames,
+    Sublayer,
+    TransformerFamily,
+)
+
+__all__ = ["ROBERTA"]
+
+_POOLER = Pooler()
+_LM = MaskedLmHead(
+    transform="lm_head.dense",
+    norm="lm_head.layer_norm",
+    decoder="lm_head.decoder",
+    bias="lm_head.bias",
+)
+
+
+def _attention(prefix: str) -> AttentionNames:
+    return AttentionNames(
+        q=f"{prefix}.self.query",
+        k=f"{prefix}.self.key",
+        v=f"{prefix}.self.value",
+        o=f"{prefix}.output.dense",
+    )
+
+
+ROBERTA = TransformerFamily(
+    name="roberta",
+    description="RoBERTa / XLM-RoBERTa encoder: BERT's layers, lm_head and a two-layer "
+    "classification head (transformers Roberta*, XLMRoberta*)",
+    hf=HFBinding(
+        ("roberta", "xlm-roberta"),
+        fields=(
+            ("d_model", "hidden_size"),
+            ("layers", "num_hidden_layers"),
+            ("heads", "num_attention_heads"),
+            ("d_ff", "intermediate_size"),
+            ("vocab", "vocab_size"),
+            ("context", "max_position_embeddings"),
+            ("type_vocab", "type_vocab_size"),
+            ("tied", "tie_word_embeddings"),
+            ("cross_attention", "add_cross_attention"),
+            ("labels", "num_labels"),
+        ),
+        checks=(
+            check(
+                "divisible",
+                "hidden_size",
+                "num_attention_heads",
+                stage="model",
+                unless_present=("embedding_size",),
+            ),
+            check("requires", "add_cross_attention", "is_decoder", stage="model"),
+        ),
+        probes=({}, {"hidden_size": 12, "num_attention_heads": 3, "max_position_embeddings": 9}),
+        refused=(
+            ({"hidden_size": 12, "num_attention_heads": 5}, "model"),
+            ({"add_cross_attention": True}, "model"),
+        ),
+        accepted=({"add_cross_attention": True, "is_decoder": True},),
+    ),
+    naming=Naming(
+        embeddings=Embeddings(
+            "embeddings.word_embeddings",
+            positions="embeddings.position_embeddings",
+            types="embeddings.token_type_embeddings",
+            norm="embeddings.LayerNorm",
+        ),
+        stacks=(
+            StackNames(
+                layer="encoder.layer.*.",
+                sublayers=(
+                    Sublayer(Attention(_attention("attention")), "attention.output.LayerNorm"),
+                    Sublayer(
+                        Attention(_attention("crossattention"), cross=True),
+                        "crossattention.output.LayerNorm",
+                        when=CROSS,
+                    ),
+                    Sublayer(
+                        Mlp(MlpNames(up="intermediate.dense", down="output.dense")),
+                        "output.LayerNorm",
+                    ),
+                ),
+            ),
+        ),
+        heads=(
+            ("none", Head("the base model with its pooler (RobertaModel)", (_POOLER,))),
+            ("mlm", Head("the masked-LM head (RobertaForMaskedLM)", (_LM,), "roberta.")),
+            ("lm", Head("a causal LM head (RobertaForCausalLM)", (_LM,), "roberta.")),
+            (
+                "classifier",
+                Head(
+                    "a two-layer classifier on the first token (RobertaForSequenceClassification)",
+                    (
+                        Classifier("classifier.dense", "d_model", title="dense", per_sequence=True),
+                        Classifier(
+                            "classifier.out_proj", "labels", title="classifier", per_sequence=True
+                        ),
+                    ),
+                    "roberta.",
+                ),
+            ),
+            (
+                "token",
+                Head(
+                    "a token classifier (RobertaForTokenClassification)",
+                    (Classifier("classifier", "labels", title="token classifier"),),
+                    "roberta.",
+                ),
+            ),
+            (
+                "qa",
+                Head(
+                    "question answering (RobertaForQuestionAnswering)",
+                    (Classifier("qa_outputs", "labels", title="answer span"),),
+                    "roberta.",
+                ),
+            ),
+            (
+                "multiple_choice",
+                Head(
+                    "multiple choice, on the pooler (RobertaForMultipleChoice)",
+                    (
+                        _POOLER,
+                        Classifier("classifier", 1, title="choice score", per_sequence=True),
+                    ),
+                    "roberta.",
+                ),
+            ),
+        ),
+    ),
+    defaults=(
+        ("d_model", 768),
+        ("layers", 12),
+        ("heads", 12),
+        ("vocab", 50265),
+        ("context", 512),
+        ("type_vocab", 2),
+        ("head", "none"),
+        ("tied", True),
+        ("labels", 2),
+    ),
+    options=frozenset(("context", "type_vocab", "labels", "cross_attention")),
+    layer_norm=True,
+    qkv_bias=True,
+    o_bias=True,
+    mlp_bias=True,
+    d_ff_rule="times4",
+    divisible="always",
+    causal=False,
+)
