@@ -121,6 +121,18 @@ FAMILIES = Registry(
         "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
+        "gemma2": ("explorer.transformer.families.gemma2", "GEMMA2"),
+        "gemma3_text": ("explorer.transformer.families.gemma3", "GEMMA3_TEXT"),
+        "phi3": ("explorer.transformer.families.phi3", "PHI3"),
+        "phi": ("explorer.transformer.families.phi", "PHI"),
+        "olmo": ("explorer.transformer.families.olmo", "OLMO"),
+        "olmo2": ("explorer.transformer.families.olmo2", "OLMO2"),
+        "olmo3": ("explorer.transformer.families.olmo2", "OLMO3"),
+        "granite": ("explorer.transformer.families.granite", "GRANITE"),
+        "cohere": ("explorer.transformer.families.cohere", "COHERE"),
+        "stablelm": ("explorer.transformer.families.stablelm", "STABLELM"),
+        "starcoder2": ("explorer.transformer.families.starcoder2", "STARCODER2"),
+        "exaone4": ("explorer.transformer.families.exaone4", "EXAONE4"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

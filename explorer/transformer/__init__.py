@@ -43,6 +43,7 @@ from explorer.transformer._naming import (
 )
 from explorer.transformer._sizes import Sizes
 from explorer.transformer._structure import TransformerStructure
+from explorer.transformer._windows import layer_types_reader, window_pattern
 from explorer.transformer.blocks import (
     Attention,
     AttentionNames,
@@ -51,12 +52,14 @@ from explorer.transformer.blocks import (
     Embeddings,
     ExpertNames,
     Experts,
+    FusedMlp,
     HeadPart,
     LmHead,
     MaskedLmHead,
     Mlp,
     MlpNames,
     Norm,
+    Parallel,
     Pass,
     Pooler,
     QKNorm,
@@ -81,6 +84,7 @@ __all__ = [
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "FusedMlp",
     "Head",
     "HeadPart",
     "LmHead",
@@ -89,6 +93,7 @@ __all__ = [
     "MlpNames",
     "Naming",
     "Norm",
+    "Parallel",
     "Pass",
     "Pooler",
     "QKNorm",
@@ -101,6 +106,8 @@ __all__ = [
     "When",
     "decoder_heads",
     "decoder_naming",
+    "layer_types_reader",
     "llama_ffn",
     "task_heads",
+    "window_pattern",
 ]

@@ -592,11 +592,14 @@ class TransformerFamily(Family):
     # -- for the solver --------------------------------------------------------------
     def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
         """d_model solved with head_dim following it: a multiple of heads (twice that
-        under rotary embeddings, whose head_dim must be even)."""
+        under rotary embeddings, whose head_dim must be even); with head_dim given, a
+        multiple of heads where heads must always divide d_model (Gemma 2's config)."""
         heads = sizes.get("heads", self.default_map.get("heads"))
         follows = "head_dim" not in sizes and "head_dim" not in self.default_map
-        if free != "d_model" or type(heads) is not int or not follows:
+        if free != "d_model" or type(heads) is not int:
             return 1
+        if not follows:  # head_dim given: heads divide d_model where the family says always
+            return heads if self.divisible == "always" else 1
         return 2 * heads if self.even_rotary else heads  # rotary needs an even head_dim
 
     def stacks(self, s: TransformerStructure) -> tuple[StackNames, ...]:

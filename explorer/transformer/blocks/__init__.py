@@ -4,6 +4,9 @@
 - :mod:`~explorer.transformer.blocks.attention`: self- and cross-attention, T5's relative
   position bias, the key/value cache;
 - :mod:`~explorer.transformer.blocks.mlp`: plain and gated MLPs;
+  :mod:`~explorer.transformer.blocks.fused_mlp`: a gated MLP with its gate and up fused;
+- :mod:`~explorer.transformer.blocks.parallel`: attention and MLP in parallel from one norm;
+- :mod:`~explorer.transformer.blocks.qk_norm`: query and key norms;
 - :mod:`~explorer.transformer.blocks.experts`: a mixture of experts;
 - :mod:`~explorer.transformer.blocks.norm`, :mod:`~explorer.transformer.blocks.embeddings`,
   :mod:`~explorer.transformer.blocks.heads`.
@@ -22,9 +25,11 @@ from explorer.transformer.blocks._block import Block, Pass
 from explorer.transformer.blocks.attention import Attention, AttentionNames
 from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
+from explorer.transformer.blocks.fused_mlp import FusedMlp
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.parallel import Parallel
 from explorer.transformer.blocks.qk_norm import QKNorm
 
 __all__ = [
@@ -35,12 +40,14 @@ __all__ = [
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "FusedMlp",
     "HeadPart",
     "LmHead",
     "MaskedLmHead",
     "Mlp",
     "MlpNames",
     "Norm",
+    "Parallel",
     "Pass",
     "Pooler",
     "QKNorm",

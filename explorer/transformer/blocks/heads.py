@@ -46,30 +46,34 @@ def _product(at: Site, name: str, rows: Any, out: Any, inputs: Any, *, title: st
 @dataclass(frozen=True, slots=True)
 class LmHead:
     """The LM head [vocab, d_model]; tied, it is the token embedding, already counted
-    (Press & Wolf 2017), so it adds nothing. It computes logits at every position."""
+    (Press & Wolf 2017), so it adds nothing but its bias, where it has one (Phi's: a
+    parameter of its own, tied or not). It computes logits at every position."""
 
     name: str = "lm_head"
+    bias: bool = False
     inside = False
     #: What reads the token embedding when tied to it (``""``: not a vocabulary reader).
     reader = "LM head"
 
     def counts_vocab(self, *, tied: bool, biases: bool) -> bool:
         """Whether the vocabulary appears in its parameters."""
-        return not tied
+        return not tied or (self.bias and biases)
 
     def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
-        if s.tied:
-            return []
-        return linear(
+        terms = linear(
             at,
             self.name,
             out=z.vocab,
             inputs=z.d,
-            bias=False,
+            bias=self.bias,
             title="LM head",
             block="head",
-            extras=(("projection", "lm"),),
+            extras=(
+                ("projection", "lm"),
+                *((("tied", "yes" if s.tied else "no"),) if self.bias else ()),
+            ),
         )
+        return terms[1:] if s.tied else terms  # tied: the token embedding's weight
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         tied = " (the token embedding's matrix)" if s.tied else ""
@@ -253,7 +257,10 @@ def _head_words(
     if is_bias(numbers):
         (width,) = numbers
         what = {"lm": "vocabulary entry", "decoder": "vocabulary entry", "pooler": "pooled feature"}
-        return f"one bias per {what.get(code, 'output')} ({width})"
+        text = f"one bias per {what.get(code, 'output')} ({width})"
+        if code == "lm" and role.extra("tied") == "yes":
+            text += ": a parameter of its own, though the weight is the token embedding (tied)"
+        return text
     matrix = Matrix.of(role, numbers)
     if code in ("lm", "decoder"):
         return (

@@ -42,13 +42,20 @@ ACTIVE = _params(lambda case: "flops" not in case and case.get("active"))
 
 
 def expanded(count: explorer.Count) -> dict[str, tuple[int, ...]]:
-    """Every parameter of a count by name: a term of identical layers once per layer."""
+    """Every parameter of a count by name: a term of identical layers once per layer (a
+    module repeated inside each layer, ``layers.*.q_layernorm.norms.*``, once per copy)."""
     shapes, values = count.shapes, count.breakdown
     names: dict[str, tuple[int, ...]] = {}
     for term in count.compiled.terms:
         shape = shapes[term.name]
         copies = values[term.name] // max(1, math.prod(shape))
-        if "*" in term.name:
+        if term.name.count("*") == 2:
+            layers = count.sizes["layers"]
+            for layer in range(layers):
+                for index in range(copies // layers):
+                    inner = term.name.replace("*", str(layer), 1).replace("*", str(index), 1)
+                    names[inner] = shape
+        elif "*" in term.name:
             for layer in range(copies):
                 names[term.name.replace("*", str(layer), 1)] = shape
         else:
