@@ -55,7 +55,6 @@ EXAONE4 = TransformerFamily(
         ("d_model", 4096),
         ("layers", 32),
         ("heads", 32),
-        ("kv_heads", 32),
         ("vocab", 102400),
         ("d_ff", 16384),
         ("head", "lm"),

@@ -65,19 +65,13 @@ def _sequential(s: TransformerStructure, stack: StackNames) -> bool:
 
 
 def _heads_divide(sizes: Mapping[str, Any]) -> None:
-    """StableLM's attention refuses heads that do not divide d_model, and reads no
-    head_dim of its own."""
-    d, heads, head_dim = sizes.get("d_model"), sizes.get("heads"), sizes.get("head_dim")
-    if not (isinstance(d, int) and isinstance(heads, int)):
-        return
-    if d % heads:
+    """StableLM's attention refuses heads that do not divide d_model (its head_dim is
+    always d_model // heads: a config.json's head_dim is not read)."""
+    d, heads = sizes.get("d_model"), sizes.get("heads")
+    if isinstance(d, int) and isinstance(heads, int) and d % heads:
         raise InvalidSizeError(
             f"stablelm needs heads to divide d_model: {d} % {heads} = {d % heads}; "
             "change d_model or heads"
-        )
-    if isinstance(head_dim, int) and head_dim != d // heads:
-        raise InvalidSizeError(
-            f"stablelm's head_dim is always d_model // heads ({d // heads}), got {head_dim}"
         )
 
 
@@ -112,7 +106,6 @@ STABLELM = TransformerFamily(
         ("d_model", 2560),
         ("layers", 32),
         ("heads", 32),
-        ("kv_heads", 32),
         ("vocab", 50304),
         ("d_ff", 6912),
         ("head", "lm"),
