@@ -346,15 +346,26 @@ def _measure_function(
 
     counted = measure_count(template, measure, template.convention, extents)
     own = counted.values[len(template.values) :]
-    missing = [s.keyword for s, v in zip(counted.compiled.slots[len(template.values) :], own)
-               if v is None]  # fmt: skip
+    slots = counted.compiled.slots[len(template.values) :]
+    missing = [s.keyword for s, v in zip(slots, own) if v is None and not s.derived]
     if missing:
         raise UsageError(
             f"{what} depends on {', '.join(missing)}: give {typed('seq', placeholder='T')} "
             f"(and {typed('batch', placeholder='B')})"
         )
     function = counted.compiled.function("total")
-    return lambda v: int(function(*v, *own))
+    if not any(v is None for v in own):
+        return lambda v: int(function(*v, *own))
+    # Sizes of the measure's own that follow the design's (what a sliding window keeps, how
+    # many layers are windowed): filled at each design the solver tries.
+    complete, structure = counted.family.complete, counted.structure
+
+    def evaluate(v: Sequence[Any]) -> int:
+        values = [*v, *own]
+        complete(structure, values)
+        return int(function(*values))
+
+    return evaluate
 
 
 def _tensor_count(compiled: Any) -> Evaluate:

@@ -43,7 +43,7 @@ from explorer.transformer._naming import (
 )
 from explorer.transformer._sizes import Sizes
 from explorer.transformer._structure import TransformerStructure
-from explorer.transformer._windows import layer_types_reader, window_pattern
+from explorer.transformer._windows import WINDOW_PERIOD_CHOICE, layer_types_reader, window_pattern
 from explorer.transformer.blocks import (
     Attention,
     AttentionNames,
@@ -77,6 +77,7 @@ __all__ = [
     "WINDOW",
     "WINDOW_FROM",
     "WINDOW_PERIOD",
+    "WINDOW_PERIOD_CHOICE",
     "Attention",
     "AttentionNames",
     "Block",

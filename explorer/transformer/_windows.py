@@ -23,9 +23,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.families import Reader
+from explorer.families import Reader, SearchChoice
 
-__all__ = ["layer_types_reader", "window_pattern"]
+__all__ = ["WINDOW_PERIOD_CHOICE", "layer_types_reader", "window_pattern"]
+
+#: A search choice for families with local and global layers: every p-th layer global (it
+#: sizes the KV cache and holds no parameter; a memory budget's search may choose it).
+WINDOW_PERIOD_CHOICE = SearchChoice(
+    "window_period",
+    "every p-th layer global, the others windowed (the KV cache; no parameter)",
+    "int",
+    "window_period",
+    "",
+)
 
 _SLIDING, _FULL = "sliding_attention", "full_attention"
 

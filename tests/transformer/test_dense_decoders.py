@@ -7,6 +7,7 @@ The counts themselves are checked against transformers in ``tests/hf/zoo``."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from explorer.errors import ConfigError, InvalidSizeError
 from explorer.explain import explain
 from explorer.hf import count_hf
 from explorer.transformer import layer_types_reader, window_pattern
+from tests.cli_helpers import run
 
 SMALL: dict[str, Any] = {"d_model": 64, "layers": 2, "heads": 4, "vocab": 100, "d_ff": 96}
 
@@ -247,3 +249,21 @@ def test_solving_d_model_with_head_dim_given_keeps_heads_dividing_it(family: str
         family, budget=1_000_000, heads=4, head_dim=16, vocab=100, layers=2, d_ff=96
     )
     assert solved.sizes["d_model"] % 4 == 0
+
+
+@pytest.mark.parametrize("family", ["mistral", "gemma2"])
+def test_a_byte_budget_with_a_windowed_kv_cache_is_solved(
+    family: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A regression: the KV cache of windowed layers (what a window keeps, how many layers
+    are windowed) follows the design, and solving under a byte budget refused it ('the KV
+    cache depends on cached_seq: give --seq T' with --seq given)."""
+    status, out, err = run(
+        capsys,
+        ["solve", "--arch", family, "--budget-bytes", "2GB", "--kv-cache", "--seq", "8192",
+         "--batch", "1", "--vocab", "1000", "--json"],
+    )  # fmt: skip
+    assert status == 0, err
+    answer = json.loads(out)
+    counted = explorer.count(family, **answer["sizes"], seq=8192, batch=1)
+    assert explorer.memory(counted, kv_cache=True).total == answer["total"]

@@ -58,7 +58,7 @@ class Parallel:
         here = dataclasses.replace(at, extras=(*at.extras, ("shared norm", kind)))
         bias = s.layer_norm if self.shift is None else self.shift
         shared = norm(
-            here, self.norm, width=z.d, bias=bias, title="shared norm", block="parallel norm"
+            here, self.norm, width=z.d, bias=bias, title="shared norm", block="shared norm"
         )
         return shared + self.attention.params(at, z, s) + self.mlp.params(at, z, s)
 
@@ -71,7 +71,7 @@ class Parallel:
         return self.attention.cache(at, z, s, run)
 
 
-@words("parallel norm")
+@words("shared norm")
 def _words(
     role: Role, numbers: tuple[int, ...], dims: Sequence[DimensionLike], network: Network
 ) -> str:

@@ -15,7 +15,7 @@ Example:
     (2, 16)
 """
 
-from explorer.families import HFBinding, Keyword, check, derived
+from explorer.families import HFBinding, Keyword, SearchChoice, check, derived
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -76,6 +76,11 @@ COHERE = TransformerFamily(
     options=frozenset(("attention_bias",)),
     gated=True,
     own_keywords=(_QK_NORM,),
+    own_choices=(
+        SearchChoice(
+            "qk_norm", "norms of the queries and keys: no, yes or both", "bool", "qk_norm", ""
+        ),
+    ),
     hf=HFBinding(
         ("cohere",),
         fields=(

@@ -20,6 +20,7 @@ from explorer.transformer import (
     WINDOW,
     WINDOW_FROM,
     WINDOW_PERIOD,
+    WINDOW_PERIOD_CHOICE,
     Embeddings,
     Naming,
     QKNorm,
@@ -66,6 +67,7 @@ EXAONE4 = TransformerFamily(
     options=frozenset(("labels", "classifier_bias")),
     gated=True,
     own_keywords=(WINDOW, WINDOW_PERIOD, WINDOW_FROM),
+    own_choices=(WINDOW_PERIOD_CHOICE,),
     structural=frozenset(("window", "window_period", "window_from")),
     hf=HFBinding(
         ("exaone4",),

@@ -27,6 +27,7 @@ from explorer.transformer import (
     WINDOW,
     WINDOW_FROM,
     WINDOW_PERIOD,
+    WINDOW_PERIOD_CHOICE,
     Embeddings,
     Naming,
     Norm,
@@ -91,6 +92,7 @@ GEMMA2 = TransformerFamily(
     divisible="always",
     even_rotary=True,
     own_keywords=(WINDOW, WINDOW_PERIOD, WINDOW_FROM),
+    own_choices=(WINDOW_PERIOD_CHOICE,),
     structural=frozenset(("window", "window_period", "window_from")),
     hf=HFBinding(
         ("gemma2",),

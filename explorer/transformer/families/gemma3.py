@@ -23,6 +23,7 @@ from explorer.transformer import (
     WINDOW,
     WINDOW_FROM,
     WINDOW_PERIOD,
+    WINDOW_PERIOD_CHOICE,
     Classifier,
     Embeddings,
     Head,
@@ -103,6 +104,7 @@ GEMMA3_TEXT = TransformerFamily(
     divisible="always",
     even_rotary=True,
     own_keywords=(WINDOW, WINDOW_PERIOD, WINDOW_FROM),
+    own_choices=(WINDOW_PERIOD_CHOICE,),
     structural=frozenset(("window", "window_period", "window_from")),
     hf=HFBinding(
         ("gemma3_text",),

@@ -24,6 +24,7 @@ from explorer.transformer import (
     WINDOW,
     WINDOW_FROM,
     WINDOW_PERIOD,
+    WINDOW_PERIOD_CHOICE,
     Embeddings,
     Naming,
     QKNorm,
@@ -112,6 +113,7 @@ OLMO3 = TransformerFamily(
     options=frozenset(("labels", "attention_bias")),
     gated=True,
     own_keywords=(WINDOW, WINDOW_PERIOD, WINDOW_FROM),
+    own_choices=(WINDOW_PERIOD_CHOICE,),
     structural=frozenset(("window", "window_period", "window_from")),
     hf=HFBinding(
         ("olmo3",),

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.families import HFBinding, Keyword, derived
+from explorer.families import HFBinding, Keyword, SearchChoice, derived
 from explorer.transformer import (
     DECODER_FIELDS,
     KV_OFF,
@@ -123,6 +123,15 @@ PHI = TransformerFamily(
     o_bias=True,
     mlp_bias=True,
     own_keywords=(_QK_LAYERNORM,),
+    own_choices=(
+        SearchChoice(
+            "qk_layernorm",
+            "LayerNorms of the queries and keys: no, yes or both",
+            "bool",
+            "qk_layernorm",
+            "",
+        ),
+    ),
     hf=HFBinding(
         ("phi",),
         fields=(*DECODER_FIELDS, ("head_dim", "head_dim"), ("qk_layernorm", "qk_layernorm")),

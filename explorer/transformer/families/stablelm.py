@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import InvalidSizeError
-from explorer.families import HFBinding, Keyword, check
+from explorer.families import HFBinding, Keyword, SearchChoice, check
 from explorer.transformer import (
     DECODER_FIELDS,
     DECODER_MLP,
@@ -116,6 +116,18 @@ STABLELM = TransformerFamily(
     layer_norm=True,
     gated=True,
     own_keywords=_OWN,
+    own_choices=(
+        SearchChoice(
+            "parallel", "attention and MLP in parallel: no, yes or both", "bool", "parallel", ""
+        ),
+        SearchChoice(
+            "qk_layernorm",
+            "a LayerNorm per head for the queries and keys: no, yes or both",
+            "bool",
+            "qk_layernorm",
+            "",
+        ),
+    ),
     checks=(_heads_divide,),
     hf=HFBinding(
         ("stablelm",),

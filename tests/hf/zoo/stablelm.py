@@ -29,18 +29,20 @@ _BASE = {
 }
 
 
-def _released(name: str, **fields: Any) -> dict[str, Any]:
+def _released(name: str, published: int | None = None, **fields: Any) -> dict[str, Any]:
     return {
         "name": name,
         "model": "StableLmForCausalLM",
         "config": {**_BASE, **fields},
         "source": f"https://huggingface.co/stabilityai/{name}/blob/main/config.json",
-        "published": None,  # the cards state 2.8B, 1.6B and 12.1B (explorer/papers/data)
+        # the 3B card's table states 2,795,443,200; the StableLM 2 cards 1.6B and 12.1B
+        # (explorer/papers/data/tow2023.toml)
+        "published": published,
     }
 
 
 RELEASED = [
-    _released("stablelm-3b-4e1t", hidden_size=2560, intermediate_size=6912,
+    _released("stablelm-3b-4e1t", 2_795_443_200, hidden_size=2560, intermediate_size=6912,
               num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=32,
               vocab_size=50304, bos_token_id=0, eos_token_id=0,
               transformers_version="4.38.0"),
