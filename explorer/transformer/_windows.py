@@ -122,8 +122,9 @@ def _default_pattern(
     every = fields.get(period_field) if period_field else None
     every = period if every is None else every
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        shown = every if isinstance(every, int) else str(every)[:40]
         raise ConfigError(
-            f"{period_field or 'layer_types'} {str(every)[:40]!r} builds no pattern of windowed "
+            f"{period_field or 'layer_types'} {shown!r} builds no pattern of windowed "
             "layers (transformers fails on it); give layer_types, 'sliding_attention' or "
             "'full_attention' per layer"
         )

@@ -119,7 +119,10 @@ def test_a_norm_per_head_is_one_module_per_head() -> None:
     assert c.breakdown["model.layers.*.self_attn.k_layernorm.norms.*.weight"] == 2 * 2 * 16
     assert _why(c, "model.layers.*.self_attn.q_layernorm.norms.*.weight") == (
         "a norm of its own for the queries of each head before the attention scores: 16 "
-        "scales per head; one per head in every layer"
+        "scales per head; one per head in every layer (4 in each of the 2 layers)"
+    )
+    assert _why(c, "model.layers.*.self_attn.k_layernorm.norms.*.weight").endswith(
+        "(2 in each of the 2 layers)"
     )
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, norm, words
 from explorer.errors import ConflictError, typed
-from explorer.transformer.blocks._words import copies
+from explorer.transformer.blocks._words import copies, size
 
 if TYPE_CHECKING:
     from explorer.blocks import Site
@@ -108,9 +108,14 @@ def _words(
         )
     elif width == "each":
         (head_dim,) = numbers
+        heads = size(network, "heads" if what == "queries" else "kv_heads") or size(
+            network, "heads"
+        )
+        layers = size(network, "layers")
+        many = f" ({heads} in each of the {layers} layers)" if heads and layers else ""
         return (
             f"a norm of its own for the {what} of each head before the attention scores: "
-            f"{head_dim} {kind} per head; one per head in every layer"
+            f"{head_dim} {kind} per head; one per head in every layer{many}"
         )
     elif width == "head":
         (head_dim,) = numbers
