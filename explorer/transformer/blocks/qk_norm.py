@@ -108,11 +108,11 @@ def _words(
         )
     elif width == "each":
         (head_dim,) = numbers
-        heads = size(network, "heads" if what == "queries" else "kv_heads") or size(
+        norms = size(network, "heads" if what == "queries" else "kv_heads") or size(
             network, "heads"
         )
         layers = size(network, "layers")
-        many = f" ({heads} in each of the {layers} layers)" if heads and layers else ""
+        many = f" ({norms} in each of the {layers} layers)" if norms and layers else ""
         return (
             f"a norm of its own for the {what} of each head before the attention scores: "
             f"{head_dim} {kind} per head; one per head in every layer{many}"
