@@ -1,8 +1,8 @@
 """Registry of families. Adding one is a module plus one line here (its home).
 
 Example:
-    >>> {"bert", "gpt2", "llama", "lstm"} <= set(FAMILIES), FAMILIES["bloom"].name
-    (True, 'bloom')
+    >>> "llama" in FAMILIES, "lstm" in FAMILIES, "lstpm" in FAMILIES
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -153,6 +153,18 @@ FAMILIES = Registry(
         "falcon": ("explorer.transformer.families.falcon", "FALCON"),
         "gptj": ("explorer.transformer.families.gptj", "GPTJ"),
         "gpt_bigcode": ("explorer.transformer.families.gpt_bigcode", "GPT_BIGCODE"),
+        "gemma2": ("explorer.transformer.families.gemma2", "GEMMA2"),
+        "gemma3_text": ("explorer.transformer.families.gemma3", "GEMMA3_TEXT"),
+        "phi3": ("explorer.transformer.families.phi3", "PHI3"),
+        "phi": ("explorer.transformer.families.phi", "PHI"),
+        "olmo": ("explorer.transformer.families.olmo", "OLMO"),
+        "olmo2": ("explorer.transformer.families.olmo2", "OLMO2"),
+        "olmo3": ("explorer.transformer.families.olmo2", "OLMO3"),
+        "granite": ("explorer.transformer.families.granite", "GRANITE"),
+        "cohere": ("explorer.transformer.families.cohere", "COHERE"),
+        "stablelm": ("explorer.transformer.families.stablelm", "STABLELM"),
+        "starcoder2": ("explorer.transformer.families.starcoder2", "STARCODER2"),
+        "exaone4": ("explorer.transformer.families.exaone4", "EXAONE4"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

@@ -43,6 +43,9 @@ HARMLESS = frozenset(
         "position_embedding_type",
         "rotary_pct",
         "rotary_emb_base",
+        "partial_rotary_factor",
+        "rope_local_base_freq",
+        "cache_implementation",
         "rope_theta",
         "rope_scaling",
         "layer_types",
@@ -105,8 +108,8 @@ def resolve(
         name = field_name(key, aliases, defaults)
         if name in REFUSED:
             raise ConfigError(f"{source}: {name} {REFUSED[name]}; remove it to count")
-        known = name in defaults or name in HARMLESS or name in READ_ELSEWHERE
-        if not known and name not in sizes:  # a field the binding maps is read
+        known = name in defaults or name in HARMLESS or name in READ_ELSEWHERE or name in sizes
+        if not known:  # a field the binding maps is read, even where the class has none
             notes.append(f"unknown field {str(name)[:40]!r} is not read (it may change the count)")
         kind = type(value)  # the common case at a glance; anything else checked in full
         if kind is not plain.get(name) or (kind is int and value < 0):

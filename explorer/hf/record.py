@@ -21,7 +21,8 @@ type:
   the config classes check types strictly, so a value of another kind (4096.0 for an int, a
   list for a dict) is refused, and a list of token ids is not;
 - ``attribute_map``: the aliases the class accepts (GPT-2's ``hidden_size`` -> ``n_embd``);
-- ``model_classes``: every public model class of the type, each with its
+- ``model_classes``: every public model class of the type (those built from its config
+  class: a text config's, not the composite model's), each with its
   ``base_model_prefix`` and ``tied_weights`` (``{parameter: parameter it shares}``, wrapped
   models included, as a build with ``tie_word_embeddings`` true ties them); ``auto``: the
   class the auto mappings pick per task (``base``, ``causal_lm``, ``masked_lm``, ...).
@@ -140,6 +141,7 @@ def _classes(model_type: str) -> dict[str, Any]:
             not isinstance(cls, type)
             or not issubclass(cls, transformers.PreTrainedModel)
             or name.endswith("PreTrainedModel")
+            or not isinstance(config, getattr(cls, "config_class", object))  # Gemma3Model: gemma3
         ):
             continue
         with torch.device("meta"):
@@ -247,8 +249,12 @@ _TINY = {"vocab_size": 11, "num_hidden_layers": 1, "n_layer": 1, "num_layers": 1
 def _tiny(model_type: str, given: dict[str, Any]) -> dict[str, Any]:
     import transformers
 
-    fields = {f.name for f in dataclasses.fields(transformers.CONFIG_MAPPING[model_type])}
-    return {**{k: v for k, v in _TINY.items() if k in fields}, **given}
+    fields = {f.name: f for f in dataclasses.fields(transformers.CONFIG_MAPPING[model_type])}
+    tiny: dict[str, Any] = {k: v for k, v in _TINY.items() if k in fields}
+    pad = fields.get("pad_token_id")
+    if pad is not None and isinstance(pad.default, int) and pad.default >= _TINY["vocab_size"]:
+        tiny["pad_token_id"] = None  # a default padding row past the tiny vocabulary (Phi-3)
+    return {**tiny, **given}
 
 
 def _build(model_type: str, given: dict[str, Any], stage: str) -> None:

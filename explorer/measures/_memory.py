@@ -342,19 +342,30 @@ def _measure_function(
 ) -> Evaluate:
     """The measure's total as a function of the template's slot values (its own sizes
     taken from ``extents``)."""
-    from explorer.algebra import measure_count
+    from explorer.algebra import complete, measure_count
 
     counted = measure_count(template, measure, template.convention, extents)
     own = counted.values[len(template.values) :]
-    missing = [s.keyword for s, v in zip(counted.compiled.slots[len(template.values) :], own)
-               if v is None]  # fmt: skip
+    slots = counted.compiled.slots[len(template.values) :]
+    missing = [s.keyword for s, v in zip(slots, own) if v is None and not s.derived]
     if missing:
         raise UsageError(
             f"{what} depends on {', '.join(missing)}: give {typed('seq', placeholder='T')} "
             f"(and {typed('batch', placeholder='B')})"
         )
     function = counted.compiled.function("total")
-    return lambda v: int(function(*v, *own))
+    if not any(v is None for v in own):
+        return lambda v: int(function(*v, *own))
+    # Sizes of the measure's own that follow the design's (what a sliding window keeps, how
+    # many layers are windowed): filled at each design the solver tries.
+    family, structure = counted.family, counted.structure
+
+    def evaluate(v: Sequence[Any]) -> int:
+        values = [*v, *own]
+        complete(family, structure, values)
+        return int(function(*values))
+
+    return evaluate
 
 
 def _tensor_count(compiled: Any) -> Evaluate:

@@ -1,8 +1,8 @@
 """Published configurations and their reported counts (data files, one per paper).
 
 Example:
-    >>> {"brown2020", "devlin2019", "graves2013", "jiang2023", "deepseek2024"} <= set(load_papers())
-    True
+    >>> "touvron2023" in load_papers(), "forum" in load_papers()
+    (True, True)
 """
 
 from explorer.papers._registry import (

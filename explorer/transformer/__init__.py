@@ -88,6 +88,7 @@ from explorer.transformer._naming import (
 )
 from explorer.transformer._sizes import Sizes
 from explorer.transformer._structure import TransformerStructure
+from explorer.transformer._windows import WINDOW_PERIOD_CHOICE, layer_types_reader, window_pattern
 from explorer.transformer.blocks import (
     Attention,
     AttentionNames,
@@ -97,6 +98,7 @@ from explorer.transformer.blocks import (
     Embeddings,
     ExpertNames,
     Experts,
+    FusedMlp,
     HeadPart,
     LatentAttention,
     LatentNames,
@@ -106,6 +108,7 @@ from explorer.transformer.blocks import (
     Mlp,
     MlpNames,
     Norm,
+    Parallel,
     Pass,
     Pooler,
     Projection,
@@ -148,6 +151,7 @@ __all__ = [
     "WINDOW",
     "WINDOW_FROM",
     "WINDOW_PERIOD",
+    "WINDOW_PERIOD_CHOICE",
     "WINDOW_UNTIL",
     "Attention",
     "AttentionNames",
@@ -157,6 +161,7 @@ __all__ = [
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "FusedMlp",
     "Head",
     "HeadPart",
     "LatentAttention",
@@ -168,6 +173,7 @@ __all__ = [
     "MlpNames",
     "Naming",
     "Norm",
+    "Parallel",
     "Pass",
     "Pooler",
     "Projection",
@@ -188,6 +194,7 @@ __all__ = [
     "first_dense_layers",
     "interleaved",
     "layer_indices",
+    "layer_types_reader",
     "llama_ffn",
     "moe_everywhere",
     "moe_in_some",
@@ -196,4 +203,5 @@ __all__ = [
     "refuse_null",
     "sparse_layers",
     "task_heads",
+    "window_pattern",
 ]

@@ -657,7 +657,7 @@ class TransformerFamily(Family):
     def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
         """d_model solved with head_dim following it: a multiple of heads (twice that
         under rotary embeddings, whose head_dim must be even); with head_dim of its own, a
-        multiple of heads where the family refuses any other d_model (LLaMA's config)."""
+        multiple of heads where heads must always divide d_model (Gemma 2's config)."""
         heads = sizes.get("heads", self.default_map.get("heads"))
         follows = "head_dim" not in sizes and "head_dim" not in self.default_map
         if free != "d_model" or type(heads) is not int:

@@ -4,6 +4,9 @@
 - :mod:`~explorer.transformer.blocks.attention`: self- and cross-attention, T5's relative
   position bias, the key/value cache;
 - :mod:`~explorer.transformer.blocks.mlp`: plain and gated MLPs;
+  :mod:`~explorer.transformer.blocks.fused_mlp`: a gated MLP with its gate and up fused;
+- :mod:`~explorer.transformer.blocks.parallel`: attention and MLP in parallel from one norm;
+- :mod:`~explorer.transformer.blocks.qk_norm`: query and key norms;
 - :mod:`~explorer.transformer.blocks.latent_attention`: multi-head latent attention
   (DeepSeek), low-rank queries and a compressed key/value latent;
 - :mod:`~explorer.transformer.blocks.sinks`: attention sinks (gpt-oss);
@@ -29,10 +32,12 @@ from explorer.transformer.blocks._block import Block, Pass, width_of
 from explorer.transformer.blocks.attention import Attention, AttentionNames
 from explorer.transformer.blocks.embeddings import Embeddings, LearnedPositions, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
+from explorer.transformer.blocks.fused_mlp import FusedMlp
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.latent_attention import LatentAttention, LatentNames
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.parallel import Parallel
 from explorer.transformer.blocks.projection import Projection
 from explorer.transformer.blocks.qk_norm import QKNorm
 from explorer.transformer.blocks.shared_experts import SharedExperts
@@ -47,6 +52,7 @@ __all__ = [
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "FusedMlp",
     "HeadPart",
     "LatentAttention",
     "LatentNames",
@@ -56,6 +62,7 @@ __all__ = [
     "Mlp",
     "MlpNames",
     "Norm",
+    "Parallel",
     "Pass",
     "Pooler",
     "Projection",

@@ -62,12 +62,16 @@ class Attention(NamedTuple):
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
         relative: the local name of T5's relative position bias, stored in the first
             layer of the stack and shared by all its layers; ``""``: none.
+        qkv_bias_flag: the keyword of a flag of the family's own that sets the query, key
+            and value biases alone (StableLM's ``use_qkv_bias``: the output has none);
+            ``""``: the structure's biases.
     """
 
     names: AttentionNames
     cross: bool = False
     transposed: bool = False
     relative: str = ""
+    qkv_bias_flag: str = ""
 
     @property
     def what(self) -> str:
@@ -101,18 +105,21 @@ class Attention(NamedTuple):
                 extras=(("projection", code),),
             )
 
+        qkv_bias, o_bias = s.qkv_bias, s.o_bias
+        if self.qkv_bias_flag:
+            qkv_bias, o_bias = bool(s.option(self.qkv_bias_flag)), False
         if names.qkv:
             terms = projection(
-                names.qkv, z.q_width + 2 * z.kv_width, "query, key and value", "qkv", s.qkv_bias
+                names.qkv, z.q_width + 2 * z.kv_width, "query, key and value", "qkv", qkv_bias
             )
         else:
-            terms = projection(names.q, z.q_width, "query", "q", s.qkv_bias)
+            terms = projection(names.q, z.q_width, "query", "q", qkv_bias)
             if names.kv:
-                terms += projection(names.kv, 2 * z.kv_width, "key and value", "kv", s.qkv_bias)
+                terms += projection(names.kv, 2 * z.kv_width, "key and value", "kv", qkv_bias)
             else:
-                terms += projection(names.k, z.kv_width, "key", "k", s.qkv_bias)
-                terms += projection(names.v, z.kv_width, "value", "v", s.qkv_bias)
-        terms += projection(names.o, d_model, "output", "o", s.o_bias)
+                terms += projection(names.k, z.kv_width, "key", "k", qkv_bias)
+                terms += projection(names.v, z.kv_width, "value", "v", qkv_bias)
+        terms += projection(names.o, d_model, "output", "o", o_bias)
         if self.relative and s.relative:
             terms += _relative_bias(at, self.relative, buckets=z.buckets, heads=z.heads)
         return terms

@@ -49,8 +49,8 @@ class LmHead(NamedTuple):
 
     Attributes:
         name: its local name.
-        bias: one bias per vocabulary entry (GPT-J), a parameter of its own even when
-            the weight is tied.
+        bias: one bias per vocabulary entry (GPT-J, Phi), a parameter of its own even
+            when the weight is tied.
         width: the keyword of the width it reads where the design gives it (OPT's
             ``embed_dim``); d_model otherwise.
     """

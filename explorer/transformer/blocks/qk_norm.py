@@ -1,7 +1,8 @@
-"""Query and key norms (Qwen3, OLMo 2, Gemma 3 ...): an RMSNorm on the queries and one on
-the keys before the attention scores, either per head (one scale per feature of a head,
-shared by every head: ``head_dim`` scales each) or over the full width (``heads x head_dim``
-and ``kv_heads x head_dim`` scales); elementwise, so no matrix products.
+"""Query and key norms (Qwen3, OLMo 2, Gemma 3, Cohere, StableLM ...): a norm on the queries
+and one on the keys before the attention scores, either per head (one scale per feature of a
+head, shared by every head: ``head_dim`` scales each), over the full width (``heads x
+head_dim`` and ``kv_heads x head_dim`` scales, as one vector or stored [heads, head_dim]), or
+one norm of its own per head (StableLM's ``norms.0`` ...); elementwise, so no matrix products.
 
 Example:
     >>> import explorer
@@ -13,13 +14,14 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, norm, words
-from explorer.errors import ConflictError
-from explorer.transformer.blocks._words import copies
+from explorer.errors import ConflictError, typed
+from explorer.transformer.blocks._words import copies, size
 
 if TYPE_CHECKING:
     from explorer.blocks import Site
@@ -35,14 +37,17 @@ class QKNorm(NamedTuple):
 
     Attributes:
         q, k: their local names (``self_attn.q_norm``).
-        width: ``head`` (one head's width, shared by the heads) or ``full`` (every head's).
-        bias: a LayerNorm's shift too (else RMSNorm: scales only).
+        width: ``head`` (one head's width, shared by the heads), ``full`` (every head's, one
+            vector), ``heads`` (every head's, stored [heads, head_dim]: Cohere's) or
+            ``each`` (a norm of its own per head, ``q.norms.0`` ...: StableLM's).
+        bias: a LayerNorm's shift too (else scales only: RMSNorm, or a LayerNorm without
+            a shift).
         when: the keyword of a flag that turns them on (``""``: always there).
     """
 
     q: str
     k: str
-    width: Literal["head", "full"] = "head"
+    width: Literal["head", "full", "heads", "each"] = "head"
     bias: bool = False
     when: str = ""
     norm_title: str = "query/key norm"
@@ -50,21 +55,27 @@ class QKNorm(NamedTuple):
     def params(self, at: Site, z: Sizes, s: TransformerStructure) -> list[Term]:
         if self.when and not s.option(self.when):
             return []
-        if self.width == "head" and s.attention == "square":  # heads unknown (a formula)
+        if self.width != "full" and s.attention == "square":  # a family's declaration
             raise ConflictError(
-                f"{s.family}'s query/key norms per head read head_dim: give heads or head_dim"
+                "query/key norms per head read heads and head_dim: give "
+                f"{typed('heads')} (the family keeps head_dim a size then)"
             )
-        widths = (z["head_dim"],) * 2 if self.width == "head" else (z.q_width, z.kv_width)
+        kv_heads = z["kv_heads"] if s.kv else z.heads
+        head_dim = z["head_dim"] if s.attention != "square" else None
         terms: list[Term] = []
-        for name, width, what in ((self.q, widths[0], "query"), (self.k, widths[1], "key")):
-            terms += norm(
-                at,
-                name,
-                width=width,
-                bias=self.bias,
-                title=f"{what} norm",
-                block="qk norm",
-            )
+        for name, heads, what in ((self.q, z.heads, "query"), (self.k, kv_heads, "key")):
+            here, local = at, name
+            if self.width == "head":
+                shape: tuple[Any, ...] = (head_dim,)
+            elif self.width == "full":
+                shape = (z.q_width if what == "query" else z.kv_width,)
+            elif self.width == "heads":
+                shape = (heads, head_dim)
+            else:  # a norm per head: its own module, as many copies as heads per layer
+                here = at._replace(copies=at.copies * heads)
+                local, shape = f"{name}.norms.*", (head_dim,)
+            here = here._replace(extras=(*here.extras, ("qk", self.width)))
+            terms += _norm(here, local, shape, self.bias, f"{what} norm")
         return terms
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
@@ -74,21 +85,43 @@ class QKNorm(NamedTuple):
         return []
 
 
+def _norm(at: Site, name: str, shape: tuple[Any, ...], bias: bool, title: str) -> list[Term]:
+    """A norm of any shape: ``norm``'s terms (one dimension), reshaped."""
+    terms = norm(at, name, width=shape[-1], bias=bias, title=title, block="qk norm")
+    return [dataclasses.replace(t, shape=shape) if len(shape) > 1 else t for t in terms]
+
+
 @words("qk norm")
 def _words(
     role: Role, numbers: tuple[int, ...], dims: Sequence[DimensionLike], network: Network
 ) -> str:
-    (width,) = numbers
     what = "queries" if "q" in role.title.split()[0] else "keys"
-    heads = network.design.get("heads")
-    head_dim = network.design.get("head_dim")
-    if isinstance(head_dim, int) and width == head_dim:
+    kind = "shifts" if role.part.endswith(".bias") else "scales"
+    width = role.extra("qk")
+    if width == "heads":
+        heads, head_dim = numbers
         text = (
-            f"a norm of the {what} of each head before the attention scores: {width} scales, "
-            "one per feature of a head, shared by every head"
+            f"a norm of the {what} of every head before the attention scores: {head_dim} "
+            f"{kind} for each of the {heads} heads (stored [heads, head_dim])"
         )
-    elif isinstance(heads, int):
-        text = f"a norm of all the {what} at once before the attention scores: {width} scales"
+    elif width == "each":
+        (head_dim,) = numbers
+        norms = size(network, "heads" if what == "queries" else "kv_heads") or size(
+            network, "heads"
+        )
+        layers = size(network, "layers")
+        many = f" ({norms} in each of the {layers} layers)" if norms and layers else ""
+        return (
+            f"a norm of its own for the {what} of each head before the attention scores: "
+            f"{head_dim} {kind} per head; one per head in every layer{many}"
+        )
+    elif width == "head":
+        (head_dim,) = numbers
+        text = (
+            f"a norm of the {what} of each head before the attention scores: {head_dim} "
+            f"{kind}, one per feature of a head, shared by every head"
+        )
     else:
-        text = f"a norm of the {what} before the attention scores: {width} scales"
+        (full,) = numbers
+        text = f"a norm of all the {what} at once before the attention scores: {full} {kind}"
     return text + copies(role, network)

@@ -63,13 +63,20 @@ def sublayer_indices(count: explorer.Count) -> dict[str, list[int]]:
 
 def expanded(count: explorer.Count) -> dict[str, tuple[int, ...]]:
     """Every parameter of a count by name: a term of identical layers once per layer it
-    sits in."""
+    sits in (a module repeated inside each layer, ``layers.*.q_layernorm.norms.*``, once
+    per copy)."""
     shapes, values = count.shapes, count.breakdown
     names: dict[str, tuple[int, ...]] = {}
     for term in count.compiled.terms:
         shape = shapes[term.name]
         copies = values[term.name] // max(1, math.prod(shape))
-        if "*" in term.name:
+        if term.name.count("*") == 2:
+            layers = count.sizes["layers"]
+            for layer in range(layers):
+                for index in range(copies // layers):
+                    inner = term.name.replace("*", str(layer), 1).replace("*", str(index), 1)
+                    names[inner] = shape
+        elif "*" in term.name:
             some = term.role.extra("layers")
             where = sublayer_indices(count)[some] if some else range(copies)
             assert len(where) == copies or not math.prod(shape), term.name
