@@ -619,12 +619,16 @@ def _rdb_storage_class() -> type:
     from optuna.trial import TrialState
 
     class HeartbeatRDBStorage(RDBStorage):
-        def create_new_trial(self, study_id: int, template_trial: Any = None) -> int:
-            trial_id = int(super().create_new_trial(study_id, template_trial))
+        # ``_create_new_trial``, not ``create_new_trial``: a study reaches its RDB storage
+        # through Optuna's cache (``_CachedStorage``), which calls the former only; an
+        # override of the latter never ran, and a process killed while Optuna sampled
+        # left a running trial without a heartbeat (1 resumed run in 4 ended a trial short).
+        def _create_new_trial(self, study_id: int, template_trial: Any = None) -> Any:
+            trial = super()._create_new_trial(study_id, template_trial)
             running = template_trial is None or template_trial.state == TrialState.RUNNING
             if running and self.heartbeat_interval is not None:
-                self.record_heartbeat(trial_id)
-            return trial_id
+                self.record_heartbeat(trial._trial_id)
+            return trial
 
         def set_trial_state_values(self, trial_id: int, state: Any, values: Any = None) -> bool:
             changed = bool(super().set_trial_state_values(trial_id, state, values))
