@@ -282,7 +282,9 @@ def add_grace_option(group: Any) -> None:
         type=_int,
         metavar="SECONDS",
         help="a stored trial whose process sent no heartbeat for this long (it died, here "
-        "or on another machine) is failed and its design retried (default 20)",
+        "or on another machine) is failed and its design retried (default 20; 2 to 604,800, "
+        "a week). A run whose target the trials in flight would meet waits for them, as "
+        "long as this for a dead one",
     )
 
 

@@ -299,6 +299,28 @@ def test_a_trial_that_dies_in_flight_during_a_resumed_run_is_not_counted(
     assert states.count("COMPLETE") == 5
 
 
+def test_a_grace_period_beyond_a_week_is_one_line(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    """Accepted, it overflowed Optuna's timedelta (a traceback) once a stored trial was
+    running."""
+    argv = [*SEARCH, "--storage", "sqlite:///s.db", "--study-name", "g", "--trials", "2"]
+    _json(capsys, argv)
+    with opened(parse_storage("sqlite:///s.db")) as storage:  # a trial left running
+        study = optuna.load_study(study_name="g", storage=storage)
+        with pytest.warns(UserWarning, match="Heartbeat of storage is supposed to be used"):
+            study.ask()
+    huge = "9" * 20
+    status, out, err = _run(capsys, [*argv, "--trials", "3", "--grace-period", huge])
+    assert (status, out) == (2, "")
+    assert err == (
+        "error: grace period must be at most 604,800 seconds (7 days), got "
+        f"{int(huge):,}\n"
+    )
+    resumed = _json(capsys, [*argv, "--trials", "3", "--grace-period", "2"])
+    assert resumed["finished_trials"] == 3, "the running trial failed once stale"
+
+
 # -- user objectives that end the process -----------------------------------------------------
 def test_an_objective_calling_sys_exit_is_one_line(
     capsys: pytest.CaptureFixture[str], folder: Path
