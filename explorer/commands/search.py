@@ -32,7 +32,12 @@ STATED_SOURCES = {
 
 NAME = "search"
 HELP = "an Optuna study where every trial is on budget (the solver fills in the width)"
-WORKERS_HELP = "local processes on one storage (default 1; at most 4 per CPU)"
+WORKERS_HELP = (
+    "local processes on one storage (default 1; at most 4 per CPU). A second one helps as "
+    "far as a free core and the trials' own work allow: a trial of the built-in objectives "
+    "is mostly Optuna's bookkeeping (sampling, about 16 fsync'd journal appends that the "
+    "processes take turns at), so two share one journal file's appends"
+)
 SEQ_HELP = (
     "tokens per sequence (time steps of a recurrent network): of --budget-flops, of a KV "
     "cache or activations in --budget-bytes, and of the objectives macs, flops and "

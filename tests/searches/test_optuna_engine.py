@@ -158,3 +158,41 @@ def test_a_killed_trial_goes_stale_even_before_its_objective_ran(
             optuna.storages.fail_stale_trials(study)  # and retried: a waiting copy
         states = [t.state for t in study.get_trials(deepcopy=False)]
         assert states == [optuna.trial.TrialState.FAIL, optuna.trial.TrialState.WAITING]
+
+
+def test_a_journal_lock_dies_with_its_holder(tmp_path: Path) -> None:
+    """A process killed while appending left Optuna's lock file, and every other process
+    waited 30 s before forcing it; the flock is released by the kernel with the process."""
+    import fcntl
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.log"
+    hold = (
+        "import sys, time\n"
+        "from searches.storage import journal_lock\n"
+        "journal_lock(sys.argv[1], 20).acquire()\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError, match="temporarily unavailable"):
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            holder.kill()  # kill -9 while it holds the lock
+            holder.wait()
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free at once
+        finally:
+            os.close(descriptor)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert not (tmp_path / "s.log.lock").exists(), "no lock file left behind"
