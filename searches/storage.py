@@ -504,7 +504,8 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        hidden = current.__suppress_context__  # raise ... from None: said already
+        current = current.__cause__ or (None if hidden else current.__context__)
 
 
 def _describe_one(error: BaseException, spec: StorageSpec) -> str | None:
