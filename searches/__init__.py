@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from searches._engine import SAMPLERS, check_seed
+    from searches._notes import STATED_SOURCES, space_notes
     from searches._optional import require
     from searches.baseline_search import baseline
     from searches.budget_search import search
@@ -68,6 +69,8 @@ _WHERE = {
     "SAMPLERS": "searches._engine",
     "check_seed": "searches._engine",
     "require": "searches._optional",
+    "STATED_SOURCES": "searches._notes",
+    "space_notes": "searches._notes",
     "baseline": "searches.baseline_search",
     "search": "searches.budget_search",
     "dashboard": "searches.dashboard_server",
@@ -125,6 +128,7 @@ __all__ = [
     "PLOT_AXES",
     "SAMPLERS",
     "SIZE_LIMIT",
+    "STATED_SOURCES",
     "TOGGLES",
     "Choice",
     "Design",
@@ -163,6 +167,7 @@ __all__ = [
     "resolve_objectives",
     "search",
     "search_text",
+    "space_notes",
     "sweep",
     "sweep_header",
     "sweep_study",

@@ -40,6 +40,7 @@ from searches.workers import Job, check_workers, run_workers
 
 __all__ = [
     "FINGERPRINT_KEY",
+    "GRACE_LIMIT",
     "SAMPLERS",
     "SEED_LIMIT",
     "check_seed",
@@ -51,6 +52,9 @@ FINGERPRINT_KEY = "explorer_search"
 #: ``--sampler``: Optuna's TPE, random or brute-force (``grid``) sampler, or ``auto``: every
 #: design evaluated when the space is small enough to do so in about a second, else TPE.
 SAMPLERS = ("auto", "tpe", "random", "grid")
+#: The longest ``--grace-period``: a week (a larger one overflowed Optuna's timedelta once
+#: a trial was running).
+GRACE_LIMIT = 7 * 24 * 3600
 #: Seeds are numpy's: below 2**32.
 SEED_LIMIT = 2**32
 #: Rounds of visiting the points a kind still needs after its sampler is done (points two
@@ -172,6 +176,11 @@ def run_study(  # noqa: PLR0915 - one study's life, said in order
     if grace_period is not None:
         if isinstance(grace_period, bool) or not isinstance(grace_period, int) or grace_period < 2:
             raise InvalidSizeError(f"grace period must be at least 2 seconds, got {grace_period!r}")
+        if grace_period > GRACE_LIMIT:  # Optuna's timedelta overflowed on a running trial
+            raise InvalidSizeError(
+                f"grace period must be at most {GRACE_LIMIT:,} seconds (7 days), got "
+                f"{grace_period:,}"
+            )
         spec = spec.with_grace(grace_period)
     if workers > 1 and spec.kind == "memory":
         raise StorageError(

@@ -11,7 +11,9 @@ whose every point is settled ends the search (:attr:`Ledger.exhausted`).
 
 A trial that a process started after the study already held (or was running) its target
 is a surplus: it ends pruned, marked ``surplus``, so the target is met exactly however
-many processes share the study.
+many processes share the study. A process that stopped short this way waits for the
+trials in flight to finish, or to be failed once their heartbeat is a grace period old
+(their process died), and then runs what is still missing (:func:`await_in_flight`).
 
 Example:
     >>> from searches._optuna import create_study, tpe_sampler
@@ -28,6 +30,8 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,7 +39,15 @@ from searches import _optuna
 from searches._signals import Interrupts, stopped_by_interrupt
 from searches.errors import ObjectiveValueError
 
-__all__ = ["REPEAT_KEY", "SURPLUS_KEY", "VALUE_FAILURE_KEY", "Ledger", "optimize", "point_key"]
+__all__ = [
+    "REPEAT_KEY",
+    "SURPLUS_KEY",
+    "VALUE_FAILURE_KEY",
+    "Ledger",
+    "await_in_flight",
+    "optimize",
+    "point_key",
+]
 
 #: A trial that proposed a point already settled: the number of the trial that holds it.
 REPEAT_KEY = "repeat_of"
@@ -44,6 +56,9 @@ SURPLUS_KEY = "surplus"
 #: Trials in a row that settle no new point after which the sampler is taken to propose
 #: only points the study holds (an infinite space it has converged on).
 STUCK_AFTER = 200
+#: Seconds between two looks at the trials other processes run, doubling up to the last.
+_FIRST_POLL_S = 0.05
+_LAST_POLL_S = 1.0
 #: A trial failed by its objective's value (NaN, infinite, too large): final, not retried.
 VALUE_FAILURE_KEY = "value_failure"
 
@@ -107,6 +122,12 @@ class Ledger:
             1 for t in self._open if t.number < number and t.user_attrs.get(REPEAT_KEY) is None
         )
 
+    def running(self) -> int:
+        """Trials running now (in any process) that would settle a new point."""
+        states = _optuna.optuna().trial.TrialState
+        running = [t for t in self._open if t.state == states.RUNNING]
+        return sum(1 for t in running if t.user_attrs.get(REPEAT_KEY) is None)
+
     def repeat_of(self, trial: Any) -> int | None:
         """The trial that settled (or is evaluating) ``trial``'s point, or ``None``."""
         key = point_key(trial.params)
@@ -128,6 +149,35 @@ class Ledger:
         if fresh:
             choice = self._all[self._random.choice(fresh)]
             self.study.enqueue_trial(choice, skip_if_exists=True)
+
+
+def await_in_flight(study: Any, ledger: Ledger, *, guard: Interrupts, target: int) -> bool:
+    """Wait while the trials running in other processes would bring the study to
+    ``target``, failing those whose heartbeat is a grace period old (Optuna's
+    :func:`~optuna.storages.fail_stale_trials`, so their points are retried). Bounded by
+    the heartbeats: a live trial finishes, a dead one goes stale.
+
+    Returns:
+        Whether trials are still missing (the caller runs them), rather than the study
+        holding its target or its every point.
+
+    Raises:
+        KeyboardInterrupt: a stop was asked for.
+    """
+    optuna = _optuna.optuna()
+    delay = _FIRST_POLL_S
+    while True:
+        guard.check()
+        with warnings.catch_warnings():  # experimental since Optuna 2.9, unchanged since
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            optuna.storages.fail_stale_trials(study)
+        ledger.refresh()
+        if ledger.settled >= target or ledger.exhausted:
+            return False
+        if ledger.settled + ledger.running() < target:
+            return True
+        time.sleep(delay)
+        delay = min(_LAST_POLL_S, delay * 2)
 
 
 def _counts(trial: Any, states: Any) -> bool:
@@ -202,8 +252,16 @@ def optimize(
         return
     guard.on_request(stop)
     try:
-        study.optimize(run, n_trials=None, callbacks=[after], catch=(ObjectiveValueError,))
-        guard.check()
+        while True:
+            study.optimize(run, n_trials=None, callbacks=[after], catch=(ObjectiveValueError,))
+            guard.check()
+            if ledger.settled >= target or ledger.exhausted or ledger.stuck:
+                return
+            # Stopped short: the trials other processes have in flight would meet the
+            # target. Wait until they finish, or die and are failed, then run what is
+            # still missing (a trial of a killed process must not count forever).
+            if not await_in_flight(study, ledger, guard=guard, target=target):
+                return
     except BaseException as error:
         if stopped_by_interrupt(error):
             raise KeyboardInterrupt from None

@@ -204,7 +204,7 @@ class Sweep:
         others skipped, with the reason."""
         import numpy as np
 
-        depths = np.array(self.space.depths(), dtype=np.int64)
+        depths = np.array(self.space.depths(structure.family), dtype=np.int64)
         low, high = bounds
         inside = (depths >= low) & (depths <= (depths.max() if high is None else high))
         depth_name = explorer.FAMILIES[structure.family].depth
@@ -223,7 +223,7 @@ class Sweep:
     def _pointwise(self, structure: Choice, bar: Any) -> Iterator[SweepRow]:
         space = self.space
         for budget in self.budgets:
-            for depth in space.depths():
+            for depth in space.depths(structure.family):
                 choice = space.with_depth(structure, depth)
                 try:
                     solution = space.solve(choice, budget=budget)
@@ -239,9 +239,9 @@ class Sweep:
     def _skip_all(self, structure: Choice, bar: Any, reason: str) -> None:
         """Every point of a structure skipped, for one reason."""
         for budget in self.budgets:
-            for depth in self.space.depths():
+            for depth in self.space.depths(structure.family):
                 self._skip(structure, budget, depth, reason)
-        bar.add(len(self.budgets) * len(self.space.depths()))
+        bar.add(len(self.budgets) * len(self.space.depths(structure.family)))
 
     def _bounds(
         self, structure: Choice, free: str, given: dict[str, Any], rules: Any

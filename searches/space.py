@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import explorer
-from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError, UsageError
 from explorer.families import Family, SearchChoice
 from searches.design import Design
 from searches.options import int_choices, toggle
@@ -191,12 +191,32 @@ class Space:
         """The choices ``family`` declares that this space samples."""
         return tuple(c for c in _family(family).search_choices if self.values(c.name))
 
-    def depths(self) -> tuple[int, ...]:
-        """The depths the space allows (one per family's depth choice, merged)."""
-        found: set[int] = set()
-        for family in self.families:
-            found.update(self.values(_family(family).depth) or (1,))
-        return tuple(sorted(found))
+    def depths(self, family: str | None = None) -> tuple[int, ...]:
+        """The depths the space allows ``family`` (its own depth choice's values), or,
+        without a family, those every family shares.
+
+        Raises:
+            UsageError: without a family, when the families allow different depths (a
+                derived formula's ``num_layers`` beside ``--layers``).
+
+        Example:
+            >>> make_space(families=("lstm", "gru"), layers=(2, 4)).depths()
+            (2, 4)
+        """
+        if family is not None:
+            return self.values(_family(family).depth) or (1,)
+        each = {name: self.depths(name) for name in self.families}
+        found = set(each.values())
+        if len(found) > 1:
+            told = "; ".join(
+                f"{name}: {_family(name).depth} {','.join(map(str, depths))}"
+                for name, depths in each.items()
+            )
+            raise UsageError(
+                f"a grid study takes one list of depths for every family, and these differ "
+                f"({told}): give them the same values, or sweep without --storage/--workers"
+            )
+        return next(iter(found))
 
     def choices(self) -> Iterator[Choice]:
         """Every structural choice, families outermost, the depth innermost."""
@@ -449,6 +469,8 @@ def make_space(
     for name, choice in declared.items():
         if name not in options and choice.default:
             options[name] = _values(choice, _parse_default(choice))
+    for family in chosen:
+        _require_choices(family, fixed, options)
     assumed = []
     for family in chosen:
         for keyword in family.keywords:
@@ -478,6 +500,36 @@ def make_space(
         follows=follows,
         min_head_dim=min_head_dim,
     )
+
+
+def _require_choices(family: Family, fixed: dict[str, Any], options: dict[str, Any]) -> None:
+    """A required size of ``family`` that is a search choice without a default (each
+    variable of a derived formula but the solved one) is given: one value, or several to
+    sweep. Left out, a sweep took 1 for it (its rows showing ``-``) while a search
+    pruned every trial: both now ask for it.
+
+    Raises:
+        UsageError: such a size is missing (all of them named, with their options).
+    """
+    taken = set(fixed) | {c.keyword for c in family.search_choices if c.name in options}
+    free = next((n for n in family.free_order if n not in taken), family.free_order[0])
+    missing = [
+        c
+        for c in family.search_choices
+        if c.kind == "int"
+        and not c.default
+        and c.name not in options
+        and c.keyword not in fixed
+        and c.keyword != free
+        and getattr(family.keyword(c.keyword), "required", False)
+    ]
+    if missing:
+        names = " and ".join(c.keyword for c in missing)
+        told = " ".join(f"{c.option} N" for c in missing)
+        raise UsageError(
+            f"{family.name} has no default for {names} (the solver sets {free}): give {told} "
+            f"(one value, or a list or range to sweep, e.g. {missing[0].option} 2,4,8)"
+        )
 
 
 def _follows(

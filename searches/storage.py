@@ -2,7 +2,9 @@
 
 - nothing: in memory, for one process (the default);
 - ``search.log`` (a path ending ``.log``, ``.journal`` or ``.jsonl``): Optuna's journal
-  file, for several processes on one machine (``--workers``) and for resuming;
+  file, for several processes on one machine (``--workers``) and for resuming; its
+  appends are serialised by an ``flock`` of the file (:func:`journal_lock`), which a dead
+  process releases at once;
 - ``sqlite:///search.db``: one file, for resuming; one writing process at a time (a
   second one is refused: concurrent writers break it, see shared/TECH_NOTES.md);
 - ``postgresql://user:password@host/db`` (any SQLAlchemy RDB URL): many workers on many
@@ -53,6 +55,7 @@ __all__ = [
     "RDB_BACKENDS",
     "StorageSpec",
     "describe_failure",
+    "journal_lock",
     "opened",
     "parse_storage",
 ]
@@ -77,6 +80,7 @@ GRACE_PERIOD = 20
 #: is not retried forever).
 MAX_RETRY = 3
 _HEARTBEAT_KEY = "explorer:heartbeat"
+_MIN_LOCK_GRACE = 3
 _FIRST_LINE_LIMIT = 1 << 20
 _DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG)
 
@@ -161,9 +165,9 @@ class StorageSpec:
         from optuna.storages.journal import JournalFileBackend
 
         path = str(self.location)
-        check_journal(Path(path))
+        check_journal(Path(path), grace_period=self.grace_period)
         try:
-            backend = JournalFileBackend(path)  # Optuna's own file lock
+            backend = JournalFileBackend(path, lock_obj=journal_lock(path, self.grace_period))
         except OSError as error:
             raise StorageError(f"cannot open journal file {path}: {error.strerror}") from None
         try:
@@ -187,7 +191,70 @@ def _is_record(line: bytes) -> bool:
     return isinstance(record, dict) and "op_code" in record
 
 
-def check_journal(path: Path) -> None:
+def journal_lock(path: str, grace_period: int) -> Any:
+    """The lock one append to a journal file holds (milliseconds): an ``flock`` on the
+    file itself where the system has one (:class:`FlockJournalLock`), else Optuna's
+    symlink lock, taken from a dead holder after ``grace_period`` seconds (at least 3:
+    Optuna warns below that).
+
+    Optuna's symlink lock is polled with a sleep that doubles up to 1 s: two workers on
+    one journal slept 1.9 s of 6.6 s waiting for a lock that was already free, and a
+    process killed while holding it stalled every other for 30 s (its default grace).
+    """
+    try:
+        import fcntl  # noqa: F401 - POSIX only
+    except ImportError:  # pragma: no cover - not POSIX
+        from optuna.storages.journal import JournalFileSymlinkLock
+
+        return JournalFileSymlinkLock(path, grace_period=max(_MIN_LOCK_GRACE, grace_period))
+    return _flock_class()(path)
+
+
+_FLOCK_CLASS: type | None = None
+
+
+def _flock_class() -> type:
+    """:class:`FlockJournalLock`, defined once optuna is imported."""
+    global _FLOCK_CLASS  # noqa: PLW0603 - made once, on first use (optuna loads lazily)
+    if _FLOCK_CLASS is not None:
+        return _FLOCK_CLASS
+    import fcntl
+
+    from optuna.storages.journal import JournalFileOpenLock
+
+    class FlockJournalLock(JournalFileOpenLock):  # its public base: the lock protocol
+        """Optuna's journal lock protocol on ``flock(2)`` of the journal file: a waiter
+        is woken by the kernel the moment the holder releases it, and a holder that dies
+        (``kill -9``) releases it with its last descriptor. Every explorer process on one
+        journal takes it; a plain Optuna process writing the same file would not (it
+        takes Optuna's symlink lock): share a journal between explorer processes only
+        (readers such as optuna-dashboard take no lock)."""
+
+        def __init__(self, path: str) -> None:  # no lock file: the journal is locked
+            self._path = path
+            self._descriptor: int | None = None
+
+        def acquire(self) -> bool:
+            descriptor = os.open(self._path, os.O_RDONLY | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(descriptor)
+                raise
+            self._descriptor = descriptor
+            return True
+
+        def release(self) -> None:
+            descriptor, self._descriptor = self._descriptor, None
+            if descriptor is None:
+                raise RuntimeError("the journal lock is not held")
+            os.close(descriptor)  # and with it the lock
+
+    _FLOCK_CLASS = FlockJournalLock
+    return _FLOCK_CLASS
+
+
+def check_journal(path: Path, *, grace_period: int = GRACE_PERIOD) -> None:
     """Accept a new or empty file, or an Optuna journal whose every line is a record.
 
     Refused, before anything is appended: a file that is not a journal, a record that is
@@ -244,7 +311,7 @@ def check_journal(path: Path) -> None:
                     )
                 complete += len(line)
             last = line
-    if not last.endswith(b"\n") and not _cut_is_being_written(path, complete):
+    if not last.endswith(b"\n") and not _cut_is_being_written(path, grace_period):
         raise StorageError(
             f"journal {path} ends in a cut record (line {number}: a crash or a full disk "
             f"mid-write); nothing was appended. Drop it, keeping every complete record: "
@@ -252,12 +319,10 @@ def check_journal(path: Path) -> None:
         )
 
 
-def _cut_is_being_written(path: Path, complete: int) -> bool:
+def _cut_is_being_written(path: Path, grace_period: int) -> bool:
     """Whether the cut end is another process's append under way: under Optuna's lock
     (held for the length of one append) the file ends in a whole record again."""
-    from optuna.storages.journal import JournalFileSymlinkLock
-
-    lock = JournalFileSymlinkLock(str(path))
+    lock = journal_lock(str(path), grace_period)
     if not lock.acquire():  # pragma: no cover - acquire blocks until it has the lock
         return False
     try:
@@ -322,7 +387,10 @@ def _make_journal_class() -> type:
             return changed
 
         def record_heartbeat(self, trial_id: int) -> None:
-            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):
+            with (
+                contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError),
+                _quiet_in_heartbeat_thread(),
+            ):
                 self.set_trial_system_attr(trial_id, _HEARTBEAT_KEY, time.time())
 
         def _get_stale_trial_ids(self, study_id: int) -> list[int]:
@@ -344,6 +412,21 @@ def _make_journal_class() -> type:
             return self.stale_callback
 
     return HeartbeatJournalStorage
+
+
+@contextlib.contextmanager
+def _quiet_in_heartbeat_thread() -> Iterator[None]:
+    """A heartbeat that cannot be written (the server restarting, the disk full) is
+    skipped in Optuna's heartbeat thread, where the error escaped as a thread's traceback
+    on stderr; the trial's own next write meets the same failure and reports it in one
+    line. In the main thread the error is raised."""
+    import threading
+
+    try:
+        yield
+    except Exception:
+        if threading.current_thread() is threading.main_thread():
+            raise
 
 
 @contextlib.contextmanager
@@ -413,6 +496,27 @@ def describe_failure(error: BaseException, spec: StorageSpec) -> str | None:
         >>> describe_failure(ValueError("x"), parse_storage("s.log")) is None
         True
     """
+    for link in _chain(error):
+        found = _describe_one(link, spec)
+        if found is not None:
+            return found
+    return None
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and the errors it was raised from or while handling: Optuna's clean-up
+    after a failed commit can fail in turn (an ``UnboundLocalError`` in Optuna 5.0's
+    ``_run_trial`` when the server is gone), hiding the storage's error as its context."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        hidden = current.__suppress_context__  # raise ... from None: said already
+        current = current.__cause__ or (None if hidden else current.__context__)
+
+
+def _describe_one(error: BaseException, spec: StorageSpec) -> str | None:
     root = _root(error)
     module = type(root).__module__
     resume = "every finished trial is kept: {fix}run the same command again to resume"
@@ -430,7 +534,8 @@ def describe_failure(error: BaseException, spec: StorageSpec) -> str | None:
 
 def _connection_lost(error: BaseException) -> bool:
     invalidated = getattr(error, "connection_invalidated", False)
-    return bool(invalidated) or type(error).__name__ in ("OperationalError", "InterfaceError")
+    kinds = {kind.__name__ for kind in type(error).__mro__}  # psycopg's AdminShutdown ...
+    return bool(invalidated) or bool(kinds & {"OperationalError", "InterfaceError"})
 
 
 def _root(error: BaseException) -> BaseException:
@@ -583,21 +688,9 @@ def _rdb_storage(optuna: Any, spec: StorageSpec) -> Any:
             )
 
     if spec.backend == "postgresql":
-        import sqlalchemy
-        from sqlalchemy.pool import NullPool
-
-        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
-        try:
-            with engine.connect() as connection:
-                lock = sqlalchemy.text("SELECT pg_advisory_lock(:key)")
-                connection.execute(lock, {"key": SCHEMA_LOCK_KEY})
-                try:
-                    return make()
-                finally:
-                    unlock = sqlalchemy.text("SELECT pg_advisory_unlock(:key)")
-                    connection.execute(unlock, {"key": SCHEMA_LOCK_KEY})
-        finally:
-            engine.dispose()
+        storage = _rdb_postgresql(make, url)
+        _reconnect_patiently(storage.engine, seconds=spec.grace_period)
+        return storage
     for attempt in range(_RDB_ATTEMPTS):
         try:
             return make()
@@ -608,6 +701,49 @@ def _rdb_storage(optuna: Any, spec: StorageSpec) -> Any:
                 raise
             time.sleep(0.1 * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reconnect_patiently(engine: Any, *, seconds: int) -> None:
+    """Once connected, a new connection is tried again for up to ``seconds`` (the grace
+    period) before the error is raised: a server restarting (about a second here) is
+    reconnected between trials, where ``pool_pre_ping`` alone met "the database system
+    is shutting down" and ended the search. A server gone for longer still ends it, in
+    one line."""
+    import sqlalchemy
+
+    def connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + seconds
+        delay = 0.1
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+
+    sqlalchemy.event.listen(engine, "do_connect", connect)
+
+
+def _rdb_postgresql(make: Any, url: str) -> Any:
+    """The storage made under a PostgreSQL advisory lock (one process creates the
+    tables)."""
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            lock = sqlalchemy.text("SELECT pg_advisory_lock(:key)")
+            connection.execute(lock, {"key": SCHEMA_LOCK_KEY})
+            try:
+                return make()
+            finally:
+                unlock = sqlalchemy.text("SELECT pg_advisory_unlock(:key)")
+                connection.execute(unlock, {"key": SCHEMA_LOCK_KEY})
+    finally:
+        engine.dispose()
 
 
 _RDB_CLASS: type | None = None
@@ -627,18 +763,26 @@ def _rdb_storage_class() -> type:
     from optuna.trial import TrialState
 
     class HeartbeatRDBStorage(RDBStorage):
-        def create_new_trial(self, study_id: int, template_trial: Any = None) -> int:
-            trial_id = int(super().create_new_trial(study_id, template_trial))
+        # ``_create_new_trial``, not ``create_new_trial``: a study reaches its RDB storage
+        # through Optuna's cache (``_CachedStorage``), which calls the former only; an
+        # override of the latter never ran, and a process killed while Optuna sampled
+        # left a running trial without a heartbeat (1 resumed run in 4 ended a trial short).
+        def _create_new_trial(self, study_id: int, template_trial: Any = None) -> Any:
+            trial = super()._create_new_trial(study_id, template_trial)
             running = template_trial is None or template_trial.state == TrialState.RUNNING
             if running and self.heartbeat_interval is not None:
-                self.record_heartbeat(trial_id)
-            return trial_id
+                self.record_heartbeat(trial._trial_id)
+            return trial
 
         def set_trial_state_values(self, trial_id: int, state: Any, values: Any = None) -> bool:
             changed = bool(super().set_trial_state_values(trial_id, state, values))
             if changed and state == TrialState.RUNNING and self.heartbeat_interval is not None:
                 self.record_heartbeat(trial_id)
             return changed
+
+        def record_heartbeat(self, trial_id: int) -> None:
+            with _quiet_in_heartbeat_thread():
+                super().record_heartbeat(trial_id)
 
         def _get_stale_trial_ids(self, study_id: int) -> list[int]:
             stale = list(super()._get_stale_trial_ids(study_id))

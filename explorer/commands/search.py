@@ -32,7 +32,12 @@ ASSUMED_SOURCES = {
 
 NAME = "search"
 HELP = "an Optuna study where every trial is on budget (the solver fills in the width)"
-WORKERS_HELP = "local processes on one storage (default 1; at most 4 per CPU)"
+WORKERS_HELP = (
+    "local processes on one storage (default 1; at most 4 per CPU). A second one helps as "
+    "far as a free core and the trials' own work allow: a trial of the built-in objectives "
+    "is mostly Optuna's bookkeeping (sampling, about 16 fsync'd journal appends that the "
+    "processes take turns at), so two share one journal file's appends"
+)
 SEQ_HELP = (
     "tokens per sequence (time steps of a recurrent network): of --budget-flops, of a KV "
     "cache or activations in --budget-bytes, and of the objectives macs, flops and "
@@ -282,7 +287,9 @@ def add_grace_option(group: Any) -> None:
         type=_int,
         metavar="SECONDS",
         help="a stored trial whose process sent no heartbeat for this long (it died, here "
-        "or on another machine) is failed and its design retried (default 20)",
+        "or on another machine) is failed and its design retried (default 20; 2 to 604,800, "
+        "a week). A run whose target the trials in flight would meet waits for them, as "
+        "long as this for a dead one",
     )
 
 

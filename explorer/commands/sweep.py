@@ -30,6 +30,13 @@ from explorer.commands.search import (
 NAME = "sweep"
 HELP = "solve every point of a grid (families x budgets x layers x ...); CSV/JSON, plot"
 PLOT_AXES = ("sizes", "params,flops")  # searches.plots.PLOT_AXES (matplotlib not imported)
+DESCRIPTION = (
+    f"{HELP}. Sizes not given take the families' stated defaults, printed with the rows "
+    "('assumed:' lines; 'assumptions' in --json): a recurrent network's --input 39 and "
+    "--output 34 come from the forum question this project started from (39 inputs, 34 "
+    "outputs, 3 x 1024 LSTM cells: explorer reproduce forum); --output 0 drops the output "
+    "layer."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +94,7 @@ def run(args: argparse.Namespace) -> str:
 
 def _run(args: argparse.Namespace) -> str:
     from explorer.errors import UsageError
-    from searches import Outputs, check_workers, require, sweep
+    from searches import Outputs, check_workers, require, space_notes, sweep
 
     measure, budgets = budget_measure(args, command="sweep", many=True, objectives=True)
     check_workers(args.workers)
@@ -101,6 +108,7 @@ def _run(args: argparse.Namespace) -> str:
     if args.plot:
         require("matplotlib", feature="--plot", extra="plot")
     space = space_from(args, measure)
+    assumed = space_notes(space)  # the defaults taken (the forum's input 39, output 34 ...)
     as_study = args.storage is not None or args.study_name is not None or args.workers != 1
     job = sweep(
         space,
@@ -156,11 +164,12 @@ def _run(args: argparse.Namespace) -> str:
                 "unit": job.space.unit,
                 "measure": job.space.measured,
                 "space": job.space.to_json(),
+                "assumptions": list(assumed),
                 "seed": args.seed,
                 "files": files,
             }
         )
-    return _text(job, seen, engine or job.engine, seconds, files)
+    return _text(job, seen, engine or job.engine, seconds, files, assumed)
 
 
 @dataclass
@@ -186,7 +195,9 @@ def _stream(rows: Iterable[Any], writers: list[Any], points: Any, *, keep: int |
     return seen
 
 
-def _text(job: Any, seen: _Seen, engine: str, seconds: float, files: list[str]) -> str:
+def _text(  # noqa: PLR0917 - the parts of one report
+    job: Any, seen: _Seen, engine: str, seconds: float, files: list[str], assumed: Any
+) -> str:
     from searches import sweep_header, sweep_table
 
     lines = [
@@ -202,6 +213,7 @@ def _text(job: Any, seen: _Seen, engine: str, seconds: float, files: list[str]) 
                 "(--top N shows more; --save FILE.csv writes all)"
             )
     lines += [f"no design: {example}" for example in job.examples]
+    lines += [f"assumed: {note}" for note in assumed]
     lines += [f"wrote: {path}" for path in files]
     return "\n".join(lines)
 

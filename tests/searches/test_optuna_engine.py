@@ -6,6 +6,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from tests.cli_helpers import run_json as _json
 optuna = pytest.importorskip("optuna", reason="optuna is not installed")
 
 from searches import make_space, search  # noqa: E402
-from searches.storage import parse_storage  # noqa: E402
+from searches.storage import opened, parse_storage  # noqa: E402
+
+POSTGRES_URL = os.environ.get("EXPLORER_TEST_POSTGRES_URL")
 
 #: 144 designs: 24 depths x 3 head counts x 2 key/value head counts.
 SPACE_144: dict[str, Any] = {"families": ("llama",), "layers": range(2, 49, 2)}
@@ -123,18 +127,72 @@ def test_a_lost_database_connection_is_one_line() -> None:
     )
 
 
-def test_a_killed_trial_goes_stale_even_before_its_objective_ran(tmp_path: Path) -> None:
-    """Optuna records a first heartbeat only when the objective starts: a kill inside
-    ``ask()`` left the trial running forever. Here it has one from its creation."""
-    spec = parse_storage(str(tmp_path / "s.log")).with_grace(2)
-    storage = spec.open()
-    study = optuna.create_study(storage=storage, study_name="s")
-    with pytest.warns(UserWarning, match="Heartbeat of storage is supposed to be used"):
-        trial = study.ask()  # then the process dies: no objective, no heartbeat thread
-    stored = storage.get_trial(trial._trial_id)
-    assert stored.system_attrs.get("explorer:heartbeat") is not None
-    assert storage._get_stale_trial_ids(study._study_id) == []
-    import time
+def _storage_url(kind: str, folder: Path) -> str:
+    if kind == "journal":
+        return str(folder / "s.log")
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 's.db'}"
+    if not POSTGRES_URL:
+        pytest.skip("set EXPLORER_TEST_POSTGRES_URL to a PostgreSQL database (.ci/run does)")
+    return POSTGRES_URL
 
-    time.sleep(2.5)
-    assert storage._get_stale_trial_ids(study._study_id) == [trial._trial_id]
+
+@pytest.mark.parametrize("kind", ["journal", "sqlite", "postgresql"])
+def test_a_killed_trial_goes_stale_even_before_its_objective_ran(
+    kind: str, tmp_path: Path
+) -> None:
+    """Optuna records a first heartbeat only when the objective starts: a kill inside
+    ``ask()`` left the trial running forever. Here it has one from its creation, through
+    Optuna's cache of an RDB storage too (which bypassed the first fix: a resumed search
+    then ended a trial short, 1 run in 4)."""
+    spec = parse_storage(_storage_url(kind, tmp_path)).with_grace(2)
+    with opened(spec) as storage:
+        name = f"s-{uuid.uuid4().hex}"
+        study = optuna.create_study(storage=storage, study_name=name)
+        with pytest.warns(UserWarning, match="Heartbeat of storage is supposed to be used"):
+            trial = study.ask()  # then the process dies: no objective, no heartbeat thread
+        assert study._storage._get_stale_trial_ids(study._study_id) == []
+        time.sleep(3.2)  # past the grace period (SQLite's clock has whole seconds)
+        assert study._storage._get_stale_trial_ids(study._study_id) == [trial._trial_id]
+        with pytest.warns(optuna.exceptions.ExperimentalWarning, match="fail_stale_trials"):
+            optuna.storages.fail_stale_trials(study)  # and retried: a waiting copy
+        states = [t.state for t in study.get_trials(deepcopy=False)]
+        assert states == [optuna.trial.TrialState.FAIL, optuna.trial.TrialState.WAITING]
+
+
+def test_a_journal_lock_dies_with_its_holder(tmp_path: Path) -> None:
+    """A process killed while appending left Optuna's lock file, and every other process
+    waited 30 s before forcing it; the flock is released by the kernel with the process."""
+    import fcntl
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.log"
+    hold = (
+        "import sys, time\n"
+        "from searches.storage import journal_lock\n"
+        "journal_lock(sys.argv[1], 20).acquire()\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError, match="temporarily unavailable"):
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            holder.kill()  # kill -9 while it holds the lock
+            holder.wait()
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free at once
+        finally:
+            os.close(descriptor)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert not (tmp_path / "s.log.lock").exists(), "no lock file left behind"

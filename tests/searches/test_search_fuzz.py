@@ -1,5 +1,7 @@
 """A seeded, bounded fuzzer over ``explorer search`` and ``explorer sweep``: storage URLs,
-output paths, worker counts, objective specs, trial counts and signals, mixed at random.
+output paths, worker counts, objective specs and the values they return (NaN, infinite,
+10**400), trial counts, seeds (at and above 2**32), huge numbers, samplers, grace periods
+and signals, mixed at random.
 
 Whatever the mix, a run succeeds, or it prints one ``error: ...`` line and exits 2: never
 a traceback, never a password, never a partial output or a temporary file, never a hang.
@@ -24,7 +26,7 @@ from tests.process_helpers import default_sigint, holds_open, reaped, wait_for
 pytest.importorskip("optuna", reason="optuna is not installed")
 
 SEED = 20_240_501
-CASES = 36
+CASES = 64
 SIGNAL_CASES = 3
 #: Longest a signalled process may take to end.
 SETTLE_S = 10
@@ -49,9 +51,22 @@ OBJECTIVES = textwrap.dedent(
 
     def words(design):
         return "wide"
+
+    def nan(design):
+        return float("nan")
+
+    def inf(design):
+        return -float("inf") if design.depth % 2 else float("inf")
+
+    def huge(design):
+        return 10**400
     """
 )
 DELIMITERS = "@:/?#&;=%+"
+HUGE = "9" * 40
+SEEDS = ("1", "1", "1", "0", str(2**32 - 1), str(2**32), str(2**64), HUGE, "-1", "x")
+SAMPLERS = ("auto", "tpe", "random", "grid", "", "TPE", "cmaes")
+GRACE_PERIODS = ("2", "20", "1", "0", "-5", "x", "2.5", "604800", "604801", HUGE)
 TEMPORARY = (".tmp", ".rename", ".stale")
 
 
@@ -146,10 +161,17 @@ def _case(rng: random.Random, folder: Path) -> tuple[list[str], list[str], list[
                 "objs.py:good,objs.py:good",
             ]
         )
-        trials = rng.choice(["1", "2", "3", "0", "-1", "x"])
-        argv = ["search", "--budget", rng.choice(["1M", "6.5M", "300", "x"]), "--trials", trials]
+        if rng.random() < 0.4:  # objectives whose values are no number a study keeps
+            objective = rng.choice(
+                ["objs.py:nan", "objs.py:inf", "objs.py:huge", "objs.py:nan,macs"]
+            )
+        trials = rng.choice(["1", "2", "3", "0", "-1", "x", HUGE])
+        budget = rng.choice(["1M", "6.5M", "300", "x", "1e400", HUGE])
+        argv = ["search", "--budget", budget, "--trials", trials]
         argv += ["--arch", rng.choice(["lstm", "lstm,gru", "lstmp", "gur"]), "--layers", "1..3"]
         argv += ["--objective", objective]
+        if rng.random() < 0.5:
+            argv += ["--sampler", rng.choice(SAMPLERS)]
         if rng.random() < 0.3:
             plot = _output(rng, folder, ".png")
             argv += ["--plot", plot]
@@ -167,7 +189,9 @@ def _case(rng: random.Random, folder: Path) -> tuple[list[str], list[str], list[
             outputs.append(folder / plot)
     if storage is not None:
         argv += ["--storage", storage]
-    argv += ["--workers", _workers(rng), "--seed", "1"]
+        if rng.random() < 0.5:
+            argv += ["--grace-period", rng.choice(GRACE_PERIODS)]
+    argv += ["--workers", _workers(rng), "--seed", rng.choice(SEEDS)]
     if rng.random() < 0.3:
         argv.append("--json")
     return argv, secrets, outputs
@@ -266,14 +290,48 @@ def test_fuzzed_signals_end_cleanly(tmp_path: Path, index: int) -> None:
 def test_the_fuzzer_covers_what_it_claims(tmp_path: Path) -> None:
     """The seeded cases reach every kind of input more than once."""
     seen = {"search": 0, "sweep": 0, "--storage": 0, "--save": 0, "--plot": 0, "workers": 0}
+    seen |= {"--sampler": 0, "--grace-period": 0, "seed >= 2**32": 0, "huge": 0}
+    seen |= {"objs.py:nan": 0, "objs.py:inf": 0, "objs.py:huge": 0}
     secrets = 0
     for index in range(CASES):
         folder = tmp_path / str(index)
         folder.mkdir()
         argv, hidden, _ = _case(random.Random(SEED + index), folder)
         for key in seen:
-            seen[key] += key in argv
+            seen[key] += any(a == key or a.startswith(f"{key},") for a in argv)
         seen["workers"] += argv[argv.index("--workers") + 1] != "1"
+        seed = argv[argv.index("--seed") + 1]
+        seen["seed >= 2**32"] += seed.isdigit() and int(seed) >= 2**32
+        seen["huge"] += HUGE in argv or "1e400" in argv
         secrets += bool(hidden)
+    values = {k: seen.pop(k) for k in ("objs.py:nan", "objs.py:inf", "objs.py:huge")}
     assert min(seen.values()) >= 2, seen
+    assert min(values.values()) >= 1, values  # and each in every sampler: the test below
     assert secrets >= 2
+
+
+@pytest.mark.parametrize("sampler", ["auto", "tpe", "random", "grid"])
+@pytest.mark.parametrize("objective", ["nan", "inf", "huge"])
+def test_values_a_study_cannot_keep_fail_their_trials_with_the_reason(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    objective: str,
+    sampler: str,
+) -> None:
+    """NaN, an infinity or 10**400 (no float) from a user objective: every trial fails
+    with its reason, the run ends (exit 0, the space exhausted), no traceback."""
+    (tmp_path / "objs.py").write_text(OBJECTIVES)
+    monkeypatch.chdir(tmp_path)
+    argv = ["search", "--budget", "1M", "--layers", "1..3", "--objective", f"objs.py:{objective}"]
+    argv += ["--sampler", sampler, "--trials", HUGE, "--seed", str(2**32 - 1), "--json"]
+    argv += ["--storage", "s.log", "--grace-period", "604800"]
+    status, out, err = _run(capsys, argv)
+    assert status == 0, err
+    assert "Traceback" not in out + err
+    import json
+
+    data = json.loads(out)
+    assert data["finished_trials"] == 0
+    assert len(data["failed"]) == 3, "each of the 3 designs once, not retried"
+    assert all(f["reason"] for f in data["failed"])

@@ -23,7 +23,7 @@ from tests.process_helpers import alive, children, default_sigint, holds_open, r
 
 optuna = pytest.importorskip("optuna", reason="optuna is not installed")
 
-from searches.storage import StorageSpec  # noqa: E402
+from searches.storage import StorageSpec, opened, parse_storage  # noqa: E402
 
 SEARCH = ["search", "--budget", "1M", "--arch", "lstm,gru", "--layers", "1..24", "--sampler", "tpe"]
 SWEEP = ["sweep", "--budget", "1M,2M", "--arch", "lstm", "--layers", "1..3"]
@@ -273,6 +273,52 @@ def test_a_trial_left_running_by_a_killed_process_is_failed_on_resume(
     assert "RUNNING" not in states
     retried = [t for t in trials if t.system_attrs.get("failed_trial") == trials[2]._trial_id]
     assert [t.params for t in retried] == [trials[2].params], "its point is tried again"
+
+
+@pytest.mark.parametrize("store", ["s.log", "sqlite:///s.db"])
+def test_a_trial_that_dies_in_flight_during_a_resumed_run_is_not_counted(
+    capsys: pytest.CaptureFixture[str], folder: Path, store: str
+) -> None:
+    """A resumed run started right after a kill -9 (the dead trial's heartbeat still
+    fresh) counted that trial as in flight, stopped, and ended one design short. It now
+    waits until the trial goes stale, fails it, and runs the missing design."""
+    argv = [*SEARCH, "--storage", store, "--study-name", "k", "--seed", "3"]
+    argv += ["--grace-period", "2"]
+    _json(capsys, [*argv, "--trials", "3"])
+    spec = parse_storage(store).with_grace(2)
+    with opened(spec) as storage:  # a process that began its 4th trial, then died
+        study = optuna.load_study(study_name="k", storage=storage)
+        with pytest.warns(UserWarning, match="Heartbeat of storage is supposed to be used"):
+            dead = study.ask()
+    data = _json(capsys, [*argv, "--trials", "5"])
+    assert data["finished_trials"] == 5
+    assert [t["number"] for t in data["failed"]] == [dead.number]
+    with opened(spec) as storage:
+        states = [t.state.name for t in optuna.load_study(study_name="k", storage=storage).trials]
+    assert "RUNNING" not in states
+    assert states.count("COMPLETE") == 5
+
+
+def test_a_grace_period_beyond_a_week_is_one_line(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    """Accepted, it overflowed Optuna's timedelta (a traceback) once a stored trial was
+    running."""
+    argv = [*SEARCH, "--storage", "sqlite:///s.db", "--study-name", "g", "--trials", "2"]
+    _json(capsys, argv)
+    with opened(parse_storage("sqlite:///s.db")) as storage:  # a trial left running
+        study = optuna.load_study(study_name="g", storage=storage)
+        with pytest.warns(UserWarning, match="Heartbeat of storage is supposed to be used"):
+            study.ask()
+    huge = "9" * 20
+    status, out, err = _run(capsys, [*argv, "--trials", "3", "--grace-period", huge])
+    assert (status, out) == (2, "")
+    assert err == (
+        "error: grace period must be at most 604,800 seconds (7 days), got "
+        f"{int(huge):,}\n"
+    )
+    resumed = _json(capsys, [*argv, "--trials", "3", "--grace-period", "2"])
+    assert resumed["finished_trials"] == 3, "the running trial failed once stale"
 
 
 # -- user objectives that end the process -----------------------------------------------------

@@ -260,3 +260,124 @@ def test_a_killed_grid_study_resumes_without_repeating_points(
     assert len(after) == resumed["grid_points"] == 61 * 2, "each point once"
     streamed = _json(capsys, argv[:5])
     assert resumed["rows"] == streamed["rows"]
+
+
+# -- a derived family in a sweep -----------------------------------------------------------
+#: An encoder as ``explorer derive`` saves it: d_model solved, num_layers its depth.
+ENCODER = {
+    "format": 1,
+    "target": "demo.Encoder",
+    "formula": "num_layers*(12*d_model**2 + 13*d_model)",
+    "variables": ["d_model", "num_layers"],
+    "domain": {
+        "d_model": {"lo": 8, "hi": 4096, "step": 8},
+        "num_layers": {"lo": 1, "hi": 24, "step": 1},
+    },
+    "builds": 20,
+    "verified": {"points": 12, "exact": True},
+}
+
+
+@pytest.fixture
+def encoder_file(tmp_path: Path) -> Any:
+    from explorer.derivation import Derived
+
+    path = tmp_path / "enc.toml"
+    Derived.from_data(ENCODER, "test").save(path)
+    yield path
+    explorer.FAMILIES.pop("derived:enc", None)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["sweep", "--layers", "5,9"], id="sweep-beside-lstm"),
+        pytest.param(["sweep", "--engine", "solve", "--layers", "5,9"], id="sweep-solve"),
+        pytest.param(["sweep", "--storage", "grid.log"], id="grid-study"),
+        pytest.param(["search", "--trials", "3"], id="search"),
+    ],
+)
+def test_a_derived_familys_fixed_variable_is_required(
+    capsys: pytest.CaptureFixture[str],
+    encoder_file: Path,
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It took 1 silently in a sweep (shown as '-'), lstm got a layers=1 row nobody asked
+    for, and '3 grid points, 6 solved'; a search pruned every trial."""
+    monkeypatch.chdir(tmp_path)
+    arch = f"{encoder_file},lstm"
+    status, out, err = _run(capsys, [*argv, "--budget", "1M", "--arch", arch])
+    assert (status, out) == (2, "")
+    assert err == (
+        "error: derived:enc has no default for num_layers (the solver sets d_model): give "
+        "--num-layers N (one value, or a list or range to sweep, e.g. --num-layers 2,4,8)\n"
+    )
+    assert not (tmp_path / "grid.log").exists()
+
+
+@pytest.mark.parametrize("engine", ["vectorised", "solve"])
+def test_each_family_keeps_its_own_depths(
+    capsys: pytest.CaptureFixture[str], encoder_file: Path, engine: str
+) -> None:
+    argv = ["sweep", "--budget", "1M,2M", "--arch", f"{encoder_file},lstm", "--layers", "5,9"]
+    data = _json(capsys, [*argv, "--num-layers", "2,3", "--engine", engine])
+    assert data["grid_points"] == data["solved"] == len(data["rows"]) == 8
+    got = {(r["family"], r["budget"], r["sizes"].get("num_layers"), r["sizes"].get("layers"))
+           for r in data["rows"]}
+    assert got == {
+        *(("derived:enc", b, n, None) for b in (1_000_000, 2_000_000) for n in (2, 3)),
+        *(("lstm", b, None, n) for b in (1_000_000, 2_000_000) for n in (5, 9)),
+    }
+    for row in data["rows"]:
+        assert explorer.count(row["family"], **row["sizes"]).total == row["total"]
+    status, out, err = _run(capsys, [*argv, "--num-layers", "2,3", "--engine", engine])
+    assert status == 0, err
+    table = [line.split() for line in out.splitlines() if line.startswith("1,000,000  derived")]
+    assert [line[3] for line in table] == ["2", "3"], "num_layers is shown"
+
+
+def test_a_grid_study_takes_one_list_of_depths(
+    capsys: pytest.CaptureFixture[str], encoder_file: Path, tmp_path: Path
+) -> None:
+    argv = ["sweep", "--budget", "1M", "--arch", f"{encoder_file},lstm", "--num-layers", "2,3"]
+    store = str(tmp_path / "grid.log")
+    status, out, err = _run(capsys, [*argv, "--layers", "5,9", "--storage", store])
+    assert (status, out) == (2, "")
+    assert err.startswith(
+        "error: a grid study takes one list of depths for every family, and these differ "
+        "(derived:enc: num_layers 2,3; lstm: layers 5,9)"
+    )
+    streamed = _json(capsys, [*argv, "--layers", "2,3"])
+    shared = _json(capsys, [*argv, "--layers", "2,3", "--storage", store])
+    assert shared["rows"] == streamed["rows"]
+    assert shared["grid_points"] == streamed["grid_points"] == 4
+
+
+# -- what a sweep assumed --------------------------------------------------------------------
+def test_a_sweep_says_which_defaults_it_took_and_where_they_come_from(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["sweep", "--budget", "1M", "--arch", "lstm", "--layers", "1,2"]
+    forum = "the forum question this project started from: 39 inputs, 34 outputs"
+    status, out, err = _run(capsys, argv)
+    assert status == 0, err
+    assumed = [line for line in out.splitlines() if line.startswith("assumed: ")]
+    assert assumed[1].startswith(f"assumed: input 39 (default from {forum}")
+    assert assumed[2] == (
+        "assumed: output 34 (default from the same forum question; change with --output, "
+        "0 for none)"
+    )
+    data = _json(capsys, argv)
+    assert data["assumptions"] == [line.removeprefix("assumed: ") for line in assumed]
+    given = _json(capsys, [*argv, "--input", "39", "--output", "34", "--convention", "pytorch"])
+    assert given["assumptions"] == []
+    from explorer.cli import main
+
+    with pytest.raises(SystemExit, match="0"):
+        main(["sweep", "--help"])
+    out = capsys.readouterr().out
+    assert "--output 34 come from the forum question this project started" in " ".join(
+        out.split()
+    )
