@@ -283,7 +283,7 @@ def _head_words(
         what = {"lm": "vocabulary entry", "decoder": "vocabulary entry", "pooler": "pooled feature"}
         text = f"one bias per {what.get(code, 'output')} ({width})"
         if code == "lm" and role.extra("tied") == "yes":
-            text += ": a parameter of its own, though the LM head's weight is the token embedding"
+            text += ": a parameter of its own, though the weight is the token embedding (tied)"
         return text
     matrix = Matrix.of(role, numbers)
     if code in ("lm", "decoder"):
