@@ -336,7 +336,7 @@ def _save_config(
         field = design.fields.get(keyword, by_keyword.get(keyword))
         if field is None:
             raise ConfigError(f"{keyword} has no config field to write it to")
-        config[field] = sizes[keyword]
+        _set_field(config, design.model_type, field, sizes[keyword])
         written.append(f"{field}={sizes[keyword]}")
     target = Path(args.save_config)
     try:
@@ -344,6 +344,23 @@ def _save_config(
     except OSError as error:
         raise ConfigError(f"{target}: cannot write the config ({error.strerror})") from None
     return ", ".join(written)
+
+
+def _set_field(config: dict[str, Any], model_type: str, field: str, value: Any) -> None:
+    """Set a field; ``text_config.hidden_size`` inside a composite's nested config (made as
+    transformers makes it when the file leaves it out)."""
+    key, dot, inner = field.partition(".")
+    if not dot:
+        config[field] = value
+        return
+    from explorer.hf import type_data
+
+    nested = config.get(key)
+    if not isinstance(nested, dict):
+        spec = type_data(model_type)["sub_configs"][key]
+        nested = {"model_type": spec["model_type"], **spec["when_missing"]}
+        config[key] = nested
+    nested[inner] = value
 
 
 def _ties(args: argparse.Namespace) -> dict[str, str]:

@@ -121,6 +121,8 @@ FAMILIES = Registry(
         "mixtral": ("explorer.transformer.families.mixtral", "MIXTRAL"),
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
+        "clip_vision": ("explorer.transformer.families.clip_vision", "CLIP_VISION"),
+        "llava": ("explorer.transformer.families.llava", "LLAVA"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

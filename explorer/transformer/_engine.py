@@ -190,7 +190,10 @@ def _counted(term: Term, s: TransformerStructure) -> bool:
 # -- measures ------------------------------------------------------------------------------------
 def measures(family: Walked, s: TransformerStructure) -> tuple[str, ...]:
     """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
-    al. 2022's activations for a single dense stack."""
+    al. 2022's activations for a single dense stack; none for a model that reads pixels
+    (a vision tower: its forward pass is not sized by tokens)."""
+    if not family.naming.embeddings.reads_tokens:
+        return ()
     found = ["flops:full", "flops:causal"]
     if any(causal_stack(family, s, stack) for stack in family.stacks(s)):
         found.append("kv")

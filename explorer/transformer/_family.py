@@ -152,6 +152,8 @@ class TransformerFamily(Family):
         if self.encoder_decoder:
             rules["decoder_layers"] = "as many as layers"
         required = frozenset(("d_model", "layers", "vocab")) - set(self.default_map)
+        if not self.naming.embeddings.reads_tokens:  # a vision tower has no vocabulary
+            required -= {"vocab"}
         if not self.d_ff_rule and "d_ff" not in self.default_map:
             required |= {"d_ff"}
         rules.update({rule.name: rule.text for rule in self.rules})
@@ -459,7 +461,7 @@ class TransformerFamily(Family):
         """Whether the vocabulary appears in the count (``counted``: a convention or a
         structure, with ``embeddings`` and ``biases``): the token embedding, an untied LM
         head, a masked-LM decoder or its bias."""
-        if counted.embeddings:
+        if counted.embeddings and self.naming.embeddings.reads_tokens:
             return True
         return any(
             part.counts_vocab(tied=tied, biases=counted.biases)

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from explorer.transformer.blocks import Classifier, Embeddings, HeadPart
+from explorer.transformer.blocks import Classifier, HeadPart
 
 if TYPE_CHECKING:
     from explorer.transformer._structure import TransformerStructure
-    from explorer.transformer.blocks import Block
+    from explorer.transformer.blocks import Block, Front
 
 __all__ = [
     "CROSS",
@@ -148,12 +148,13 @@ class Naming:
     """A family's layout and every name it gives its parameters.
 
     Attributes:
-        embeddings: the embedding tables (and the norm after them).
+        embeddings: what feeds the first layer: the embedding tables (and the norm after
+            them), or an image's patches (a vision tower).
         stacks: the layer stacks, in order.
         heads: model heads by name (``none``, ``lm``, ``classifier`` ...), in order.
     """
 
-    embeddings: Embeddings
+    embeddings: Front
     stacks: tuple[StackNames, ...]
     heads: tuple[tuple[str, Head], ...] = ()
 

@@ -18,13 +18,15 @@ Example:
 
 from __future__ import annotations
 
-from explorer.transformer.blocks._block import Block, Pass
+from explorer.transformer.blocks._block import Block, Front, Pass
 from explorer.transformer.blocks.attention import Attention, AttentionNames
 from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
+from explorer.transformer.blocks.patches import PatchEmbeddings
+from explorer.transformer.blocks.projector import Projector, Step, Width
 from explorer.transformer.blocks.qk_norm import QKNorm
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "Front",
     "HeadPart",
     "LmHead",
     "MaskedLmHead",
@@ -42,8 +45,12 @@ __all__ = [
     "MlpNames",
     "Norm",
     "Pass",
+    "PatchEmbeddings",
     "Pooler",
+    "Projector",
     "QKNorm",
+    "Step",
+    "Width",
     "ffn_facts",
     "layer_norm",
     "table",

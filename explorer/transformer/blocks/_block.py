@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from explorer.transformer._sizes import Sizes
     from explorer.transformer._structure import TransformerStructure
 
-__all__ = ["Block", "Pass"]
+__all__ = ["Block", "Front", "Pass"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,4 +70,28 @@ class Block(Protocol):
 
     def cache(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """What it caches for generation (keys and values); most blocks cache nothing."""
+        ...
+
+
+class Front(Protocol):
+    """What feeds a stack's first layer: token tables (:class:`Embeddings`) or the patches
+    of an image (:class:`PatchEmbeddings`).
+
+    ``reads_tokens``: the model reads token ids, so its vocabulary is a size and its forward
+    pass is sized by ``seq`` and ``batch``; a vision tower reads pixels instead.
+    """
+
+    @property
+    def reads_tokens(self) -> bool:
+        """Whether the model reads token ids (a vocabulary)."""
+        ...
+
+    def params(
+        self,
+        at: Site,
+        z: Sizes,
+        s: TransformerStructure,
+        readers: tuple[tuple[str, str], ...] = (),
+    ) -> list[Term]:
+        """Its parameter terms (``readers``: what else reads a token table)."""
         ...

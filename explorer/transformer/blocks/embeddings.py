@@ -42,6 +42,8 @@ class Embeddings:
     positions: str = ""
     types: str = ""
     norm: str = ""
+    #: A token table: the model reads token ids (see :class:`~explorer.transformer.blocks.Front`).
+    reads_tokens = True
 
     def params(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, product, words
@@ -45,12 +45,18 @@ class Mlp:
         plain: its names when not gated, where they differ (T5's ``wi`` against ``wi_0``
             and ``wi_1``); by default the gated names without the gate.
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
+        width: the keyword of its hidden width when it is not ``d_ff`` (LLaMA 4's dense
+            layers beside its experts, a width that follows a rounding rule).
     """
 
     names: MlpNames
     plain: MlpNames | None = None
     transposed: bool = False
     norm_title: str = "MLP norm"
+    width: str = ""
+
+    def _width(self, z: Sizes) -> Any:
+        return z[self.width] if self.width else z.d_ff
 
     def _names(self, s: TransformerStructure) -> MlpNames:
         if s.gated:
@@ -61,13 +67,15 @@ class Mlp:
         """``up`` (and ``gate``) d_model -> d_ff, ``down`` d_ff -> d_model. Each role says
         which matrix it is (``("projection", "gate")``) and whether the MLP is gated, and
         how d_ff was chosen (for the words)."""
-        names = self._names(s)
+        names, d_ff = self._names(s), self._width(z)
         extras = (*ffn_facts(s), ("gated", "yes" if names.gate else "no"))
-        projections = [("gate", names.gate, z.d_ff, z.d, "MLP gate")] if names.gate else []
+        if self.width:
+            extras = (("d_ff", "width"), ("gated", "yes" if names.gate else "no"))
+        projections = [("gate", names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
         projections += [
-            ("up", names.up, z.d_ff, z.d, "MLP up-projection"),
+            ("up", names.up, d_ff, z.d, "MLP up-projection"),
             # The down-projection's bias is d_model wide: GPT-2 and BERT always have it.
-            ("down", names.down, z.d, z.d_ff, "MLP down-projection"),
+            ("down", names.down, z.d, d_ff, "MLP down-projection"),
         ]
         terms: list[Term] = []
         for role, name, out, inputs, title in projections:
@@ -86,9 +94,9 @@ class Mlp:
 
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """Every position through the gate and up (d_model -> d_ff), then down."""
-        names = self._names(s)
-        found = [(names.gate, z.d_ff, z.d, "MLP gate")] if names.gate else []
-        found += [(names.up, z.d_ff, z.d, "MLP up"), (names.down, z.d, z.d_ff, "MLP down")]
+        names, d_ff = self._names(s), self._width(z)
+        found = [(names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
+        found += [(names.up, d_ff, z.d, "MLP up"), (names.down, z.d, d_ff, "MLP down")]
         return [
             product(
                 at.name(name),
@@ -128,6 +136,8 @@ def _rule(role: Role, d_ff: int, d_model: int) -> str:
         return f"d_ff from LLaMA's rule {multiple} x ceil({inner} / {multiple})"
     if rule == "times4" and d_ff == 4 * d_model:
         return f"d_ff = 4 x {d_model}"
+    if rule == "width":
+        return "the width of this MLP as the design gives it"
     return "d_ff as given"
 
 
