@@ -122,7 +122,10 @@ FAMILIES = Registry(
         "t5": ("explorer.transformer.families.t5", "T5"),
         "gpt_neox": ("explorer.transformer.families.gpt_neox", "GPT_NEOX"),
         "clip_vision": ("explorer.transformer.families.clip_vision", "CLIP_VISION"),
+        "siglip_vision": ("explorer.transformer.families.siglip_vision", "SIGLIP_VISION"),
+        "pixtral": ("explorer.transformer.families.pixtral", "PIXTRAL"),
         "llava": ("explorer.transformer.families.llava", "LLAVA"),
+        "mistral3": ("explorer.transformer.families.mistral3", "MISTRAL3"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

@@ -255,7 +255,10 @@ class TransformerFamily(Family):
         parts = self._parts(given, head_spec, values, convention)
         options = self._own(given, values)
         values = {k: (None if v is _ABSENT else v) for k, v in values.items()}
-        self._check_values(values, attention)
+        # a square attention keeps its heads out of the slots: checked all the same
+        self._check_values(
+            {"heads": heads, **values} if attention == "square" else values, attention
+        )
         structure = TransformerStructure(
             family=self.name,
             head=head,
@@ -410,7 +413,7 @@ class TransformerFamily(Family):
                 f"{self.name} needs heads to divide d_model: {d} % {heads} = {d % heads}; "
                 f"change d_model or heads"
             )
-        if attention == "derived" and isinstance(d, int) and isinstance(heads, int):
+        if attention in ("derived", "square") and isinstance(d, int) and isinstance(heads, int):
             if d < heads:
                 raise InvalidSizeError(f"d_model ({d}) must be at least heads ({heads})")
             head_dim = d // heads
