@@ -8,7 +8,7 @@ Per layer 4 d^2 + 2 d d_ff + 9 d + d_ff; the pooling head 5 d^2 + 2 d d_ff + 8 d
 
 Example:
     >>> from explorer.hf import count_hf
-    >>> count_hf({"model_type": "siglip_vision_model"}).total  # SigLIP base: 224 pixels, patches of 16
+    >>> count_hf({"model_type": "siglip_vision_model"}).total  # SigLIP base, 224 pixels
     92884224
 """
 
