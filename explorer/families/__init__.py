@@ -124,8 +124,11 @@ FAMILIES = Registry(
         "clip_vision": ("explorer.transformer.families.clip_vision", "CLIP_VISION"),
         "siglip_vision": ("explorer.transformer.families.siglip_vision", "SIGLIP_VISION"),
         "pixtral": ("explorer.transformer.families.pixtral", "PIXTRAL"),
+        "siglip2_vision": ("explorer.transformer.families.siglip2_vision", "SIGLIP2_VISION"),
+        "lfm2": ("explorer.transformer.families.lfm2", "LFM2"),
         "llava": ("explorer.transformer.families.llava", "LLAVA"),
         "mistral3": ("explorer.transformer.families.mistral3", "MISTRAL3"),
+        "lfm2_vl": ("explorer.transformer.families.lfm2_vl", "LFM2_VL"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

@@ -261,8 +261,9 @@ def _sub_configs(config_class: Any) -> dict[str, Any]:
 
 # -- checks of the families' rules against the real classes -----------------------------------
 
-# Derived in __init__ but left out of the rules: they never change a parameter count.
-_NOT_MODELLED = {"rope_parameters", "layer_types"}
+# Derived in __init__ but left out of the rules: no parameter count reads them, or a
+# binding reads them itself (the layer pattern).
+_NOT_MODELLED = {"rope_parameters", "layer_types", "full_attn_idxs"}
 
 _TINY = {"vocab_size": 11, "num_hidden_layers": 1, "n_layer": 1, "num_layers": 1}
 

@@ -72,6 +72,7 @@ from explorer.transformer.blocks import (
     Pooler,
     Projector,
     QKNorm,
+    ShortConv,
     Step,
     Width,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "Pooler",
     "Projector",
     "QKNorm",
+    "ShortConv",
     "SizeRule",
     "Sizes",
     "StackNames",

@@ -293,7 +293,7 @@ class TransformerFamily(Family):
         for own in self.rules:
             if structure.option(own.name) == "rule":
                 inputs = [values.get(name, structure.option(name)) for name in own.inputs]
-                if all(isinstance(x, int) for x in inputs):
+                if all(x is not None for x in inputs):  # sizes, switches, multipliers
                     values[own.name] = own.compute(*inputs)
         if not symbolic:
             for check in self.checks:
@@ -505,14 +505,16 @@ class TransformerFamily(Family):
         """T and B (and an encoder-decoder's T_d; what a sliding window keeps)."""
         from explorer.transformer._engine import measure_slots
 
-        return measure_slots(_structure(structure), measure)
+        return measure_slots(self, _structure(structure), measure)
 
     def measure_complete(self, structure: Hashable, measure: str, values: list[Any]) -> None:
         """The measure's slots that follow others: what a sliding window keeps."""
-        from explorer.transformer._engine import measure_slots, window_complete
+        from explorer.transformer._engine import block_complete, measure_slots, window_complete
 
         s = _structure(structure)
-        window_complete(s, (*self.slots(s), *measure_slots(s, measure)), values)
+        slots = (*self.slots(s), *measure_slots(self, s, measure))
+        window_complete(s, slots, values)
+        block_complete(self, s, measure, slots, values)
 
     def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
         """The measure's named terms."""

@@ -28,6 +28,7 @@ from explorer.transformer.blocks.norm import Norm, layer_norm
 from explorer.transformer.blocks.patches import PatchEmbeddings
 from explorer.transformer.blocks.projector import Projector, Step, Width
 from explorer.transformer.blocks.qk_norm import QKNorm
+from explorer.transformer.blocks.short_conv import ShortConv, at_least
 
 __all__ = [
     "Attention",
@@ -49,8 +50,10 @@ __all__ = [
     "Pooler",
     "Projector",
     "QKNorm",
+    "ShortConv",
     "Step",
     "Width",
+    "at_least",
     "ffn_facts",
     "layer_norm",
     "table",

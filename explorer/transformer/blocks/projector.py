@@ -58,6 +58,7 @@ class Step:
             option of that name).
         layer_norm: a norm with a shift (LayerNorm), else RMSNorm.
         what: what the step does, in words (``the image features to the text width``).
+        when: the flag keyword that turns the step on (``""``: always there).
     """
 
     name: str
@@ -68,6 +69,7 @@ class Step:
     bias: bool | str = False
     layer_norm: bool = True
     what: str = ""
+    when: str = ""
 
 
 def _width(z: _Sized, width: Width) -> Any:
@@ -103,6 +105,8 @@ class Projector:
             return []
         terms: list[Term] = []
         for step in self.steps:
+            if step.when and not s.option(step.when):
+                continue
             facts = (("step", step.kind), ("what", step.what or step.name))
             title = f"{self.title} {step.name.rsplit('.', 1)[-1]}"
             if step.kind == "linear":
@@ -157,7 +161,7 @@ class Projector:
                 role=at.role(step.name, f"{self.title} {step.name}", block="projector"),
             )
             for step in self.steps
-            if step.kind == "linear"
+            if step.kind == "linear" and not (step.when and not s.option(step.when))
         ]
 
 
