@@ -90,12 +90,15 @@ class CompositeHead:
             part that runs; tied to its token embedding when ``tied``.
         part_heads: a part's head under this one, where it is not the part's own
             (``(("text", "lm"),)``).
+        extra: a head of its own on the model's output, outside the base model (a
+            classifier's ``score``), its widths the composite's keywords.
     """
 
     title: str
     prefix: str = ""
     lm: str = ""
     part_heads: tuple[tuple[str, str], ...] = ()
+    extra: Projector | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +422,8 @@ class CompositeFamily(Family):
         if self.projector is not None:
             at = Site(head.prefix + self.projector_prefix, "projector")
             terms += self.projector.params(at, z, s)
+        if head.extra is not None:
+            terms += head.extra.params(Site("", "head"), z, s)
         if head.lm and not s.tied:
             runner = self._runner.name
             terms += linear(
@@ -516,7 +521,7 @@ class CompositeFamily(Family):
         """The running part's terms (its compute, or its cache), under its prefix; for the
         compute, the LM head's logits at every position."""
         from explorer.algebra import symbol
-        from explorer.blocks import product
+        from explorer.blocks import Site, product
 
         s = _structure(structure)
         part, family, ps, _ = self._running(s)
@@ -527,6 +532,11 @@ class CompositeFamily(Family):
             head.prefix + part.prefix,
             _renaming(part, family, ps),
         )
+        if measure.startswith("flops:") and head.extra is not None:
+            from explorer.transformer import Pass
+
+            run = Pass(symbol("B"), symbol("T"), symbol("T"), False)
+            terms += head.extra.products(Site("", "head"), _Symbols(self.slots(s)), s, run)
         if measure.startswith("flops:") and head.lm:
             z = _Symbols(self.slots(s))
             title = "LM head" + (" (the token embedding's matrix)" if s.tied else "")

@@ -126,9 +126,12 @@ FAMILIES = Registry(
         "pixtral": ("explorer.transformer.families.pixtral", "PIXTRAL"),
         "siglip2_vision": ("explorer.transformer.families.siglip2_vision", "SIGLIP2_VISION"),
         "lfm2": ("explorer.transformer.families.lfm2", "LFM2"),
+        "qwen3_5_text": ("explorer.transformer.families.qwen3_5_text", "QWEN3_5_TEXT"),
+        "qwen3_5_vision": ("explorer.transformer.families.qwen3_5_vision", "QWEN3_5_VISION"),
         "llava": ("explorer.transformer.families.llava", "LLAVA"),
         "mistral3": ("explorer.transformer.families.mistral3", "MISTRAL3"),
         "lfm2_vl": ("explorer.transformer.families.lfm2_vl", "LFM2_VL"),
+        "qwen3_5": ("explorer.transformer.families.qwen3_5", "QWEN3_5"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

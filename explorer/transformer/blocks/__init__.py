@@ -22,6 +22,7 @@ from explorer.transformer.blocks._block import Block, Front, Pass
 from explorer.transformer.blocks.attention import Attention, AttentionNames
 from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
+from explorer.transformer.blocks.gated_delta import GatedDeltaNet
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
@@ -39,6 +40,7 @@ __all__ = [
     "ExpertNames",
     "Experts",
     "Front",
+    "GatedDeltaNet",
     "HeadPart",
     "LmHead",
     "MaskedLmHead",

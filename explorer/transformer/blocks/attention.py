@@ -66,12 +66,16 @@ class Attention:
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
         relative: the local name of T5's relative position bias, stored in the first
             layer of the stack and shared by all its layers; ``""``: none.
+        gate: the query projection also makes an output gate as wide as the queries
+            (Qwen3-Next, Qwen3.5: ``q_proj`` is 2 x heads x head_dim; the heads' output is
+            multiplied by its sigmoid, elementwise).
     """
 
     names: AttentionNames
     cross: bool = False
     transposed: bool = False
     relative: str = ""
+    gate: bool = False
 
     @property
     def what(self) -> str:
@@ -110,7 +114,7 @@ class Attention:
                 names.qkv, z.q_width + 2 * z.kv_width, "query, key and value", "qkv", s.qkv_bias
             )
         else:
-            terms = projection(names.q, z.q_width, "query", "q", s.qkv_bias)
+            terms = projection(names.q, self._queries(z), self._query_title, "q", s.qkv_bias)
             if names.kv:
                 terms += projection(names.kv, 2 * z.kv_width, "key and value", "kv", s.qkv_bias)
             else:
@@ -120,6 +124,14 @@ class Attention:
         if self.relative and s.relative:
             terms += _relative_bias(at, self.relative, buckets=z.buckets, heads=z.heads)
         return terms
+
+    def _queries(self, z: Sizes) -> Any:
+        """The query projection's width (twice the queries' with an output gate)."""
+        return 2 * z.q_width if self.gate else z.q_width
+
+    @property
+    def _query_title(self) -> str:
+        return "query and output gate" if self.gate else "query"
 
     # -- a forward pass --------------------------------------------------------------------
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
@@ -152,7 +164,9 @@ class Attention:
                 )
             )
         else:
-            terms.append(project(names.q, rows, z.q_width, z.d, f"{what} query"))
+            terms.append(
+                project(names.q, rows, self._queries(z), z.d, f"{what} {self._query_title}")
+            )
             if names.kv:
                 terms.append(
                     project(names.kv, source, 2 * z.kv_width, z.d, f"{what} key and value")
@@ -265,7 +279,18 @@ def _attention_words(
     cross = role.block == "cross-attention"
     stream = "the decoder's" if cross else "the"
     reads = f"{stream} {matrix.inputs}-wide residual stream"
-    if code == "q":
+    if code == "q" and role.title.endswith("output gate"):
+        split = heads.split(matrix.out // 2)
+        queries = (
+            f"{matrix.out // 2} queries"
+            if split is None
+            else f"{split[0]} query heads of {split[1]}"
+        )
+        text = (
+            f"the {queries} and as wide an output gate (its sigmoid scales the heads' output) "
+            f"read {reads}: {matrix.text()}"
+        )
+    elif code == "q":
         split = heads.split(matrix.out)
         if split is None:
             text = f"the {matrix.out} query features read {reads}: {matrix.text()}"
