@@ -128,10 +128,13 @@ FAMILIES = Registry(
         "lfm2": ("explorer.transformer.families.lfm2", "LFM2"),
         "qwen3_5_text": ("explorer.transformer.families.qwen3_5_text", "QWEN3_5_TEXT"),
         "qwen3_5_vision": ("explorer.transformer.families.qwen3_5_vision", "QWEN3_5_VISION"),
+        "llama4_text": ("explorer.transformer.families.llama4_text", "LLAMA4_TEXT"),
+        "llama4_vision": ("explorer.transformer.families.llama4_vision", "LLAMA4_VISION"),
         "llava": ("explorer.transformer.families.llava", "LLAVA"),
         "mistral3": ("explorer.transformer.families.mistral3", "MISTRAL3"),
         "lfm2_vl": ("explorer.transformer.families.lfm2_vl", "LFM2_VL"),
         "qwen3_5": ("explorer.transformer.families.qwen3_5", "QWEN3_5"),
+        "llama4": ("explorer.transformer.families.llama4", "LLAMA4"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
     }
 )

@@ -92,7 +92,7 @@ def has_family(model_type: object) -> bool:
     """Whether a family counts ``model_type`` (registered at run time, or recorded).
 
     Example:
-        >>> has_family("llama"), has_family("qwen3_5"), has_family(None)
+        >>> has_family("llama"), has_family("qwen3_moe"), has_family(None)
         (True, False, False)
     """
     if not isinstance(model_type, str):
@@ -239,8 +239,7 @@ def _read_part(
     own: dict[str, Any] = {}
     part_used = _read_fields(binding, fields, nested, part_entry, own)
     if binding.read is not None:
-        auto = part_entry["auto"]
-        binding.read(fields, auto.get("causal_lm") or auto["base"], own)
+        binding.read(fields, part_entry["auto"].get("causal_lm") or _base_class(part_entry), own)
     own.pop("head", None)
     sizes.update({f"{part}_{k}": v for k, v in own.items()})
     sizes[f"{part}_family"] = part_family.name
@@ -289,4 +288,10 @@ def _default_class(given: Mapping[str, Any], entry: Mapping[str, Any], source: s
                 "--model CLASS"
             )
         return str(first)
-    return str(entry["auto"]["base"])
+    return _base_class(entry)
+
+
+def _base_class(entry: Mapping[str, Any]) -> str:
+    """The type's base model (the auto mappings'), else its first model class (a vision
+    tower no auto mapping names)."""
+    return str(entry["auto"].get("base") or sorted(entry["model_classes"])[0])

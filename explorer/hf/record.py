@@ -263,7 +263,13 @@ def _sub_configs(config_class: Any) -> dict[str, Any]:
 
 # Derived in __init__ but left out of the rules: no parameter count reads them, or a
 # binding reads them itself (the layer pattern).
-_NOT_MODELLED = {"rope_parameters", "layer_types", "full_attn_idxs"}
+_NOT_MODELLED = {
+    "rope_parameters",
+    "layer_types",
+    "full_attn_idxs",
+    "moe_layers",
+    "no_rope_layers",
+}
 
 _TINY = {"vocab_size": 11, "num_hidden_layers": 1, "n_layer": 1, "num_layers": 1}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from explorer.transformer.blocks._block import Block, Front, Pass
 from explorer.transformer.blocks.attention import Attention, AttentionNames
+from explorer.transformer.blocks.dense_experts import DenseExperts
 from explorer.transformer.blocks.embeddings import Embeddings, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.gated_delta import GatedDeltaNet
@@ -36,6 +37,7 @@ __all__ = [
     "AttentionNames",
     "Block",
     "Classifier",
+    "DenseExperts",
     "Embeddings",
     "ExpertNames",
     "Experts",
