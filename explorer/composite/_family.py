@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Slot
-from explorer.errors import ExplorerError, InvalidSizeError, UnknownNameError
+from explorer.errors import ConflictError, ExplorerError, InvalidSizeError, UnknownNameError
 from explorer.families import FAMILIES, Family, HFBinding, Keyword, SearchChoice
 from explorer.sizes import flag, positive_int
 
@@ -131,15 +131,27 @@ class CompositeStructure:
 
 
 class _Symbols:
-    """The composite's keywords as symbols (what its projector's widths read)."""
+    """The composite's keywords as symbols (what its projector's widths read); a part's
+    number kept in its structure (a width its family keeps out of its formula) as that
+    number."""
 
-    def __init__(self, slots: Sequence[Slot]) -> None:
+    def __init__(self, slots: Sequence[Slot], s: CompositeStructure) -> None:
         from explorer.algebra import symbol
 
-        self._by = {s.keyword: symbol(s.symbol) for s in slots}
+        self._by = {x.keyword: symbol(x.symbol) for x in slots}
+        self._parts = s.parts
 
     def __getitem__(self, keyword: str) -> Any:
-        return self._by[keyword]
+        found = self._by.get(keyword)
+        if found is not None:
+            return found
+        for part, _, structure in self._parts:
+            option = getattr(structure, "option", None)
+            if keyword.startswith(f"{part}_") and option is not None:
+                value = option(keyword[len(part) + 1 :])
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return value
+        raise KeyError(keyword)
 
 
 @dataclass(frozen=True, repr=False)
@@ -305,7 +317,7 @@ class CompositeFamily(Family):
                     f"{self.name} {part.name} family", chosen, part.families
                 )
             family = FAMILIES[chosen]
-            given = self._part_sizes(part, family, sizes)
+            given = self._part_sizes(part, family, sizes, symbolic=symbolic)
             given["head"] = wears.get(part.name, part.head)
             try:
                 structure, found = family.parse(
@@ -330,6 +342,10 @@ class CompositeFamily(Family):
                 values[keyword.name] = None
             else:
                 values[keyword.name] = positive_int(keyword.name, value)
+        vocab = f"{self._runner.name}_vocab"
+        if self.head(head).lm and not tied and vocab not in values:  # the LM head reads it
+            value = sizes.get(vocab, self._by_name[vocab].default)
+            values[vocab] = None if symbolic and vocab not in sizes else positive_int(vocab, value)
         structure = CompositeStructure(
             family=self.name,
             head=head,
@@ -345,12 +361,18 @@ class CompositeFamily(Family):
                 check(values)
         return structure, values
 
-    def _part_sizes(self, part: Part, family: Family, sizes: Mapping[str, Any]) -> dict[str, Any]:
+    def _part_sizes(
+        self, part: Part, family: Family, sizes: Mapping[str, Any], *, symbolic: bool = False
+    ) -> dict[str, Any]:
         """A part's sizes as its family's keywords: the composite's defaults for it (when
-        the family is the part's default one), then the sizes given with its prefix."""
+        the family is the part's default one; in a formula, its sizes stay symbols), then
+        the sizes given with its prefix."""
         given: dict[str, Any] = {}
         if family.name == part.families[0]:
-            given.update({k: v for k, v in part.defaults if family.keyword(k) is not None})
+            for name, value in part.defaults:
+                keyword = family.keyword(name)
+                if keyword is not None and not (symbolic and keyword.kind in ("size", "sizes")):
+                    given[name] = value
         start = f"{part.name}_"
         for key, value in sizes.items():
             if not key.startswith(start) or key == f"{part.name}_family":
@@ -378,10 +400,32 @@ class CompositeFamily(Family):
                 Slot(f"{part.name}_{x.keyword}", x.layer, _tagged(x.symbol, part.tag), x.derived)
                 for x in family.slots(ps)
             ]
+        vocab = self._lm_vocab(s)
+        if vocab is not None and vocab.name not in {x.keyword for x in found}:
+            found.append(Slot(vocab.name, None, vocab.symbol))
+        used = self._used(s)
         for keyword in self.own_keywords:
-            if keyword.is_size:
+            if keyword.is_size and keyword.name in used:
                 found.append(Slot(keyword.name, None, keyword.symbol))
         return tuple(found)
+
+    def _lm_vocab(self, s: CompositeStructure) -> Keyword | None:
+        """The vocabulary keyword the LM head reads (its part may not count a table that
+        reads it: a convention without embeddings)."""
+        if not self.head(s.head).lm or s.tied:
+            return None
+        return self._by_name[f"{self._runner.name}_vocab"]
+
+    def _used(self, s: CompositeStructure) -> frozenset[str]:
+        """The keywords the projector's and the head's widths read."""
+        steps = list(self.projector.steps) if self.projector is not None else []
+        extra = self.head(s.head).extra
+        steps += list(extra.steps) if extra is not None else []
+        names: set[str] = set()
+        for step in steps:
+            for width in (step.out, step.inputs, *step.shape):
+                names.update(f for f in width if isinstance(f, str))
+        return frozenset(names)
 
     def _spans(self, s: CompositeStructure) -> list[tuple[Part, Family, Hashable, range]]:
         """Each part with the positions of its slots among the composite's."""
@@ -417,7 +461,7 @@ class CompositeFamily(Family):
         """The projector and the LM head, as the convention counts them."""
         from explorer.blocks import Site, linear
 
-        z = _Symbols(self.slots(s))
+        z = _Symbols(self.slots(s), s)
         terms: list[Term] = []
         if self.projector is not None:
             at = Site(head.prefix + self.projector_prefix, "projector")
@@ -446,15 +490,15 @@ class CompositeFamily(Family):
             sizes["head"] = s.head
         if s.tied != self.default_map.get("tied", False):
             sizes["tied"] = s.tied
+        end = 0
         for part, family, ps, span in self._spans(s):
             if family.name != part.families[0]:
                 sizes[f"{part.name}_family"] = family.name
             own = family.design(ps, [values[i] for i in span])
             sizes.update({f"{part.name}_{k}": v for k, v in own.items() if k != "head"})
-        slots = self.slots(s)
-        for slot, value in zip(slots, values):
-            if slot.keyword in {k.name for k in self.own_keywords}:
-                sizes[slot.keyword] = value
+            end = span.stop
+        for slot, value in zip(self.slots(s)[end:], values[end:]):  # the composite's own
+            sizes[slot.keyword] = value
         for name, value in s.options:
             sizes[name] = value
         return sizes
@@ -536,9 +580,14 @@ class CompositeFamily(Family):
             from explorer.transformer import Pass
 
             run = Pass(symbol("B"), symbol("T"), symbol("T"), False)
-            terms += head.extra.products(Site("", "head"), _Symbols(self.slots(s)), s, run)
+            terms += head.extra.products(Site("", "head"), _Symbols(self.slots(s), s), s, run)
         if measure.startswith("flops:") and head.lm:
-            z = _Symbols(self.slots(s))
+            z = _Symbols(self.slots(s), s)
+            if f"{part.name}_vocab" not in {x.keyword for x in self.slots(s)}:
+                raise ConflictError(
+                    "the LM head's compute reads the vocabulary, which this convention leaves "
+                    "out of the count: count the compute under the hf convention"
+                )
             title = "LM head" + (" (the token embedding's matrix)" if s.tied else "")
             terms.append(
                 product(

@@ -128,6 +128,9 @@ class TransformerFamily(Family):
     #: Own sizes that shape the structure instead of the count (a sliding window's width:
     #: no parameter depends on it): kept in the structure's options, not as slots.
     structural: frozenset[str] = frozenset()
+    #: Own sizes only an embedding table reads (a vision tower's positions): left out,
+    #: with the tables, under a convention that does not count embeddings.
+    embedding_sizes: frozenset[str] = frozenset()
     #: Checks of the family's own on a design's sizes (each raises InvalidSizeError).
     checks: tuple[Callable[[Mapping[str, Any]], None], ...] = field(default=(), compare=False)
     #: Search choices of the family's own, beside the shared ones.
@@ -253,7 +256,7 @@ class TransformerFamily(Family):
             values["head_dim"] = _floor_div(values["d_model"], values["heads"])
         ffn, rule = self._ffn(given, values)
         parts = self._parts(given, head_spec, values, convention)
-        options = self._own(given, values)
+        options = self._own(given, values, embeddings=convention.embeddings)
         values = {k: (None if v is _ABSENT else v) for k, v in values.items()}
         # a square attention keeps its heads out of the slots: checked all the same
         self._check_values(
@@ -300,14 +303,20 @@ class TransformerFamily(Family):
                 check(values)
         return structure, values
 
-    def _own(self, given: _Given, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    def _own(
+        self, given: _Given, values: dict[str, Any], *, embeddings: bool
+    ) -> tuple[tuple[str, Any], ...]:
         """The family's own keywords: switches into the options, sizes into ``values``."""
         rules = {rule.name for rule in self.rules}
         options: list[tuple[str, Any]] = []
         for keyword in self.own_keywords:
             name = keyword.name
+            if name in self.embedding_sizes and not embeddings:
+                continue  # the table that reads it is not counted
             if name in self.structural:
                 value = given.part(name)
+                if value is None:  # in a formula: a number of the structure, not a symbol
+                    value = self.default_map.get(name, 0)
                 options.append((name, 0 if value in (0, _ABSENT) else value))
             elif keyword.kind == "flag":
                 options.append((name, given.flag(name, bool(keyword.default))))

@@ -97,6 +97,14 @@ LLAVA_15_7B: dict[str, Any] = {
     "vision_feature_select_strategy": "default",
     "vocab_size": 32064,
 }
+#: LLaVA-1.5's towers as a LLaVA-NeXT (``llava_next``, a type with no family): nested
+#: configs on the derive route.
+LLAVA_NEXT: dict[str, Any] = {
+    **LLAVA_15_7B,
+    "architectures": ["LlavaNextForConditionalGeneration"],
+    "model_type": "llava_next",
+    "image_grid_pinpoints": [[336, 672], [672, 336], [672, 672]],
+}
 
 
 def _needs_transformers() -> None:
@@ -140,7 +148,7 @@ def qwen_file(tmp_path: Path) -> Path:
     [
         pytest.param(QWEN3_30B_A3B, id="qwen3-moe-head-dim-attribute"),
         pytest.param(ROBERTA_SENTIMENT, id="roberta-labels-from-id2label"),
-        pytest.param(LLAVA_15_7B, id="llava-nested-configs"),
+        pytest.param(LLAVA_NEXT, id="llava-next-nested-configs"),
     ],
 )
 def test_count_hf_is_exact_for_a_type_with_no_family(

@@ -72,9 +72,21 @@ class Step:
     when: str = ""
 
 
-def _width(z: _Sized, width: Width) -> Any:
-    factors = [f if isinstance(f, int) else z[f] for f in width]
+def _width(z: _Sized, width: Width, s: _Switches) -> Any:
+    """The product of a width's factors: integers, sizes (symbols), or the structure's own
+    numbers (a width the family keeps out of the formula)."""
+    factors = [f if isinstance(f, int) else _size(z, f, s) for f in width]
     return math.prod(factors[1:], start=factors[0]) if factors else 1
+
+
+def _size(z: _Sized, keyword: str, s: _Switches) -> Any:
+    try:
+        return z[keyword]
+    except KeyError:
+        value = s.option(keyword)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +126,8 @@ class Projector:
                 terms += linear(
                     at,
                     step.name,
-                    out=_width(z, step.out),
-                    inputs=_width(z, step.inputs),
+                    out=_width(z, step.out, s),
+                    inputs=_width(z, step.inputs, s),
                     bias=bias,
                     title=title,
                     block="projector",
@@ -123,7 +135,7 @@ class Projector:
                 )
             elif step.kind == "norm":
                 found = norm(
-                    at, step.name, width=_width(z, step.out), bias=step.layer_norm, title=title
+                    at, step.name, width=_width(z, step.out, s), bias=step.layer_norm, title=title
                 )
                 terms += [
                     Term(t.name, t.kind, t.shape, t.meaning, t.group, t.multiplicity,
@@ -131,7 +143,7 @@ class Projector:
                     for t in found
                 ]  # fmt: skip
             else:
-                shape = tuple(_width(z, w) for w in step.shape) or (_width(z, step.out),)
+                shape = tuple(_width(z, w, s) for w in step.shape) or (_width(z, step.out, s),)
                 terms.append(
                     Term(
                         at.name(step.name),
@@ -153,8 +165,8 @@ class Projector:
             product(
                 at.name(step.name),
                 rows=run.rows,
-                out=_width(z, step.out),
-                inputs=_width(z, step.inputs),
+                out=_width(z, step.out, s),
+                inputs=_width(z, step.inputs, s),
                 meaning=f"{self.title} {step.name}: rows x outputs x inputs",
                 group=at.group,
                 copies=at.copies,

@@ -46,8 +46,9 @@ ENCODER_ATTENTION = Attention(
 #: Their two-matrix MLP.
 ENCODER_MLP = Mlp(MlpNames(up="mlp.fc1", down="mlp.fc2"))
 
+#: The output projection's width: a number of the structure (only that head reads it).
 _PROJECTION = Keyword(
-    "projection", "width of the output projection", symbol="d_p", aliases=("projection_dim",)
+    "projection", "width of the output projection", kind="part", aliases=("projection_dim",)
 )
 
 CLIP_VISION = TransformerFamily(
@@ -116,7 +117,8 @@ CLIP_VISION = TransformerFamily(
     causal=False,
     own_keywords=(CHANNELS, PATCH, IMAGE, POSITIONS, _PROJECTION),
     rules=(grid_positions(class_token=True),),
-    structural=frozenset(("image",)),
+    structural=frozenset(("image", "projection")),
+    embedding_sizes=frozenset(("positions",)),
     hf=HFBinding(
         ("clip_vision_model",),
         fields=(

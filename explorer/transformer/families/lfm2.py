@@ -184,7 +184,6 @@ LFM2 = TransformerFamily(
         ("d_ff", 12288),
         ("head", "lm"),
         ("tied", True),
-        ("attention_layers", 32),
         ("kernel", 3),
         ("conv_bias", False),
         ("ffn_adjust", True),
@@ -204,6 +203,12 @@ LFM2 = TransformerFamily(
         _MULTIPLIER,
     ),
     rules=(
+        SizeRule(
+            "attention_layers",
+            ("layers",),
+            lambda layers: layers,
+            "layers (every layer attends unless a pattern says)",
+        ),
         SizeRule(
             "conv_layers",
             ("layers", "attention_layers"),

@@ -130,7 +130,8 @@ LLAMA4_VISION = TransformerFamily(
         ),
     ),
     rules=(grid_positions(class_token=True),),
-    structural=frozenset(("image",)),
+    structural=frozenset(("image", "output_dim")),
+    embedding_sizes=frozenset(("positions",)),
     hf=HFBinding(
         ("llama4_vision_model",),
         fields=(

@@ -28,8 +28,8 @@ _PROJECTOR = Projector(
         Step("norm", "norm", out=("vision_d_model",), layer_norm=False,
              what="an RMSNorm of the image features"),
         Step("patch_merger.merging_layer", out=("vision_d_model",),
-             inputs=("vision_d_model", "merge", "merge"),
-             what="each merge x merge block of patches into one feature vector"),
+             inputs=("vision_d_model", "spatial_merge", "spatial_merge"),
+             what="each s x s block of patches into one feature vector"),
         Step("linear_1", out=("text_d_model",), inputs=("vision_d_model", "feature_layers"),
              bias="projector_bias",
              what="the merged image features (of each vision layer read) to the text width"),
@@ -40,7 +40,7 @@ _PROJECTOR = Projector(
 )  # fmt: skip
 
 _MERGE = Keyword(
-    "merge",
+    "spatial_merge",
     "patches merged along each side (spatial_merge_size)",
     symbol="s",
     aliases=("spatial_merge_size",),
@@ -103,13 +103,18 @@ MISTRAL3 = CompositeFamily(
     projector=_PROJECTOR,
     projector_prefix="multi_modal_projector.",
     own_keywords=(_MERGE, _FEATURE_LAYERS, _PROJECTOR_BIAS),
-    defaults=(("tied", True), ("merge", 2), ("feature_layers", 1), ("projector_bias", False)),
+    defaults=(
+        ("tied", True),
+        ("spatial_merge", 2),
+        ("feature_layers", 1),
+        ("projector_bias", False),
+    ),
     hf=HFBinding(
         ("mistral3",),
         fields=(
             ("tied", "tie_word_embeddings"),
             ("projector_bias", "multimodal_projector_bias"),
-            ("merge", "spatial_merge_size"),
+            ("spatial_merge", "spatial_merge_size"),
         ),
         read=_read,
         parts=(("vision", "vision_config"), ("text", "text_config")),

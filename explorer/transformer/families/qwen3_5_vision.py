@@ -39,11 +39,12 @@ __all__ = ["MERGER", "QWEN3_5_VISION"]
 MERGER = Projector(
     (
         Step("merger.norm", "norm", out=("d_model",), what="a LayerNorm of each patch's features"),
-        Step("merger.linear_fc1", out=("d_model", "merge", "merge"),
-             inputs=("d_model", "merge", "merge"), bias=True,
-             what="each merge x merge block of patches, concatenated, through a hidden layer"),
-        Step("merger.linear_fc2", out=("out_width",), inputs=("d_model", "merge", "merge"),
-             bias=True, what="the merged block to the text width"),
+        Step("merger.linear_fc1", out=("d_model", "spatial_merge", "spatial_merge"),
+             inputs=("d_model", "spatial_merge", "spatial_merge"), bias=True,
+             what="each s x s block of patches, concatenated, through a hidden layer"),
+        Step("merger.linear_fc2", out=("out_width",),
+             inputs=("d_model", "spatial_merge", "spatial_merge"), bias=True,
+             what="the merged block to the text width"),
     ),
     title="patch merger",
 )  # fmt: skip
@@ -76,7 +77,7 @@ QWEN3_5_VISION = TransformerFamily(
         ("patch", 16),
         ("frames", 2),
         ("positions", 2304),
-        ("merge", 2),
+        ("spatial_merge", 2),
         ("out_width", 3584),
         ("head", "none"),
     ),
@@ -87,13 +88,17 @@ QWEN3_5_VISION = TransformerFamily(
     divisible="always",
     even_rotary=True,
     causal=False,
+    embedding_sizes=frozenset(("positions",)),
     own_keywords=(
         CHANNELS,
         PATCH,
         FRAMES,
         POSITIONS,
         Keyword(
-            "merge", "patches merged along each side", symbol="s", aliases=("spatial_merge_size",)
+            "spatial_merge",
+            "patches merged along each side",
+            symbol="s",
+            aliases=("spatial_merge_size",),
         ),
         Keyword(
             "out_width",
@@ -113,7 +118,7 @@ QWEN3_5_VISION = TransformerFamily(
             ("patch", "patch_size"),
             ("frames", "temporal_patch_size"),
             ("positions", "num_position_embeddings"),
-            ("merge", "spatial_merge_size"),
+            ("spatial_merge", "spatial_merge_size"),
             ("out_width", "out_hidden_size"),
         ),
         probes=({}, {"depth": 2, "num_heads": 4}),

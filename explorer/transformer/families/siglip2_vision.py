@@ -70,6 +70,7 @@ SIGLIP2_VISION = TransformerFamily(
     mlp_bias=True,
     divisible="always",
     causal=False,
+    embedding_sizes=frozenset(("positions",)),
     own_keywords=(CHANNELS, PATCH, POSITIONS, USE_HEAD),
     hf=HFBinding(
         ("siglip2_vision_model",),

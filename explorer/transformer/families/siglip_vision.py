@@ -100,6 +100,7 @@ SIGLIP_VISION = TransformerFamily(
     mlp_bias=True,
     divisible="always",
     causal=False,
+    embedding_sizes=frozenset(("positions",)),
     own_keywords=(CHANNELS, PATCH, IMAGE, POSITIONS, USE_HEAD),
     rules=(grid_positions(class_token=False),),
     structural=frozenset(("image",)),
