@@ -20,8 +20,13 @@ How the parts meet in one formula:
   vision tower and the projector compute nothing), so the compute and the KV cache are the
   part marked ``runs``, plus the LM head's logits.
 
-Everything else (totals, the embedding split, active parameters of a mixture of experts, the
-breakdown by block) follows from the terms, as for any family.
+- **active parameters**: what one token of text uses: the language model's (its router and
+  ``k`` experts of a mixture, as its family states) and the LM head; the vision tower and the
+  projector run for an image, not for a text token, so none of theirs is active (Meta's "17B
+  active" for Llama 4 Scout and Maverick counts so).
+
+Everything else (totals, the embedding split, the breakdown by part and by block) follows
+from the terms, as for any family.
 
 Example:
     >>> import explorer
@@ -34,6 +39,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -459,13 +465,15 @@ class CompositeFamily(Family):
 
     def _joints(self, s: CompositeStructure, head: CompositeHead) -> list[Term]:
         """The projector and the LM head, as the convention counts them."""
+        from explorer.algebra import integer
         from explorer.blocks import Site, linear
 
         z = _Symbols(self.slots(s), s)
         terms: list[Term] = []
-        if self.projector is not None:
+        if self.projector is not None:  # run for an image, not for a text token: not active
             at = Site(head.prefix + self.projector_prefix, "projector")
-            terms += self.projector.params(at, z, s)
+            idle = integer(0)
+            terms += [dataclasses.replace(t, active=idle) for t in self.projector.params(at, z, s)]
         if head.extra is not None:
             terms += head.extra.params(Site("", "head"), z, s)
         if head.lm and not s.tied:
@@ -502,6 +510,15 @@ class CompositeFamily(Family):
         for name, value in s.options:
             sizes[name] = value
         return sizes
+
+    def part_designs(
+        self, structure: Hashable, values: Sequence[int | None]
+    ) -> dict[str, dict[str, Any]]:
+        """Each part's design in its family's keywords (what its blocks' words read)."""
+        return {
+            part.name: family.design(ps, [values[i] for i in span])
+            for part, family, ps, span in self._spans(_structure(structure))
+        }
 
     def describe(self, structure: Hashable) -> str:
         """``counting: vision (clip_vision: ...); text (llama: ...); projector``."""
@@ -647,9 +664,10 @@ def _renaming(part: Part, family: Family, structure: Hashable) -> dict[str, str]
 
 def _moved(terms: Sequence[Term], part: Part, prefix: str, renaming: dict[str, str]) -> list[Term]:
     """A part's terms under its prefix, in the composite's symbols, grouped by the part."""
-    from explorer.algebra import Term, symbol
+    from explorer.algebra import Term, integer, symbol
 
     mapping = {symbol(old): symbol(new) for old, new in renaming.items()}
+    idle = integer(0)
 
     def moved(value: Any) -> Any:
         if not mapping or value is None or isinstance(value, int):
@@ -665,7 +683,7 @@ def _moved(terms: Sequence[Term], part: Part, prefix: str, renaming: dict[str, s
             f"{part.name}: {t.group}",
             moved(t.multiplicity),
             t.role._replace(extras=(*t.role.extras, ("part", part.name))),
-            moved(t.active),
+            moved(t.active) if part.runs else idle,
         )
         for t in terms
     ]
