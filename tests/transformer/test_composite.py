@@ -54,6 +54,11 @@ CONFIG: dict[str, Any] = {
 }
 
 
+def _set(field: str, value: Any) -> dict[str, Any]:
+    """A field to set, as ``count_hf``'s keywords take it (a dotted name reaches a part)."""
+    return {field: value}
+
+
 def test_the_parts_are_their_families_counts_under_their_prefixes() -> None:
     c = explorer.count("llava", **SMALL)
     text = explorer.count("llama", d_model=64, layers=2, heads=4, vocab=100, head="none")
@@ -130,11 +135,11 @@ def test_a_config_is_read_part_by_part() -> None:
 
 
 def test_set_reaches_into_a_part() -> None:
-    deeper = count_hf(CONFIG, **{"text_config.num_hidden_layers": 24})
+    deeper = count_hf(CONFIG, **_set("text_config.num_hidden_layers", 24))
     by_keyword = explorer.count("llava", **{**design_hf(CONFIG).sizes, "text_layers": 24})
     assert deeper.total == by_keyword.total != count_hf(CONFIG).total
     # a nested config the file leaves out is made as the composite makes it, then set
-    bare = count_hf({"model_type": "llava"}, **{"vision_config.num_hidden_layers": 2})
+    bare = count_hf({"model_type": "llava"}, **_set("vision_config.num_hidden_layers", 2))
     assert bare.sizes["vision_d_model"] == 1024
     assert bare.sizes["vision_layers"] == 2
 
@@ -146,7 +151,7 @@ def test_cli_set_reaches_into_a_part(tmp_path: Path, capsys: pytest.CaptureFixtu
     status, out, err = run(capsys, argv)
     assert status == 0, err
     assert (
-        json.loads(out)["total"] == count_hf(CONFIG, **{"text_config.num_hidden_layers": 3}).total
+        json.loads(out)["total"] == count_hf(CONFIG, **_set("text_config.num_hidden_layers", 3)).total
     )
 
 
