@@ -151,7 +151,8 @@ def test_cli_set_reaches_into_a_part(tmp_path: Path, capsys: pytest.CaptureFixtu
     status, out, err = run(capsys, argv)
     assert status == 0, err
     assert (
-        json.loads(out)["total"] == count_hf(CONFIG, **_set("text_config.num_hidden_layers", 3)).total
+        json.loads(out)["total"]
+        == count_hf(CONFIG, **_set("text_config.num_hidden_layers", 3)).total
     )
 
 
