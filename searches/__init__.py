@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from searches._engine import SAMPLERS, check_seed
-    from searches._notes import STATED_SOURCES, space_notes
+    from searches._notes import ASSUMED_SOURCES, space_notes
     from searches._optional import require
     from searches.baseline_search import baseline
     from searches.budget_search import search
@@ -69,7 +69,7 @@ _WHERE = {
     "SAMPLERS": "searches._engine",
     "check_seed": "searches._engine",
     "require": "searches._optional",
-    "STATED_SOURCES": "searches._notes",
+    "ASSUMED_SOURCES": "searches._notes",
     "space_notes": "searches._notes",
     "baseline": "searches.baseline_search",
     "search": "searches.budget_search",
@@ -121,6 +121,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "ASSUMED_SOURCES",
     "BUILTIN",
     "ENGINES",
     "GRACE_PERIOD",
@@ -128,7 +129,6 @@ __all__ = [
     "PLOT_AXES",
     "SAMPLERS",
     "SIZE_LIMIT",
-    "STATED_SOURCES",
     "TOGGLES",
     "Choice",
     "Design",

@@ -121,5 +121,3 @@ def load_study(*, storage: Any, sampler: Any, name: str) -> Any:
 def with_sampler(study: Any, sampler: Any) -> Any:
     """The same study (same storage object, in memory too) seen through another sampler."""
     return optuna().study.Study(study.study_name, study._storage, sampler=sampler)
-
-

@@ -794,9 +794,7 @@ def _rdb_storage_class() -> type:
             now = datetime.datetime.now()
             old = [
                 t
-                for t in self.get_all_trials(
-                    study_id, deepcopy=False, states=(TrialState.RUNNING,)
-                )
+                for t in self.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
                 if t._trial_id not in stale
                 and t.datetime_start is not None
                 and (now - t.datetime_start).total_seconds() > 3 * (self.grace_period or 0)

@@ -18,7 +18,7 @@ from explorer.algebra._count import INT64_MAX, Count, count_of, make_count, meas
 from explorer.algebra._kinds import BIAS, EMBEDDING
 from explorer.algebra._measure import measures_of
 from explorer.algebra._poly import Polynomial
-from explorer.algebra._protocol import ConventionLike, FamilyLike, complete
+from explorer.algebra._protocol import ConventionLike, FamilyLike, complete, extent
 from explorer.algebra._role import EVERY, GROUPED, Role
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ __all__ = [
     "compile_functions",
     "complete",
     "count_of",
+    "extent",
     "integer",
     "load_text",
     "make_count",

@@ -377,7 +377,7 @@ def _save_config(
         if field is None:
             raise ConfigError(f"{keyword} has no config field to write it to")
         followed.append((field, config.get(field)))
-        config[field] = solution.sizes[keyword]
+        _set_field(config, design.model_type, field, solution.sizes[keyword])
         written.append(f"{field}={solution.sizes[keyword]}")
     solved = count(design.family, convention=args.convention, **solution.sizes).total
     built = count_hf(config, model=design.model, convention=args.convention).total
@@ -412,6 +412,23 @@ def _save_config(
             "nothing written"
         )
     return ", ".join(written)
+
+
+def _set_field(config: dict[str, Any], model_type: str, field: str, value: Any) -> None:
+    """Set a field; ``text_config.hidden_size`` inside a composite's nested config (made as
+    transformers makes it when the file leaves it out)."""
+    key, dot, inner = field.partition(".")
+    if not dot:
+        config[field] = value
+        return
+    from explorer.hf import type_data
+
+    nested = config.get(key)
+    if not isinstance(nested, dict):
+        spec = type_data(model_type)["sub_configs"][key]
+        nested = {"model_type": spec["model_type"], **spec["when_missing"]}
+        config[key] = nested
+    nested[inner] = value
 
 
 def _ties(args: argparse.Namespace) -> dict[str, str]:

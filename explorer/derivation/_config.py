@@ -134,7 +134,8 @@ def count_unknown_type(
         return count_config(merged, model=model, seq=seq, batch=batch)
     except MissingLibraryError:
         raise ConfigError(
-            f"model_type {model_type!r} has no family (families: {', '.join(families)}); "
+            f"model_type {model_type!r} has no family ({len(families)} model types have one, "
+            f"such as {', '.join(list(families)[:3])}); "
             "counting it from the config itself needs torch and transformers: "
             "pip install 'explorer[truth]'"
         ) from None

@@ -39,21 +39,42 @@ class Context:
 
     @classmethod
     def of(cls, count: object, infos: Sequence[TermInfoLike]) -> Context:
-        """The networks of ``count``, whose terms are ``infos``."""
+        """The networks of ``count``, whose terms are ``infos``; a composite model's parts
+        (a role's ``part``) each with its own design (its family's ``part_designs``)."""
         design = dict(getattr(count, "sizes", None) or {})
         slots = getattr(getattr(count, "compiled", None), "slots", ())
         values = getattr(count, "values", None) or ()
         for slot, value in zip(slots, values):  # sizes that follow others: how many layers
             if slot.derived and isinstance(value, int):  # have experts ...
                 design.setdefault(slot.keyword, value)
+        designs = getattr(getattr(count, "family", None), "part_designs", None)
+        own = designs(count.structure, count.values) if designs is not None else {}  # type: ignore[attr-defined]
         roles: dict[str, list[object]] = {}
         for info in infos:
-            roles.setdefault(part_of(info.name), []).append(info.role)
-        return cls({p: Network(tuple(r), design) for p, r in roles.items()})  # type: ignore[arg-type]
+            roles.setdefault(_part(info), []).append(info.role)
+        return cls(
+            {
+                p: Network(tuple(r), own.get(p.removeprefix("#"), design) if p else design)  # type: ignore[arg-type]
+                for p, r in roles.items()
+            }
+        )
 
     def network(self, name: str) -> Network:
         """The network of the part a term belongs to."""
         return self.networks.get(part_of(name), Network((), {}))
+
+    def network_of(self, info: TermInfoLike) -> Network:
+        """The network of a term's part (a spec's, by its name; a composite's, by its role)."""
+        return self.networks.get(_part(info), Network((), {}))
+
+
+def _part(info: TermInfoLike) -> str:
+    """A term's part: a spec's name prefix, or ``#part`` for a composite model's part."""
+    found = part_of(info.name)
+    if found:
+        return found
+    part = info.role.extra("part")
+    return f"#{part}" if part else ""
 
 
 def words(
@@ -67,4 +88,4 @@ def words(
             ": ", 1
         )[-1]
     title = f"{role.where} {role.title}" if role.where else role.title
-    return title, why(role, info.meaning, numbers, dims, context.network(info.name))
+    return title, why(role, info.meaning, numbers, dims, context.network_of(info))

@@ -100,6 +100,9 @@ class HFBinding(NamedTuple):
             model of your own, with a config.json of its own): the config's fields with
             their defaults, and its model classes (the first is the base model), used in
             place of the recorded facts.
+        parts: a composite's ``(part, nested config)`` pairs (``("text", "text_config")``):
+            each nested config is read by the family that binds its model type, its
+            keywords prefixed by the part.
     """
 
     model_types: tuple[str, ...]
@@ -116,6 +119,7 @@ class HFBinding(NamedTuple):
     accepted: tuple[dict[str, Any], ...] = ()
     config_defaults: tuple[tuple[str, Any], ...] = ()
     model_classes: tuple[str, ...] = ()
+    parts: tuple[tuple[str, str], ...] = ()
 
     def own_facts(self) -> dict[str, Any] | None:
         """The config class's facts the binding states itself (``None``: it states none,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from explorer.errors import ConfigError, did_you_mean
-from explorer.families import FAMILIES, Family
+from explorer.families import FAMILIES, Family, HFBinding
 from explorer.hf._data import model_type_of_class, model_types, type_data
 from explorer.hf._resolve import resolve
 
@@ -97,7 +97,7 @@ def has_family(model_type: object) -> bool:
     """Whether a family counts ``model_type`` (registered at run time, or recorded).
 
     Example:
-        >>> has_family("llama"), has_family("qwen3_5"), has_family(None)
+        >>> has_family("llama"), has_family("llava_next"), has_family(None)
         (True, False, False)
     """
     if not isinstance(model_type, str):
@@ -129,6 +129,8 @@ def adapt(
         raise ConfigError(f"{source}: {family.name} reads no config.json")
     own = binding.own_facts()
     entry = type_data(model_type) if own is None else own
+    if entry.get("sub_configs") and any("." in str(k) for k in given):
+        given = _set_nested(given, entry, source)
     fields, notes = resolve(given, binding, source=source, entry=own)
     classes: dict[str, Any] = entry["model_classes"]
     chosen = model or _default_class(given, entry, source)
@@ -146,6 +148,24 @@ def adapt(
     sizes: dict[str, Any] = {"head": head}
     if head == "token" and token_bias is False:
         sizes["classifier_bias"] = False
+    used = _read_fields(binding, fields, given, entry, sizes)
+    for part, key in binding.parts:
+        notes += _read_part(
+            family, part, key, given=given, entry=entry, source=source, sizes=sizes, used=used
+        )
+    if binding.read is not None:
+        binding.read(fields, chosen, sizes)
+    return HFDesign(str(model_type), chosen, family.name, sizes, used, fields, tuple(notes))
+
+
+def _read_fields(
+    binding: HFBinding,
+    fields: Mapping[str, Any],
+    given: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    sizes: dict[str, Any],
+) -> dict[str, str]:
+    """The keywords the binding's field map sets, into ``sizes``; keyword -> field."""
     used: dict[str, str] = {}
     file_only = binding.from_file_only
     aliases: dict[str, str] = entry["attribute_map"]
@@ -160,9 +180,85 @@ def adapt(
             continue
         sizes[keyword] = value
         used[keyword] = field
+    return used
+
+
+def _nested(
+    given: Mapping[str, Any], key: str, entry: Mapping[str, Any], source: str
+) -> dict[str, Any]:
+    """A composite's nested config as transformers reads it: the file's dict (its
+    ``model_type``, else the composite's default one, or always the composite's where the
+    class fixes it), or, when the file leaves it out, the fields the composite makes it with."""
+    spec = entry["sub_configs"][key]
+    found = given.get(key)
+    if found is None:
+        return {**spec["when_missing"], "model_type": spec["model_type"]}
+    if not isinstance(found, Mapping):
+        raise ConfigError(f"{source}: {key} must be an object of fields, got {str(found)[:40]!r}")
+    if spec["fixed"] or not isinstance(found.get("model_type"), str):
+        return {**found, "model_type": spec["model_type"]}
+    return dict(found)
+
+
+def _set_nested(given: Mapping[str, Any], entry: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """``text_config.num_hidden_layers`` given at the top (``--set``): set in the nested
+    config (as the file has it, or as the composite makes it when the file leaves it out)."""
+    found = dict(given)
+    for name in [k for k in given if isinstance(k, str) and "." in k]:
+        key, _, field = name.partition(".")
+        if key not in entry["sub_configs"] or not field or "." in field:
+            continue
+        nested = _nested(found, key, entry, source)
+        nested[field] = found.pop(name)
+        found[key] = nested
+    return found
+
+
+def _read_part(
+    family: Family,
+    part: str,
+    key: str,
+    *,
+    given: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    source: str,
+    sizes: dict[str, Any],
+    used: dict[str, str],
+) -> list[str]:
+    """A composite's part: its nested config read by the family that binds its model type
+    (one the composite counts the part with), its keywords prefixed by the part."""
+    nested = _nested(given, key, entry, source)
+    where = f"{source}: {key}"
+    model_type = nested["model_type"]
+    allowed: tuple[str, ...] = next(p.families for p in family.parts if p.name == part)  # type: ignore[attr-defined]
+    part_family = family_for(str(model_type)) if has_family(model_type) else None
+    if part_family is None or part_family.name not in allowed:
+        raise ConfigError(
+            f"{where}: model_type {str(model_type)[:40]!r} is not read as the {part} part of "
+            f"{family.name} (known: {', '.join(_types_of(allowed))})"
+        )
+    binding = part_family.hf
+    assert binding is not None  # a recorded type's family has a binding
+    part_entry = type_data(model_type)
+    fields, notes = resolve(nested, binding, source=where)
+    own: dict[str, Any] = {}
+    part_used = _read_fields(binding, fields, nested, part_entry, own)
     if binding.read is not None:
-        binding.read(fields, chosen, sizes)
-    return HFDesign(str(model_type), chosen, family.name, sizes, used, fields, tuple(notes))
+        binding.read(fields, part_entry["auto"].get("causal_lm") or _base_class(part_entry), own)
+    own.pop("head", None)
+    sizes.update({f"{part}_{k}": v for k, v in own.items()})
+    sizes[f"{part}_family"] = part_family.name
+    used.update({f"{part}_{k}": f"{key}.{v}" for k, v in part_used.items()})
+    return [f"{key}: {note}" for note in notes]
+
+
+def _types_of(families: tuple[str, ...]) -> list[str]:
+    """The model types the named families bind."""
+    found: list[str] = []
+    for name in families:
+        binding = FAMILIES[name].hf
+        found += list(binding.model_types) if binding is not None else []
+    return found
 
 
 def model_type_of_architectures(given: Mapping[str, Any], source: str) -> str:
@@ -197,4 +293,10 @@ def _default_class(given: Mapping[str, Any], entry: Mapping[str, Any], source: s
                 "--model CLASS"
             )
         return str(first)
-    return str(entry["auto"]["base"])
+    return _base_class(entry)
+
+
+def _base_class(entry: Mapping[str, Any]) -> str:
+    """The type's base model (the auto mappings'), else its first model class (a vision
+    tower no auto mapping names)."""
+    return str(entry["auto"].get("base") or sorted(entry["model_classes"])[0])

@@ -64,9 +64,9 @@ def type_data(model_type: object) -> dict[str, Any]:
     if isinstance(model_type, str) and model_type in types:
         return _type_file(model_type)
     shown = str(model_type)[:40]
-    known = ", ".join(types)
+    known = f"{len(types)} model types, such as {', '.join(list(types)[:3])}"
     if model_type in _data()["transformers_model_types"]:
-        raise ConfigError(f"model_type {shown!r} has no family here (known: {known})")
+        raise ConfigError(f"model_type {shown!r} has no family here ({known} have one)")
     guess = did_you_mean(shown, types)
     hint = f"; did you mean '{guess}'?" if guess else ""
     raise ConfigError(

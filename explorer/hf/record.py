@@ -25,7 +25,11 @@ type:
   class: a text config's, not the composite model's), each with its
   ``base_model_prefix`` and ``tied_weights`` (``{parameter: parameter it shares}``, wrapped
   models included, as a build with ``tie_word_embeddings`` true ties them); ``auto``: the
-  class the auto mappings pick per task (``base``, ``causal_lm``, ``masked_lm``, ...).
+  class the auto mappings pick per task (``base``, ``causal_lm``, ``masked_lm``, ...);
+- ``sub_configs`` (composite configs only: LLaVA's ``text_config``, ``vision_config``): per
+  nested config, the ``model_type`` a dict without one takes (``fixed``: the class takes it
+  whatever the dict says) and the fields it is made with when the file leaves it out
+  (``when_missing``).
 
 The families' own rules (:class:`explorer.families.HFBinding`: derived fields, checks) are
 checked here against the real classes on the binding's probe configurations before the file
@@ -216,6 +220,9 @@ def extract() -> dict[str, Any]:
             "model_classes": classes,
             "auto": auto,
         }
+        subs = _sub_configs(config_class)
+        if subs:
+            entry["sub_configs"] = subs
         _check(model_type, entry, binding)
         types[model_type] = entry
     index = {
@@ -238,10 +245,34 @@ def extract() -> dict[str, Any]:
     return {"index.json": index, **{f"types/{t}.json": e for t, e in types.items()}}
 
 
+def _sub_configs(config_class: Any) -> dict[str, Any]:
+    """A composite config's nested configs (``text_config``, ``vision_config``): for each,
+    the model type a dict without ``model_type`` takes (or that the class always takes:
+    ``fixed``), and the fields it is made with when the file leaves it out."""
+    import transformers
+
+    found: dict[str, Any] = {}
+    for key, spec in sorted(getattr(config_class, "sub_configs_defaults", {}).items()):
+        fixed = issubclass(spec.config_class, transformers.PreTrainedConfig)
+        found[key] = {
+            "model_type": spec.config_class.model_type if fixed else spec.model_type,
+            "fixed": fixed,
+            "when_missing": _plain(dict(sorted(spec.init_kwargs.items()))),
+        }
+    return found
+
+
 # -- checks of the families' rules against the real classes -----------------------------------
 
-# Derived in __init__ but left out of the rules: they never change a parameter count.
-_NOT_MODELLED = {"rope_parameters", "layer_types"}
+# Derived in __init__ but left out of the rules: no parameter count reads them, or a
+# binding reads them itself (the layer pattern).
+_NOT_MODELLED = {
+    "rope_parameters",
+    "layer_types",
+    "full_attn_idxs",
+    "moe_layers",
+    "no_rope_layers",
+}
 
 _TINY = {"vocab_size": 11, "num_hidden_layers": 1, "n_layer": 1, "num_layers": 1}
 
@@ -283,7 +314,9 @@ def _check(model_type: str, entry: dict[str, Any], binding: HFBinding) -> None:
     for given in binding.probes:
         config = transformers.CONFIG_MAPPING[model_type](**given)
         for name, expected in _resolved(entry, binding, given).items():
-            if name in _NOT_MODELLED or not hasattr(config, name):
+            if name in _NOT_MODELLED or name in entry.get("sub_configs", {}):
+                continue
+            if not hasattr(config, name):
                 continue  # an argument the class reads and keeps under another name
             got = getattr(config, name)
             if got != expected and not isinstance(expected, (dict, list)):

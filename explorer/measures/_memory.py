@@ -321,14 +321,11 @@ def _parts(
             )
         )
     if convention.kv_cache:
-        cache = _measure_function(template, "kv", extents, "the KV cache")
-        kind = convention.cache_dtype
+        cached = convention.cache_dtype
+        cache, fp32 = _cache_function(template, extents, cached)
+        note = ", recurrent states in fp32" if fp32 else ""
         parts.append(
-            (
-                "kv cache",
-                f"keys and values of every cached token, {kind.name}",
-                lambda v: kind.nbytes(cache(v)),
-            )
+            ("kv cache", f"keys and values of every cached token, {cached.name}{note}", cache)
         )
     if convention.activations:
         measure = f"activations:{convention.activations}"
@@ -366,6 +363,30 @@ def _measure_function(
         return int(function(*values))
 
     return evaluate
+
+
+def _cache_function(
+    template: Count, extents: Mapping[str, int | None], kind: Any
+) -> tuple[Evaluate, bool]:
+    """The bytes of the KV cache as a function of the template's slot values: its elements
+    at the cache's dtype, but the ``state`` terms (a linear attention's recurrent state,
+    which transformers keeps in fp32) at 4 bytes; and whether there are such terms."""
+    from explorer.algebra import measure_count
+
+    total = _measure_function(template, "kv", extents, "the KV cache")
+    counted = measure_count(template, "kv", template.convention, extents)
+    fp32 = [i for i, t in enumerate(counted.compiled.terms) if t.kind == "state"]
+    if not fp32:
+        return (lambda v: int(kind.nbytes(total(v)))), False
+    terms = counted.compiled.function("terms")
+    own = counted.values[len(template.values) :]
+
+    def cached(v: Sequence[Any]) -> int:
+        values = terms(*v, *own)
+        states = sum(int(values[i]) for i in fp32)
+        return int(kind.nbytes(total(v) - states)) + 4 * states
+
+    return cached, True
 
 
 def _tensor_count(compiled: Any) -> Evaluate:
@@ -428,5 +449,10 @@ def _kv_per_token(count: Count, convention: MemoryConvention) -> int | None:
     if "kv" not in measures_of(count.family, count.structure):
         return None
     one = dict.fromkeys(("seq", "batch", "decoder_seq"), 1)
-    elements = _measure_function(count, "kv", one, "the KV cache")(count._bound())
-    return convention.cache_dtype.nbytes(elements)
+    two = {**one, "seq": 2, "decoder_seq": 2}
+    values = count._bound()
+    kind = convention.cache_dtype
+    # the second token's bytes: what a sequence keeps whatever its length (a linear
+    # attention's states) is not per token
+    first, second = (_cache_function(count, n, kind)[0](values) for n in (one, two))
+    return int(second - first)

@@ -31,7 +31,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.algebra import EVERY, Role, Slot, Term, symbol
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIVATIONS",
     "Walked",
+    "block_complete",
+    "block_sizes",
     "cache_terms",
     "compute_terms",
     "measure_slots",
@@ -210,7 +212,10 @@ def _counted(term: Term, s: TransformerStructure) -> bool:
 # -- measures ------------------------------------------------------------------------------------
 def measures(family: Walked, s: TransformerStructure) -> tuple[str, ...]:
     """FLOPs (full or causal attention), the KV cache of a decoder, and Korthikanti et
-    al. 2022's activations for a single dense stack."""
+    al. 2022's activations for a single dense stack; none for a model that reads pixels
+    (a vision tower: its forward pass is not sized by tokens)."""
+    if not family.naming.embeddings.reads_tokens:
+        return ()
     found = ["flops:full", "flops:causal"]
     if any(causal_stack(family, s, stack) for stack in family.stacks(s)):
         found.append("kv")
@@ -219,10 +224,12 @@ def measures(family: Walked, s: TransformerStructure) -> tuple[str, ...]:
     return tuple(found)
 
 
-def measure_slots(s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
+def measure_slots(family: Walked, s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
     """T and B; an encoder-decoder's decoder length T_d too; for the KV cache of a design
     with sliding-window attention, the positions a windowed layer keeps (T_w) and, where
-    local and global layers alternate, how many layers are windowed (L_w): both follow."""
+    local and global layers alternate, how many layers are windowed (L_w): both follow;
+    then the sizes the design's blocks derive for the measure (a convolution's padded
+    length), which follow too."""
     slots: tuple[Slot, ...] = (Slot("seq", None, "T"), Slot("batch", None, "B"))
     if s.decoder:
         slots += (Slot("decoder_seq", None, "T_d"),)
@@ -230,7 +237,38 @@ def measure_slots(s: TransformerStructure, measure: str) -> tuple[Slot, ...]:
         slots += (Slot("cached_seq", None, "T_w", True),)
         if some_layers_windowed(s):
             slots += (Slot("window_layers", None, "L_w", True),)
-    return slots
+    return slots + tuple(slot for slot, _ in block_sizes(family, s, measure))
+
+
+def block_sizes(
+    family: Walked, s: TransformerStructure, measure: str
+) -> tuple[tuple[Slot, Callable[[Mapping[str, Any]], Any]], ...]:
+    """The sizes of a forward pass the design's blocks derive (``measure_sizes``: a slot
+    that follows others, and how, from the values by keyword, ints or numpy arrays)."""
+    found: dict[str, tuple[Slot, Callable[[Mapping[str, Any]], Any]]] = {}
+    for stack in family.stacks(s):
+        for sub in stack.sublayers:
+            declare = getattr(sub.block, "measure_sizes", None)
+            if declare is None or (sub.when is not None and not sub.when(s, stack)):
+                continue
+            for slot, fill in declare(s, measure):
+                found.setdefault(slot.keyword, (slot, fill))
+    return tuple(found.values())
+
+
+def block_complete(
+    family: Walked,
+    s: TransformerStructure,
+    measure: str,
+    slots: tuple[Slot, ...],
+    values: list[Any],
+) -> None:
+    """Fill the sizes the blocks derive for a measure (see :func:`block_sizes`), in place."""
+    at = {slot.keyword: i for i, slot in enumerate(slots)}
+    for slot, fill in block_sizes(family, s, measure):
+        index = at.get(slot.keyword)
+        if index is not None and values[index] is None:
+            values[index] = fill({k: values[i] for k, i in at.items()})
 
 
 def some_layers_windowed(s: TransformerStructure) -> bool:

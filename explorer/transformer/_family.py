@@ -143,6 +143,9 @@ class TransformerFamily(Family):
     #: Own sizes that shape the structure instead of the count (a sliding window's width:
     #: no parameter depends on it): kept in the structure's options, not as slots.
     structural: frozenset[str] = frozenset()
+    #: Own sizes only an embedding table reads (a vision tower's positions): left out,
+    #: with the tables, under a convention that does not count embeddings.
+    embedding_sizes: frozenset[str] = frozenset()
     #: Checks of the family's own on a design's sizes (each raises InvalidSizeError).
     checks: tuple[Callable[[Mapping[str, Any]], None], ...] = field(default=(), compare=False)
     #: Search choices of the family's own, beside the shared ones.
@@ -167,6 +170,8 @@ class TransformerFamily(Family):
         if self.encoder_decoder:
             rules["decoder_layers"] = "as many as layers"
         required = frozenset(("d_model", "layers", "vocab")) - set(self.default_map)
+        if not self.naming.embeddings.reads_tokens:  # a vision tower has no vocabulary
+            required -= {"vocab"}
         if not self.d_ff_rule and "d_ff" not in self.default_map:
             required |= {"d_ff"}
         rules.update({rule.name: rule.text for rule in self.rules})
@@ -269,9 +274,12 @@ class TransformerFamily(Family):
             values["head_dim"] = _floor_div(values["d_model"], values["heads"])
         ffn, rule = self._ffn(given, values)
         parts = self._parts(given, head_spec, values, convention)
-        options = self._own(given, values)
+        options = self._own(given, values, embeddings=convention.embeddings)
         values = {k: (None if v is _NOT_GIVEN else v) for k, v in values.items()}
-        self._check_values(values, attention, sizes)
+        # a square attention keeps its heads out of the slots: checked all the same
+        self._check_values(
+            {"heads": heads, **values} if attention == "square" else values, attention, sizes
+        )
         structure = TransformerStructure(
             family=self.name,
             head=head,
@@ -309,16 +317,19 @@ class TransformerFamily(Family):
         for own in self.rules:
             if structure.option(own.name) == "rule":
                 inputs = [values.get(name, structure.option(name)) for name in own.inputs]
-                if all(isinstance(x, (int, str)) for x in inputs):  # a choice is text
+                if all(x is not None for x in inputs):  # sizes, switches, multipliers
                     values[own.name] = own.compute(*inputs)
         if not symbolic:
             for check in self.checks:
                 check(values)
         return structure, values
 
-    def _own(self, given: _SizesGiven, values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    def _own(
+        self, given: _SizesGiven, values: dict[str, Any], *, embeddings: bool
+    ) -> tuple[tuple[str, Any], ...]:
         """The family's own keywords: switches into the options, sizes into ``values``
-        (a conditional keyword only where its condition holds on what was read before it)."""
+        (a conditional keyword only where its condition holds on what was read before it;
+        none the embedding tables alone read where they are not counted)."""
         rules = {rule.name for rule in self.rules}
         conditions = dict(self.conditional)
         options: list[tuple[str, Any]] = []
@@ -333,10 +344,12 @@ class TransformerFamily(Family):
                         f"({keyword.meaning}): leave it out"
                     )
                 continue
+            if name in self.embedding_sizes and not embeddings:
+                continue  # the table that reads it is not counted
             if name in self.structural:
                 value = given.part(name)
-                if value is None and name not in given.sizes:  # a formula: not a symbol
-                    value = given.defaults.get(name)
+                if value is None:  # in a formula: a number of the structure, not a symbol
+                    value = given.defaults.get(name, self.default_map.get(name, 0))
                 options.append((name, 0 if value in (0, _NOT_GIVEN, None, False) else value))
             elif keyword.kind == "flag":
                 options.append((name, given.flag(name, bool(keyword.default))))
@@ -469,7 +482,7 @@ class TransformerFamily(Family):
                 f"{self.name} needs heads to divide d_model: {d} % {heads} = {d % heads}; "
                 f"change d_model or heads"
             )
-        if attention == "derived" and isinstance(d, int) and isinstance(heads, int):
+        if attention in ("derived", "square") and isinstance(d, int) and isinstance(heads, int):
             if d < heads:
                 raise InvalidSizeError(f"d_model ({d}) must be at least heads ({heads})")
             head_dim = d // heads
@@ -520,7 +533,7 @@ class TransformerFamily(Family):
         """Whether the vocabulary appears in the count (``counted``: a convention or a
         structure, with ``embeddings`` and ``biases``): the token embedding, an untied LM
         head, a masked-LM decoder or its bias."""
-        if counted.embeddings:
+        if counted.embeddings and self.naming.embeddings.reads_tokens:
             return True
         return any(
             part.counts_vocab(tied=tied, biases=counted.biases)
@@ -561,14 +574,16 @@ class TransformerFamily(Family):
         """T and B (and an encoder-decoder's T_d; what a sliding window keeps)."""
         from explorer.transformer._engine import measure_slots
 
-        return measure_slots(_structure(structure), measure)
+        return measure_slots(self, _structure(structure), measure)
 
     def measure_complete(self, structure: Hashable, measure: str, values: list[Any]) -> None:
         """The measure's slots that follow others: what a sliding window keeps."""
-        from explorer.transformer._engine import measure_slots, window_complete
+        from explorer.transformer._engine import block_complete, measure_slots, window_complete
 
         s = _structure(structure)
-        window_complete(s, (*self.slots(s), *measure_slots(s, measure)), values)
+        slots = (*self.slots(s), *measure_slots(self, s, measure))
+        window_complete(s, slots, values)
+        block_complete(self, s, measure, slots, values)
 
     def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
         """The measure's named terms."""

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from explorer.transformer.blocks import Classifier, Embeddings, HeadPart
+from explorer.transformer.blocks import Classifier, HeadPart
 
 if TYPE_CHECKING:
     from explorer.transformer._structure import TransformerStructure
-    from explorer.transformer.blocks import Block
+    from explorer.transformer.blocks import Block, Embeddings, Front
 
 __all__ = [
     "CROSS",
@@ -152,12 +152,13 @@ class Naming(NamedTuple):
     """A family's layout and every name it gives its parameters.
 
     Attributes:
-        embeddings: the embedding tables (and the norm after them).
+        embeddings: what feeds the first layer: the embedding tables (and the norm after
+            them), or an image's patches (a vision tower).
         stacks: the layer stacks, in order.
         heads: model heads by name (``none``, ``lm``, ``classifier`` ...), in order.
     """
 
-    embeddings: Embeddings
+    embeddings: Front
     stacks: tuple[StackNames, ...]
     heads: tuple[tuple[str, Head], ...] = ()
 

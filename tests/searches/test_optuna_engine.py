@@ -138,9 +138,7 @@ def _storage_url(kind: str, folder: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", ["journal", "sqlite", "postgresql"])
-def test_a_killed_trial_goes_stale_even_before_its_objective_ran(
-    kind: str, tmp_path: Path
-) -> None:
+def test_a_killed_trial_goes_stale_even_before_its_objective_ran(kind: str, tmp_path: Path) -> None:
     """Optuna records a first heartbeat only when the objective starts: a kill inside
     ``ask()`` left the trial running forever. Here it has one from its creation, through
     Optuna's cache of an RDB storage too (which bypassed the first fix: a resumed search

@@ -314,8 +314,7 @@ def test_a_grace_period_beyond_a_week_is_one_line(
     status, out, err = _run(capsys, [*argv, "--trials", "3", "--grace-period", huge])
     assert (status, out) == (2, "")
     assert err == (
-        "error: grace period must be at most 604,800 seconds (7 days), got "
-        f"{int(huge):,}\n"
+        f"error: grace period must be at most 604,800 seconds (7 days), got {int(huge):,}\n"
     )
     resumed = _json(capsys, [*argv, "--trials", "3", "--grace-period", "2"])
     assert resumed["finished_trials"] == 3, "the running trial failed once stale"

@@ -324,8 +324,10 @@ def test_each_family_keeps_its_own_depths(
     argv = ["sweep", "--budget", "1M,2M", "--arch", f"{encoder_file},lstm", "--layers", "5,9"]
     data = _json(capsys, [*argv, "--num-layers", "2,3", "--engine", engine])
     assert data["grid_points"] == data["solved"] == len(data["rows"]) == 8
-    got = {(r["family"], r["budget"], r["sizes"].get("num_layers"), r["sizes"].get("layers"))
-           for r in data["rows"]}
+    got = {
+        (r["family"], r["budget"], r["sizes"].get("num_layers"), r["sizes"].get("layers"))
+        for r in data["rows"]
+    }
     assert got == {
         *(("derived:enc", b, n, None) for b in (1_000_000, 2_000_000) for n in (2, 3)),
         *(("lstm", b, None, n) for b in (1_000_000, 2_000_000) for n in (5, 9)),
@@ -378,6 +380,4 @@ def test_a_sweep_says_which_defaults_it_took_and_where_they_come_from(
     with pytest.raises(SystemExit, match="0"):
         main(["sweep", "--help"])
     out = capsys.readouterr().out
-    assert "--output 34 come from the forum question this project started" in " ".join(
-        out.split()
-    )
+    assert "--output 34 come from the forum question this project started" in " ".join(out.split())

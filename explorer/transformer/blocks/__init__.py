@@ -28,19 +28,24 @@ Example:
 
 from __future__ import annotations
 
-from explorer.transformer.blocks._block import Block, Pass, width_of
+from explorer.transformer.blocks._block import Block, Front, Pass, width_of
 from explorer.transformer.blocks.attention import Attention, AttentionNames
+from explorer.transformer.blocks.dense_experts import DenseExperts
 from explorer.transformer.blocks.embeddings import Embeddings, LearnedPositions, table
 from explorer.transformer.blocks.experts import ExpertNames, Experts
 from explorer.transformer.blocks.fused_mlp import FusedMlp
+from explorer.transformer.blocks.gated_delta import GatedDeltaNet
 from explorer.transformer.blocks.heads import Classifier, HeadPart, LmHead, MaskedLmHead, Pooler
 from explorer.transformer.blocks.latent_attention import LatentAttention, LatentNames
 from explorer.transformer.blocks.mlp import Mlp, MlpNames, ffn_facts
 from explorer.transformer.blocks.norm import Norm, layer_norm
 from explorer.transformer.blocks.parallel import Parallel
+from explorer.transformer.blocks.patches import PatchEmbeddings
 from explorer.transformer.blocks.projection import Projection
+from explorer.transformer.blocks.projector import Projector, Step, Width
 from explorer.transformer.blocks.qk_norm import QKNorm
 from explorer.transformer.blocks.shared_experts import SharedExperts
+from explorer.transformer.blocks.short_conv import ShortConv, at_least
 from explorer.transformer.blocks.sinks import AttentionSinks
 
 __all__ = [
@@ -49,10 +54,13 @@ __all__ = [
     "AttentionSinks",
     "Block",
     "Classifier",
+    "DenseExperts",
     "Embeddings",
     "ExpertNames",
     "Experts",
+    "Front",
     "FusedMlp",
+    "GatedDeltaNet",
     "HeadPart",
     "LatentAttention",
     "LatentNames",
@@ -64,10 +72,16 @@ __all__ = [
     "Norm",
     "Parallel",
     "Pass",
+    "PatchEmbeddings",
     "Pooler",
     "Projection",
+    "Projector",
     "QKNorm",
     "SharedExperts",
+    "ShortConv",
+    "Step",
+    "Width",
+    "at_least",
     "ffn_facts",
     "layer_norm",
     "table",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from explorer.transformer._sizes import Sizes
     from explorer.transformer._structure import TransformerStructure
 
-__all__ = ["Block", "Pass", "width_of"]
+__all__ = ["Block", "Front", "Pass", "width_of"]
 
 
 class Pass(NamedTuple):
@@ -86,3 +86,27 @@ def width_of(z: Sizes, s: TransformerStructure, keyword: str) -> Any:
     if keyword and s.option(keyword) in ("given", "rule"):
         return z[keyword]
     return z.d
+
+
+class Front(Protocol):
+    """What feeds a stack's first layer: token tables (:class:`Embeddings`) or the patches
+    of an image (:class:`PatchEmbeddings`).
+
+    ``reads_tokens``: the model reads token ids, so its vocabulary is a size and its forward
+    pass is sized by ``seq`` and ``batch``; a vision tower reads pixels instead.
+    """
+
+    @property
+    def reads_tokens(self) -> bool:
+        """Whether the model reads token ids (a vocabulary)."""
+        ...
+
+    def params(
+        self,
+        at: Site,
+        z: Sizes,
+        s: TransformerStructure,
+        readers: tuple[tuple[str, str], ...] = (),
+    ) -> list[Term]:
+        """Its parameter terms (``readers``: what else reads a token table)."""
+        ...

@@ -65,6 +65,9 @@ class Attention(NamedTuple):
         qkv_bias_flag: the keyword of a flag of the family's own that sets the query, key
             and value biases alone (StableLM's ``use_qkv_bias``: the output has none);
             ``""``: the structure's biases.
+        gate: the query projection also makes an output gate as wide as the queries
+            (Qwen3-Next, Qwen3.5: ``q_proj`` is 2 x heads x head_dim; the heads' output is
+            multiplied by its sigmoid, elementwise).
     """
 
     names: AttentionNames
@@ -72,6 +75,7 @@ class Attention(NamedTuple):
     transposed: bool = False
     relative: str = ""
     qkv_bias_flag: str = ""
+    gate: bool = False
 
     @property
     def what(self) -> str:
@@ -113,7 +117,7 @@ class Attention(NamedTuple):
                 names.qkv, z.q_width + 2 * z.kv_width, "query, key and value", "qkv", qkv_bias
             )
         else:
-            terms = projection(names.q, z.q_width, "query", "q", qkv_bias)
+            terms = projection(names.q, self._queries(z), self._query_title, "q", qkv_bias)
             if names.kv:
                 terms += projection(names.kv, 2 * z.kv_width, "key and value", "kv", qkv_bias)
             else:
@@ -123,6 +127,14 @@ class Attention(NamedTuple):
         if self.relative and s.relative:
             terms += _relative_bias(at, self.relative, buckets=z.buckets, heads=z.heads)
         return terms
+
+    def _queries(self, z: Sizes) -> Any:
+        """The query projection's width (twice the queries' with an output gate)."""
+        return 2 * z.q_width if self.gate else z.q_width
+
+    @property
+    def _query_title(self) -> str:
+        return "query and output gate" if self.gate else "query"
 
     # -- a forward pass --------------------------------------------------------------------
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
@@ -159,7 +171,9 @@ class Attention(NamedTuple):
                 )
             )
         else:
-            terms.append(project(names.q, rows, z.q_width, z.d, f"{what} query"))
+            terms.append(
+                project(names.q, rows, self._queries(z), z.d, f"{what} {self._query_title}")
+            )
             if names.kv:
                 terms.append(
                     project(names.kv, source, 2 * z.kv_width, z.d, f"{what} key and value")
@@ -272,7 +286,18 @@ def _attention_words(
     cross = role.block == "cross-attention"
     stream = "the decoder's" if cross else "the"
     reads = f"{stream} {matrix.inputs}-wide residual stream"
-    if code == "q":
+    if code == "q" and role.title.endswith("output gate"):
+        split = heads.split(matrix.out // 2)
+        queries = (
+            f"{matrix.out // 2} queries"
+            if split is None
+            else f"{split[0]} query heads of {split[1]}"
+        )
+        text = (
+            f"the {queries} and as wide an output gate (its sigmoid scales the heads' output) "
+            f"read {reads}: {matrix.text()}"
+        )
+    elif code == "q":
         split = heads.split(matrix.out)
         if split is None:
             text = f"the {matrix.out} query features read {reads}: {matrix.text()}"

@@ -50,6 +50,8 @@ class Embeddings(NamedTuple):
     norm: str = ""
     width: str = ""
     copies: tuple[tuple[str, str], ...] = ()
+    #: A token table: the model reads token ids (see :class:`~explorer.transformer.blocks.Front`).
+    reads_tokens: bool = True
 
     def params(
         self,

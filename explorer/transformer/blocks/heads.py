@@ -20,6 +20,7 @@ from explorer.algebra import Role, Term
 from explorer.blocks import DimensionLike, Network, linear, norm, product, words
 from explorer.transformer.blocks._block import width_of
 from explorer.transformer.blocks._words import Matrix, is_bias
+from explorer.transformer.blocks.projector import Projector
 
 if TYPE_CHECKING:
     from explorer.blocks import Site
@@ -261,7 +262,7 @@ class Classifier(NamedTuple):
 
 
 #: A part of a head.
-HeadPart = LmHead | MaskedLmHead | Pooler | Classifier
+HeadPart = LmHead | MaskedLmHead | Pooler | Classifier | Projector
 
 
 # -- words ------------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ class Mlp(NamedTuple):
             and ``wi_1``); by default the gated names without the gate.
         transposed: weights stored [in, out] (GPT-2's ``Conv1D``).
         width: the keyword of its hidden width where it is not ``d_ff``: the dense layers
-            of a model whose experts are ``d_ff`` wide (``d_dense``), BART's decoder
-            (``decoder_d_ff``).
+            of a model whose experts are ``d_ff`` wide (``d_dense``; LLaMA 4's, a width
+            that follows a rounding rule), BART's decoder (``decoder_d_ff``).
         width_optional: ``width`` is an optional part: read where the design gives it,
             ``d_ff`` otherwise (BART's decoder).
     """
@@ -134,7 +134,7 @@ def ffn_facts(s: TransformerStructure) -> tuple[tuple[str, str], ...]:
 def _rule(role: Role, d_ff: int, d_model: int) -> str:
     """Where d_ff comes from: LLaMA's rounding rule, 4 d_model, or the design."""
     if role.extra("width"):
-        return f"{role.extra('width')} as given"
+        return f"{role.extra('width')}, the design's width for this MLP"
     rule = role.extra("d_ff")
     if rule == "llama":
         multiple = int(role.extra("ffn_multiple_of", "256") or 256)
@@ -145,6 +145,8 @@ def _rule(role: Role, d_ff: int, d_model: int) -> str:
         return f"d_ff from LLaMA's rule {multiple} x ceil({inner} / {multiple})"
     if rule == "times4" and d_ff == 4 * d_model:
         return f"d_ff = 4 x {d_model}"
+    if rule == "width":
+        return "the width of this MLP as the design gives it"
     return "d_ff as given"
 
 
