@@ -500,10 +500,7 @@ def bench_configs(settings: Settings, scratch: Path) -> list[dict[str, Any]]:
         row["imports_s"] = statistics.median(d["imports_s"] for d in derive)
         row.update({k: derive[0][k] for k in ("builds", "fit_builds", "variables", "verified")})
         cache = scratch / f"config-{name}"
-        code = (
-            "import json, sys, explorer; "
-            "print(explorer.count_hf(json.loads(sys.argv[1])).total)"
-        )
+        code = "import json, sys, explorer; print(explorer.count_hf(json.loads(sys.argv[1])).total)"
         command = [sys.executable, "-c", code, json.dumps(config)]
         common.run_timed(command, _environ(cache), failure=CheckFailedError)  # primes it
         times = [common.run_timed(command, _environ(cache, bytecode=True))[0] for _ in range(5)]
