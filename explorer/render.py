@@ -426,6 +426,8 @@ def solution_text(solution: Any, *, top: int = 20) -> str:
     lines.append(f"method: {s.method}; {s.evaluations} exact counts checked")
     for note in s.assumptions:
         lines.append(f"assumed: {note}")
+    for note in s.notes:
+        lines.append(f"note: {note}")
     if s.alternatives:
         lines += ["", f"{len(s.alternatives)} designs, {s.rule}:"]
         header = ("#", "family", "design", "total", "error")

@@ -312,13 +312,13 @@ def _run_hf(args: argparse.Namespace, budget: Any, measure: Any = None) -> str:
     if held:
         notes.append("held as the file gives them: " + ", ".join(held))
     notes += _followed(solution)
-    notes += list(design.notes)
+    told = list(design.notes)
     if args.save_config is not None:
         written = _save_config(args, design, solution, (free, *solution_ties(ties)))
-        notes.append(f"config with {written} written to {args.save_config}")
+        told.append(f"config with {written} written to {args.save_config}")
     import dataclasses
 
-    solution = dataclasses.replace(solution, assumptions=tuple(notes))
+    solution = dataclasses.replace(solution, assumptions=tuple(notes), notes=tuple(told))
     if args.emit is not None:
         return _emit(solution, args)
     return json.dumps(solution_json(solution)) if args.json else solution_text(solution)

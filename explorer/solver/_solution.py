@@ -27,7 +27,10 @@ class Solution:
         below, above: the best allowed designs at or under, and over, the budget.
         method: how the continuous root was found before the exact integer check.
         evaluations: exact counts evaluated to prove the answer.
-        assumptions: defaults the solver filled in, each saying how to change it.
+        assumptions: defaults the solver filled in, each saying how to change it (and,
+            from a config.json, the fields held as the file gives them).
+        notes: what else the answer's reader should know (a file written, a field of the
+            config read with a caveat).
         alternatives: for several free choices, every solved design, best first.
         unit, measure: what ``total`` and ``budget`` count (parameters by default; FLOPs
             or bytes under a measure).
@@ -57,6 +60,7 @@ class Solution:
     method: str
     evaluations: int
     assumptions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     rule: str = ""
     alternatives: tuple[Solution, ...] = field(default=(), repr=False)
     #: What ``total`` and ``budget`` count: ``parameters``, ``FLOPs`` or ``bytes``.
@@ -152,6 +156,7 @@ class Solution:
             "method": self.method,
             "evaluations": self.evaluations,
             "assumptions": list(self.assumptions),
+            "notes": list(self.notes),
             "unit": self.unit,
             "measure": self.measure,
             "parameters": self.total if self.parameters is None else self.parameters,
