@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,6 +59,8 @@ def load_pandas() -> Any:
 
 def html_table(header: list[str], rows: list[list[str]], *, caption: str, note: str = "") -> str:
     """An HTML table; every cell escaped, numbers right-aligned."""
+    import html
+
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = []
     for row in rows:

@@ -64,6 +64,7 @@ class Registry(MutableMapping[str, Family]):
         self._homes: dict[str, tuple[str, str] | None] = dict(homes)
         self._loaded: dict[str, Family] = {}
         self._watchers: list[Callable[[], object]] = []
+        self._run_time: tuple[Family, ...] = ()
 
     def watch(self, forget: Callable[[], object]) -> None:
         """Call ``forget`` whenever a family is registered or removed (what remembers a
@@ -98,19 +99,26 @@ class Registry(MutableMapping[str, Family]):
         """Register a family made at run time (a derived formula)."""
         self._homes[name] = None
         self._loaded[name] = family
+        self._changed()
         for forget in self._watchers:
             forget()
 
     def __delitem__(self, name: str) -> None:
         del self._homes[name]
         self._loaded.pop(name, None)
+        self._changed()
         for forget in self._watchers:
             forget()
 
-    def registered_at_run_time(self) -> list[Family]:
+    def registered_at_run_time(self) -> tuple[Family, ...]:
         """The families registered at run time (a derived formula, a test's), newest
         first: they take precedence where they claim what a built-in family claims."""
-        return [self._loaded[name] for name, home in reversed(self._homes.items()) if home is None]
+        return self._run_time
+
+    def _changed(self) -> None:
+        self._run_time = tuple(
+            self._loaded[name] for name, home in reversed(self._homes.items()) if home is None
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._homes))

@@ -21,6 +21,7 @@ from typing import Any
 
 from explorer.algebra import Count
 from explorer.errors import ConfigError
+from explorer.families import FAMILIES
 from explorer.hf._adapt import (
     HFDesign,
     adapt,
@@ -49,6 +50,16 @@ __all__ = [
 ]
 
 _MAX_BYTES = 10_000_000  # a config.json is kilobytes; refuse what cannot be one
+#: Designs read lately, by the config's text and the model class: a warm ``count_hf`` of
+#: a config it has seen skips reading it again (forgotten when the families change).
+_DESIGNS: dict[tuple[str, str | None], HFDesign] = {}
+
+
+def _forget_designs() -> None:
+    _DESIGNS.clear()
+
+
+FAMILIES.watch(_forget_designs)
 
 
 def read_config(config: Mapping[str, Any] | str | Path) -> tuple[dict[str, Any], str]:
@@ -134,9 +145,9 @@ def count_hf(
     """
     import dataclasses
 
-    from explorer._api import count
+    from explorer._api import RECENT_LIMIT, count
 
-    data, _ = read_config(config)
+    data, source = read_config(config)
     if isinstance(data.get("model_type"), str) and not has_family(data["model_type"]):
         # no family counts it: derived from the config itself, where transformers is
         # installed (the route and version said), else refused in one line
@@ -151,7 +162,14 @@ def count_hf(
             fields=fields,
             families=model_types(),
         )
-    design = design_hf(config, model=model, fields=fields)
+    data.update(fields)
+    key = (repr(data), model)
+    design = _DESIGNS.get(key)
+    if design is None:
+        design = adapt(dict(data), model=model, source=source)
+        if len(_DESIGNS) >= RECENT_LIMIT:
+            _DESIGNS.clear()
+        _DESIGNS[key] = design
     counted = count(
         design.family,
         convention=convention,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from explorer.errors import ConfigError, did_you_mean
@@ -29,19 +29,24 @@ __all__ = [
 ]
 
 
+#: The recorded data, a folder of the installed package (read as plain files: a regular
+#: install, as pyproject's package data puts it).
+_FOLDER = Path(__file__).parents[1] / "hfdata"
+
+
 @functools.cache
 def _data() -> dict[str, Any]:
     """The index: versions, every transformers model type, the common defaults, and the
     family of each model type the explorer knows."""
-    text = resources.files("explorer.hfdata").joinpath("index.json").read_text("utf-8")
+    text = (_FOLDER / "index.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
 
 @functools.cache
 def _type_file(model_type: str) -> dict[str, Any]:
-    folder = resources.files("explorer.hfdata").joinpath("types")
-    data: dict[str, Any] = json.loads(folder.joinpath(f"{model_type}.json").read_text("utf-8"))
+    text = (_FOLDER / "types" / f"{model_type}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
     data["family"] = _data()["families"][model_type]
     return data
 
