@@ -9,6 +9,7 @@ and the conventions' :class:`~explorer.conventions.Flag` declarations.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -355,19 +356,31 @@ def set_values(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _typed(raw: str) -> Any:
-    """``12`` -> 12, ``1.3`` -> 1.3, ``true`` -> True, ``null`` -> None, else the text."""
+    """``12`` -> 12, ``1.3`` -> 1.3, ``true`` -> True, ``null`` -> None, else the text; a
+    number too long to read or not finite is refused (it never reads as ``inf``)."""
+    from explorer.errors import UsageError
+
     compact = raw.replace("_", "")
     lowered = raw.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
     if lowered in ("null", "none"):
         return None
-    for kind in (int, float):
-        try:
-            return kind(compact)
-        except ValueError:
-            continue
-    return raw
+    try:
+        return int(compact)
+    except ValueError:
+        if compact.lstrip("+-").isdigit():  # past Python's limit on digits
+            raise UsageError(
+                f"--set value of {len(compact):,} digits is too large to be a size; "
+                "give a number below 10**18"
+            ) from None
+    try:
+        number = float(compact)
+    except ValueError:
+        return raw
+    if not math.isfinite(number):
+        raise UsageError(f"--set value {raw[:40]!r} is not a finite number; give one")
+    return number
 
 
 def hf_request(args: argparse.Namespace) -> Any:

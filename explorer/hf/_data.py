@@ -90,6 +90,17 @@ def activations() -> frozenset[str]:
     return frozenset(_data()["activations"])
 
 
+def rope_types() -> dict[str, list[str]]:
+    """Each ``rope_type`` transformers knows, with the keys its parameters must have.
+
+    Example:
+        >>> rope_types()["linear"]
+        ['factor']
+    """
+    types: dict[str, list[str]] = _data()["rope_types"]
+    return types
+
+
 @functools.cache
 def kinds_of(model_type: str) -> dict[str, list[str]]:
     """Each field's declared kinds of value (the common fields' and the type's own).

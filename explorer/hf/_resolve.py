@@ -15,7 +15,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from explorer.errors import ConfigError
-from explorer.hf._data import activations, common, fields_of, kinds_of, plain_types, type_data
+from explorer.hf._data import (
+    activations,
+    common,
+    fields_of,
+    kinds_of,
+    plain_types,
+    rope_types,
+    type_data,
+)
 
 if TYPE_CHECKING:
     from explorer.families import HFBinding
@@ -117,6 +125,8 @@ def resolve(
                 _check_kinds(name, value, kinds[name], source, size=name in sizes)
             else:
                 _check_type(name, value, defaults, nullable, source)
+        if key in _ROPE_FIELDS and value is not None:
+            _check_rope(key, value, source)
         if name in _ACTIVATION_FIELDS and isinstance(value, str) and value not in activations():
             raise ConfigError(
                 f"{source}: {name} {value[:40]!r} is no activation transformers knows; "
@@ -240,6 +250,34 @@ def _matches(value: Any, kind: str) -> bool:
     if kind.startswith("literal:"):
         return isinstance(value, str) and value == kind[8:]
     return True  # a kind this version does not know: not refused
+
+
+#: The fields of rotary positions' parameters (``rope_scaling``: their name before
+#: transformers 5).
+_ROPE_FIELDS = frozenset(("rope_scaling", "rope_parameters"))
+
+
+def _check_rope(name: str, value: Any, source: str) -> None:
+    """Refuse rotary parameters transformers refuses: not a dict, a ``rope_type`` it does
+    not know (the model would not build), a key its type needs left out. They change no
+    parameter count, only whether the model exists."""
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f'{source}: {name} must be a dict such as {{"rope_type": "linear", "factor": 2.0}} '
+            f"or null, got {str(value)[:40]!r}"
+        )
+    known = rope_types()
+    rope_type = value.get("rope_type", value.get("type", "default"))
+    if rope_type not in known:
+        raise ConfigError(
+            f"{source}: {name} rope_type {str(rope_type)[:40]!r} is not one transformers knows "
+            f"({', '.join(known)})"
+        )
+    missing = [key for key in known[rope_type] if key not in value]
+    if missing:
+        raise ConfigError(
+            f"{source}: {name} of rope_type {rope_type!r} needs {', '.join(missing)}; add it"
+        )
 
 
 def _check_kinds(name: str, value: Any, kinds: list[str], source: str, *, size: bool) -> None:

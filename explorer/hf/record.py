@@ -43,6 +43,7 @@ import argparse
 import dataclasses
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -240,9 +241,32 @@ def extract() -> dict[str, Any]:
             if name in common_fields
         },
         "activations": sorted(transformers.activations.ACT2FN),
+        "rope_types": _rope_types(),
         "transformers_model_types": sorted(transformers.CONFIG_MAPPING.keys()),
     }
     return {"index.json": index, **{f"types/{t}.json": e for t, e in types.items()}}
+
+
+def _rope_types() -> dict[str, list[str]]:
+    """Each ``rope_type`` transformers knows, with the keys its ``rope_parameters`` must
+    have (as the config class's own validation names them when they are missing)."""
+    import ast
+
+    import transformers
+    from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
+
+    found: dict[str, list[str]] = {}
+    for rope_type in ("default", *ROPE_INIT_FUNCTIONS):
+        required: set[str] = set()
+        try:
+            transformers.LlamaConfig(rope_parameters={"rope_type": rope_type})
+        except KeyError as error:  # "Missing required keys in ...: {'factor'}"
+            listed = re.search(r"\{[^}]*\}", str(error))
+            if listed is None:
+                raise
+            required = set(ast.literal_eval(listed.group(0)))
+        found[rope_type] = sorted(required)
+    return found
 
 
 def _sub_configs(config_class: Any) -> dict[str, Any]:

@@ -159,6 +159,23 @@ def test_thousands_of_digits_in_a_config_or_spec(
     assert "thousands of digits" in _refused(capsys, ["count", "--spec", str(spec)])
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (HUGE, "--set value of 5,000 digits is too large to be a size"),
+        ("1e999", "--set value '1e999' is not a finite number"),
+        ("nan", "--set value 'nan' is not a finite number"),
+    ],
+)
+def test_a_set_value_never_reads_as_infinity(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, value: str, said: str
+) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(LLAMA))
+    argv = ["count", "--hf-config", str(config), "--set", f"num_hidden_layers={value}"]
+    assert said in _refused(capsys, argv)
+
+
 def test_mismatched_arrays_are_the_packages_errors() -> None:
     count = explorer.count("lstm", input=3, cells=4)
     with pytest.raises(

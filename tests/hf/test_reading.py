@@ -78,11 +78,63 @@ def test_a_file_without_model_type_is_read_by_its_architectures() -> None:
             {"eos_token_id": [1, "a"]}, "eos_token_id must be an integer or a list", id="ids"
         ),
         pytest.param({"hidden_size": -64}, "hidden_size must not be negative", id="negative"),
+        pytest.param({"rope_scaling": "nonsense"}, "rope_scaling must be a dict", id="rope-text"),
+        pytest.param(
+            {"rope_scaling": {"rope_type": "banana", "factor": 2.0}},
+            "rope_scaling rope_type 'banana' is not one transformers knows",
+            id="rope-unknown",
+        ),
+        pytest.param(
+            {"rope_scaling": {"type": "linear"}},
+            "rope_scaling of rope_type 'linear' needs factor",
+            id="rope-missing",
+        ),
+        pytest.param(
+            {"rope_parameters": {"rope_type": "longrope", "short_factor": [1.0]}},
+            "rope_parameters of rope_type 'longrope' needs long_factor",
+            id="rope-parameters",
+        ),
     ],
 )
 def test_what_transformers_refuses_is_refused_by_name(fields: dict[str, Any], match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         explorer.count_hf({**LLAMA_3_1_8B, **fields})
+
+
+ROPE = [
+    {"rope_type": "banana", "factor": 2.0},
+    {"type": "linear"},
+    {"rope_type": "llama3", "factor": 8.0},
+    {"rope_type": "yarn", "factor": 4.0},
+    {"type": "dynamic", "factor": 2.0},
+    None,
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("rope", ROPE, ids=[str(r) for r in ROPE])
+def test_rotary_parameters_are_refused_where_transformers_refuses_them(
+    rope: dict[str, Any] | None,
+) -> None:
+    """Counted where transformers builds the model on the meta device, refused in one line
+    where its config or its model refuses them."""
+    pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    import torch
+
+    config = {**LLAMA_3_1_8B, "num_hidden_layers": 1, "rope_scaling": rope}
+    config.pop("rope_theta", None)
+    try:
+        with torch.device("meta"):
+            built = transformers.AutoModelForCausalLM.from_config(
+                transformers.LlamaConfig(**{k: v for k, v in config.items() if k != "model_type"})
+            )
+    except Exception:  # transformers refuses it, in the config or the model
+        with pytest.raises(ConfigError, match="rope"):
+            explorer.count_hf(config)
+        return
+    total = sum(p.numel() for p in built.parameters())
+    assert explorer.count_hf(config, model="LlamaForCausalLM").total == total
 
 
 def test_no_model_type_and_an_unknown_class() -> None:
