@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from searches.design import Design
-from searches.design_sweep import SweepRow
 from searches.objectives import BUILTIN
-from searches.results import SearchResult, TrialRecord
+
+if TYPE_CHECKING:  # the data this module renders (their modules render through it)
+    from searches.design_sweep import SweepRow
+    from searches.results import SearchResult, TrialRecord
 
 __all__ = [
     "columns",
@@ -160,6 +162,7 @@ def _pruned_reasons(pruned: Sequence[TrialRecord], *, shown: int = 3) -> list[st
     """Why trials were pruned: the commonest reasons first, each with its count.
 
     Example:
+        >>> from searches.results import TrialRecord
         >>> t = TrialRecord(0, "PRUNED", {}, None, None, "too deep for the budget")
         >>> _pruned_reasons([t, t])
         ['pruned: 2 x too deep for the budget']

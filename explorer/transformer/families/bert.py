@@ -25,7 +25,7 @@ from explorer.transformer import (
     TransformerFamily,
 )
 
-__all__ = ["BERT"]
+__all__ = ["BERT", "BERT_EMBEDDINGS", "BERT_ENCODER"]
 
 _POOLER = Pooler("pooler.dense")
 _MLM = MaskedLmHead()
@@ -39,6 +39,32 @@ def _attention(prefix: str) -> AttentionNames:
         v=f"{prefix}.self.value",
         o=f"{prefix}.output.dense",
     )
+
+
+#: BERT's embedding tables (words, positions, token types) and their LayerNorm; RoBERTa's too.
+BERT_EMBEDDINGS = Embeddings(
+    "embeddings.word_embeddings",
+    positions="embeddings.position_embeddings",
+    types="embeddings.token_type_embeddings",
+    norm="embeddings.LayerNorm",
+)
+#: BERT's encoder layers (post-norm self-attention, cross-attention in a decoder, MLP);
+#: RoBERTa's too.
+BERT_ENCODER = StackNames(
+    layer="encoder.layer.*.",
+    sublayers=(
+        Sublayer(Attention(_attention("attention")), "attention.output.LayerNorm"),
+        Sublayer(
+            Attention(_attention("crossattention"), cross=True),
+            "crossattention.output.LayerNorm",
+            when=CROSS,
+        ),
+        Sublayer(
+            Mlp(MlpNames(up="intermediate.dense", down="output.dense")),
+            "output.LayerNorm",
+        ),
+    ),
+)
 
 
 BERT = TransformerFamily(
@@ -77,29 +103,8 @@ BERT = TransformerFamily(
         accepted=({"hidden_size": 12, "num_attention_heads": 5, "embedding_size": 12},),
     ),
     naming=Naming(
-        embeddings=Embeddings(
-            "embeddings.word_embeddings",
-            positions="embeddings.position_embeddings",
-            types="embeddings.token_type_embeddings",
-            norm="embeddings.LayerNorm",
-        ),
-        stacks=(
-            StackNames(
-                layer="encoder.layer.*.",
-                sublayers=(
-                    Sublayer(Attention(_attention("attention")), "attention.output.LayerNorm"),
-                    Sublayer(
-                        Attention(_attention("crossattention"), cross=True),
-                        "crossattention.output.LayerNorm",
-                        when=CROSS,
-                    ),
-                    Sublayer(
-                        Mlp(MlpNames(up="intermediate.dense", down="output.dense")),
-                        "output.LayerNorm",
-                    ),
-                ),
-            ),
-        ),
+        embeddings=BERT_EMBEDDINGS,
+        stacks=(BERT_ENCODER,),
         heads=(
             ("none", Head("the base model with its pooler (BertModel)", (_POOLER,))),
             ("mlm", Head("the masked-LM head (BertForMaskedLM)", (_MLM,), "bert.")),

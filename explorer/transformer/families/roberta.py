@@ -16,21 +16,14 @@ Example:
 
 from explorer.families import HFBinding, check
 from explorer.transformer import (
-    CROSS,
-    Attention,
-    AttentionNames,
     Classifier,
-    Embeddings,
     Head,
     MaskedLmHead,
-    Mlp,
-    MlpNames,
     Naming,
     Pooler,
-    StackNames,
-    Sublayer,
     TransformerFamily,
 )
+from explorer.transformer.families.bert import BERT_EMBEDDINGS, BERT_ENCODER
 
 __all__ = ["ROBERTA"]
 
@@ -41,15 +34,6 @@ _LM = MaskedLmHead(
     decoder="lm_head.decoder",
     bias="lm_head.bias",
 )
-
-
-def _attention(prefix: str) -> AttentionNames:
-    return AttentionNames(
-        q=f"{prefix}.self.query",
-        k=f"{prefix}.self.key",
-        v=f"{prefix}.self.value",
-        o=f"{prefix}.output.dense",
-    )
 
 
 ROBERTA = TransformerFamily(
@@ -88,29 +72,8 @@ ROBERTA = TransformerFamily(
         accepted=({"add_cross_attention": True, "is_decoder": True},),
     ),
     naming=Naming(
-        embeddings=Embeddings(
-            "embeddings.word_embeddings",
-            positions="embeddings.position_embeddings",
-            types="embeddings.token_type_embeddings",
-            norm="embeddings.LayerNorm",
-        ),
-        stacks=(
-            StackNames(
-                layer="encoder.layer.*.",
-                sublayers=(
-                    Sublayer(Attention(_attention("attention")), "attention.output.LayerNorm"),
-                    Sublayer(
-                        Attention(_attention("crossattention"), cross=True),
-                        "crossattention.output.LayerNorm",
-                        when=CROSS,
-                    ),
-                    Sublayer(
-                        Mlp(MlpNames(up="intermediate.dense", down="output.dense")),
-                        "output.LayerNorm",
-                    ),
-                ),
-            ),
-        ),
+        embeddings=BERT_EMBEDDINGS,
+        stacks=(BERT_ENCODER,),
         heads=(
             ("none", Head("the base model with its pooler (RobertaModel)", (_POOLER,))),
             ("mlm", Head("the masked-LM head (RobertaForMaskedLM)", (_LM,), "roberta.")),
