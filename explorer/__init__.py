@@ -14,7 +14,8 @@ Where things are (each package imports only those below it; ``import-linter`` ho
 - ``explorer.transformer`` and ``explorer.recurrent``: one package per kind of network, each
   with its engine (the walk over layers), its ``blocks`` (one module per kind of block, owning
   its parameter terms, its matrix products and its words) and its ``families`` (one module per
-  family: vocabulary, defaults, rules, search choices, Hugging Face binding);
+  family: vocabulary, defaults, rules, search choices, Hugging Face binding); a multimodal
+  model is a ``explorer.transformer.composite`` family whose parts are other families;
 - ``explorer.families``: the registry (one line per family), the narrow family contract and
   its optional capabilities, keywords, the Hugging Face binding's type;
   ``explorer.blocks``: what every block is made of; ``explorer.algebra``: terms, polynomials,

@@ -11,14 +11,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from searches._views import ResultView, RowView, TrialView
 from searches.design import Design
 from searches.objectives import BUILTIN
-
-if TYPE_CHECKING:  # the data this module renders (their modules render through it)
-    from searches.design_sweep import SweepRow
-    from searches.results import SearchResult, TrialRecord
 
 __all__ = [
     "columns",
@@ -131,7 +128,7 @@ def _value(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) and abs(value) >= 1000 else f"{value:.6g}"
 
 
-def _trial_row(trial: TrialRecord, shown: Sequence[str]) -> list[str]:
+def _trial_row(trial: TrialView, shown: Sequence[str]) -> list[str]:
     design = trial.design
     assert design is not None
     assert trial.values is not None
@@ -158,7 +155,7 @@ def _describe(design: Design) -> str:
     )
 
 
-def _pruned_reasons(pruned: Sequence[TrialRecord], *, shown: int = 3) -> list[str]:
+def _pruned_reasons(pruned: Sequence[TrialView], *, shown: int = 3) -> list[str]:
     """Why trials were pruned: the commonest reasons first, each with its count.
 
     Example:
@@ -178,7 +175,7 @@ def _pruned_reasons(pruned: Sequence[TrialRecord], *, shown: int = 3) -> list[st
     return lines
 
 
-def search_text(result: SearchResult, *, top: int = 10) -> str:
+def search_text(result: ResultView, *, top: int = 10) -> str:
     """The best design(s) first, then the top trials, the run's settings and assumptions."""
     what = (
         "budget-constrained search"
@@ -244,12 +241,12 @@ def search_text(result: SearchResult, *, top: int = 10) -> str:
     return "\n".join(lines)
 
 
-def _described(result: SearchResult) -> bool:
+def _described(result: ResultView) -> bool:
     """Whether the one objective is a built-in worth describing in the output."""
     return len(result.objectives) == 1 and result.objectives[0] in ("aspect", "error")
 
 
-def _space_line(result: SearchResult) -> str:
+def _space_line(result: ResultView) -> str:
     """The space's size and the sampler that ran.
 
     Example:
@@ -274,10 +271,10 @@ def _space_line(result: SearchResult) -> str:
     return f"space: {size}; sampler {names.get(result.sampler, result.sampler)}{how}"
 
 
-def _ranked(result: SearchResult) -> list[tuple[TrialRecord, int]]:
+def _ranked(result: ResultView) -> list[tuple[TrialView, int]]:
     """Distinct designs, best first (on budget first), each with its number of trials."""
     sign = 1.0 if result.directions[0] == "minimize" else -1.0
-    first: dict[str, TrialRecord] = {}
+    first: dict[str, TrialView] = {}
     seen: dict[str, int] = {}
     for trial in result.trials:
         assert trial.design is not None
@@ -313,7 +310,7 @@ def sweep_header(
     return line + (f"\nbudget: {measure}" if measure and measure != "parameters" else "")
 
 
-def sweep_table(rows: Sequence[SweepRow]) -> str:
+def sweep_table(rows: Sequence[RowView]) -> str:
     """The rows as a table (budget first): each total in the budget's unit, and the
     parameters beside a FLOP or byte total; with forward FLOPs, a ``FLOPs/seq`` column
     unless the total is those FLOPs."""
@@ -350,7 +347,7 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, caption:
     return f"<table><caption>{html.escape(caption)}</caption><tr>{head}</tr>{body}</table>"
 
 
-def search_rows(result: SearchResult) -> tuple[list[str], list[list[str]], str]:
+def search_rows(result: ResultView) -> tuple[list[str], list[list[str]], str]:
     """The ranked designs of a search as a header, rows and a one-line summary."""
     shown = columns([(t.design.family, dict(t.design.sizes)) for t in result.trials if t.design])
     header = ["#", *_header(shown, result.unit), "on budget", *result.objectives, "trials"]
@@ -359,7 +356,7 @@ def search_rows(result: SearchResult) -> tuple[list[str], list[list[str]], str]:
     return header, rows, summary
 
 
-def sweep_rows(rows: Sequence[SweepRow]) -> tuple[list[str], list[list[str]]]:
+def sweep_rows(rows: Sequence[RowView]) -> tuple[list[str], list[list[str]]]:
     """A sweep's rows as a header and rows of cells (:func:`sweep_table`'s)."""
     lines = sweep_table(rows).splitlines()
     return lines[0].split(), [line.split() for line in lines[1:]]

@@ -1,7 +1,8 @@
-"""Composite models (:mod:`explorer.composite`): one count of several towers, each counted
-by its own family, joined by a projector; their keywords, symbols, terms, measures, active
-parameters, explanation, and the nested configs they are read from (``text_config``,
-``vision_config``, ``--set text_config.FIELD``, a solved config written back nested).
+"""Composite models (:mod:`explorer.transformer.composite`): one count of several towers,
+each counted by its own family, joined by a projector; their keywords, symbols, terms,
+measures, active parameters, explanation, and the nested configs they are read from
+(``text_config``, ``vision_config``, ``--set text_config.FIELD``, a solved config written
+back nested).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ Example:
     (6564612864, 39321600)
 """
 
-from explorer.composite import CompositeFamily, CompositeHead, Part
 from explorer.families import HFBinding
 from explorer.transformer import Projector, Step
+from explorer.transformer.composite import CompositeFamily, CompositeHead, Part
 
 __all__ = ["LLAMA4"]
 

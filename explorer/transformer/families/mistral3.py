@@ -17,9 +17,9 @@ Example:
 from collections.abc import Mapping
 from typing import Any
 
-from explorer.composite import CompositeFamily, CompositeHead, Part
 from explorer.families import HFBinding, Keyword
 from explorer.transformer import Projector, Step
+from explorer.transformer.composite import CompositeFamily, CompositeHead, Part
 
 __all__ = ["MISTRAL3"]
 

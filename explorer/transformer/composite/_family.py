@@ -61,7 +61,7 @@ from explorer.sizes import flag, positive_int
 if TYPE_CHECKING:
     from explorer.algebra import Term
     from explorer.conventions import Convention
-    from explorer.transformer import Projector
+    from explorer.transformer.blocks import Projector
 
 __all__ = ["CompositeFamily", "CompositeHead", "CompositeStructure", "Part"]
 
@@ -602,7 +602,7 @@ class CompositeFamily(Family):
             _renaming(part, family, ps),
         )
         if measure.startswith("flops:") and head.extra is not None:
-            from explorer.transformer import Pass
+            from explorer.transformer.blocks import Pass
 
             run = Pass(symbol("B"), symbol("T"), symbol("T"), False)
             terms += head.extra.products(Site("", "head"), _Symbols(self.slots(s), s), s, run)

@@ -14,6 +14,11 @@ Example:
 
 from __future__ import annotations
 
-from explorer.composite._family import CompositeFamily, CompositeHead, CompositeStructure, Part
+from explorer.transformer.composite._family import (
+    CompositeFamily,
+    CompositeHead,
+    CompositeStructure,
+    Part,
+)
 
 __all__ = ["CompositeFamily", "CompositeHead", "CompositeStructure", "Part"]
