@@ -50,9 +50,10 @@ __all__ = [
 ]
 
 _MAX_BYTES = 10_000_000  # a config.json is kilobytes; refuse what cannot be one
-#: Designs read lately, by the config's text and the model class: a warm ``count_hf`` of
-#: a config it has seen skips reading it again (forgotten when the families change).
-_DESIGNS: dict[tuple[str, str | None], HFDesign] = {}
+#: Designs read lately, by the config's text, the model class and where the config came
+#: from (its notes name it): a warm ``count_hf`` of a config it has seen skips reading it
+#: again (forgotten when the families change).
+_DESIGNS: dict[tuple[str, str | None, str], HFDesign] = {}
 
 
 def _forget_designs() -> None:
@@ -163,7 +164,7 @@ def count_hf(
             families=model_types(),
         )
     data.update(fields)
-    key = (repr(data), model)
+    key = (repr(data), model, source)
     design = _DESIGNS.get(key)
     if design is None:
         design = adapt(dict(data), model=model, source=source)
