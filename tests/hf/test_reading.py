@@ -153,3 +153,16 @@ def test_a_type_with_no_family_gets_no_suggestion_of_another_architecture() -> N
 def test_a_misspelt_type_gets_a_suggestion() -> None:
     with pytest.raises(ConfigError, match="did you mean 'llama'"):
         explorer.count_hf({"model_type": "lama"})
+
+
+def test_a_config_changed_in_place_is_read_again() -> None:
+    """count_hf remembers the configs it has read by their content, not their identity."""
+    config = {**LLAMA_3_1_8B}
+    before = explorer.count_hf(config).total
+    config["num_hidden_layers"] = 2
+    after = explorer.count_hf(config).total
+    assert after < before
+    assert after == explorer.count_hf({**LLAMA_3_1_8B, "num_hidden_layers": 2}).total
+    config["hidden_act"] = "nope"  # refused now, not served as remembered
+    with pytest.raises(ConfigError, match="hidden_act 'nope'"):
+        explorer.count_hf(config)
