@@ -185,6 +185,7 @@ FAMILIES = Registry(
         "llava": ("explorer.transformer.families.llava", "LLAVA"),
         "mistral3": ("explorer.transformer.families.mistral3", "MISTRAL3"),
         "lfm2_vl": ("explorer.transformer.families.lfm2_vl", "LFM2_VL"),
+        "gemma3": ("explorer.transformer.families.gemma3_vl", "GEMMA3"),
         "qwen3_5": ("explorer.transformer.families.qwen3_5", "QWEN3_5"),
         "llama4": ("explorer.transformer.families.llama4", "LLAMA4"),
         "transformer": ("explorer.transformer.families.transformer", "TRANSFORMER"),
