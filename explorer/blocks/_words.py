@@ -117,9 +117,11 @@ def why(
     dims: Sequence[DimensionLike],
     network: Network,
 ) -> str:
-    """The reason of a term: its block's words, else its meaning (after its place)."""
+    """The reason of a term: its block's words, else its meaning (after its place). A role
+    that says its words are its meaning (``("words", "meaning")``: a derived formula's
+    tensors, grouped by block for the breakdown but made by no block) skips the block's."""
     reason = _WORDS.get(role.block)
-    if reason is not None:
+    if reason is not None and role.extra("words") != "meaning":
         text = reason(role, numbers, dims, network)
         if text:
             return text

@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> str:
 
     if args.map is not None and args.formula is None:
         raise UsageError("--map names the sizes of a --formula: give --formula too")
+    if getattr(args, "hf_config", None) is not None:
+        return _explain_config(args)
     request = spec_request(args)
     if request is not None:
         if args.formula is not None:
@@ -104,6 +106,41 @@ def run(args: argparse.Namespace) -> str:
     from explorer.explain import explain
 
     explanation = explain(count(args.family, convention=args.convention, **design_kwargs(args)))
+    return json.dumps(explanation.to_json()) if args.json else explanation_text(explanation)
+
+
+def _explain_config(args: argparse.Namespace) -> str:
+    """``--hf-config``: the count of the model the config builds, explained (a type with no
+    family: its derived count), or compared with ``--formula``."""
+    import dataclasses
+
+    from explorer._api import count
+    from explorer.commands.options import hf_request, set_values
+    from explorer.errors import ConflictError
+    from explorer.explain import compare_formula, explain, parse_mapping
+    from explorer.hf import count_hf, has_family, read_config
+
+    data, _ = read_config(args.hf_config)
+    if args.formula is not None or has_family(data.get("model_type")):
+        design = hf_request(args)  # refuses a family or sizes next to the file
+        if args.formula is not None:
+            mapping = None if args.map is None else parse_mapping(args.map, design.family)
+            comparison = compare_formula(
+                design.family,
+                args.formula,
+                convention=args.convention,
+                mapping=mapping,
+                **design.sizes,
+            )
+            return json.dumps(comparison.to_json()) if args.json else comparison_text(comparison)
+        counted = count(design.family, convention=args.convention, **design.sizes)
+        counted = dataclasses.replace(counted, notes=(*counted.notes, *design.notes))
+    else:
+        if args.family is not None or args.spec is not None or design_kwargs(args):
+            raise ConflictError("give one of a family, --spec or --hf-config, and no sizes")
+        fields = set_values(args)
+        counted = count_hf(args.hf_config, model=args.model, convention=args.convention, **fields)
+    explanation = explain(counted)
     return json.dumps(explanation.to_json()) if args.json else explanation_text(explanation)
 
 

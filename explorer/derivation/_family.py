@@ -291,7 +291,7 @@ class DerivedFamily(Family):
                 (expression(part.polynomial),),
                 part.meaning,
                 part.block,
-                role=Role(part.name, part.name, block=part.block),
+                role=Role(part.name, part.name, block=part.block, extras=(("words", "meaning"),)),
                 active=None if part.active is None else expression(part.active),
             )
             for part in self._parts
