@@ -23,7 +23,7 @@ from explorer.families._capabilities import (
     multiple_of,
     torch_code_of,
 )
-from explorer.families._hf import HFBinding, Reader, check, derived
+from explorer.families._hf import HFBinding, Reader, check, derived, head_dim_attribute
 from explorer.families._keywords import KEYWORD_KINDS, Keyword, SearchChoice
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "derived",
     "domain_of",
     "get_family",
+    "head_dim_attribute",
     "multiple_of",
     "torch_code_of",
 ]

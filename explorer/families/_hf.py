@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-__all__ = ["HFBinding", "Reader", "check", "derived"]
+__all__ = ["HFBinding", "Reader", "check", "derived", "head_dim_attribute"]
 
 
 def derived(
@@ -57,6 +57,28 @@ def derived(
         "value": {"op": op, "args": list(args)},
         "note": note,
     }
+
+
+def head_dim_attribute(config_class: str) -> dict[str, Any]:
+    """The rule of a config class with no ``head_dim`` field whose attention reads
+    ``getattr(config, 'head_dim', hidden_size // num_attention_heads)``: a ``head_dim`` key
+    in config.json becomes an attribute and changes the count (Qwen2, Phi-3, OLMo ...).
+
+    Example:
+        >>> head_dim_attribute("Qwen2Config")["value"]["op"]
+        'floordiv'
+    """
+    return derived(
+        "head_dim",
+        "missing",
+        "floordiv",
+        "hidden_size",
+        "num_attention_heads",
+        stage="model",
+        note=f"{config_class} has no head_dim field, but the attention reads "
+        "getattr(config, 'head_dim', hidden_size // num_attention_heads): a head_dim key "
+        "in config.json becomes an attribute and changes the count",
+    )
 
 
 def check(

@@ -15,7 +15,7 @@ Example:
     (2, 16)
 """
 
-from explorer.families import HFBinding, Keyword, SearchChoice, check, derived
+from explorer.families import HFBinding, Keyword, SearchChoice, check, derived, head_dim_attribute
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -91,16 +91,7 @@ COHERE = TransformerFamily(
         ),
         derived=(
             derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="CohereConfig has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-            ),
+            head_dim_attribute("CohereConfig"),
         ),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": None, "num_attention_heads": 8}),

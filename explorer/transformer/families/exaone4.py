@@ -12,7 +12,7 @@ Example:
     (4, ('none', 'lm', 'classifier', 'token', 'qa'))
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, head_dim_attribute
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -80,18 +80,7 @@ EXAONE4 = TransformerFamily(
         null_means_none=frozenset(("window",)),
         token_classification_bias=True,
         read=layer_types_reader(period=4, period_field="sliding_window_pattern"),
-        derived=(
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Exaone4Config has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-            ),
-        ),
+        derived=(head_dim_attribute("Exaone4Config"),),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": 8, "sliding_window_pattern": 2}),
         refused=(({"head_dim": 7}, "config"), ({"sliding_window": None}, "config")),

@@ -19,7 +19,7 @@ Example:
 from collections.abc import Mapping
 from typing import Any
 
-from explorer.families import HFBinding, Keyword, derived
+from explorer.families import HFBinding, Keyword, head_dim_attribute
 from explorer.transformer import (
     D_DENSE,
     DECODER_ATTENTION,
@@ -148,19 +148,7 @@ GLM4_MOE = TransformerFamily(
             ("shared_experts", "n_shared_experts"),
             ("first_dense", "first_k_dense_replace"),
         ),
-        derived=(
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Glm4MoeConfig has no head_dim field, but the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads): a head_dim "
-                "key in config.json becomes an attribute and changes the count",
-            ),
-        ),
+        derived=(head_dim_attribute("Glm4MoeConfig"),),
         read=_read,
         probes=({}, {"use_qk_norm": True, "head_dim": 16, "first_k_dense_replace": 0}),
         refused=(({"num_key_value_heads": None}, "config"),),

@@ -25,6 +25,9 @@ from explorer.errors import ConfigError
 from explorer.families import HFBinding, Keyword
 from explorer.transformer import (
     DECODER_ATTENTION,
+    DENSE_LAYERS,
+    DENSE_RULE,
+    MOE_LAYERS,
     WINDOW,
     WINDOW_PERIOD,
     DenseExperts,
@@ -43,8 +46,6 @@ from explorer.transformer import (
 
 __all__ = ["LLAMA4_TEXT"]
 
-_MOE_LAYERS = Keyword("moe_layers", "layers with a mixture of experts", symbol="L_e")
-_DENSE_LAYERS = Keyword("dense_layers", "layers with a dense MLP", symbol="L_m")
 _EVERY = Keyword(
     "moe_every",
     "every n-th layer has a mixture of experts (interleave_moe_layer_step)",
@@ -152,7 +153,7 @@ LLAMA4_TEXT = TransformerFamily(
     gated=True,
     experts_mlp=True,
     even_rotary=True,
-    own_keywords=(_MOE_LAYERS, _DENSE_LAYERS, _EVERY, _DENSE_WIDTH, WINDOW, WINDOW_PERIOD),
+    own_keywords=(MOE_LAYERS, DENSE_LAYERS, _EVERY, _DENSE_WIDTH, WINDOW, WINDOW_PERIOD),
     rules=(
         SizeRule(
             "moe_layers",
@@ -160,12 +161,7 @@ LLAMA4_TEXT = TransformerFamily(
             lambda layers, every: layers // every,
             "layers // moe_every (every moe_every-th layer)",
         ),
-        SizeRule(
-            "dense_layers",
-            ("layers", "moe_layers"),
-            lambda layers, moe: layers - moe,
-            "layers - moe_layers",
-        ),
+        DENSE_RULE,
     ),
     structural=frozenset(("moe_every", "window", "window_period")),
     hf=HFBinding(

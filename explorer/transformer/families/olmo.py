@@ -12,7 +12,7 @@ Example:
     []
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, derived, head_dim_attribute
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -64,16 +64,7 @@ OLMO = TransformerFamily(
         ),
         derived=(
             derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="OlmoConfig has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-            ),
+            head_dim_attribute("OlmoConfig"),
         ),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": None, "num_attention_heads": 8}),

@@ -15,7 +15,7 @@ Example:
     32
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, derived, head_dim_attribute
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -68,16 +68,7 @@ _FIELDS = (*DECODER_FIELDS, ("head_dim", "head_dim"), ("attention_bias", "attent
 def _derived(config: str) -> tuple[dict[str, object], ...]:
     return (
         derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
-        derived(
-            "head_dim",
-            "missing",
-            "floordiv",
-            "hidden_size",
-            "num_attention_heads",
-            stage="model",
-            note=f"{config} has no head_dim field; the attention reads "
-            "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-        ),
+        head_dim_attribute(config),
     )
 
 

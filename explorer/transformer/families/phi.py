@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.errors import ConfigError
-from explorer.families import HFBinding, Keyword, SearchChoice, derived
+from explorer.families import HFBinding, Keyword, SearchChoice, derived, head_dim_attribute
 from explorer.transformer import (
     DECODER_FIELDS,
     KV_OFF,
@@ -139,16 +139,7 @@ PHI = TransformerFamily(
         read=_read,
         derived=(
             derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="PhiConfig has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-            ),
+            head_dim_attribute("PhiConfig"),
         ),
         probes=({}, {"num_key_value_heads": None, "num_attention_heads": 8}),
         accepted=(

@@ -14,7 +14,7 @@ Example:
     (128, 64)
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, derived, head_dim_attribute
 from explorer.transformer import (
     DECODER_FIELDS,
     KV_OFF,
@@ -76,16 +76,7 @@ PHI3 = TransformerFamily(
         token_classification_bias=True,
         derived=(
             derived("num_key_value_heads", "null", "copy", "num_attention_heads", note=KV_OFF),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Phi3Config has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads)",
-            ),
+            head_dim_attribute("Phi3Config"),
         ),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": None, "num_attention_heads": 8}),

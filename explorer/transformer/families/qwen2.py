@@ -6,7 +6,7 @@ Example:
     (True, False)
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, derived, head_dim_attribute
 from explorer.transformer import DECODER_FIELDS, KV_OFF, TransformerFamily, decoder_naming
 
 __all__ = ["QWEN2"]
@@ -33,17 +33,7 @@ QWEN2 = TransformerFamily(
                 None,
                 note="the window is dropped unless use_sliding_window (no count change)",
             ),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Qwen2Config has no head_dim field, but the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads): a head_dim "
-                "key in config.json becomes an attribute and changes the count",
-            ),
+            head_dim_attribute("Qwen2Config"),
         ),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": None, "num_attention_heads": 6, "hidden_size": 24}),

@@ -18,7 +18,7 @@ Example:
 from collections.abc import Mapping
 from typing import Any
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, derived, head_dim_attribute
 from explorer.transformer import (
     D_DENSE,
     DECODER_ATTENTION,
@@ -152,17 +152,7 @@ QWEN3_MOE = TransformerFamily(
                 note="the window is dropped unless use_sliding_window",
             ),
             derived("mlp_only_layers", "null", "const", [], note="no layer listed"),
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Qwen3MoeConfig has no head_dim field, but the attention reads "
-                "getattr(config, 'head_dim', hidden_size // num_attention_heads): a head_dim "
-                "key in config.json becomes an attribute and changes the count",
-            ),
+            head_dim_attribute("Qwen3MoeConfig"),
         ),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         read=_read,

@@ -11,7 +11,7 @@ Example:
     (True, 2)
 """
 
-from explorer.families import HFBinding, check, derived
+from explorer.families import HFBinding, check, head_dim_attribute
 from explorer.transformer import (
     DECODER_ATTENTION,
     DECODER_FIELDS,
@@ -79,18 +79,7 @@ STARCODER2 = TransformerFamily(
         ),
         null_means_none=frozenset(("window",)),
         token_classification_bias=True,
-        derived=(
-            derived(
-                "head_dim",
-                "missing",
-                "floordiv",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                note="Starcoder2Config has no head_dim field; the attention reads "
-                "getattr(config, 'head_dim', None) or hidden_size // num_attention_heads",
-            ),
-        ),
+        derived=(head_dim_attribute("Starcoder2Config"),),
         checks=(check("even_rotary_head_dim", "head_dim"),),
         probes=({}, {"num_key_value_heads": 4, "sliding_window": 16}),
         refused=(({"head_dim": 7}, "config"),),
