@@ -422,6 +422,8 @@ def measure_count(
 
     Raises:
         ConflictError: the family declares no such measure for this design.
+        InvalidSizeError: a size or extent the family refuses (``check_extents``:
+            outside the domain a derived compute was verified on).
     """
     from explorer.algebra._build import compiled_count
     from explorer.algebra._measure import MeasureFamily, measures_of
@@ -435,6 +437,10 @@ def measure_count(
         raise ConflictError(
             f"{count.family.name} declares no {what} for this design (it declares: {listed})"
         )
+    check = getattr(count.family, "check_extents", None)
+    if check is not None:  # a family verified on a domain refuses sizes outside it
+        sizes = {s.keyword: v for s, v in zip(count.compiled.slots, count.values)}
+        check(count.structure, measure, {**sizes, **extents})
     adapter = MeasureFamily(count.family, measure)
     compiled = compiled_count(adapter, count.structure)
     own = compiled.slots[len(count.values) :]

@@ -70,6 +70,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="count the buffers instead of the parameters",
     )
     parser.add_argument(
+        "--flops",
+        action="store_true",
+        help="derive the FLOPs of one forward pass too, in the variables, seq and batch "
+        "(Hugging Face models: FlopCounterMode on the meta device, eager attention), so "
+        "that the saved family answers --seq and --budget-flops",
+    )
+    parser.add_argument(
         "--max-degree",
         type=int_text("--max-degree"),
         default=6,
@@ -133,6 +140,7 @@ def run(args: argparse.Namespace) -> str:
         cache=not args.no_cache,
         progress=progress,
         build_timeout=args.build_timeout,
+        flops=args.flops,
     )
     if args.save:
         try:
@@ -183,6 +191,17 @@ def render(derived: Derived, *, saved: str | None = None) -> str:
         ),
         f"  from:     {versions}",
     ]
+    compute = derived.compute
+    if compute is not None:
+        lines += [
+            f"  FLOPs:    {compute.formula_text}",
+            f"            {compute.to_json()['counted_text']}",
+            f"            seq {compute.domain['seq'].text()}, batch "
+            f"{compute.domain['batch'].text()}; {compute.builds} passes "
+            f"({compute.fit_builds} for the fit), exact at {compute.verified_points} held-out "
+            "passes",
+            *(f"            {note}" for note in compute.notes),
+        ]
     if saved:
         lines.append(f"  saved:    {saved}")
     return "\n".join(lines)

@@ -17,9 +17,9 @@ Example:
     ...     "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
     ...     "intermediate_size": 128, "vocab_size": 1000}, cache=False)
     >>> c.total
-    202112
+    138112
     >>> c.notes[0]  # doctest: +ELLIPSIS
-    'derived from the config by building Qwen3ForCausalLM on the meta device, transformers ...'
+    'derived from the config by building Qwen3Model on the meta device, transformers ...'
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ROUTE", "count_config", "count_unknown_type", "derive_config"]
 
+#: How the FLOPs are derived, in words.
+_HOW = "forward passes under FlopCounterMode on the meta device (eager attention)"
 #: How the output names this route.
 ROUTE = "derived from the config by building {model} on the meta device, transformers {version}"
 #: Fields read by a model that set no size (token ids, flags): not probed.
@@ -75,9 +77,10 @@ def count_config(
     Args:
         config: the config.json's fields (``model_type`` among them); nested configs
             (``text_config``) as nested dicts.
-        model: the model class (default: the config's ``architectures``, else the
-            causal-LM class, else the base model).
-        seq, batch: FLOPs are not derived on this route yet: refused.
+        model: the model class (default: the config's ``architectures``, else the base
+            model, as a family counts a config without them).
+        seq, batch: the forward pass whose FLOPs are wanted: the FLOPs are derived too
+            (cached apart), verified at this pass at the file's values among others.
         cache: read and write the derivation cache.
         build_timeout: seconds one build may take.
         progress: called with a line per stage.
@@ -85,17 +88,19 @@ def count_config(
     Raises:
         MissingLibraryError: torch or transformers is not installed.
         ConfigError: the config cannot be built (the message says why).
-        ConflictError: ``seq``/``batch`` given.
+        ConflictError: the FLOPs cannot be derived (a model that reads images, a pass
+            that fails on the meta device; the message says why).
     """
-    if seq is not None or batch is not None:
-        raise ConflictError(
-            "FLOPs of a model type with no family are not derived from the config yet: "
-            "drop --seq/--batch (the parameter count is exact)"
-        )
     derived, route = derive_config(
-        config, model=model, cache=cache, build_timeout=build_timeout, progress=progress
+        config,
+        model=model,
+        cache=cache,
+        build_timeout=build_timeout,
+        progress=progress,
+        flops=seq is not None or batch is not None,
+        asked=(seq, batch),
     )
-    return _count(derived, route)
+    return _count(derived, route, seq, batch)
 
 
 def count_unknown_type(
@@ -152,10 +157,14 @@ def derive_config(
     cache: bool = True,
     build_timeout: float | None = BUILD_TIMEOUT,
     progress: Callable[[str], None] | None = None,
+    flops: bool = False,
+    asked: tuple[int | None, int | None] = (None, None),
 ) -> tuple[Derived, str]:
     """The derived formula of ``config``'s model over the fields that change its count
     (domain: the file's values and the lattice above them that was verified), and the
-    route's words. See :func:`count_config`."""
+    route's words; with ``flops``, its derived compute too (``asked``: the ``seq`` and
+    ``batch`` of the pass wanted, verified at the file's values). See
+    :func:`count_config`."""
     say = progress or (lambda _line: None)
     data = _checked(config)
     model_type = str(data["model_type"])
@@ -168,6 +177,7 @@ def derive_config(
             "versions": {n: installed_version(n) for n in ("torch", "transformers")},
         },
     )
+    found: Derived | None = None
     if cache:
         hit = _cache.load(key)
         if hit is not None:
@@ -177,11 +187,112 @@ def derive_config(
                 found = None
             if found is not None:
                 say("found in the cache")
-                return dataclasses.replace(found, cached=True), _route(found)
-    derived = _derive(data, model, build_timeout, say)
+                found = dataclasses.replace(found, cached=True)
+    if found is None:
+        found = _derive(data, model, build_timeout, say)
+        if cache:
+            _cache.store(key, found.to_json())
+    if flops:
+        found = _with_compute(
+            found,
+            data,
+            key=key,
+            model=model,
+            timeout=build_timeout,
+            say=say,
+            asked=asked,
+            cache=cache,
+        )
+    return found, _route(found)
+
+
+def _with_compute(
+    derived: Derived,
+    data: Mapping[str, Any],
+    *,
+    key: str,
+    model: str | None,
+    timeout: float | None,
+    say: Callable[[str], None],
+    asked: tuple[int | None, int | None],
+    cache: bool,
+) -> Derived:
+    """The derived formula with its compute: from the cache (keyed by the formula's own
+    key), else derived by forward passes over the same fields, ``seq`` and ``batch``."""
+    compute_key = _cache.cache_key("config-compute", {"formula": key})
     if cache:
-        _cache.store(key, derived.to_json())
-    return derived, _route(derived)
+        hit = _cache.load(compute_key)
+        if hit is not None:
+            try:
+                found = Derived.from_data(hit, "cache")
+            except (ValueError, KeyError, TypeError):
+                found = None
+            if found is not None and found.compute is not None:
+                say("FLOPs found in the cache")
+                return dataclasses.replace(found, cached=derived.cached)
+    compute = _derive_compute(derived, data, model=model, timeout=timeout, say=say, asked=asked)
+    found = dataclasses.replace(derived, compute=compute)
+    if cache:
+        _cache.store(compute_key, found.to_json())
+    return found
+
+
+def _derive_compute(
+    derived: Derived,
+    data: Mapping[str, Any],
+    *,
+    model: str | None,
+    timeout: float | None,
+    say: Callable[[str], None],
+    asked: tuple[int | None, int | None],
+) -> Derived:
+    """The FLOPs of one forward pass over the formula's fields (on its domain), ``seq``
+    and ``batch``: see :mod:`explorer.derivation._compute`. The pass at the file's
+    values with the asked ``seq`` and ``batch`` is among those verified."""
+    from explorer.derivation._build import quiet
+    from explorer.derivation._compute import (
+        Runner,
+        compute_formula,
+        compute_ranges,
+        fit_compute,
+        refuse_other_inputs,
+    )
+    from explorer.derivation._target import require
+
+    require("torch")
+    require("transformers")
+    target = _target(data, model)
+    fields = {k: v for k, v in data.items() if k != "model_type"}
+    variables = derived.variables
+    with quiet():
+        refuse_other_inputs(target, fields)
+        runner = Runner(
+            target,
+            variables,
+            {k: v for k, v in fields.items() if k not in variables},
+            {},
+            timeout=timeout,
+        )
+        extents = compute_ranges(target, variables, derived.domain, fields, runner.decoder)
+        ranges = [*(derived.domain[v] for v in variables), *extents.values()]
+        at = [derived.at.get(v, derived.domain[v].lo) for v in variables]
+        anchor = [derived.domain[v].index(_start(v, x)) for v, x in zip(variables, at)]
+        seq, batch = asked
+        length = 1 if seq is None else seq
+        wanted = {"seq": length, "decoder_seq": length, "batch": 1 if batch is None else batch}
+        point = (*at, *(wanted[e] for e in extents))
+        inside = all(r.contains(x) for r, x in zip(ranges, point))
+        found = fit_compute(
+            runner,
+            ranges,
+            anchor,
+            asked=[point] if inside else [],
+            max_degree=_MAX_DEGREE,
+            checks=_CHECKS,
+            rng=random.Random(1),
+            say=say,
+        )
+    return compute_formula(runner, found, derived)
 
 
 def _route(derived: Derived) -> str:
@@ -332,17 +443,39 @@ def _target(data: Mapping[str, Any], model: str | None) -> Any:
             f"transformers {transformers.__version__} knows no model_type {model_type!r}"
         ) from None
     if model is None:
-        architectures = data.get("architectures")
-        if isinstance(architectures, list) and architectures:
-            first = architectures[0]
-            if isinstance(first, str) and first.isidentifier() and hasattr(transformers, first):
-                model = first
+        model = _named_class(data, transformers) or _base_model(model_type)
     from explorer.derivation._errors import TargetError
 
     try:
         return _hf_target(f"transformers.{config_class.__name__}", config_class, model)
     except TargetError as error:
         raise ConfigError(str(error)) from None
+
+
+def _named_class(data: Mapping[str, Any], transformers: Any) -> str | None:
+    """The class the config's ``architectures`` names (None where it names none).
+
+    Raises:
+        ConfigError: it names something that is not a transformers class.
+    """
+    architectures = data.get("architectures")
+    if architectures is None or architectures == []:
+        return None
+    first = architectures[0] if isinstance(architectures, list) else architectures
+    if not (isinstance(first, str) and first.isidentifier() and hasattr(transformers, first)):
+        raise ConfigError(
+            f"architectures names {str(first)[:60]!r}, not a transformers model class: "
+            "give --model CLASS, or fix the file"
+        )
+    return first
+
+
+def _base_model(model_type: str) -> str | None:
+    """The base model of a config without ``architectures``, as a family counts it."""
+    from transformers.models.auto import modeling_auto
+
+    name = modeling_auto.MODEL_MAPPING_NAMES.get(model_type)
+    return name if isinstance(name, str) else None
 
 
 def _candidates(target: Any, fixed: Mapping[str, Any]) -> dict[str, int]:
@@ -575,10 +708,11 @@ def _shown(name: str) -> str:
     return name.replace(NESTED, ".")
 
 
-def _count(derived: Derived, route: str) -> Count:
+def _count(derived: Derived, route: str, seq: int | None, batch: int | None) -> Count:
     from explorer.algebra import count_of
-    from explorer.conventions import CONVENTIONS
+    from explorer.conventions import CONVENTIONS, TORCH
     from explorer.derivation._family import DerivedFamily
+    from explorer.sizes import positive_int
 
     family = DerivedFamily(derived, f"derived:{derived.title.split(' ', 1)[0]}")
     structure, values = family.parse(
@@ -590,4 +724,18 @@ def _count(derived: Derived, route: str) -> Count:
     bound = tuple(values[s.keyword] for s in family.slots(structure))
     counted = count_of(family, structure, CONVENTIONS["as-built"], bound)
     notes = (route, *derived.notes)
-    return dataclasses.replace(counted, notes=notes)
+    if derived.compute is not None:
+        notes += (f"FLOPs derived by {_HOW}, verified at {derived.compute.verified_points} "
+                  "held-out passes", *derived.compute.notes)  # fmt: skip
+    counted = dataclasses.replace(counted, notes=notes)
+    if seq is None:
+        return counted
+    length = positive_int("seq", seq)
+    extents = {
+        "seq": length,
+        "batch": 1 if batch is None else positive_int("batch", batch),
+        "decoder_seq": length,
+    }
+    return dataclasses.replace(
+        counted, extents=tuple(sorted(extents.items())), compute_convention=TORCH
+    )

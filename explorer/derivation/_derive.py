@@ -41,6 +41,7 @@ def derive(
     cache: bool = True,
     progress: Callable[[str], None] | None = None,
     build_timeout: float | None = BUILD_TIMEOUT,
+    flops: bool = False,
 ) -> Derived:
     """The exact count of ``target`` as a polynomial in the varied arguments.
 
@@ -70,11 +71,16 @@ def derive(
         build_timeout: seconds one build may take (``None``: no limit); the target's
             module is imported and its constructor run, behind a fence: its prints go to
             stderr, ``sys.exit`` and a build past the limit are :class:`TargetError`.
+        flops: derive the FLOPs of one forward pass too, over the variables, ``seq``
+            and ``batch`` (Hugging Face models: FlopCounterMode on the meta device, eager
+            attention): the result's ``compute``, so that its family answers ``seq``.
 
     Raises:
         NoPolynomialError: no polynomial fits the domain; the message says what to try.
         TargetError, MissingLibraryError: the target cannot be loaded or built.
         UsageError: bad names, ranges or values.
+        ConflictError: ``flops`` for a target whose FLOPs cannot be derived (the message
+            says why).
     """
     say = progress or (lambda _line: None)
     ranges = parse_vary(vary)
@@ -103,6 +109,7 @@ def derive(
         "max_degree": max_degree,
         "checks": checks,
         "seed": seed,
+        **({"flops": True} if flops else {}),
     }
     key = _cache.cache_key(who, request)
     if cache:
@@ -128,6 +135,7 @@ def derive(
         seed=seed if seed is not None else int(hashlib.sha256(key.encode()).hexdigest()[:12], 16),
         say=say,
         timeout=build_timeout,
+        flops=flops,
     )
     if cache:
         from explorer.derivation._target import local_modules

@@ -51,6 +51,9 @@ COUNTED: dict[str, str] = {
     "parameters": "unique parameters (a tensor shared by several modules counted once); "
     "buffers not counted",
     "buffers": "unique buffers (persistent or not; shared ones once); parameters not counted",
+    "flops": "FLOPs of one forward pass as FlopCounterMode counts them (2 x the MACs of "
+    "its matrix products) on the meta device: eager attention over the full T x T square, "
+    "experts by batched_mm (k per token), token ids only",
 }
 _INT64_MAX = 2**63 - 1
 
@@ -104,6 +107,10 @@ class Derived:
     notes: tuple[str, ...] = ()
     #: For a config's formula: the config's own values of the variables.
     at: dict[str, int] = field(default_factory=dict)
+    #: The FLOPs of one forward pass (``counted == "flops"``), over the variables and
+    #: the pass's ``seq``, ``batch`` (and an encoder-decoder's ``decoder_seq``); None
+    #: where they were not derived.
+    compute: Derived | None = None
 
     # -- the formula -----------------------------------------------------------------------
     @property
@@ -290,6 +297,7 @@ class Derived:
             **({"routing": list(self.routing)} if self.routing else {}),
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"at": dict(self.at)} if self.at else {}),
+            **({"compute": self.compute.to_json()} if self.compute else {}),
         }
 
     def save(self, path: str | Path) -> None:

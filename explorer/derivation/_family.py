@@ -38,6 +38,7 @@ from explorer.conventions import Convention
 from explorer.derivation._derived import Derived, load_derived
 from explorer.derivation._poly import RationalPolynomial
 from explorer.derivation._saved import MAX_BYTES as _MAX_BYTES
+from explorer.derivation._tensors import DerivedTensor
 from explorer.errors import ConflictError, InvalidSizeError, UnknownNameError
 from explorer.families import FAMILIES, Family, Keyword, SearchChoice
 
@@ -260,7 +261,10 @@ class DerivedFamily(Family):
         return own + tuple(Slot(k, None, k, derived=True) for _, k, _ in self._exact)
 
     def meaning(self, slot: Slot) -> str:
-        for _, keyword, polynomial in self._exact:
+        if slot.keyword in _EXTENT_WORDS and slot.keyword not in self.derived.domain:
+            return _EXTENT_WORDS[slot.keyword]
+        computed = self._compute_exact if self.derived.compute is not None else ()
+        for _, keyword, polynomial in (*self._exact, *computed):
             if slot.keyword == keyword:
                 return f"the exact value of {polynomial.text()} (fractional coefficients)"
         return f"{slot.keyword} (an argument of {self.derived.target})"
@@ -300,6 +304,92 @@ class DerivedFamily(Family):
     def design(self, structure: Hashable, values: Sequence[int | None]) -> dict[str, Any]:
         return dict(zip(self.derived.variables, values))
 
+    # -- the compute: a derived formula of one forward pass's FLOPs ----------------------
+    def measures(self, structure: Hashable) -> tuple[str, ...]:
+        """``flops:full`` where the FLOPs were derived (FlopCounterMode counts the full
+        square of eager attention; the causal half is not what it counts)."""
+        return (COMPUTE_MEASURE,) if self.derived.compute is not None else ()
+
+    def measure_slots(self, structure: Hashable, measure: str) -> tuple[Slot, ...]:
+        """``seq`` (T), ``batch`` (B), an encoder-decoder's ``decoder_seq`` (T_d); then
+        the compute's exact slots (fractional coefficients)."""
+        own = tuple(Slot(v, None, _EXTENT_SYMBOLS[v]) for v in self._extents)
+        return own + tuple(Slot(k, None, k, derived=True) for _, k, _ in self._compute_exact)
+
+    def check_extents(self, structure: Hashable, measure: str, sizes: Mapping[str, Any]) -> None:
+        """Each size and extent given on the lattice the compute was verified on."""
+        compute = self._compute
+        for name in compute.variables:
+            value = sizes.get(name)
+            if value is None:
+                continue
+            r = compute.domain[name]
+            if r.lo == r.hi and value != r.lo:
+                raise InvalidSizeError(
+                    f"the FLOPs of {self.name} hold at {name}={r.lo} only (the forward pass "
+                    f"fails elsewhere on its lattice): give {name}={r.lo}, or count "
+                    "without --seq"
+                )
+            if name in _EXTENT_WORDS and name not in self.derived.domain and not r.contains(value):
+                raise InvalidSizeError(
+                    f"{name}={value} lies outside {r.text()}, where the FLOPs of {self.name} "
+                    "were verified (the longest sequence is the config's position table, "
+                    "max_position_embeddings)"
+                )
+            compute.check_value(name, value)
+
+    def measure_complete(self, structure: Hashable, measure: str, values: list[Any]) -> None:
+        """Fill the compute's exact slots (``numerator // denominator``)."""
+        size = len(self.derived.variables) + len(self._exact)
+        point = [*values[: len(self.derived.variables)], *values[size : size + len(self._extents)]]
+        for index, _, polynomial in self._compute_exact:
+            at = size + len(self._extents) + index
+            values[at] = polynomial.function()(*point) // polynomial.denominator
+
+    def measure_terms(self, structure: Hashable, measure: str) -> tuple[Term, ...]:
+        """Each module's own products, as fitted (or the whole compute)."""
+        compute = self._compute
+        whole = f"every product of one forward pass of {self.derived.target}"
+        parts = compute.tensors or (
+            DerivedTensor("forward", "matmul", "derived", False, compute.polynomial),
+        )
+        symbols = {
+            **dict(zip(self.derived.variables, self.derived.symbols)),
+            **{v: _symbol(_EXTENT_SYMBOLS[v]) for v in self._extents},
+        }
+        exact = {id(p): _symbol(k) for _, k, p in self._compute_exact}
+        return tuple(
+            _term(
+                part,
+                exact.get(id(part.polynomial))
+                or part.polynomial.to_sympy([symbols[v] for v in part.polynomial.variables]),
+                whole if part.name == "forward" else f"{part.name}: its own products",
+            )
+            for part in parts
+        )
+
+    @functools.cached_property
+    def _compute(self) -> Derived:
+        if self.derived.compute is None:  # pragma: no cover - measures() declares none
+            raise ConflictError(f"{self.name} has no derived compute")
+        return self.derived.compute
+
+    @property
+    def _extents(self) -> tuple[str, ...]:
+        return tuple(v for v in self._compute.variables if v not in self.derived.domain)
+
+    @functools.cached_property
+    def _compute_exact(self) -> tuple[tuple[int, str, RationalPolynomial], ...]:
+        """The compute's parts with fractional coefficients: index among the measure's
+        derived slots, keyword, polynomial."""
+        found: list[tuple[int, str, RationalPolynomial]] = []
+        parts = self._compute.tensors or ()
+        polynomials = [p.polynomial for p in parts] or [self._compute.polynomial]
+        for polynomial in polynomials:
+            if polynomial.denominator != 1:
+                found.append((len(found), f"flops_{len(found)}", polynomial))
+        return tuple(found)
+
     def describe(self, structure: Hashable) -> str:
         versions = ", ".join(f"{k} {v}" for k, v in self.derived.versions.items())
         return f"counting: {self.derived.counted}; derived with {versions or 'unknown versions'}"
@@ -315,6 +405,35 @@ class DerivedFamily(Family):
     def multiple(self, free: str, sizes: Mapping[str, Any]) -> int:
         """The free variable's lattice step."""
         return self.derived.domain[free].step
+
+
+#: A derived compute's measure: the FLOPs FlopCounterMode counts (the full square).
+COMPUTE_MEASURE = "flops:full"
+_EXTENT_SYMBOLS = {"seq": "T", "decoder_seq": "T_d", "batch": "B"}
+_EXTENT_WORDS = {
+    "seq": "tokens per sequence of the forward pass",
+    "decoder_seq": "tokens per sequence the decoder reads",
+    "batch": "sequences in the forward pass",
+}
+
+
+def _symbol(name: str) -> Any:
+    import sympy
+
+    return sympy.Symbol(name, positive=True)
+
+
+def _term(part: DerivedTensor, expression: Any, meaning: str) -> Term:
+    from explorer.algebra import Term
+
+    return Term(
+        part.name,
+        part.kind,
+        (expression,),
+        meaning,
+        part.block,
+        role=Role(part.name, part.name, block=part.block, extras=(("words", "meaning"),)),
+    )
 
 
 def is_derived_file(path: str | Path) -> bool:

@@ -55,8 +55,10 @@ def derive_fresh(
     seed: int,
     say: Callable[[str], None] = lambda _line: None,
     timeout: float | None = BUILD_TIMEOUT,
+    flops: bool = False,
 ) -> Derived:
-    """Build, fit, verify and factor (the arguments already validated by ``derive``)."""
+    """Build, fit, verify and factor (the arguments already validated by ``derive``);
+    with ``flops``, the FLOPs of one forward pass too (:mod:`explorer.derivation._compute`)."""
     from explorer.expressions import parse_expression
 
     variables = tuple(ranges)
@@ -80,7 +82,7 @@ def derive_fresh(
         )
     tensors = per_tensor(builder, fit, variables, checked, polynomial)
     say("factoring the formula")
-    return Derived(
+    derived = Derived(
         target=target,
         model=resolved.model,
         variables=variables,
@@ -102,6 +104,34 @@ def derive_fresh(
         module=str(getattr(resolved.module_class, "__module__", "")),
         tensors=tensors,
     )
+    if not flops:
+        return derived
+    import dataclasses
+
+    from explorer.derivation._compute import (
+        Runner,
+        compute_formula,
+        compute_ranges,
+        fit_compute,
+        refuse_other_inputs,
+    )
+
+    with quiet():
+        runner = Runner(resolved, variables, settings, tied, timeout=timeout)
+        refuse_other_inputs(resolved, settings)
+        extents = compute_ranges(resolved, variables, ranges, known, runner.decoder)
+        lattices = [*ranges.values(), *extents.values()]
+        anchor = [r.index(nodes[0]) for r, nodes in zip(ranges.values(), fit.nodes)]
+        found = fit_compute(
+            runner,
+            lattices,
+            anchor,
+            max_degree=max_degree,
+            checks=checks,
+            rng=random.Random(seed + 1),
+            say=say,
+        )
+    return dataclasses.replace(derived, compute=compute_formula(runner, found, derived))
 
 
 def _fit_and_verify(

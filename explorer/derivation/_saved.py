@@ -86,11 +86,16 @@ def _key(name: str) -> str:
 
 def to_toml(data: Mapping[str, Any]) -> str:
     """The TOML text of :meth:`Derived.to_json` data (``None`` fixed values are listed
-    under ``fixed_none``: TOML has no null)."""
-    lines = [_HEADER.rstrip("\n")]
+    under ``fixed_none``: TOML has no null; a derived compute under ``[compute]``)."""
+    return "\n".join([_HEADER.rstrip("\n"), *_document(data, "")]) + "\n"
+
+
+def _document(data: Mapping[str, Any], prefix: str) -> list[str]:
+    """The lines of one formula's data, its tables named under ``prefix``."""
+    lines = ["", f"[{prefix.rstrip('.')}]"] if prefix else []
     fixed = data.get("fixed") or {}
     for key, value in data.items():
-        if key in _TABLES or key == "tensors" or value is None:
+        if key in _TABLES or key in ("tensors", "compute") or value is None:
             continue
         lines.append(f"{key} = {_value(value)}")
     unset = [k for k, v in fixed.items() if v is None]
@@ -103,12 +108,14 @@ def to_toml(data: Mapping[str, Any]) -> str:
         if not entries:
             continue
         lines.append("")
-        lines.append(f"[{table}]")
+        lines.append(f"[{prefix}{table}]")
         lines += [f"{_key(k)} = {_value(v)}" for k, v in entries.items()]
     for tensor in data.get("tensors") or ():
-        lines += ["", "[[tensors]]"]
+        lines += ["", f"[[{prefix}tensors]]"]
         lines += [f"{_key(k)} = {_value(v)}" for k, v in tensor.items()]
-    return "\n".join(lines) + "\n"
+    if data.get("compute") and not prefix:
+        lines += _document(data["compute"], "compute.")
+    return lines
 
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -121,10 +128,13 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"{source}: not valid TOML: {error}") from None
-    fixed = data.get("fixed", {})
-    for name in data.pop("fixed_none", []):
-        if isinstance(fixed, dict) and isinstance(name, str):
-            fixed[name] = None
+    for table in (data, data.get("compute")):
+        if not isinstance(table, dict):
+            continue
+        fixed = table.get("fixed", {})
+        for name in table.pop("fixed_none", []):
+            if isinstance(fixed, dict) and isinstance(name, str):
+                fixed[name] = None
     return data
 
 
@@ -139,8 +149,9 @@ def read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(text, str(path))
 
 
-def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """The fields of a :class:`Derived`, each checked, from saved or cached data.
+def validated(data: Mapping[str, Any], source: str, *, compute: bool = False) -> dict[str, Any]:
+    """The fields of a :class:`Derived`, each checked, from saved or cached data
+    (``compute``: the FLOPs formula a ``[compute]`` table holds).
 
     Raises:
         SpecError: naming ``source`` and the field at fault.
@@ -163,7 +174,7 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         or len(set(variables)) != len(variables)
     ):
         raise _fail(source, "variables", "must be a list of distinct names")
-    domain = _domain(data.get("domain"), variables, source)
+    domain = _domain(data.get("domain"), variables, source, single=compute)
     formula = data.get("formula")
     if not isinstance(formula, str):
         raise _fail(source, "formula", "must be arithmetic text over the variables")
@@ -185,8 +196,9 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
             "(an edited or corrupt formula)",
         )
     counted = data.get("counted", "parameters")
-    if counted not in ("parameters", "buffers"):
-        raise _fail(source, "counted", "must be 'parameters' or 'buffers'")
+    if counted not in (("flops",) if compute else ("parameters", "buffers")):
+        wanted = "'flops'" if compute else "'parameters' or 'buffers'"
+        raise _fail(source, "counted", f"must be {wanted}")
     builds = data.get("builds")
     fit_builds = data.get("fit_builds", builds)
     if type(builds) is not int or builds < 1 or type(fit_builds) is not int:
@@ -199,7 +211,8 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     ):
         raise _fail(source, "verified", "must record the points checked, all exact (exact = true)")
     title = data.get("title", target)
-    tensors = _tensors(data.get("tensors", []), variables, polynomial, source)
+    kinds = ("matmul",) if compute else ("weight", "bias", "embedding")
+    tensors = _tensors(data.get("tensors", []), variables, polynomial, source, kinds)
     routing = data.get("routing")
     if routing is not None:
         if not (
@@ -231,7 +244,42 @@ def validated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         "routing": routing,
         "notes": _notes(data.get("notes", []), source),
         "at": _at(data.get("at", {}), domain, source),
+        **({} if compute else {"compute": _compute(data.get("compute"), domain, source)}),
     }
+
+
+def _within(own: Range, outer: Range) -> bool:
+    """The compute's lattice of a size: the formula's, or one value of it."""
+    return own == outer or (own.lo == own.hi and outer.contains(own.lo))
+
+
+def _compute(data: object, domain: Mapping[str, Range], source: str) -> Any:
+    """The derived compute: over the formula's variables (on its domain, or at one value
+    of a size) and the forward pass's extents."""
+    if data is None:
+        return None
+    from explorer.derivation._compute import EXTENTS, SEQ
+    from explorer.derivation._derived import Derived
+
+    where = f"{source} [compute]"
+    if not isinstance(data, Mapping):
+        raise SpecError(f"{where}: must be a table")
+    fields = validated(data, where, compute=True)
+    names = fields["variables"]
+    own = [v for v in names if v not in domain]
+    if (
+        [v for v in names if v in domain] != list(domain)
+        or not all(_within(fields["domain"][v], domain[v]) for v in domain)
+        or SEQ not in own
+        or not set(own) <= set(EXTENTS)
+    ):
+        raise _fail(
+            where,
+            "variables",
+            "must be the formula's, on its domain (or one value of it), then seq, batch "
+            "(and decoder_seq)",
+        )
+    return Derived(**fields, source=source)
 
 
 def _at(data: object, domain: Mapping[str, Range], source: str) -> dict[str, int]:
@@ -249,7 +297,11 @@ def _notes(data: object, source: str) -> tuple[str, ...]:
 
 
 def _tensors(
-    data: object, variables: list[str], total: RationalPolynomial, source: str
+    data: object,
+    variables: list[str],
+    total: RationalPolynomial,
+    source: str,
+    kinds: tuple[str, ...],
 ) -> tuple[Any, ...]:
     """The groups of named tensors, each formula read with the safe parser; together they
     must add up to the formula."""
@@ -268,8 +320,8 @@ def _tensors(
         name, kind, block = entry.get("name"), entry.get("kind"), entry.get("block")
         if not all(isinstance(x, str) and 0 < len(x) <= 300 for x in (name, kind, block)):
             raise _fail(source, where, "needs a name, a kind and a block (text)")
-        if kind not in ("weight", "bias", "embedding"):
-            raise _fail(source, where, "kind must be weight, bias or embedding")
+        if kind not in kinds:
+            raise _fail(source, where, f"kind must be {_either(kinds)}")
         experts = entry.get("experts", False)
         formula = entry.get("formula")
         if not isinstance(experts, bool) or not isinstance(formula, str):
@@ -285,6 +337,11 @@ def _tensors(
     if tensors and RationalPolynomial.from_terms(variables, summed) != total:
         raise _fail(source, "tensors", "do not add up to the formula (an edited file?)")
     return tuple(tensors)
+
+
+def _either(words: tuple[str, ...]) -> str:
+    """``weight, bias or embedding``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def negative_point(
@@ -343,7 +400,10 @@ def _fail(source: str, key: str, what: str) -> SpecError:
     return SpecError(f"{source}: {key} {what}")
 
 
-def _domain(data: object, variables: list[str], source: str) -> dict[str, Range]:
+def _domain(
+    data: object, variables: list[str], source: str, *, single: bool = False
+) -> dict[str, Range]:
+    """Each variable's lattice (``single``: a compute may hold at one value of a size)."""
     if not isinstance(data, Mapping) or set(data) != set(variables):
         raise _fail(source, "domain", "must give lo, hi and step for every variable, no other")
     domain: dict[str, Range] = {}
@@ -353,7 +413,8 @@ def _domain(data: object, variables: list[str], source: str) -> dict[str, Range]
             lo, hi, step = (entry[k] for k in ("lo", "hi", "step"))
             if not all(type(x) is int for x in (lo, hi, step)):
                 raise TypeError
-            domain[name] = Range.checked(name, lo, hi, step)
+            one = single and lo == hi and lo >= 0 and step == 1
+            domain[name] = Range(lo, hi) if one else Range.checked(name, lo, hi, step)
         except (KeyError, TypeError, ExplorerError):
             raise _fail(
                 source, f"domain.{name}", "must be {lo = ..., hi = ..., step = ...}, lo < hi"

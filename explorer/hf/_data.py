@@ -71,7 +71,12 @@ def type_data(model_type: object) -> dict[str, Any]:
     shown = str(model_type)[:40]
     known = f"{len(types)} model types, such as {', '.join(list(types)[:3])}"
     if model_type in _data()["transformers_model_types"]:
-        raise ConfigError(f"model_type {shown!r} has no family here ({known} have one)")
+        raise ConfigError(
+            f"model_type {shown!r} has no family here ({known} have one): `explorer count "
+            "--hf-config` counts it from the config itself where transformers is installed; "
+            "to solve or search, derive a family with `explorer derive` and give its file "
+            "as --arch"
+        )
     guess = did_you_mean(shown, types)
     hint = f"; did you mean '{guess}'?" if guess else ""
     raise ConfigError(

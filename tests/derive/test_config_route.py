@@ -259,13 +259,19 @@ def test_without_transformers_one_line_and_exit_2(
     assert "pip install 'explorer[truth]'" in err
 
 
-def test_flops_are_refused_on_this_route(
-    shared_cache: Path, moe_file: Path, capsys: pytest.CaptureFixture[str]
+def test_flops_of_a_model_that_reads_images_are_refused_in_one_line(
+    shared_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """FLOPs are derived on this route (tests/derive/test_compute.py), except for a model
+    whose pass on token ids alone would leave a tower out."""
     _needs_transformers()
-    status, _, err = run(capsys, ["count", "--hf-config", str(moe_file), "--seq", "128"])
-    assert status == 2
-    assert "FLOPs of a model type with no family are not derived" in err
+    path = tmp_path / "llava-next.json"
+    path.write_text(json.dumps(LLAVA_NEXT))
+    status, out, err = run(capsys, ["count", "--hf-config", str(path), "--seq", "128"])
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "FLOPs of LlavaNextForConditionalGeneration are not derived" in err
+    assert "reads more than token ids (vision_config)" in err
 
 
 def test_an_unbuildable_config_is_one_line(
