@@ -26,6 +26,11 @@
    in a process of its own (its first build: the modelling code imported lazily), and
    the cached repeat in a fresh process against ``python -c "import explorer"``.
    Aims: derived in at most 3 s after transformers is imported; cached at most 0.1 s.
+5. Derived FLOPs on the config route (``count --hf-config FILE --seq 128``): in a fresh
+   process, after the imports, ``count_config(..., seq=128)`` with the cache off (the
+   parameter count and the FLOPs derived), against one forward pass of the same model
+   under ``FlopCounterMode`` on the meta device in a process of its own; the two FLOPs
+   must be equal. No aim in the issue: reported.
 
 Run it from the project root with the project's interpreter::
 
@@ -260,6 +265,42 @@ else:
                variables=len(derived.variables), verified=derived.verified_points)
 print(json.dumps(out), flush=True)
 """
+
+#: The FLOPs of one forward pass (``SEQ`` tokens) on the config route: derived (cache off,
+#: the parameter count with it) against one pass under FlopCounterMode on the meta device.
+FLOPS_SEQ = 128
+FLOPS_SNIPPET = r"""
+import json, sys, time, warnings
+case, mode, seq = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+import torch, transformers
+from torch.utils.flop_counter import FlopCounterMode
+imported = time.perf_counter()
+out = {}
+if mode == "pass":
+    fields = {k: v for k, v in case.items() if k != "model_type"}
+    config = transformers.CONFIG_MAPPING[case["model_type"]](**fields)
+    with torch.device("meta"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = getattr(transformers, case["architectures"][0])._from_config(
+            config, attn_implementation="eager", experts_implementation="batched_mm")
+        model.requires_grad_(False)
+        ids = torch.zeros(1, seq, dtype=torch.long)
+        with FlopCounterMode(display=False) as counter, torch.no_grad():
+            model.eval()(input_ids=ids)
+    out["flops"] = int(counter.get_total_flops())
+    out["pass_s"] = time.perf_counter() - imported
+else:
+    from explorer.derivation import count_config
+    counted = count_config(case, seq=seq, cache=False)
+    out["derive_s"] = time.perf_counter() - imported
+    out["flops"] = counted.flops
+    compute = counted.family.derived.compute
+    out.update(passes=compute.builds, fit_passes=compute.fit_builds,
+               verified=compute.verified_points, variables=len(compute.variables))
+print(json.dumps(out), flush=True)
+"""
+#: Configs of part 5 (LLaVA-NeXT reads images: its FLOPs are refused).
+FLOPS_CASES = ("PHI35_MOE", "SENTIMENT_NO_FAMILY")
 
 
 @dataclass(frozen=True)
@@ -510,6 +551,37 @@ def bench_configs(settings: Settings, scratch: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_flops(settings: Settings) -> list[dict[str, Any]]:
+    """Part 5: derived FLOPs on the config route against one forward pass."""
+    rows = []
+    configs = _configs()
+    for name in FLOPS_CASES:
+        progress(f"part 5: {name} FLOPs")
+        measured = {}
+        for mode in ("pass", "derive"):
+            command = [
+                sys.executable,
+                "-c",
+                FLOPS_SNIPPET,
+                json.dumps(configs[name]),
+                mode,
+                str(FLOPS_SEQ),
+            ]
+            done = subprocess.run(
+                command, env=_environ(None), capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                raise CheckFailedError(f"{name} FLOPs {mode}: {done.stderr[-500:]}")
+            measured[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+        check(
+            measured["derive"]["flops"] == measured["pass"]["flops"],
+            f"{name}: derived FLOPs {measured['derive']['flops']} against FlopCounterMode's "
+            f"{measured['pass']['flops']}",
+        )
+        rows.append({"case": name, **measured["pass"], **measured["derive"]})
+    return rows
+
+
 def measure(settings: Settings) -> dict[str, Any]:
     """Every part: the report."""
     import importlib.util
@@ -523,6 +595,7 @@ def measure(settings: Settings) -> dict[str, Any]:
         report["cli"] = bench_cli(settings, scratch, have_transformers)
         if have_transformers:
             report["configs"] = bench_configs(settings, scratch)
+            report["flops"] = bench_flops(settings)
     return report
 
 
@@ -597,6 +670,25 @@ def render(report: dict[str, Any]) -> str:
         lines.append(
             "   (derive and 1 build: after import torch, transformers; 1 build includes the "
             "lazy import of the modelling code, as the derivation's first build does)"
+        )
+    flops = report.get("flops")
+    if flops:
+        lines += [
+            "",
+            f"5. derived FLOPs on the config route, {FLOPS_SEQ} tokens (fresh processes; "
+            "seconds, after import torch, transformers)",
+            f"   {'case':<20}{'FLOPs':>20}{'fields':>7}{'passes':>7}{'fit':>5}{'checked':>8}"
+            f"{'1 pass':>8}{'derive':>8}{'ratio':>7}",
+        ]
+        for row in flops:
+            lines.append(
+                f"   {row['case']:<20}{row['flops']:>20,}{row['variables']:>7}{row['passes']:>7}"
+                f"{row['fit_passes']:>5}{row['verified']:>8}{row['pass_s']:>8.2f}"
+                f"{row['derive_s']:>8.2f}{row['derive_s'] / row['pass_s']:>7.1f}"
+            )
+        lines.append(
+            "   (derive: the parameter count and the FLOPs, both from scratch; equal to "
+            "FlopCounterMode's count of the same pass, checked; no aim in the issue)"
         )
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.derivation._derived import What
 from explorer.derivation._errors import TargetError
@@ -34,10 +34,21 @@ from explorer.errors import UnknownNameError
 if TYPE_CHECKING:
     from explorer.expressions import Expression
 
-__all__ = ["BUILD_TIMEOUT", "BuildFailure", "Builder", "fenced", "quiet", "where"]
+__all__ = ["BUILD_TIMEOUT", "BuildFailure", "Builder", "Shape", "fenced", "quiet", "where"]
 
 _UNEXPECTED = re.compile(r"unexpected keyword argument '(\w+)'")
 _MISSING = re.compile(r"missing \d+ required (?:positional|keyword-only) arguments?: (.+)")
+
+
+class Shape(NamedTuple):
+    """A group of tensors of one shape: how many, and the shape."""
+
+    instances: int
+    dims: tuple[int, ...]
+
+    def more(self) -> Shape:
+        """One instance more."""
+        return Shape(self.instances + 1, self.dims)
 
 
 class BuildFailure(Exception):  # noqa: N818 - an outcome the fit reacts to, not a user error
@@ -86,6 +97,9 @@ class Builder:
         #: Per point built: each group of named tensors (layer index abstracted) and the
         #: elements it holds; per group, what it is (kind, block, experts).
         self._parts: dict[tuple[int, ...], dict[str, int]] = {}
+        #: Per point built: each group's instances and their one shape (None where the
+        #: instances differ in shape).
+        self._shapes: dict[tuple[int, ...], dict[str, Shape | None]] = {}
         self.info: dict[str, TensorInfo] = {}
 
     def arguments(self, point: Sequence[int]) -> dict[str, Any]:
@@ -133,6 +147,16 @@ class Builder:
         self.count(key)
         return self._parts[key]
 
+    def shapes(self, point: Sequence[int]) -> dict[str, Shape | None]:
+        """Each group's instances and their shape at ``point`` (None: not one shape).
+
+        Raises:
+            BuildFailure: as :meth:`count`.
+        """
+        key = tuple(int(v) for v in point)
+        self.count(key)
+        return self._shapes[key]
+
     def _build(self, key: tuple[int, ...]) -> int | BuildFailure:
         import torch
 
@@ -156,8 +180,10 @@ class Builder:
             return BuildFailure(dict(zip(self.variables, key)), error)
         if not isinstance(module, torch.nn.Module):
             raise TargetError(f"{self.target.title} did not build a torch.nn.Module")
-        parts = _unique_parts(module, self.what, self.target.title, self.info)
+        shapes: dict[str, Shape | None] = {}
+        parts = _unique_parts(module, self.what, self.target.title, self.info, shapes)
         self._parts[key] = parts
+        self._shapes[key] = shapes
         return sum(parts.values())
 
     def _argument_error(self, error: TypeError) -> None:
@@ -176,10 +202,15 @@ class Builder:
 
 
 def _unique_parts(
-    module: Any, what: What, title: str, info: dict[str, TensorInfo]
+    module: Any,
+    what: What,
+    title: str,
+    info: dict[str, TensorInfo],
+    shapes: dict[str, Shape | None],
 ) -> dict[str, int]:
     """Each group of unique tensors (a Parameter object shared by several modules counted
-    once, under its first name) and its elements; ``info`` learns each new group."""
+    once, under its first name) and its elements; ``info`` learns each new group, and
+    ``shapes`` each group's instances and shape (None where they differ)."""
     from torch.nn.parameter import is_lazy
 
     owners = {id(p): type(m).__name__ for m in module.modules() for p in m.parameters(False)}
@@ -192,6 +223,12 @@ def _unique_parts(
         if group not in info:
             info[group] = classify(group, owners.get(id(tensor), ""))
         parts[group] = parts.get(group, 0) + tensor.numel()
+        shape = tuple(tensor.shape)
+        if group not in shapes:
+            shapes[group] = Shape(1, shape)
+        else:
+            known = shapes[group]
+            shapes[group] = None if known is None or known.dims != shape else known.more()
     if what == "buffers":  # lazy parameters are refused when buffers are counted too
         for tensor in module.parameters():
             if is_lazy(tensor):

@@ -27,21 +27,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.derivation import _cache
 from explorer.derivation._derived import Derived
 from explorer.derivation._domain import Range
 from explorer.derivation._newton import Fit
+from explorer.derivation._poly import RationalPolynomial
 from explorer.derivation._target import BUILD_TIMEOUT, NESTED, installed_version, nest
+from explorer.derivation._tensors import DerivedTensor
 from explorer.errors import ConfigError, ConflictError
 
 if TYPE_CHECKING:
     from explorer.algebra import Count
-    from explorer.derivation._build import Builder
+    from explorer.derivation._build import Builder, Shape
 
 __all__ = ["ROUTE", "count_config", "count_unknown_type", "derive_config"]
 
@@ -364,12 +366,10 @@ def _derive(
             {},
             timeout=timeout,
         )
-        variables, fit, held, view, notes = _fit(builder, fields, values, steps, say)
+        fitted = _fit(builder, fields, values, steps, say)
+    variables, held = fitted.variables, fitted.held
     point = tuple(candidates[v] for v in variables)
-    if fit is None:  # no field the count follows as a polynomial: the count alone
-        from explorer.derivation._poly import RationalPolynomial
-        from explorer.derivation._tensors import DerivedTensor
-
+    if fitted.polynomial is None:  # no field the count follows as a polynomial: the count alone
         polynomial = RationalPolynomial.from_terms((), {(): Fraction(truth)})
         info = whole.info
         tensors = tuple(
@@ -382,9 +382,17 @@ def _derive(
             )
             for n, c in whole.parts(()).items()
         )
+    elif fitted.groups is not None:  # fitted from the shapes, each group verified
+        polynomial = fitted.polynomial
+        info = builder.info
+        tensors = tuple(
+            DerivedTensor(n, info[n].kind, info[n].block, info[n].experts, p)
+            for n, p in fitted.groups.items()
+        )
     else:
-        polynomial = fit.polynomial(variables)
-        tensors = per_tensor(view, fit, variables, held, polynomial)  # type: ignore[arg-type]
+        assert fitted.fit is not None
+        polynomial = fitted.polynomial
+        tensors = per_tensor(fitted.view, fitted.fit, variables, held, polynomial)  # type: ignore[arg-type]
     exact = polynomial.evaluate(point)
     if exact != truth:  # never returned unless the build at the file's values agrees
         raise ConfigError(
@@ -404,7 +412,7 @@ def _derive(
         formula_text=_factored(polynomial),
         polynomial=polynomial,
         builds=whole.builds + builder.builds + _probe_builds[0],
-        fit_builds=len(set(fit.points)) if fit is not None else 1,
+        fit_builds=fitted.fit_builds,
         verified_points=len(held),
         versions={
             n: version
@@ -414,7 +422,7 @@ def _derive(
         title=f"{data['model_type']} config -> {target.model}",
         tensors=tensors,
         routing=_routing(tensors, variables, candidates),
-        notes=tuple(notes),
+        notes=tuple(fitted.notes),
         at=dict(zip(variables, point)),
     )
 
@@ -541,15 +549,32 @@ def _probe(
         power = value & -value
         for step in dict.fromkeys((1, power, value)):
             try:
-                first = builder.parts((value + step,))
+                if builder.parts((value + step,)) == (anchor if depth else reduced):
+                    break  # the count does not follow it: no field (and no second build)
                 builder.parts((value + 2 * step,))
             except BuildFailure:
                 continue
-            if first != (anchor if depth else reduced):
-                steps[name] = step
+            steps[name] = step
             break
         _probe_builds[0] += builder.builds
     return steps
+
+
+class _Fitted(NamedTuple):
+    """What the fit found: the fields fitted over, the polynomial (None when no field is
+    left), each group's polynomial where the shapes gave them (else None: refitted from
+    ``fit``), the Newton fit of the total (None where the shapes sufficed), the held-out
+    points, the builder seen through the fields, what was fixed and why, and the builds
+    the fit used."""
+
+    variables: tuple[str, ...]
+    polynomial: RationalPolynomial | None
+    groups: dict[str, RationalPolynomial] | None
+    fit: Fit | None
+    held: list[tuple[int, ...]]
+    view: _View
+    notes: list[str]
+    fit_builds: int
 
 
 def _fit(
@@ -558,12 +583,12 @@ def _fit(
     values: tuple[int, ...],
     steps: Mapping[str, int],
     say: Callable[[str], None],
-) -> tuple[tuple[str, ...], Fit | None, list[tuple[int, ...]], _View, list[str]]:
-    """Fit over the fields, anchored at the file's values; a field along which the count
-    is no polynomial (or that fails to build on its lattice) is fixed at its value and
-    the fit made again without it. Returns the fields fitted over, the fit (None when
-    none is left), its held-out points, the builder seen through those fields, and what
-    was fixed and why."""
+) -> _Fitted:
+    """Fit over the fields, anchored at the file's values: from the tensors' shapes
+    (:mod:`explorer.derivation._shapes`: fewest builds), else the count of each group as
+    one polynomial; verified at held-out builds either way. A field along which the count
+    is no polynomial (or that fails to build on its lattice) is fixed at its value and the
+    fit made again without it."""
     from explorer.derivation._build import BuildFailure
     from explorer.derivation._newton import DegreeCapError, fit_polynomial
     from explorer.derivation._verify import verify
@@ -575,10 +600,16 @@ def _fit(
         index = [fields.index(f) for f in free]
         view = _View(builder, index, values)
         if not index:
-            return (), None, [], view, notes
+            return _Fitted((), None, None, None, [], view, notes, 1)
         ranges = [_range(fields[i], values[i], steps[fields[i]]) for i in index]
         anchor = tuple(r.index(_start(f, values[fields.index(f)])) for f, r in zip(free, ranges))
         variables = tuple(free)
+        shaped = _fit_shapes(view, ranges, anchor, variables, rng)
+        if shaped is not None:
+            groups, held, used = shaped
+            say(f"fitted over {len(index)} fields from {used} builds (by shapes)")
+            total = _sum(variables, groups.values())
+            return _Fitted(variables, total, groups, None, held, view, notes, used)
         culprit: str | None = None
         try:
             fit = fit_polynomial(view.count, ranges, anchor, max_degree=_MAX_DEGREE)
@@ -598,9 +629,10 @@ def _fit(
             )
         else:
             if not mismatches:
-                say(f"fitted over {len(index)} fields from {len(set(fit.points))} builds")
-                used = set(fit.points)
-                return variables, fit, [p for p in points if p not in used], view, notes
+                used = len(set(fit.points))
+                say(f"fitted over {len(index)} fields from {used} builds")
+                held = [p for p in points if p not in set(fit.points)]
+                return _Fitted(variables, polynomial, None, fit, held, view, notes, used)
             found = _culprit(view.count, polynomial, ranges)
             culprit = free[found] if found is not None else free[-1]
         notes.append(
@@ -608,6 +640,44 @@ def _fit(
             "polynomial along it (or builds fail on its lattice)"
         )
         free.remove(culprit)
+
+
+def _fit_shapes(
+    view: _View,
+    ranges: list[Range],
+    anchor: tuple[int, ...],
+    variables: tuple[str, ...],
+    rng: random.Random,
+) -> tuple[dict[str, RationalPolynomial], list[tuple[int, ...]], int] | None:
+    """Each group's polynomial from its shapes, verified (every group) at held-out
+    builds: the groups, the held-out points and the builds the fit used; None where the
+    shapes give no answer that holds (the caller fits the counts)."""
+    from explorer.derivation._build import BuildFailure
+    from explorer.derivation._shapes import fit_by_shapes
+
+    try:
+        found = fit_by_shapes(view.shapes, ranges, anchor, variables, max_degree=_MAX_DEGREE)
+        if found is None:
+            return None
+        points = _held_out(ranges, anchor, rng, set(found.points))
+        for point in points:
+            parts = view.parts(point)
+            if set(parts) != set(found.polynomials) or any(
+                p.evaluate(point) != parts[g] for g, p in found.polynomials.items()
+            ):
+                return None
+    except BuildFailure:
+        return None  # the count's fit finds the field at fault
+    return found.polynomials, points, len(found.points)
+
+
+def _sum(
+    variables: tuple[str, ...], polynomials: Iterable[RationalPolynomial]
+) -> RationalPolynomial:
+    total = RationalPolynomial.from_terms(variables, {})
+    for polynomial in polynomials:
+        total = total.plus(polynomial)
+    return total
 
 
 def _is_depth(name: str) -> bool:
@@ -683,6 +753,9 @@ class _View:
 
     def parts(self, point: tuple[int, ...]) -> dict[str, int]:
         return self.builder.parts(self._full(point))
+
+    def shapes(self, point: tuple[int, ...]) -> dict[str, Shape | None]:
+        return self.builder.shapes(self._full(point))
 
 
 def _routing(

@@ -83,6 +83,12 @@ class RationalPolynomial:
             self.variables, plus(dict(self.terms), dict(other.terms))
         )
 
+    def times(self, other: RationalPolynomial) -> RationalPolynomial:
+        """``self * other`` (the same variables)."""
+        return RationalPolynomial.from_terms(
+            self.variables, multiply(dict(self.terms), dict(other.terms))
+        )
+
     # -- evaluation --------------------------------------------------------------------------
     @property
     def denominator(self) -> int:
