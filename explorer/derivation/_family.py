@@ -332,9 +332,9 @@ class DerivedFamily(Family):
                 )
             if name in _EXTENT_WORDS and name not in self.derived.domain and not r.contains(value):
                 raise InvalidSizeError(
-                    f"{name}={value} lies outside {r.text()}, where the FLOPs of {self.name} "
-                    "were verified (the longest sequence is the config's position table, "
-                    "max_position_embeddings)"
+                    f"{name}={value} lies outside {r.text()}, the {_EXTENT_WORDS[name]} the "
+                    f"FLOPs of {self.name} were verified on (a sequence runs up to the "
+                    "config's position table, max_position_embeddings)"
                 )
             compute.check_value(name, value)
 
@@ -358,11 +358,16 @@ class DerivedFamily(Family):
             **{v: _symbol(_EXTENT_SYMBOLS[v]) for v in self._extents},
         }
         exact = {id(p): _symbol(k) for _, k, p in self._compute_exact}
+
+        def expression(polynomial: RationalPolynomial) -> Any:
+            if id(polynomial) in exact:
+                return exact[id(polynomial)]
+            return polynomial.to_sympy([symbols[v] for v in polynomial.variables])
+
         return tuple(
             _term(
                 part,
-                exact.get(id(part.polynomial))
-                or part.polynomial.to_sympy([symbols[v] for v in part.polynomial.variables]),
+                expression(part.polynomial),
                 whole if part.name == "forward" else f"{part.name}: its own products",
             )
             for part in parts

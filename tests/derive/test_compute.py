@@ -334,3 +334,53 @@ def test_an_edited_compute_is_refused(llama_flops: Any, tmp_path: Path) -> None:
     path.write_text(text.replace('kind = "matmul"', 'kind = "weight"', 1))
     with pytest.raises(SpecError, match="kind must be matmul"):
         load_derived(path)
+
+
+# -- a saved compute read back (no torch) -------------------------------------------------------
+def _saved_with_compute(formula: str) -> dict[str, Any]:
+    domain = {"n": {"lo": 1, "hi": 999, "step": 1}}
+    return {
+        "format": 1, "target": "demo.Layer", "formula": "n**2 + n", "variables": ["n"],
+        "domain": domain, "builds": 9, "verified": {"points": 4, "exact": True},
+        "compute": {
+            "format": 1, "target": "demo.Layer", "formula": formula, "counted": "flops",
+            "variables": ["n", "seq", "batch"],
+            "domain": {**domain, "seq": {"lo": 1, "hi": 4096, "step": 1},
+                       "batch": {"lo": 1, "hi": 64, "step": 1}},
+            "builds": 20, "verified": {"points": 8, "exact": True},
+            "tensors": [
+                {"name": "mix", "kind": "matmul", "block": "mlp", "experts": False,
+                 "formula": "n*(n + 1)/2*seq*batch"},
+                {"name": "out", "kind": "matmul", "block": "head", "experts": False,
+                 "formula": "3*n*seq*batch"},
+            ],
+        },
+    }  # fmt: skip
+
+
+def test_fractional_coefficients_count_exactly_through_the_family(tmp_path: Path) -> None:
+    from explorer.derivation import Derived
+
+    derived = Derived.from_data(
+        _saved_with_compute("n*(n + 1)/2*seq*batch + 3*n*seq*batch"), "inline"
+    )
+    path = tmp_path / "layer.toml"
+    derived.save(path)
+    name = register(path)
+    try:
+        counted = explorer.count(name, n=7, seq=5, batch=3)
+        assert counted.flops == (7 * 8 // 2 + 3 * 7) * 5 * 3
+        assert counted.compute.breakdown == {"mix": 28 * 15, "out": 21 * 15}
+        symbolic = explorer.formula(name)
+        assert str(symbolic.compute.formula) in ("3*B*T*n + flops_0", "flops_0 + 3*B*T*n")
+        with pytest.raises(InvalidSizeError, match=r"batch=65 lies outside 1\.\.64"):
+            explorer.count(name, n=7, seq=5, batch=65).flops  # noqa: B018
+    finally:
+        del explorer.FAMILIES[name]
+
+
+def test_a_compute_that_does_not_add_up_is_refused() -> None:
+    from explorer.derivation import Derived
+
+    with pytest.raises(SpecError, match="do not add up"):
+        Derived.from_data(_saved_with_compute("n*seq*batch"), "inline")
