@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.derivation._build import Builder, BuildFailure
 from explorer.derivation._derived import Derived
-from explorer.derivation._domain import Range
+from explorer.derivation._domain import BATCH, DECODER_SEQ, EXTENTS, SEQ, Range
 from explorer.derivation._errors import TargetError
 from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial, refit
 from explorer.derivation._poly import RationalPolynomial
@@ -50,7 +50,6 @@ __all__ = [
     "BATCH",
     "DECODER_SEQ",
     "EXTENTS",
-    "HOW",
     "SEQ",
     "Compute",
     "Runner",
@@ -60,14 +59,6 @@ __all__ = [
     "refuse_other_inputs",
 ]
 
-SEQ, BATCH, DECODER_SEQ = "seq", "batch", "decoder_seq"
-#: The sizes of a forward pass a derived compute adds to the model's variables.
-EXTENTS = (SEQ, DECODER_SEQ, BATCH)
-#: How the passes are run, in words (the output and the saved file say it).
-HOW = (
-    "FlopCounterMode on the meta device: eager attention over the full T x T square, "
-    "experts by batched_mm (k per token), token ids only"
-)
 #: Config fields that bound the sequence length a model takes.
 _POSITIONS = (
     "max_position_embeddings",
@@ -410,8 +401,6 @@ def _culprit(runner: Runner, origin: tuple[int, ...], failure: BuildFailure) -> 
 def compute_formula(runner: Runner, found: Compute, parent: Derived) -> Derived:
     """The derived compute as a formula beside ``parent`` (the parameter count it
     belongs to: same target, fixed arguments and versions)."""
-    from explorer.derivation._fit import _factored
-
     return Derived(
         target=parent.target,
         model=parent.model,
@@ -420,7 +409,7 @@ def compute_formula(runner: Runner, found: Compute, parent: Derived) -> Derived:
         fixed=parent.fixed,
         ties=parent.ties,
         counted="flops",
-        formula_text=_factored(found.polynomial),
+        formula_text=found.polynomial.readable(),
         polynomial=found.polynomial,
         builds=runner.passes,
         fit_builds=found.fit_passes,

@@ -179,18 +179,11 @@ def derive_config(
             "versions": {n: installed_version(n) for n in ("torch", "transformers")},
         },
     )
-    found: Derived | None = None
-    if cache:
-        hit = _cache.load(key)
-        if hit is not None:
-            try:
-                found = Derived.from_data(hit, "cache")
-            except (ValueError, KeyError, TypeError):
-                found = None
-            if found is not None:
-                say("found in the cache")
-                found = dataclasses.replace(found, cached=True)
-    if found is None:
+    found = _from_cache(key) if cache else None
+    if found is not None:
+        say("found in the cache")
+        found = dataclasses.replace(found, cached=True)
+    else:
         found = _derive(data, model, build_timeout, say)
         if cache:
             _cache.store(key, found.to_json())
@@ -208,6 +201,17 @@ def derive_config(
     return found, _route(found)
 
 
+def _from_cache(key: str) -> Derived | None:
+    """A cached formula (None: none, or a corrupt entry, derived again)."""
+    hit = _cache.load(key)
+    if hit is None:
+        return None
+    try:
+        return Derived.from_data(hit, "cache")
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _with_compute(
     derived: Derived,
     data: Mapping[str, Any],
@@ -222,16 +226,10 @@ def _with_compute(
     """The derived formula with its compute: from the cache (keyed by the formula's own
     key), else derived by forward passes over the same fields, ``seq`` and ``batch``."""
     compute_key = _cache.cache_key("config-compute", {"formula": key})
-    if cache:
-        hit = _cache.load(compute_key)
-        if hit is not None:
-            try:
-                found = Derived.from_data(hit, "cache")
-            except (ValueError, KeyError, TypeError):
-                found = None
-            if found is not None and found.compute is not None:
-                say("FLOPs found in the cache")
-                return dataclasses.replace(found, cached=derived.cached)
+    found = _from_cache(compute_key) if cache else None
+    if found is not None and found.compute is not None:
+        say("FLOPs found in the cache")
+        return dataclasses.replace(found, cached=derived.cached)
     compute = _derive_compute(derived, data, model=model, timeout=timeout, say=say, asked=asked)
     found = dataclasses.replace(derived, compute=compute)
     if cache:
@@ -409,7 +407,7 @@ def _derive(
         fixed=_scalars(fixed_fields),
         ties={},
         counted="parameters",
-        formula_text=_factored(polynomial),
+        formula_text=polynomial.readable(),
         polynomial=polynomial,
         builds=whole.builds + builder.builds + _probe_builds[0],
         fit_builds=fitted.fit_builds,
@@ -425,12 +423,6 @@ def _derive(
         notes=tuple(fitted.notes),
         at=dict(zip(variables, point)),
     )
-
-
-def _factored(polynomial: Any) -> str:
-    from explorer.derivation._fit import _factored as factored
-
-    return factored(polynomial)
 
 
 def _scalars(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -317,7 +317,11 @@ class Derived:
         """
         from explorer.derivation._saved import validated
 
-        return cls(**validated(data, source), source=source)
+        fields = validated(data, source)
+        compute = fields.pop("compute", None)
+        if compute is not None:
+            compute = cls(**compute, source=source)
+        return cls(**fields, compute=compute, source=source)
 
 
 def load_derived(path: str | Path) -> Derived:

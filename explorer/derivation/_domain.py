@@ -22,8 +22,12 @@ from typing import Any
 from explorer.errors import ConflictError, InvalidSizeError, UsageError
 
 __all__ = [
+    "BATCH",
+    "DECODER_SEQ",
     "DEFAULT_RANGE",
+    "EXTENTS",
     "NAME",
+    "SEQ",
     "Range",
     "Scalar",
     "check_name",
@@ -32,6 +36,11 @@ __all__ = [
     "parse_value",
     "parse_vary",
 ]
+
+#: The sizes of a forward pass a derived compute adds to the model's variables: tokens per
+#: sequence, an encoder-decoder's tokens per decoded sequence, sequences.
+SEQ, DECODER_SEQ, BATCH = "seq", "decoder_seq", "batch"
+EXTENTS = (SEQ, DECODER_SEQ, BATCH)
 
 #: The largest end or step of a range (as the largest size the explorer counts).
 MAX_RANGE = 10**18

@@ -34,7 +34,7 @@ from explorer.derivation._target import (
 )
 from explorer.derivation._tensors import DerivedTensor
 from explorer.derivation._verify import held_out_points, verify
-from explorer.errors import UnknownNameError, UsageError
+from explorer.errors import UnknownNameError
 
 __all__ = ["derive_fresh"]
 
@@ -90,7 +90,7 @@ def derive_fresh(
         fixed=dict(settings),
         ties=dict(ties),
         counted=what,
-        formula_text=_factored(polynomial),
+        formula_text=polynomial.readable(),
         polynomial=polynomial,
         builds=builder.builds,
         fit_builds=len(set(fit.points)),
@@ -283,25 +283,6 @@ def _anchor(
         return tuple(anchor)
     context.anchor = tuple(failures[0].point[v] for v in context.variables)
     raise build_failure(context, failures[0])
-
-
-def _factored(polynomial: RationalPolynomial) -> str:
-    """The text with its common factor pulled out, if it reads back (safe parser) as the
-    same polynomial; else the expanded text. No sympy: a fresh process saves its import."""
-    from explorer.expressions import parse_expression
-
-    text = polynomial.factored()
-    try:
-        again = RationalPolynomial.from_expression(
-            parse_expression(text, polynomial.variables), polynomial.variables
-        )
-    except UsageError:
-        again = None
-    if again == polynomial:
-        return text
-    expanded = polynomial.text()
-    parse_expression(expanded, polynomial.variables)  # the expanded form always reads back
-    return expanded
 
 
 def _check_names(

@@ -185,6 +185,32 @@ class RationalPolynomial:
         body = f"{head}({inner.text()})"
         return body + (f"/{content.denominator}" if content.denominator != 1 else "")
 
+    def readable(self) -> str:
+        """:meth:`factored` where the safe parser reads it back as the same polynomial,
+        else the expanded :meth:`text` (which always reads back). No sympy: a fresh process
+        saves its import.
+
+        Example:
+            >>> RationalPolynomial.from_terms(("n",), {(2,): Fraction(4), (1,): Fraction(8)}
+            ...                               ).readable()
+            '4*n*(n + 2)'
+        """
+        from explorer.errors import UsageError
+        from explorer.expressions import parse_expression
+
+        text = self.factored()
+        try:
+            again = RationalPolynomial.from_expression(
+                parse_expression(text, self.variables), self.variables
+            )
+        except UsageError:
+            again = None
+        if again == self:
+            return text
+        expanded = self.text()
+        parse_expression(expanded, self.variables)  # the expanded form always reads back
+        return expanded
+
     def to_sympy(self, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
         """The same polynomial as a sympy expression over ``symbols`` (built, not parsed)."""
         import sympy

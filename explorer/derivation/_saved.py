@@ -253,13 +253,12 @@ def _within(own: Range, outer: Range) -> bool:
     return own == outer or (own.lo == own.hi and outer.contains(own.lo))
 
 
-def _compute(data: object, domain: Mapping[str, Range], source: str) -> Any:
-    """The derived compute: over the formula's variables (on its domain, or at one value
-    of a size) and the forward pass's extents."""
+def _compute(data: object, domain: Mapping[str, Range], source: str) -> dict[str, Any] | None:
+    """The fields of the derived compute: over the formula's variables (on its domain, or
+    at one value of a size) and the forward pass's extents."""
     if data is None:
         return None
-    from explorer.derivation._compute import EXTENTS, SEQ
-    from explorer.derivation._derived import Derived
+    from explorer.derivation._domain import EXTENTS, SEQ
 
     where = f"{source} [compute]"
     if not isinstance(data, Mapping):
@@ -279,7 +278,7 @@ def _compute(data: object, domain: Mapping[str, Range], source: str) -> Any:
             "must be the formula's, on its domain (or one value of it), then seq, batch "
             "(and decoder_seq)",
         )
-    return Derived(**fields, source=source)
+    return fields
 
 
 def _at(data: object, domain: Mapping[str, Range], source: str) -> dict[str, int]:
