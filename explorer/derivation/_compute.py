@@ -40,7 +40,7 @@ from explorer.derivation._newton import DegreeCapError, Fit, fit_polynomial, ref
 from explorer.derivation._poly import RationalPolynomial
 from explorer.derivation._target import BUILD_TIMEOUT, NESTED, Target, fenced
 from explorer.derivation._tensors import DerivedTensor, abstract, classify
-from explorer.derivation._verify import held_out_points, verify
+from explorer.derivation._verify import held_out_points, log_uniform_index, verify
 from explorer.errors import ConflictError
 
 if TYPE_CHECKING:
@@ -275,12 +275,15 @@ def fit_compute(
     checks: int,
     rng: random.Random,
     say: Callable[[str], None] = lambda _line: None,
+    light: bool = False,
 ) -> Compute:
     """Fit the FLOPs over the sizes and extents (``ranges`` in :attr:`Runner.variables`
     order; ``anchor`` the sizes' lattice indices), at batch 1, times the batch; verify at
-    held-out passes and at the ``asked`` points. A size along which the pass fails on
-    the meta device (a head size the model's own shapes do not follow) is kept at its
-    anchor's value, and the result says so.
+    held-out passes and at the ``asked`` points (``light``: each variable's ends, the
+    top corner, the first lengths and ``checks`` random points, as the config route
+    verifies its counts; else as ``derive`` does, each variable's first values too). A
+    size along which the pass fails on the meta device (a head size the model's own
+    shapes do not follow) is kept at its anchor's value, and the result says so.
 
     Raises:
         ConflictError: the FLOPs are no polynomial on the domain, a pass fails along an
@@ -302,7 +305,14 @@ def fit_compute(
         origin = tuple(r.value(k) for r, k in zip(lattices, start))
         try:
             polynomial, fit, points = _fit_once(
-                runner, lattices, start, asked=asked, max_degree=max_degree, checks=checks, rng=rng
+                runner,
+                lattices,
+                start,
+                asked=asked,
+                max_degree=max_degree,
+                checks=checks,
+                rng=rng,
+                light=light,
             )
         except BuildFailure as failure:
             culprit = _culprit(runner, origin, failure)
@@ -353,6 +363,7 @@ def _fit_once(
     max_degree: int,
     checks: int,
     rng: random.Random,
+    light: bool,
 ) -> tuple[RationalPolynomial, Fit, list[tuple[int, ...]]]:
     variables = runner.variables
     title = runner.target.model or runner.target.title
@@ -369,7 +380,11 @@ def _fit_once(
         ) from None
     polynomial = _times_batch(fit.polynomial(variables[:-1]), variables)
     used = {(*p, 1) for p in fit.points}
-    points = [*asked, *held_out_points(lattices, rng, used, checks)]
+    if light:
+        held = _ends_and_corner(lattices, start, rng, checks, variables.index(SEQ))
+    else:
+        held = held_out_points(lattices, rng, used, checks)
+    points = [*asked, *held]
     points = [p for p in dict.fromkeys(points) if p not in used]
     mismatches = verify(runner.flops, polynomial, points)
     if mismatches:
@@ -380,6 +395,28 @@ def _fit_once(
             f"{built:,}, the fit {predicted}; not derived"
         )
     return polynomial, fit, points
+
+
+def _ends_and_corner(
+    lattices: Sequence[Range], start: Sequence[int], rng: random.Random, extra: int, at_seq: int
+) -> list[tuple[int, ...]]:
+    """Each variable at both ends (the others where the fit started), every variable at
+    its top, ``seq``'s first lengths, and ``extra`` random points (log-uniform: few
+    deep builds)."""
+    origin = [r.value(k) for r, k in zip(lattices, start)]
+    wanted = [tuple(r.hi for r in lattices)]
+    for i, r in enumerate(lattices):
+        for value in (r.lo, r.hi):
+            point = list(origin)
+            point[i] = value
+            wanted.append(tuple(point))
+    for length in range(1, 5):
+        point = list(origin)
+        point[at_seq] = length
+        wanted.append(tuple(point))
+    for _ in range(extra):
+        wanted.append(tuple(r.value(log_uniform_index(r.size, rng)) for r in lattices))
+    return wanted
 
 
 def _culprit(runner: Runner, origin: tuple[int, ...], failure: BuildFailure) -> int | None:

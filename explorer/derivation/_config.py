@@ -291,6 +291,7 @@ def _derive_compute(
             checks=_CHECKS,
             rng=random.Random(1),
             say=say,
+            light=True,
         )
     return compute_formula(runner, found, derived)
 

@@ -43,7 +43,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from explorer.derivation._domain import NAME, Range
+from explorer.derivation._domain import EXTENTS, NAME, SEQ, Range
 from explorer.derivation._poly import RationalPolynomial
 from explorer.errors import ExplorerError, SpecError
 
@@ -258,8 +258,6 @@ def _compute(data: object, domain: Mapping[str, Range], source: str) -> dict[str
     at one value of a size) and the forward pass's extents."""
     if data is None:
         return None
-    from explorer.derivation._domain import EXTENTS, SEQ
-
     where = f"{source} [compute]"
     if not isinstance(data, Mapping):
         raise SpecError(f"{where}: must be a table")
