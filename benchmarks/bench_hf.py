@@ -15,7 +15,8 @@ folder as ``NAME/config.json``), checks that they agree exactly, and checks the 
    sympy imported, the formula derived). The commands run alternately, the order rotating
    every round, after one untimed warm-up run each; medians are reported. Aim: the cached
    explorer process at least 20x faster. Beside them: the floors (``python -c pass``,
-   ``python -c "import explorer"``) and where the explorer process spends its import
+   the standard library every command imports, ``python -c "import explorer"``) and
+   where the explorer process spends its import
    time (``python -X importtime``): the heavy libraries it imports, through which modules.
 2. Warm, in one process, per config. ``count_hf(config).total`` (the config read once as
    a dict) against ``AutoModelForCausalLM.from_config(config)`` on the meta device and
@@ -67,6 +68,9 @@ NEW_VALUES = 100_000
 
 PROCESS_AIM = 20.0  # meta-device process time / cached explorer process time
 BARE_AIM = 3.0  # cached explorer process time / a bare `python -c pass`, at most
+#: The standard library every explorer command imports (its command line, its JSON, its
+#: frozen dataclasses): a floor no command goes below, printed beside ``python -c pass``.
+STDLIB = "import re, typing, argparse, json, dataclasses"
 WARM_AIM = 1000.0  # meta-device rebuild time / count_hf time, per call
 HEAVY = ("sympy", "numpy", "scipy", "optuna", "torch", "transformers")
 
@@ -314,11 +318,13 @@ def bench_process(
 
 
 def floors(settings: Settings, scratch: Path) -> dict[str, Any]:
-    """A fresh ``python -c pass`` and ``python -c "import explorer"``: the floors of any
-    explorer command (the same environment as the commands: bytecode on)."""
+    """A fresh ``python -c pass``, one importing the standard library any explorer
+    command imports (:data:`STDLIB`), and ``python -c "import explorer"``: the floors of
+    any explorer command (the same environment as the commands: bytecode on)."""
     env = common.bytecode_environ(common.cache_enabled_environ(), scratch)
     commands = {
         "python": [sys.executable, "-c", "pass"],
+        "stdlib": [sys.executable, "-c", STDLIB],
         "import_explorer": [sys.executable, "-c", "import explorer"],
     }
     variants = {
@@ -545,8 +551,11 @@ def _render_process(report: dict[str, Any], settings: dict[str, Any]) -> list[st
                 f"{_ratio(ratio):>11}"
             )
     floor = report["floors"]
+    bare = floor["python"]["median_s"]
     lines.append(
-        f"   floors: python -c pass {floor['python']['median_s'] * 1e3:.0f} ms; "
+        f"   floors: python -c pass {bare * 1e3:.0f} ms; the standard library every command "
+        f"imports ({STDLIB}) {floor['stdlib']['median_s'] * 1e3:.0f} ms "
+        f"({floor['stdlib']['median_s'] / bare:.1f}x python -c pass); "
         f"python -c 'import explorer' {floor['import_explorer']['median_s'] * 1e3:.0f} ms"
     )
     imports = report["imports"]
