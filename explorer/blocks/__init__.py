@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from explorer.blocks._linear import linear, norm
-from explorer.blocks._products import ATTENTION, MATMUL, causal_pairs, product
+from explorer.blocks._products import ATTENTION, MATMUL, causal_pairs, product, projection
 from explorer.blocks._site import Site
 from explorer.blocks._words import DimensionLike, Network, Reason, why, words, words_of
 
@@ -35,6 +35,7 @@ __all__ = [
     "linear",
     "norm",
     "product",
+    "projection",
     "why",
     "words",
     "words_of",

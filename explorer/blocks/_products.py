@@ -17,14 +17,16 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
 
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["ATTENTION", "MATMUL", "causal_pairs", "product"]
+    from explorer.blocks._site import Site
+
+__all__ = ["ATTENTION", "MATMUL", "causal_pairs", "product", "projection"]
 
 #: The kind of a product of activations by a weight matrix.
 MATMUL = "matmul"
@@ -54,6 +56,41 @@ def product(
         group,
         2 * copies,
         role if role is not None else Role(name, meaning),
+    )
+
+
+def projection(
+    at: Site,
+    local: str,
+    *,
+    rows: Any,
+    out: Any,
+    inputs: Any,
+    title: str,
+    block: str,
+    repeats: int = 1,
+) -> Term:
+    """One block's matrix product at a site: ``local`` named there, in its group, its
+    copies (times ``repeats``, a product made that many times per layer), its role.
+
+    Example:
+        >>> import sympy
+        >>> from explorer.blocks._site import Site
+        >>> B, T, d = sympy.symbols("B T d", positive=True)
+        >>> t = projection(Site("layers.*.", "layers", "*", sympy.Symbol("L")), "mlp.up",
+        ...                rows=B * T, out=4 * d, inputs=d, title="MLP up", block="mlp")
+        >>> t.name, t.expr, t.meaning
+        ('layers.*.mlp.up', 8*B*L*T*d**2, 'MLP up: rows x outputs x inputs')
+    """
+    return product(
+        at.name(local),
+        rows=rows,
+        out=out,
+        inputs=inputs,
+        meaning=f"{title}: rows x outputs x inputs",
+        group=at.group,
+        copies=at.copies if repeats == 1 else repeats * at.copies,
+        role=at.role(local, title, block=block),
     )
 
 

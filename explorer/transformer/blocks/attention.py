@@ -21,7 +21,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term, symbol
-from explorer.blocks import ATTENTION, DimensionLike, Network, causal_pairs, linear, product, words
+from explorer.blocks import (
+    ATTENTION,
+    DimensionLike,
+    Network,
+    causal_pairs,
+    linear,
+    product,
+    projection,
+    words,
+)
 from explorer.transformer.blocks._words import Heads, Matrix, copies, is_bias, times
 
 if TYPE_CHECKING:
@@ -30,7 +39,7 @@ if TYPE_CHECKING:
     from explorer.transformer._structure import TransformerStructure
     from explorer.transformer.blocks._block import Pass
 
-__all__ = ["Attention", "AttentionNames"]
+__all__ = ["Attention", "AttentionNames", "score_products"]
 
 
 class AttentionNames(NamedTuple):
@@ -151,15 +160,14 @@ class Attention(NamedTuple):
         causal = run.causal and not self.cross
 
         def project(name: str, rows: Any, out: Any, inputs: Any, title: str) -> Term:
-            return product(
-                at.name(name),
+            return projection(
+                at,
+                name,
                 rows=rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block=self.block),
+                title=title,
+                block=self.block,
             )
 
         what = self.what
@@ -181,37 +189,16 @@ class Attention(NamedTuple):
             else:
                 terms.append(project(names.k, source, z.kv_width, z.d, f"{what} key"))
                 terms.append(project(names.v, source, z.kv_width, z.d, f"{what} value"))
-        for part, title in (("scores", "scores Q K^T"), ("context", "weighted values A V")):
-            name = at.name(f"{names.module}.{part}")
-            role = at.role(f"{names.module}.{part}", f"{what} {title}", block=self.block)
-            if causal:
-                terms.append(
-                    causal_pairs(
-                        name,
-                        width=run.batch * z.q_width,
-                        length=run.length,
-                        meaning=f"{what} {title}, causal: query i meets keys 0..i, "
-                        "T (T + 1) / 2 pairs of every head",
-                        group=at.group,
-                        copies=at.copies,
-                        role=role,
-                    )
-                )
-            else:
-                out, inputs = (keys, z.q_width) if part == "scores" else (z.q_width, keys)
-                terms.append(
-                    product(
-                        name,
-                        rows=rows,
-                        out=out,
-                        inputs=inputs,
-                        meaning=f"{what} {title} of every head over the full square",
-                        group=at.group,
-                        copies=at.copies,
-                        role=role,
-                        kind=ATTENTION,
-                    )
-                )
+        terms += score_products(
+            at,
+            names.module,
+            what,
+            self.block,
+            run,
+            keys=keys,
+            widths=(z.q_width, z.q_width),
+            causal=causal,
+        )
         terms.append(project(names.o, rows, z.d, z.q_width, f"{what} output"))
         return terms
 
@@ -254,6 +241,70 @@ class Attention(NamedTuple):
             )
             for part in ("keys", "values")
         ]
+
+
+def score_products(
+    at: Site,
+    module: str,
+    what: str,
+    block: str,
+    run: Pass,
+    *,
+    keys: Any,
+    widths: tuple[Any, Any],
+    causal: bool,
+) -> list[Term]:
+    """The scores Q K^T and the weighted values A V of every head, as two products of
+    ``module`` (``widths``: the scores' and the values' width over all heads; ``keys``:
+    the positions a query meets): over the full square, or causal, where query i meets
+    keys 0..i (T (T + 1) / 2 pairs).
+
+    Example:
+        >>> import sympy
+        >>> from explorer.blocks import Site
+        >>> from explorer.transformer.blocks._block import Pass
+        >>> B, T, w = sympy.symbols("B T w", positive=True)
+        >>> scores, values = score_products(Site("", "attention"), "attn", "self-attention",
+        ...     "attention", Pass(B, T, T, causal=False), keys=T, widths=(w, w), causal=False)
+        >>> scores.expr, values.name
+        (2*B*T**2*w, 'attn.context')
+    """
+    terms: list[Term] = []
+    for part, width, title in (
+        ("scores", widths[0], "scores Q K^T"),
+        ("context", widths[1], "weighted values A V"),
+    ):
+        name = at.name(f"{module}.{part}")
+        role = at.role(f"{module}.{part}", f"{what} {title}", block=block)
+        if causal:
+            terms.append(
+                causal_pairs(
+                    name,
+                    width=run.batch * width,
+                    length=run.length,
+                    meaning=f"{what} {title}, causal: query i meets keys 0..i, "
+                    "T (T + 1) / 2 pairs of every head",
+                    group=at.group,
+                    copies=at.copies,
+                    role=role,
+                )
+            )
+        else:
+            out, inputs = (keys, width) if part == "scores" else (width, keys)
+            terms.append(
+                product(
+                    name,
+                    rows=run.rows,
+                    out=out,
+                    inputs=inputs,
+                    meaning=f"{what} {title} of every head over the full square",
+                    group=at.group,
+                    copies=at.copies,
+                    role=role,
+                    kind=ATTENTION,
+                )
+            )
+    return terms
 
 
 def _relative_bias(at: Site, name: str, *, buckets: Any, heads: Any) -> list[Term]:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, product, words
+from explorer.blocks import DimensionLike, Network, projection, words
 from explorer.transformer.blocks._words import copies, size, times
 
 if TYPE_CHECKING:
@@ -83,15 +83,14 @@ class DenseExperts(NamedTuple):
         dispatch, as ``bmm``)."""
         every = run.rows * z.experts
         return [
-            product(
-                at.name(name),
+            projection(
+                at,
+                name,
                 rows=rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="dense experts"),
+                title=title,
+                block="dense experts",
             )
             for name, rows, out, inputs, title in (
                 (self.router, run.rows, z.experts, z.d, "router"),

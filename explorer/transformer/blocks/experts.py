@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, product, words
+from explorer.blocks import DimensionLike, Network, projection, words
 from explorer.transformer.blocks._words import copies, size, times
 from explorer.transformer.blocks.mlp import ffn_facts
 
@@ -190,15 +190,14 @@ class Experts(NamedTuple):
         names = self.names
         routed = run.rows * z.per_token
         return [
-            product(
-                at.name(name),
+            projection(
+                at,
+                name,
                 rows=rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="experts"),
+                title=title,
+                block="experts",
             )
             for name, rows, out, inputs, title in (
                 (names.router, run.rows, z.experts, z.d, "router"),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, product, words
+from explorer.blocks import DimensionLike, Network, linear, projection, words
 from explorer.transformer.blocks._words import Matrix, copies, is_bias
 from explorer.transformer.blocks.mlp import ffn_facts
 
@@ -63,15 +63,14 @@ class FusedMlp(NamedTuple):
     def products(self, at: Site, z: Sizes, s: TransformerStructure, run: Pass) -> list[Term]:
         """Every position through the fused gate and up (d_model -> 2 d_ff), then down."""
         return [
-            product(
-                at.name(name),
+            projection(
+                at,
+                name,
                 rows=run.rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="fused mlp"),
+                title=title,
+                block="fused mlp",
             )
             for name, out, inputs, title in (
                 (self.gate_up, 2 * z.d_ff, z.d, "MLP gate and up"),

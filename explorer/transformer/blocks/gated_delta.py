@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Slot, Term, symbol
-from explorer.blocks import DimensionLike, Network, linear, norm, product, words
+from explorer.blocks import DimensionLike, Network, linear, norm, projection, words
 from explorer.transformer.blocks._words import Matrix, copies
 from explorer.transformer.blocks.short_conv import at_least
 
@@ -119,10 +119,8 @@ class GatedDeltaNet(NamedTuple):
         block = "gated deltanet"
 
         def one(name: str, rows: Any, out: Any, inputs: Any, title: str, *, times: int = 1) -> Term:
-            return product(at.name(f"{m}.{name}"), rows=rows, out=out, inputs=inputs,
-                           meaning=f"{title}: rows x outputs x inputs", group=at.group,
-                           copies=times * at.copies,
-                           role=at.role(f"{m}.{name}", title, block=block))  # fmt: skip
+            return projection(at, f"{m}.{name}", rows=rows, out=out, inputs=inputs, title=title,
+                              block=block, repeats=times)  # fmt: skip
 
         return [
             one("in_proj_qkv", run.rows, channels, d, "linear attention queries, keys, values"),

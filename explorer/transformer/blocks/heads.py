@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, norm, product, words
+from explorer.blocks import DimensionLike, Network, linear, norm, projection, words
 from explorer.transformer.blocks._block import width_of
 from explorer.transformer.blocks._words import Matrix, is_bias
 from explorer.transformer.blocks.projector import Projector
@@ -32,15 +32,14 @@ __all__ = ["Classifier", "HeadPart", "LmHead", "MaskedLmHead", "Pooler"]
 
 
 def _product(at: Site, name: str, rows: Any, out: Any, inputs: Any, *, title: str) -> Term:
-    return product(
-        at.name(name),
+    return projection(
+        at,
+        name,
         rows=rows,
         out=out,
         inputs=inputs,
-        meaning=f"{title}: rows x outputs x inputs",
-        group=at.group,
-        copies=at.copies,
-        role=at.role(name, title, block="head"),
+        title=title,
+        block="head",
     )
 
 

@@ -27,15 +27,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
 from explorer.blocks import (
-    ATTENTION,
     DimensionLike,
     Network,
-    causal_pairs,
     linear,
-    product,
+    projection,
     words,
 )
 from explorer.transformer.blocks._words import Matrix, copies, is_bias, size
+from explorer.transformer.blocks.attention import score_products
 
 if TYPE_CHECKING:
     from explorer.blocks import Site
@@ -156,15 +155,14 @@ class LatentAttention(NamedTuple):
         rows, kv = run.rows, z["kv_rank"]
 
         def project(name: str, out: Any, inputs: Any, title: str) -> Term:
-            return product(
-                at.name(name),
+            return projection(
+                at,
+                name,
                 rows=rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="latent attention"),
+                title=title,
+                block="latent attention",
             )
 
         terms: list[Term] = []
@@ -177,42 +175,16 @@ class LatentAttention(NamedTuple):
             terms.append(project(names.q, heads * (nope + rope), z.d, "query projection"))
         terms.append(project(names.kv_a, kv + rope, z.d, "key/value down-projection"))
         terms.append(project(names.kv_b, heads * (nope + v), kv, "key and value up-projection"))
-        for part, width, title in (
-            ("scores", heads * (nope + rope), "scores Q K^T"),
-            ("context", heads * v, "weighted values A V"),
-        ):
-            name = at.name(f"{names.module}.{part}")
-            role = at.role(
-                f"{names.module}.{part}", f"latent attention {title}", block="latent attention"
-            )
-            if run.causal:
-                terms.append(
-                    causal_pairs(
-                        name,
-                        width=run.batch * width,
-                        length=run.length,
-                        meaning=f"latent attention {title}, causal: query i meets "
-                        "keys 0..i, T (T + 1) / 2 pairs of every head",
-                        group=at.group,
-                        copies=at.copies,
-                        role=role,
-                    )
-                )
-            else:
-                out, inputs = (run.length, width) if part == "scores" else (width, run.length)
-                terms.append(
-                    product(
-                        name,
-                        rows=rows,
-                        out=out,
-                        inputs=inputs,
-                        meaning=f"latent attention {title} of every head over the full square",
-                        group=at.group,
-                        copies=at.copies,
-                        role=role,
-                        kind=ATTENTION,
-                    )
-                )
+        terms += score_products(
+            at,
+            names.module,
+            "latent attention",
+            "latent attention",
+            run,
+            keys=run.length,
+            widths=(heads * (nope + rope), heads * v),
+            causal=run.causal,
+        )
         terms.append(project(names.o, z.d, heads * v, "output projection"))
         return terms
 

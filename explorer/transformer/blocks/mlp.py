@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, product, words
+from explorer.blocks import DimensionLike, Network, linear, projection, words
 from explorer.transformer.blocks._words import Matrix, copies, is_bias
 
 if TYPE_CHECKING:
@@ -105,15 +105,14 @@ class Mlp(NamedTuple):
         found = [(names.gate, d_ff, z.d, "MLP gate")] if names.gate else []
         found += [(names.up, d_ff, z.d, "MLP up"), (names.down, z.d, d_ff, "MLP down")]
         return [
-            product(
-                at.name(name),
+            projection(
+                at,
+                name,
                 rows=run.rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="mlp"),
+                title=title,
+                block="mlp",
             )
             for name, out, inputs, title in found
         ]

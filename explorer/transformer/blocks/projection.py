@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, product, words
+from explorer.blocks import DimensionLike, Network, linear, projection, words
 from explorer.transformer.blocks._words import Matrix
 
 if TYPE_CHECKING:
@@ -74,15 +74,14 @@ class Projection(NamedTuple):
         out, inputs = self._shape(z)
         title = f"projection {self.direction} of the embedding width"
         return [
-            product(
-                at.name(self.name),
+            projection(
+                at,
+                self.name,
                 rows=run.rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(self.name, title, block="embedding projection"),
+                title=title,
+                block="embedding projection",
             )
         ]
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, norm, product, words
+from explorer.blocks import DimensionLike, Network, linear, norm, projection, words
 from explorer.transformer.blocks._words import Matrix
 
 if TYPE_CHECKING:
@@ -159,15 +159,14 @@ class Projector(NamedTuple):
         if self.when and not s.option(self.when):
             return []
         return [
-            product(
-                at.name(step.name),
+            projection(
+                at,
+                step.name,
                 rows=run.rows,
                 out=_width(z, step.out, s),
                 inputs=_width(z, step.inputs, s),
-                meaning=f"{self.title} {step.name}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(step.name, f"{self.title} {step.name}", block="projector"),
+                title=f"{self.title} {step.name}",
+                block="projector",
             )
             for step in self.steps
             if step.kind == "linear" and not (step.when and not s.option(step.when))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.algebra import Role, Term
-from explorer.blocks import DimensionLike, Network, linear, product, words
+from explorer.blocks import DimensionLike, Network, linear, projection, words
 from explorer.transformer.blocks._words import Matrix, copies, is_bias, size
 from explorer.transformer.blocks.mlp import MlpNames
 
@@ -101,15 +101,14 @@ class SharedExperts:
         if self.gate:
             found.append((self.gate, 1, z.d, "shared expert output gate"))
         return [
-            product(
-                at.name(name),
+            projection(
+                at,
+                name,
                 rows=run.rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="shared experts"),
+                title=title,
+                block="shared experts",
             )
             for name, out, inputs, title in found
         ]

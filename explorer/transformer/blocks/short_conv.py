@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from explorer.algebra import Role, Slot, Term, symbol
-from explorer.blocks import DimensionLike, Network, linear, product, words
+from explorer.blocks import DimensionLike, Network, linear, projection, words
 from explorer.transformer.blocks._words import Matrix, copies
 
 if TYPE_CHECKING:
@@ -105,15 +105,14 @@ class ShortConv(NamedTuple):
         outputs = run.batch * (symbol("T_k") + kernel - 1)
 
         def one(name: str, rows: Any, out: Any, inputs: Any, title: str) -> Term:
-            return product(
-                at.name(name),
+            return projection(
+                at,
+                name,
                 rows=rows,
                 out=out,
                 inputs=inputs,
-                meaning=f"{title}: rows x outputs x inputs",
-                group=at.group,
-                copies=at.copies,
-                role=at.role(name, title, block="short convolution"),
+                title=title,
+                block="short convolution",
             )
 
         return [
