@@ -41,6 +41,7 @@ __all__ = [
     "FIRST_DENSE_CHOICE",
     "FIRST_DENSE_RULE",
     "MLP_ONLY",
+    "MOE_FIELDS",
     "MOE_LAYERS",
     "ROUTED_CHOICE",
     "SHARED_CHOICE",
@@ -64,6 +65,20 @@ __all__ = [
 
 #: The first layers that keep a dense MLP (DeepSeek's and GLM-4.5's
 #: ``first_k_dense_replace``); 0 or omitted: experts in every layer.
+#: The config fields of a mixture whose experts have a width of their own beside the
+#: dense MLP's (Qwen-MoE's, GLM-4.5's ``moe_intermediate_size``), and the keywords they set.
+MOE_FIELDS = (
+    ("d_model", "hidden_size"),
+    ("layers", "num_hidden_layers"),
+    ("heads", "num_attention_heads"),
+    ("kv_heads", "num_key_value_heads"),
+    ("head_dim", "head_dim"),
+    ("d_ff", "moe_intermediate_size"),
+    ("d_dense", "intermediate_size"),
+    ("vocab", "vocab_size"),
+    ("tied", "tie_word_embeddings"),
+    ("experts_per_token", "num_experts_per_tok"),
+)
 FIRST_DENSE = Keyword(
     "first_dense",
     "the first layers keep a dense MLP, the others a mixture of experts",

@@ -25,7 +25,7 @@ from explorer.transformer import (
     TransformerFamily,
 )
 
-__all__ = ["BERT", "BERT_EMBEDDINGS", "BERT_ENCODER"]
+__all__ = ["BERT", "BERT_CHECKS", "BERT_EMBEDDINGS", "BERT_ENCODER", "BERT_FIELDS"]
 
 _POOLER = Pooler("pooler.dense")
 _MLM = MaskedLmHead()
@@ -67,34 +67,40 @@ BERT_ENCODER = StackNames(
 )
 
 
+#: The config fields of BERT's configs (RoBERTa's too) and the keywords they set.
+BERT_FIELDS = (
+    ("d_model", "hidden_size"),
+    ("layers", "num_hidden_layers"),
+    ("heads", "num_attention_heads"),
+    ("d_ff", "intermediate_size"),
+    ("vocab", "vocab_size"),
+    ("context", "max_position_embeddings"),
+    ("type_vocab", "type_vocab_size"),
+    ("tied", "tie_word_embeddings"),
+    ("cross_attention", "add_cross_attention"),
+    ("labels", "num_labels"),
+)
+#: What the model refuses: heads that do not divide the width (unless an embedding size
+#: is given), cross-attention in an encoder.
+BERT_CHECKS = (
+    check(
+        "divisible",
+        "hidden_size",
+        "num_attention_heads",
+        stage="model",
+        unless_present=("embedding_size",),
+    ),
+    check("requires", "add_cross_attention", "is_decoder", stage="model"),
+)
+
 BERT = TransformerFamily(
     name="bert",
     description="BERT encoder: word, position and type embeddings, post-LayerNorm layers, "
     "pooler, masked-LM and next-sentence heads (transformers Bert*)",
     hf=HFBinding(
         ("bert",),
-        fields=(
-            ("d_model", "hidden_size"),
-            ("layers", "num_hidden_layers"),
-            ("heads", "num_attention_heads"),
-            ("d_ff", "intermediate_size"),
-            ("vocab", "vocab_size"),
-            ("context", "max_position_embeddings"),
-            ("type_vocab", "type_vocab_size"),
-            ("tied", "tie_word_embeddings"),
-            ("cross_attention", "add_cross_attention"),
-            ("labels", "num_labels"),
-        ),
-        checks=(
-            check(
-                "divisible",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                unless_present=("embedding_size",),
-            ),
-            check("requires", "add_cross_attention", "is_decoder", stage="model"),
-        ),
+        fields=BERT_FIELDS,
+        checks=BERT_CHECKS,
         probes=({}, {"hidden_size": 12, "num_attention_heads": 3}),
         refused=(
             ({"hidden_size": 12, "num_attention_heads": 5}, "model"),

@@ -35,7 +35,7 @@ from explorer.transformer import (
     grid_positions,
 )
 
-__all__ = ["CLIP_VISION", "ENCODER_ATTENTION", "ENCODER_MLP"]
+__all__ = ["CLIP_VISION", "ENCODER_ATTENTION", "ENCODER_LAYERS", "ENCODER_MLP"]
 
 #: CLIP's and SigLIP's encoder attention: q, k, v and ``out_proj``.
 ENCODER_ATTENTION = Attention(
@@ -45,6 +45,15 @@ ENCODER_ATTENTION = Attention(
 )
 #: Their two-matrix MLP.
 ENCODER_MLP = Mlp(MlpNames(up="mlp.fc1", down="mlp.fc2"))
+#: Their encoder layers (pre-norm), and the norm after them.
+ENCODER_LAYERS = StackNames(
+    layer="encoder.layers.*.",
+    sublayers=(
+        Sublayer(ENCODER_ATTENTION, "layer_norm1"),
+        Sublayer(ENCODER_MLP, "layer_norm2"),
+    ),
+    final_norm="post_layernorm",
+)
 
 #: The output projection's width: a number of the structure (only that head reads it).
 _PROJECTION = Keyword(
@@ -62,16 +71,7 @@ CLIP_VISION = TransformerFamily(
             positions="embeddings.position_embedding",
             norm="pre_layrnorm",
         ),
-        stacks=(
-            StackNames(
-                layer="encoder.layers.*.",
-                sublayers=(
-                    Sublayer(ENCODER_ATTENTION, "layer_norm1"),
-                    Sublayer(ENCODER_MLP, "layer_norm2"),
-                ),
-                final_norm="post_layernorm",
-            ),
-        ),
+        stacks=(ENCODER_LAYERS,),
         heads=(
             ("none", Head("the vision tower (CLIPVisionModel)")),
             (

@@ -14,7 +14,7 @@ Example:
     (('roberta', 'xlm-roberta'), 512)
 """
 
-from explorer.families import HFBinding, check
+from explorer.families import HFBinding
 from explorer.transformer import (
     Classifier,
     Head,
@@ -23,7 +23,12 @@ from explorer.transformer import (
     Pooler,
     TransformerFamily,
 )
-from explorer.transformer.families.bert import BERT_EMBEDDINGS, BERT_ENCODER
+from explorer.transformer.families.bert import (
+    BERT_CHECKS,
+    BERT_EMBEDDINGS,
+    BERT_ENCODER,
+    BERT_FIELDS,
+)
 
 __all__ = ["ROBERTA"]
 
@@ -42,28 +47,8 @@ ROBERTA = TransformerFamily(
     "classification head (transformers Roberta*, XLMRoberta*)",
     hf=HFBinding(
         ("roberta", "xlm-roberta"),
-        fields=(
-            ("d_model", "hidden_size"),
-            ("layers", "num_hidden_layers"),
-            ("heads", "num_attention_heads"),
-            ("d_ff", "intermediate_size"),
-            ("vocab", "vocab_size"),
-            ("context", "max_position_embeddings"),
-            ("type_vocab", "type_vocab_size"),
-            ("tied", "tie_word_embeddings"),
-            ("cross_attention", "add_cross_attention"),
-            ("labels", "num_labels"),
-        ),
-        checks=(
-            check(
-                "divisible",
-                "hidden_size",
-                "num_attention_heads",
-                stage="model",
-                unless_present=("embedding_size",),
-            ),
-            check("requires", "add_cross_attention", "is_decoder", stage="model"),
-        ),
+        fields=BERT_FIELDS,
+        checks=BERT_CHECKS,
         probes=({}, {"hidden_size": 12, "num_attention_heads": 3, "max_position_embeddings": 9}),
         refused=(
             ({"hidden_size": 12, "num_attention_heads": 5}, "model"),

@@ -21,11 +21,9 @@ from explorer.transformer import (
     Head,
     Naming,
     PatchEmbeddings,
-    StackNames,
-    Sublayer,
     TransformerFamily,
 )
-from explorer.transformer.families.clip_vision import ENCODER_ATTENTION, ENCODER_MLP
+from explorer.transformer.families.clip_vision import ENCODER_LAYERS
 from explorer.transformer.families.siglip_vision import POOLING_HEAD, USE_HEAD
 
 __all__ = ["SIGLIP2_VISION"]
@@ -41,16 +39,7 @@ SIGLIP2_VISION = TransformerFamily(
             bias=True,
             positions="embeddings.position_embedding",
         ),
-        stacks=(
-            StackNames(
-                layer="encoder.layers.*.",
-                sublayers=(
-                    Sublayer(ENCODER_ATTENTION, "layer_norm1"),
-                    Sublayer(ENCODER_MLP, "layer_norm2"),
-                ),
-                final_norm="post_layernorm",
-            ),
-        ),
+        stacks=(ENCODER_LAYERS,),
         heads=(("none", Head("the vision tower (Siglip2VisionModel)", (POOLING_HEAD,))),),
     ),
     defaults=(

@@ -23,13 +23,11 @@ from explorer.transformer import (
     Naming,
     PatchEmbeddings,
     Projector,
-    StackNames,
     Step,
-    Sublayer,
     TransformerFamily,
     grid_positions,
 )
-from explorer.transformer.families.clip_vision import ENCODER_ATTENTION, ENCODER_MLP
+from explorer.transformer.families.clip_vision import ENCODER_LAYERS
 
 __all__ = ["POOLING_HEAD", "SIGLIP_VISION", "USE_HEAD"]
 
@@ -71,16 +69,7 @@ SIGLIP_VISION = TransformerFamily(
         embeddings=PatchEmbeddings(
             "embeddings.patch_embedding", bias=True, positions="embeddings.position_embedding"
         ),
-        stacks=(
-            StackNames(
-                layer="encoder.layers.*.",
-                sublayers=(
-                    Sublayer(ENCODER_ATTENTION, "layer_norm1"),
-                    Sublayer(ENCODER_MLP, "layer_norm2"),
-                ),
-                final_norm="post_layernorm",
-            ),
-        ),
+        stacks=(ENCODER_LAYERS,),
         heads=(("none", Head("the vision tower (SiglipVisionModel)", (POOLING_HEAD,))),),
     ),
     defaults=(
