@@ -384,3 +384,21 @@ def test_a_compute_that_does_not_add_up_is_refused() -> None:
 
     with pytest.raises(SpecError, match="do not add up"):
         Derived.from_data(_saved_with_compute("n*seq*batch"), "inline")
+
+
+def test_bad_requests_are_one_line_and_exit_2(
+    shared_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _needs_transformers()
+    argv = ["derive", "torch.nn.Linear", "--vary", "in_features=1:64,out_features=1:64",
+            "--flops", "--no-cache"]  # fmt: skip
+    status, out, err = run(capsys, argv)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "FLOPs are derived for Hugging Face models only" in err
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({**NEMOTRON, "architectures": ["NoSuchModelForCausalLM"]}))
+    status, out, err = run(capsys, ["count", "--hf-config", str(path), "--seq", "16"])
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "architectures names 'NoSuchModelForCausalLM', not a transformers model class" in err
